@@ -1,0 +1,56 @@
+// Package account owns administrations, enrolment, users, sessions,
+// invitations, password resets and roles.
+package account
+
+import "time"
+
+// Role is what a user may do across the board.
+type Role string
+
+const (
+	RoleParticipant Role = "participant"
+	RoleModerator   Role = "moderator"
+	RoleAdmin       Role = "admin"
+)
+
+// User is a person with an account. Administration fields are copied here
+// (no $lookup on the embedded store) and refreshed when they change.
+type User struct {
+	ID                   string    `bson:"_id" json:"id"`
+	Email                string    `bson:"email" json:"email"`
+	Name                 string    `bson:"name" json:"name"`
+	Role                 Role      `bson:"role" json:"role"`
+	AdministrationID     string    `bson:"administration_id" json:"administration_id"`
+	AdministrationIPA    string    `bson:"administration_ipa" json:"administration_ipa"`
+	AdministrationName   string    `bson:"administration_name" json:"administration_name"`
+	AdministrationStatus string    `bson:"administration_status" json:"administration_status"`
+	Referente            bool      `bson:"referente" json:"referente"`
+	Lang                 string    `bson:"lang" json:"lang"`
+	Suspended            bool      `bson:"suspended" json:"suspended"`
+	PasswordHash         string    `bson:"password_hash" json:"-"`
+	CreatedAt            time.Time `bson:"created_at" json:"created_at"`
+}
+
+// CanModerate reports whether the user curates content everywhere.
+func (u *User) CanModerate() bool {
+	return u != nil && (u.Role == RoleModerator || u.Role == RoleAdmin)
+}
+
+// IsAdmin reports whether the user runs the Cantiere.
+func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
+
+// Active reports whether the user may take part: their administration is
+// approved and they are not suspended. Admins always are.
+func (u *User) Active() bool {
+	if u == nil || u.Suspended {
+		return false
+	}
+	return u.Role == RoleAdmin || u.AdministrationStatus == StatusApproved
+}
+
+// Administration statuses.
+const (
+	StatusPending  = "pending"
+	StatusApproved = "approved"
+	StatusRejected = "rejected"
+)

@@ -1,0 +1,153 @@
+// Package store connects to MongoDB, or starts the embedded FerretDB when no
+// URI is configured, so both modes share one code path through the driver.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Options says where the data lives.
+type Options struct {
+	URI      string // empty: embedded FerretDB in DataDir
+	DataDir  string
+	Database string
+	Logger   *slog.Logger
+}
+
+// Store owns the client and, in embedded mode, the FerretDB instance.
+type Store struct {
+	Client   *mongo.Client
+	DB       *mongo.Database
+	Embedded bool
+
+	stopEmbedded func()
+}
+
+// Open connects and pings. In embedded mode FerretDB listens on loopback only.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Store{}
+	uri := o.URI
+	if uri == "" {
+		var err error
+		uri, s.stopEmbedded, err = startEmbedded(o.DataDir, log)
+		if err != nil {
+			return nil, err
+		}
+		s.Embedded = true
+	}
+	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second)
+	if s.Embedded {
+		// FerretDB has no sessions or retryable writes worth negotiating.
+		opts.SetRetryWrites(false)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		s.closeEmbedded()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	s.Client = client
+	s.DB = client.Database(o.Database)
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// WithDatabase returns a store sharing the connection but using another
+// database; tests give each test its own.
+func (s *Store) WithDatabase(name string) *Store {
+	return &Store{Client: s.Client, DB: s.Client.Database(name), Embedded: s.Embedded}
+}
+
+// C returns a collection.
+func (s *Store) C(name string) *mongo.Collection { return s.DB.Collection(name) }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.DB.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close disconnects and, in embedded mode, stops FerretDB after the client
+// is gone so every acknowledged write is flushed.
+func (s *Store) Close(ctx context.Context) error {
+	var err error
+	if s.Client != nil && s.stopEmbedded != nil || s.Client != nil && !s.Embedded {
+		err = s.Client.Disconnect(ctx)
+	}
+	s.closeEmbedded()
+	return err
+}
+
+func (s *Store) closeEmbedded() {
+	if s.stopEmbedded != nil {
+		s.stopEmbedded()
+		s.stopEmbedded = nil
+	}
+}
+
+func startEmbedded(dataDir string, log *slog.Logger) (string, func(), error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", nil, fmt.Errorf("data dir: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return "", nil, fmt.Errorf("create data dir %s: %w", abs, err)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    slog.New(quietHandler{log.Handler()}),
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("start embedded database: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := f.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("embedded database stopped", "err", err)
+		}
+	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	return f.MongoDBURI(), stop, nil
+}
+
+// quietHandler keeps only FerretDB's errors: it logs every unsupported
+// command the driver probes (endSessions…) as a warning.
+type quietHandler struct{ slog.Handler }
+
+func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelError && h.Handler.Enabled(ctx, l)
+}
+
+func (h quietHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return quietHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h quietHandler) WithGroup(name string) slog.Handler {
+	return quietHandler{h.Handler.WithGroup(name)}
+}

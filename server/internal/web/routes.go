@@ -1,0 +1,18 @@
+package web
+
+import "github.com/gofiber/fiber/v2"
+
+// routes is the one route table of the board.
+func (s *server) routes(app *fiber.App) {
+	app.Use(s.recoverPanics, requestID, s.securityHeaders)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	api := app.Group("/api/v1", withDeadline)
+
+	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
+	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })
+
+	app.Use(s.static)
+}
