@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/cantieri/tavolo/config"
+	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/store"
-	"github.com/cantieri/tavolo/server/internal/web"
 )
 
 func main() {
@@ -63,7 +63,12 @@ func run(cfg config.Config, log *slog.Logger) error {
 		}
 	}()
 
-	app := web.New(web.Deps{Config: cfg, Logger: log, Store: st})
+	board, err := boot.Build(ctx, cfg, st, log)
+	if err != nil {
+		return fmt.Errorf("build board: %w", err)
+	}
+	defer board.Close()
+	app := board.App
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()

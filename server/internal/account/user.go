@@ -19,6 +19,7 @@ type User struct {
 	ID                   string    `bson:"_id" json:"id"`
 	Email                string    `bson:"email" json:"email"`
 	Name                 string    `bson:"name" json:"name"`
+	Handle               string    `bson:"handle" json:"handle"` // for @mentions, unique across users and administrations
 	Role                 Role      `bson:"role" json:"role"`
 	AdministrationID     string    `bson:"administration_id" json:"administration_id"`
 	AdministrationIPA    string    `bson:"administration_ipa" json:"administration_ipa"`
