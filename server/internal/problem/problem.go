@@ -162,4 +162,5 @@ var (
 	FieldType     = DefineField("type", "Tipo di valore errato.", "Wrong type of value.")
 	FieldUnknown  = DefineField("unknown", "Campo non previsto.", "Unexpected field.")
 	FieldTaken    = DefineField("taken", "Valore già in uso.", "Already in use.")
+	FieldControl  = DefineField("nocontrol", "Contiene caratteri non ammessi.", "Contains characters that are not allowed.")
 )

@@ -1,0 +1,51 @@
+# Tavolo: `make run` starts the board, `make test` runs every test.
+GO      ?= go
+NPM     ?= npm
+BIN     := tmp/tavolo
+
+.PHONY: run demo test test-go test-client check-dist e2e client build bench-ws bench-forum clean
+
+run:
+	$(GO) run ./server
+
+demo:
+	$(GO) run ./server -demo
+
+# Every test: Go (race detector, real embedded FerretDB), the client's unit
+# tests, the committed client build, and end-to-end tests in Chromium.
+test: test-go test-client check-dist e2e
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+client/node_modules: client/package-lock.json
+	cd client && $(NPM) ci --no-audit --no-fund
+	@touch client/node_modules
+
+client: client/node_modules
+	cd client && $(NPM) run build
+
+test-client: client/node_modules
+	cd client && $(NPM) test
+
+# CI rebuilds the client and fails if it differs from what is committed.
+check-dist: client
+	@git diff --exit-code --stat -- client/dist || (echo "client/dist differs from the sources: run make client and commit" && exit 1)
+	@test -z "$$(git status --porcelain -- client/dist)" || (git status --porcelain -- client/dist; echo "client/dist has uncommitted files: run make client and commit"; exit 1)
+
+build:
+	@mkdir -p tmp
+	$(GO) build -o $(BIN) ./server
+
+e2e: build client/node_modules
+	cd client && TAVOLO_BIN=../$(BIN) node --test --test-concurrency=1 e2e/
+
+bench-ws:
+	$(GO) run ./server/cmd/wsload -mode both
+
+bench-forum:
+	$(GO) run ./server/cmd/forumbench
+
+clean:
+	rm -rf tmp

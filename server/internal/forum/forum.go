@@ -1,0 +1,153 @@
+// Package forum owns the Cantiere's forums: categories, threads, nested
+// replies, edits with history, deletes with placeholders, reactions, unread
+// positions, follows and drafts. Every hot read is an _id lookup of a
+// document shaped for its view (see DESIGN.md, "Storage"):
+//
+//	forum_categories   {_id: category id, names, position, archived, counters}
+//	forum_listings     {_id: category id, threads: {"<thread id>": ThreadSummary}}
+//	forum_threads      {_id: thread id, ...ThreadSummary}
+//	forum_posts        {_id: "<thread id>#<bucket>", posts: {"<n>": post}}, 100 posts a bucket
+//	forum_history      {_id: post id, versions: [older versions]}
+//	forum_reads        {_id: user id, threads: {"<thread id>": last read n}}
+//	forum_follows      {_id: user id, threads: {...}, categories: {...}}
+//	forum_followers    {_id: "thread:<id>" | "category:<id>", users: {"<user id>": true}}
+//	forum_drafts       {_id: "<user id>|<key>", body, updated_at}
+//	forum_counters     {_id: "thread", n}
+package forum
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/store"
+)
+
+// Publisher stores an event on a topic, then fans it out (realtime hub).
+type Publisher interface {
+	Publish(ctx context.Context, topic, event string, data any) (seq int64, err error)
+	Head(ctx context.Context, topic string) (int64, error)
+}
+
+// TopicAuthorizer takes the subscribe rule of a kind of topic.
+type TopicAuthorizer interface {
+	Authorize(kind string, rule func(ctx context.Context, u *account.User, id string) error)
+}
+
+// Renderer turns raw markdown into sanitised HTML (markdown package).
+type Renderer interface {
+	Render(raw string, mentions map[string]string) string
+	Mentions(raw string) []string
+	PlainText(raw string) string
+}
+
+// SearchDoc is what the search index keeps of a post.
+type SearchDoc struct {
+	PostID, ThreadID                                                  string
+	N                                                                 int
+	Title, Text, CategoryID, AuthorID, AuthorName                     string
+	AdministrationIPA, AdministrationName                             string
+	CreatedAt                                                         time.Time
+}
+
+// Indexer keeps the search index in step with posts.
+type Indexer interface {
+	Put(ctx context.Context, d SearchDoc) error
+	Remove(ctx context.Context, postID string) error
+}
+
+// NotifyInput is one notification for several users.
+type NotifyInput struct {
+	UserIDs                                                           []string
+	Kind, ThreadID, PostID, ThreadTitle, ActorID, ActorName, Excerpt  string
+}
+
+// Notifier stores in-app notifications and pushes them live.
+type Notifier interface {
+	Notify(ctx context.Context, in NotifyInput) error
+}
+
+// StoredAttachment is an uploaded file as the attachment store knows it.
+type StoredAttachment struct {
+	ID, Name, ContentType string
+	Size                  int64
+	OwnerID               string
+	Image                 bool
+	URL                   string
+	CreatedAt             time.Time
+}
+
+// Attachments tells who uploaded a file.
+type Attachments interface {
+	Get(ctx context.Context, id string) (StoredAttachment, error)
+}
+
+// Mentionable is a user or an administration that @handle names.
+type Mentionable struct {
+	Kind, Handle, Name, Detail, ID string
+}
+
+// Directory resolves @handles and an administration's members (accounts).
+type Directory interface {
+	ResolveHandles(ctx context.Context, handles []string) (map[string]Mentionable, error)
+	MembersOf(ctx context.Context, administrationID string) ([]string, error)
+}
+
+// Deps are the forum's collaborators; all are required.
+type Deps struct {
+	Store       *store.Store
+	Logger      *slog.Logger
+	EditWindow  time.Duration
+	Publisher   Publisher
+	Renderer    Renderer
+	Indexer     Indexer
+	Notifier    Notifier
+	Attachments Attachments
+	Directory   Directory
+	Now         func() time.Time // nil: time.Now
+}
+
+// Service is the forum's domain logic.
+type Service struct {
+	Deps
+	log *slog.Logger
+}
+
+// New returns the service; call Init once at start-up.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{Deps: d, log: log.With("component", "forum")}
+}
+
+// Init creates the default categories the first time the board starts.
+func (s *Service) Init(ctx context.Context) error {
+	return s.ensureDefaultCategories(ctx)
+}
+
+const (
+	colCategories = "forum_categories"
+	colListings   = "forum_listings"
+	colThreads    = "forum_threads"
+	colPosts      = "forum_posts"
+	colHistory    = "forum_history"
+	colReads      = "forum_reads"
+	colFollows    = "forum_follows"
+	colFollowers  = "forum_followers"
+	colDrafts     = "forum_drafts"
+	colCounters   = "forum_counters"
+)
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+// safeKey reports whether an id can be a map key in a $set path.
+func safeKey(id string) bool {
+	return id != "" && !strings.ContainsAny(id, ".$") && len(id) <= 64
+}
