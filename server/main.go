@@ -69,6 +69,18 @@ func run(cfg config.Config, log *slog.Logger) error {
 	}
 	defer board.Close()
 	app := board.App
+	if cfg.Demo {
+		logins, err := board.SeedDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if logins == nil {
+			log.Info("demo: the store already holds users, nothing seeded")
+		}
+		for _, l := range logins {
+			log.Info("demo account", "email", l.Email, "password", l.Password, "role", l.Role, "administration", l.Administration)
+		}
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()

@@ -59,7 +59,7 @@ type Enrolment struct {
 	Name      string      `json:"name" validate:"required,min=2,max=200,nocontrol"`
 	Category  string      `json:"category" validate:"required,oneof=comune unione_comuni comunita_montana provincia citta_metropolitana regione asl azienda_ospedaliera universita camera_commercio ministero ente_ricerca ente_nazionale altro"`
 	Region    string      `json:"region" validate:"required,oneof=abruzzo basilicata calabria campania emilia_romagna friuli_venezia_giulia lazio liguria lombardia marche molise piemonte puglia sardegna sicilia toscana trentino_alto_adige umbria valle_d_aosta veneto nazionale"`
-	Referente Credentials `json:"referente" validate:"required"`
+	Referente Credentials `json:"referente"`
 }
 
 // EnrolmentOpen reports whether enrolment is open, and its deadline (zero: none).
@@ -214,21 +214,15 @@ func (s *Service) decide(ctx context.Context, id, status, reason string) (*Admin
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case status == StatusRejected && a.Status != StatusPending,
-		status == StatusApproved && a.Status == StatusApproved:
-		if a.Status == status {
-			break // same decision again: refresh copies only
+	if a.Status != status {
+		if status == StatusRejected && a.Status != StatusPending {
+			return nil, ErrAlreadyDecided
 		}
-		return nil, ErrAlreadyDecided
-	}
-	now := s.now().UTC().Truncate(time.Millisecond)
-	set := bson.D{{Key: "status", Value: status}, {Key: "decided_at", Value: now}, {Key: "rejection_reason", Value: reason}}
-	if a.Status == status {
-		set = bson.D{{Key: "status", Value: status}}
-	}
-	if _, err := s.st.C(colAdministrations).UpdateByID(ctx, a.ID, bson.D{{Key: "$set", Value: set}}); err != nil {
-		return nil, fmt.Errorf("decide administration: %w", err)
+		now := s.now().UTC().Truncate(time.Millisecond)
+		set := bson.D{{Key: "status", Value: status}, {Key: "decided_at", Value: now}, {Key: "rejection_reason", Value: reason}}
+		if _, err := s.st.C(colAdministrations).UpdateByID(ctx, a.ID, bson.D{{Key: "$set", Value: set}}); err != nil {
+			return nil, fmt.Errorf("decide administration: %w", err)
+		}
 	}
 	active := status == StatusApproved
 	if _, err := s.st.C(colHandles).UpdateByID(ctx, a.ID, bson.D{{Key: "$set", Value: bson.D{{Key: "active", Value: active}}}}); err != nil {
@@ -288,27 +282,34 @@ const (
 	adminAdministrationName   = "Dipartimento della Funzione Pubblica"
 )
 
-// ensureAdmin creates the configured first admin unless that email exists.
 func (s *Service) ensureAdmin(ctx context.Context) error {
-	if t, err := s.emailTaken(ctx, s.opt.AdminEmail); err != nil || t {
-		return err
+	_, err := s.EnsureAdmin(ctx, s.opt.AdminEmail, s.opt.AdminPassword)
+	return err
+}
+
+// EnsureAdmin creates an admin with email in the Dipartimento della
+// Funzione Pubblica's administration, unless the email exists already; it
+// returns the user with that email either way.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (*User, error) {
+	if u, err := s.userByEmail(ctx, email); err == nil || err != ErrUserNotFound {
+		return u, err
 	}
 	if _, err := s.Administration(ctx, adminAdministrationCodice); err == ErrAdministrationNotFound {
 		if _, err := s.NewApprovedAdministration(ctx, adminAdministrationCodice, adminAdministrationName, "ministero", "nazionale"); err != nil && !isTaken(err) {
-			return fmt.Errorf("create admin administration: %w", err)
+			return nil, fmt.Errorf("create admin administration: %w", err)
 		}
 	} else if err != nil {
-		return err
+		return nil, err
 	}
-	name := "Amministratore"
-	_, err := s.NewMember(ctx, adminAdministrationCodice, Credentials{Name: name, Email: s.opt.AdminEmail, Password: s.opt.AdminPassword}, RoleAdmin)
-	if err != nil && !isTaken(err) {
-		return fmt.Errorf("create first admin: %w", err)
+	u, err := s.NewMember(ctx, adminAdministrationCodice, Credentials{Name: "Amministratore", Email: email, Password: password}, RoleAdmin)
+	if isTaken(err) { // created meanwhile by another instance
+		return s.userByEmail(ctx, email)
 	}
-	if err == nil {
-		s.log.Info("first admin created", "email", NormalizeEmail(s.opt.AdminEmail))
+	if err != nil {
+		return nil, fmt.Errorf("create admin: %w", err)
 	}
-	return nil
+	s.log.Info("admin created", "email", u.Email)
+	return u, nil
 }
 
 func isTaken(err error) bool {

@@ -84,8 +84,12 @@ func (s *Service) Init(ctx context.Context) error {
 		colResets:          {{Keys: bson.D{{Key: "expires_at", Value: 1}}}},
 	}
 	for col, models := range idx {
-		if _, err := s.st.C(col).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", col, err)
+		// One at a time: FerretDB 1.24 drops the connection when CreateMany
+		// meets indexes that already exist (every start after the first).
+		for _, m := range models {
+			if _, err := s.st.C(col).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("create index on %s: %w", col, err)
+			}
 		}
 	}
 	if s.opt.AdminEmail != "" {

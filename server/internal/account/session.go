@@ -25,8 +25,8 @@ const (
 	// cacheTTL bounds how stale a cached session may be; local changes
 	// (logout, role, suspension, password) drop entries at once.
 	cacheTTL = 2 * time.Second
-	// touchEvery limits last_seen writes (and the sliding expiry) to one per
-	// session per period instead of one per request.
+	// touchEvery limits last_seen writes to one per session per period
+	// instead of one per request. Expiry is fixed at login, like the cookie's.
 	touchEvery = 10 * time.Minute
 )
 
@@ -72,9 +72,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 		return nil, "", time.Time{}, err
 	}
 	if now.Sub(sess.LastSeen) > touchEvery {
-		sess.ExpiresAt = now.Add(s.opt.SessionTTL).UTC()
-		_, err := s.st.C(colSessions).UpdateByID(ctx, id, bson.D{{Key: "$set", Value: bson.D{
-			{Key: "last_seen", Value: now.UTC()}, {Key: "expires_at", Value: sess.ExpiresAt}}}})
+		_, err := s.st.C(colSessions).UpdateByID(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "last_seen", Value: now.UTC()}}}})
 		if err != nil {
 			s.log.Warn("touch session", "err", err)
 		}

@@ -4,11 +4,21 @@ package boot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/config"
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/demo"
+	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/mailer"
+	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/realtime"
+	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/web"
 )
@@ -19,19 +29,90 @@ type Board struct {
 	Store  *store.Store
 	App    *fiber.App
 
+	Accounts *account.Service
+	// DemoSeeders add demo content after the demo accounts (forum
+	// categories, threads…); append to it in Build.
+	DemoSeeders []demo.Seeder
+	freshStore  bool // no user existed before Build: demo content may be seeded
+	Hub         *realtime.Hub
+	Forum       *forum.Service
+
+	Search      *search.Index
+	Notify      *notify.Service
+	Attachments *attachment.Store
+
 	closers []func()
 }
 
 // Build creates the services and the web app on an open store.
-func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*Board, error) {
+func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, opts ...Option) (*Board, error) {
 	b := &Board{Config: cfg, Store: st}
-	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st})
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+
+	mail, err := mailer.New(cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		return nil, fmt.Errorf("mailer: %w", err)
+	}
+	b.Accounts = account.New(st, account.Options{PublicURL: cfg.PublicURL, SessionTTL: cfg.SessionTTL,
+		EnrolmentDeadline: cfg.EnrolmentDeadline, AdminEmail: cfg.AdminEmail, AdminPassword: cfg.AdminPassword,
+		Mailer: mail, Logger: log})
+	if b.freshStore, err = b.Accounts.Empty(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	if err := b.Accounts.Init(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	b.closers = append(b.closers, b.Accounts.StartCleaner(5*time.Minute), b.Accounts.Close)
+
+	if o.eventLog == nil {
+		o.eventLog = realtime.NewStoreLog(st, log)
+	}
+	b.Hub = realtime.New(realtime.Options{Log: o.eventLog, Logger: log})
+	b.closers = append(b.closers, b.Hub.Close) // sends 1001 to every websocket
+	b.Accounts.OnSessionEnd(b.Hub.EndSession)
+	b.Search = search.New(st)
+	b.Notify = notify.New(st, b.Hub, log)
+	b.Attachments = attachment.New(st, cfg.AttachmentMaxBytes)
+	if b.Forum, err = b.buildForum(ctx, log, b.Hub); err != nil {
+		return nil, err
+	}
+
+	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Hub: b.Hub,
+		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify})
 	return b, nil
 }
+
+// Option changes how Build wires the board.
+type Option func(*options)
+
+type options struct {
+	eventLog realtime.Log
+}
+
+// WithEventLog keeps topic events in l instead of the database: the load
+// generator's in-memory baseline.
+func WithEventLog(l realtime.Log) Option { return func(o *options) { o.eventLog = l } }
 
 // Close stops background work (hub, cleaners); the caller closes the store.
 func (b *Board) Close() {
 	for i := len(b.closers) - 1; i >= 0; i-- {
 		b.closers[i]()
 	}
+}
+
+// SeedDemo fills a store that was empty at start-up with the demo Cantiere
+// and returns the demo logins; on a store that held users it does nothing.
+func (b *Board) SeedDemo(ctx context.Context) ([]demo.Login, error) {
+	if !b.freshStore {
+		return nil, nil
+	}
+	logins, err := demo.Seed(ctx, b.Accounts, b.Config.AdminEmail, b.DemoSeeders)
+	if err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	b.freshStore = false
+	return logins, nil
 }

@@ -22,6 +22,9 @@ import (
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
 
@@ -43,55 +46,25 @@ type Renderer interface {
 	PlainText(raw string) string
 }
 
-// SearchDoc is what the search index keeps of a post.
-type SearchDoc struct {
-	PostID, ThreadID                                                  string
-	N                                                                 int
-	Title, Text, CategoryID, AuthorID, AuthorName                     string
-	AdministrationIPA, AdministrationName                             string
-	CreatedAt                                                         time.Time
-}
-
 // Indexer keeps the search index in step with posts.
 type Indexer interface {
-	Put(ctx context.Context, d SearchDoc) error
+	Put(ctx context.Context, d search.Doc) error
 	Remove(ctx context.Context, postID string) error
-}
-
-// NotifyInput is one notification for several users.
-type NotifyInput struct {
-	UserIDs                                                           []string
-	Kind, ThreadID, PostID, ThreadTitle, ActorID, ActorName, Excerpt  string
 }
 
 // Notifier stores in-app notifications and pushes them live.
 type Notifier interface {
-	Notify(ctx context.Context, in NotifyInput) error
-}
-
-// StoredAttachment is an uploaded file as the attachment store knows it.
-type StoredAttachment struct {
-	ID, Name, ContentType string
-	Size                  int64
-	OwnerID               string
-	Image                 bool
-	URL                   string
-	CreatedAt             time.Time
+	Notify(ctx context.Context, in notify.Input) error
 }
 
 // Attachments tells who uploaded a file.
 type Attachments interface {
-	Get(ctx context.Context, id string) (StoredAttachment, error)
-}
-
-// Mentionable is a user or an administration that @handle names.
-type Mentionable struct {
-	Kind, Handle, Name, Detail, ID string
+	Get(ctx context.Context, id string) (attachment.Attachment, error)
 }
 
 // Directory resolves @handles and an administration's members (accounts).
 type Directory interface {
-	ResolveHandles(ctx context.Context, handles []string) (map[string]Mentionable, error)
+	ResolveHandles(ctx context.Context, handles []string) (map[string]account.Mentionable, error)
 	MembersOf(ctx context.Context, administrationID string) ([]string, error)
 }
 

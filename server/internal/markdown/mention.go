@@ -8,8 +8,9 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// maxHandle bounds a handle; longer runs are not mentions.
-const maxHandle = 64
+// maxHandle is the longest handle accounts hands out; longer runs are not
+// mentions.
+const maxHandle = 30
 
 // kindMention is the AST kind of an @handle.
 var kindMention = ast.NewNodeKind("Mention")
@@ -36,19 +37,15 @@ type mentionParser struct{}
 func (mentionParser) Trigger() []byte { return []byte{'@'} }
 
 func (mentionParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node {
-	if p := block.PrecendingCharacter(); isHandleByte(p) || p == '@' || p == '/' {
+	if p := block.PrecendingCharacter(); isHandleByte(p) || p == '@' || p == '/' || p == '.' || p == '-' {
 		return nil
 	}
 	line, _ := block.PeekLine()
 	end := 1
-	for end < len(line) && end <= maxHandle && isHandleByte(rune(line[end])) {
+	for end < len(line) && isHandleByte(rune(line[end])) {
 		end++
 	}
-	// A sentence may end right after a handle: "grazie @mario."
-	for end > 1 && (line[end-1] == '.' || line[end-1] == '-') {
-		end--
-	}
-	if end == 1 || end > maxHandle {
+	if end == 1 || end-1 > maxHandle {
 		return nil
 	}
 	n := &mentionNode{handle: string(line[1:end])}
@@ -56,10 +53,10 @@ func (mentionParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.
 	return n
 }
 
-// isHandleByte: handles are ASCII letters, digits, "_", "." and "-"
-// (codici IPA and user handles both fit).
+// isHandleByte: handles (users' and codici IPA) are ASCII letters, digits
+// and "_", matched ignoring case.
 func isHandleByte(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-'
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
 }
 
 // mentionRenderer writes a known mention as a link and an unknown one as

@@ -12,6 +12,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/config"
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/realtime"
+	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
 
@@ -20,6 +26,14 @@ type Deps struct {
 	Config config.Config
 	Logger *slog.Logger
 	Store  *store.Store
+
+	Accounts *account.Service
+	Forum    *forum.Service
+	Hub      *realtime.Hub // /ws
+
+	Search        *search.Index
+	Attachments   *attachment.Store
+	Notifications *notify.Service
 }
 
 type server struct {

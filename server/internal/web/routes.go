@@ -8,8 +8,15 @@ func (s *server) routes(app *fiber.App) {
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	s.wsRoutes(app)
 
-	api := app.Group("/api/v1", withDeadline)
+	api := app.Group("/api/v1", withDeadline, s.limitJSONBody, s.csrf, s.session)
+	s.accountRoutes(api)
+	s.forumRoutes(api)
+	s.attachmentRoutes(api)
+	s.searchRoutes(api)
+	s.notificationRoutes(api)
+	s.mentionRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
 	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })

@@ -1,0 +1,75 @@
+import { lazy, Suspense } from 'react'
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
+import { I18nProvider } from './i18n'
+import { SessionProvider, useSession } from './session/SessionContext'
+import { isActive } from './api/types'
+import { Layout } from './components/Layout'
+import { AnonymousOnly, RequireAdmin, RequireUser } from './components/guards'
+import { Loading } from './components/Page'
+import Home from './pages/Home'
+import Login from './pages/Login'
+import Enrol from './pages/Enrol'
+import Waiting from './pages/Waiting'
+import Invitation from './pages/Invitation'
+import ForgotPassword from './pages/ForgotPassword'
+import ResetPassword from './pages/ResetPassword'
+import Profile from './pages/Profile'
+import NotFound from './pages/NotFound'
+import { Accessibility, Privacy } from './pages/Legal'
+
+const Admin = lazy(() => import('./pages/Admin'))
+
+/** Paths a logged-in user whose administration is not approved may still see. */
+const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
+
+/** Sends pending/rejected users to the waiting page wherever they go. */
+function PendingGate({ children }: { children: React.ReactNode }) {
+  const { user } = useSession()
+  const { pathname } = useLocation()
+  if (user && !isActive(user) && !OPEN_TO_PENDING.includes(pathname)) return <Navigate to="/attesa" replace />
+  return <>{children}</>
+}
+
+/**
+ * Routes. Feature areas add theirs here, e.g. the forum:
+ *   <Route path="/forum/*" element={<RequireActive><Forum /></RequireActive>} />
+ * with `const Forum = lazy(() => import('./forum/ForumRoutes'))`.
+ */
+function AppRoutes() {
+  return (
+    <PendingGate>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/login" element={<AnonymousOnly><Login /></AnonymousOnly>} />
+          <Route path="/iscrizione" element={<AnonymousOnly><Enrol /></AnonymousOnly>} />
+          <Route path="/attesa" element={<RequireUser><Waiting /></RequireUser>} />
+          <Route path="/invito/:token" element={<AnonymousOnly><Invitation /></AnonymousOnly>} />
+          {/* The server's invitation links use /invite/<token>. */}
+          <Route path="/invite/:token" element={<AnonymousOnly><Invitation /></AnonymousOnly>} />
+          <Route path="/password-dimenticata" element={<ForgotPassword />} />
+          <Route path="/reset/:token" element={<ResetPassword />} />
+          <Route path="/profilo" element={<RequireUser><Profile /></RequireUser>} />
+          <Route path="/admin" element={<RequireAdmin><Admin /></RequireAdmin>} />
+          <Route path="/accessibilita" element={<Accessibility />} />
+          <Route path="/privacy" element={<Privacy />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Suspense>
+    </PendingGate>
+  )
+}
+
+export default function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <BrowserRouter>
+          <Layout>
+            <AppRoutes />
+          </Layout>
+        </BrowserRouter>
+      </SessionProvider>
+    </I18nProvider>
+  )
+}

@@ -1,0 +1,120 @@
+/**
+ * The one fetch wrapper for /api/v1. JSON in and out; sends X-CSRF-Token
+ * (from the tavolo_csrf cookie, set by GET /api/v1/session) on unsafe
+ * methods; turns every failure into an ApiError.
+ */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly fields: Record<string, string>
+  readonly retryAfter?: number
+
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter?: number) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.fields = fields
+    this.retryAfter = retryAfter
+  }
+
+  /** True when the request never got an HTTP answer. */
+  get isNetwork(): boolean {
+    return this.status === 0
+  }
+}
+
+export const API_BASE = '/api/v1'
+
+let csrfFromBody = ''
+
+/** Remember the token from GET /session's body (used if the cookie is unreadable). */
+export function setCsrfToken(token: string) {
+  csrfFromBody = token
+}
+
+export function csrfToken(): string {
+  const m = typeof document !== 'undefined' ? document.cookie.match(/(?:^|;\s*)tavolo_csrf=([^;]*)/) : null
+  return m ? decodeURIComponent(m[1]) : csrfFromBody
+}
+
+type Listener = (err: ApiError) => void
+const errorListeners = new Set<Listener>()
+
+/** Called for every 401/403 gating answer, so the session can refresh itself. */
+export function onAuthError(fn: Listener): () => void {
+  errorListeners.add(fn)
+  return () => errorListeners.delete(fn)
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | null>
+  signal?: AbortSignal
+  headers?: Record<string, string>
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  let url = API_BASE + path
+  if (opts.query) {
+    const q = new URLSearchParams()
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+    const s = q.toString()
+    if (s) url += (url.includes('?') ? '&' : '?') + s
+  }
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+  let payload: BodyInit | undefined
+  if (body instanceof FormData) {
+    payload = body
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    payload = JSON.stringify(body)
+  }
+  if (UNSAFE.has(method)) headers['X-CSRF-Token'] = csrfToken()
+
+  let res: Response
+  try {
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal })
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'network', '')
+  }
+  if (res.status === 204 || res.status === 202) {
+    // 202 may carry a body; we never need it.
+    return undefined as T
+  }
+  const text = await res.text()
+  let data: unknown = undefined
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = undefined
+    }
+  }
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)?.error
+    const ra = Number(res.headers.get('Retry-After'))
+    const err = new ApiError(
+      res.status,
+      e?.code ?? (res.status >= 500 ? 'internal' : 'http_' + res.status),
+      e?.message ?? '',
+      e?.fields ?? {},
+      Number.isFinite(ra) && ra > 0 ? ra : undefined,
+    )
+    if (res.status === 401 || err.code === 'administration_pending' || err.code === 'account_suspended') {
+      errorListeners.forEach((fn) => fn(err))
+    }
+    throw err
+  }
+  return data as T
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts),
+  delete: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
+}

@@ -1,0 +1,48 @@
+import type { Translation } from '../types'
+import type { admin as it } from '../it/admin'
+
+export const admin: Translation<typeof it> = {
+  title: 'Cantiere administration',
+  tabs: { enrolments: 'Enrolments to approve', users: 'Users', invite: 'Invitations' },
+  enrolments: {
+    empty: 'No enrolment is pending.',
+    caption: 'Enrolments awaiting approval',
+    ipa: 'IPA code',
+    name: 'Administration',
+    category: 'Type',
+    region: 'Region',
+    referente: 'Contact person',
+    date: 'Date',
+    actions: 'Actions',
+    approve: 'Approve',
+    approveOf: (name: string) => `Approve ${name}`,
+    reject: 'Reject',
+    rejectOf: (name: string) => `Reject ${name}`,
+    reason: 'Reason for the rejection',
+    confirmReject: 'Confirm the rejection',
+    approved: (name: string) => `${name}: enrolment approved.`,
+    rejected: (name: string) => `${name}: enrolment rejected.`,
+  },
+  users: {
+    search: 'Search by name, email or administration',
+    searchSubmit: 'Search',
+    caption: 'Users of the Tavolo',
+    name: 'Name',
+    email: 'Email',
+    administration: 'Administration',
+    role: 'Role',
+    roleOf: (name: string) => `Role of ${name}`,
+    empty: 'No user found.',
+    total: (n: number) => (n === 1 ? '1 user' : `${n} users`),
+    roleChanged: (name: string) => `Role of ${name} updated.`,
+    previous: 'Previous page',
+    next: 'Next page',
+    page: (p: number, n: number) => `Page ${p} of ${n}`,
+  },
+  invite: {
+    lead: 'Create an invitation link for a person of an approved administration.',
+    administration: 'Administration',
+    email: 'Email of the invited person',
+    submit: 'Create the invitation link',
+  },
+}

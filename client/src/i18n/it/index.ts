@@ -1,0 +1,10 @@
+// One line per area. To add an area (e.g. forum): create it/forum.ts and
+// en/forum.ts, then add it here and in ../en/index.ts.
+import { common } from './common'
+import { account } from './account'
+import { admin } from './admin'
+import { lists } from './lists'
+import { legal } from './legal'
+
+export const it = { common, account, admin, lists, legal }
+export type Dictionary = typeof it

@@ -1,0 +1,286 @@
+import { describe, expect, it, vi } from 'vitest'
+import {
+  BACKOFF_BASE_MS,
+  BACKOFF_MAX_MS,
+  HEARTBEAT_MS,
+  RealtimeClient,
+  backoffDelay,
+  type EnvCallbacks,
+  type RealtimeEvent,
+  type SocketLike,
+} from './socket'
+
+class FakeSocket implements SocketLike {
+  readyState = 0
+  sent: Record<string, unknown>[] = []
+  closed: number | null = null
+  onopen: ((ev: unknown) => void) | null = null
+  onmessage: ((ev: { data: unknown }) => void) | null = null
+  onclose: ((ev: { code: number; reason?: string }) => void) | null = null
+  onerror: ((ev: unknown) => void) | null = null
+  constructor(public url: string) {}
+  send(data: string) {
+    if (this.readyState !== 1) throw new Error('not open')
+    this.sent.push(JSON.parse(data))
+  }
+  close(code = 1000) {
+    this.closed = code
+    this.readyState = 3
+  }
+  // test helpers
+  open() {
+    this.readyState = 1
+    this.onopen?.({})
+  }
+  receive(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) })
+  }
+  drop(code = 1006) {
+    this.readyState = 3
+    this.onclose?.({ code })
+  }
+  ofType(type: string) {
+    return this.sent.filter((m) => m.type === type)
+  }
+}
+
+function setup(opts: { online?: boolean; random?: () => number } = {}) {
+  const sockets: FakeSocket[] = []
+  let online = opts.online ?? true
+  let env: EnvCallbacks | null = null
+  const onSessionEnded = vi.fn()
+  const onConnectFailures = vi.fn()
+  vi.useFakeTimers()
+  const client = new RealtimeClient({
+    createSocket: (url) => {
+      const s = new FakeSocket(url)
+      sockets.push(s)
+      return s
+    },
+    url: () => 'ws://test/ws',
+    isOnline: () => online,
+    listenEnv: (cb) => {
+      env = cb
+      return () => {
+        env = null
+      }
+    },
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+    random: opts.random ?? (() => 0.5),
+    onSessionEnded,
+    onConnectFailures,
+  })
+  return {
+    client,
+    sockets,
+    last: () => sockets[sockets.length - 1],
+    setOnline(v: boolean) {
+      online = v
+      if (v) env?.online()
+      else env?.offline()
+    },
+    onSessionEnded,
+    onConnectFailures,
+  }
+}
+
+const ev = (topic: string, seq: number, data: unknown = {}) => ({ type: 'event', topic, seq, event: 'post.created', data, at: '' })
+
+describe('backoffDelay', () => {
+  it('stays within [0, min(30 s, 0.5 s · 2^n)] with full jitter', () => {
+    for (let n = 0; n < 40; n++) {
+      const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** n)
+      expect(backoffDelay(n, () => 0)).toBe(0)
+      expect(backoffDelay(n, () => 0.999999)).toBeLessThanOrEqual(cap)
+      expect(backoffDelay(n, () => 0.999999)).toBeGreaterThan(cap * 0.99)
+      const d = backoffDelay(n, Math.random)
+      expect(d).toBeGreaterThanOrEqual(0)
+      expect(d).toBeLessThanOrEqual(BACKOFF_MAX_MS)
+    }
+    expect(backoffDelay(0, () => 0.999999)).toBeLessThanOrEqual(500)
+    expect(backoffDelay(100, () => 0.999999)).toBeLessThanOrEqual(30_000)
+  })
+})
+
+describe('RealtimeClient', () => {
+  it('subscribes on open, with since when a seq is known', () => {
+    const h = setup()
+    h.client.subscribe('thread:a', 7, { onEvent: () => {} })
+    h.client.subscribe('forum', null, { onEvent: () => {} })
+    h.client.start()
+    expect(h.client.getState()).toBe('reconnecting')
+    h.last().open()
+    expect(h.client.getState()).toBe('connected')
+    const subs = h.last().ofType('subscribe')
+    expect(subs).toEqual([
+      expect.objectContaining({ topic: 'thread:a', since: 7 }),
+      expect.not.objectContaining({ since: expect.anything() }),
+    ])
+    expect(subs[1].topic).toBe('forum')
+  })
+
+  it('handles single frames and arrays, in order, and drops duplicates by seq', () => {
+    const h = setup()
+    const got: number[] = []
+    h.client.subscribe('thread:a', 3, { onEvent: (e) => got.push(e.seq) })
+    h.client.start()
+    h.last().open()
+    h.last().receive(ev('thread:a', 3)) // already in the HTTP view
+    h.last().receive([ev('thread:a', 4), ev('thread:a', 5)])
+    h.last().receive(ev('thread:a', 5)) // duplicate
+    h.last().receive([ev('thread:a', 4), ev('thread:a', 6), { type: 'pong', id: 'x' }])
+    h.last().receive(ev('other', 9)) // not subscribed
+    expect(got).toEqual([4, 5, 6])
+  })
+
+  it('resumes with since = last seq after a dropped connection, exactly once', () => {
+    const h = setup()
+    const got: number[] = []
+    h.client.subscribe('thread:a', 10, { onEvent: (e) => got.push(e.seq) })
+    h.client.start()
+    h.last().open()
+    h.last().receive([ev('thread:a', 11), ev('thread:a', 12)])
+    h.last().drop(1006)
+    expect(h.client.getState()).toBe('reconnecting')
+    vi.advanceTimersByTime(BACKOFF_BASE_MS)
+    expect(h.sockets).toHaveLength(2)
+    h.last().open()
+    expect(h.last().ofType('subscribe')).toEqual([expect.objectContaining({ topic: 'thread:a', since: 12 })])
+    // the server replays 12 (overlap) and 13, then live 14
+    h.last().receive([ev('thread:a', 12), ev('thread:a', 13)])
+    h.last().receive({ type: 'subscribed', id: 'c1', topic: 'thread:a', head: 13 })
+    h.last().receive(ev('thread:a', 14))
+    expect(got).toEqual([11, 12, 13, 14])
+  })
+
+  it('takes the head of a live-only subscription so that a resume has a since', () => {
+    const h = setup()
+    h.client.subscribe('forum', null, { onEvent: () => {} })
+    h.client.start()
+    h.last().open()
+    h.last().receive({ type: 'subscribed', id: 'c1', topic: 'forum', head: 42 })
+    h.last().drop()
+    vi.advanceTimersByTime(BACKOFF_BASE_MS)
+    h.last().open()
+    expect(h.last().ofType('subscribe')[0]).toMatchObject({ topic: 'forum', since: 42 })
+  })
+
+  it('backs off exponentially while connections fail, and resets after success', () => {
+    const h = setup({ random: () => 0.999 })
+    h.client.start()
+    const delays = [499, 999, 1998, 3996, 7992, 15984, 29970, 29970]
+    for (const d of delays) {
+      h.last().drop()
+      const before = h.sockets.length
+      vi.advanceTimersByTime(d - 1)
+      expect(h.sockets.length).toBe(before)
+      vi.advanceTimersByTime(1)
+      expect(h.sockets.length).toBe(before + 1)
+    }
+    expect(h.onConnectFailures).toHaveBeenCalled()
+    h.last().open()
+    h.last().drop()
+    const before = h.sockets.length
+    vi.advanceTimersByTime(499)
+    expect(h.sockets.length).toBe(before + 1)
+  })
+
+  it('queues outgoing messages while offline and flushes them on open', async () => {
+    const h = setup({ online: false })
+    h.client.start()
+    expect(h.client.getState()).toBe('offline')
+    expect(h.sockets).toHaveLength(0)
+    const p = h.client.publish('room:1', 'typing', { on: true })
+    expect(h.client.queued).toBe(1)
+    h.setOnline(true)
+    expect(h.sockets).toHaveLength(1)
+    h.last().open()
+    expect(h.client.queued).toBe(0)
+    const pub = h.last().ofType('publish')
+    expect(pub).toEqual([expect.objectContaining({ topic: 'room:1', event: 'typing', data: { on: true } })])
+    h.last().receive({ type: 'ack', id: pub[0].id })
+    await expect(p).resolves.toBeUndefined()
+  })
+
+  it('shows offline when the browser goes offline and reconnects at once when back', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    h.setOnline(false)
+    expect(h.client.getState()).toBe('offline')
+    h.last().drop()
+    expect(h.client.getState()).toBe('offline')
+    vi.advanceTimersByTime(60_000)
+    expect(h.sockets).toHaveLength(1) // no attempts while offline
+    h.setOnline(true)
+    expect(h.sockets).toHaveLength(2)
+    h.last().open()
+    expect(h.client.getState()).toBe('connected')
+  })
+
+  it('treats two unanswered pings as a dead connection', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    vi.advanceTimersByTime(HEARTBEAT_MS)
+    expect(h.last().ofType('ping')).toHaveLength(1)
+    h.last().receive({ type: 'pong', id: h.last().ofType('ping')[0].id })
+    vi.advanceTimersByTime(HEARTBEAT_MS * 2)
+    expect(h.last().ofType('ping')).toHaveLength(3)
+    expect(h.sockets).toHaveLength(1)
+    vi.advanceTimersByTime(HEARTBEAT_MS) // third tick: two pongs missing
+    expect(h.sockets[0].closed).not.toBeNull()
+    expect(h.client.getState()).toBe('reconnecting')
+    vi.advanceTimersByTime(BACKOFF_BASE_MS)
+    expect(h.sockets).toHaveLength(2)
+  })
+
+  it('on reset refetches, holds live events until the refetch, then resubscribes with since: head', async () => {
+    const h = setup()
+    const got: number[] = []
+    let resolveRefetch: (seq: number) => void = () => {}
+    const onReset = vi.fn(() => new Promise<number>((r) => (resolveRefetch = r)))
+    h.client.subscribe('thread:a', 5, { onEvent: (e: RealtimeEvent) => got.push(e.seq), onReset })
+    h.client.start()
+    h.last().open()
+    h.last().receive({ type: 'reset', topic: 'thread:a', head: 2000 })
+    expect(onReset).toHaveBeenCalledWith(2000)
+    const subs = h.last().ofType('subscribe')
+    expect(subs[subs.length - 1]).toMatchObject({ topic: 'thread:a', since: 2000 })
+    h.last().receive([ev('thread:a', 2001), ev('thread:a', 2002)])
+    expect(got).toEqual([])
+    resolveRefetch(2001) // the refetched view already has 2001
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(got).toEqual([2002])
+    h.last().receive(ev('thread:a', 2003))
+    expect(got).toEqual([2002, 2003])
+  })
+
+  it('stops reconnecting and refreshes the session on close 4001', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    h.last().drop(4001)
+    expect(h.onSessionEnded).toHaveBeenCalledOnce()
+    vi.advanceTimersByTime(120_000)
+    expect(h.sockets).toHaveLength(1)
+    expect(h.client.getState()).toBe('offline')
+  })
+
+  it('unsubscribes from the server when the last listener leaves', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    const off1 = h.client.subscribe('thread:a', 1, { onEvent: () => {} })
+    const off2 = h.client.subscribe('thread:a', 1, { onEvent: () => {} })
+    expect(h.last().ofType('subscribe')).toHaveLength(1)
+    off1()
+    expect(h.last().ofType('unsubscribe')).toHaveLength(0)
+    off2()
+    expect(h.last().ofType('unsubscribe')).toEqual([expect.objectContaining({ topic: 'thread:a' })])
+  })
+})

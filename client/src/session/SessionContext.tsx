@@ -1,0 +1,89 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { api, onAuthError, setCsrfToken } from '../api/client'
+import { isActive, type SessionInfo, type User } from '../api/types'
+import { useI18n } from '../i18n'
+import { realtime, setSessionHooks } from '../realtime/socket'
+
+interface SessionCtx {
+  /** null until the first GET /session answered. */
+  loaded: boolean
+  user: User | null
+  enrolment: SessionInfo['enrolment']
+  /** Re-read GET /session (after login, logout, enrolment, invitation…). */
+  refresh: () => Promise<User | null>
+  /** Replace the user with one the API just returned (PATCH /me…). */
+  setUser: (u: User | null) => void
+  logout: () => Promise<void>
+}
+
+const Ctx = createContext<SessionCtx | null>(null)
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const { setLang, lang } = useI18n()
+  const [loaded, setLoaded] = useState(false)
+  const [user, setUserState] = useState<User | null>(null)
+  const [enrolment, setEnrolment] = useState<SessionInfo['enrolment']>({ open: false, deadline: null })
+  const langRef = useRef(lang)
+  langRef.current = lang
+
+  const setUser = useCallback(
+    (u: User | null) => {
+      setUserState(u)
+      if (u && (u.lang === 'it' || u.lang === 'en') && u.lang !== langRef.current) setLang(u.lang)
+    },
+    [setLang],
+  )
+
+  const refresh = useCallback(async () => {
+    try {
+      const s = await api.get<SessionInfo>('/session')
+      setCsrfToken(s.csrf_token)
+      setEnrolment(s.enrolment ?? { open: false, deadline: null })
+      setUser(s.user)
+      return s.user
+    } catch {
+      // The server is unreachable: keep what we have and show the shell.
+      return null
+    } finally {
+      setLoaded(true)
+    }
+  }, [setUser])
+
+  const logout = useCallback(async () => {
+    try {
+      await api.delete('/session')
+    } finally {
+      realtime.stop()
+      await refresh()
+    }
+  }, [refresh])
+
+  useEffect(() => {
+    void refresh()
+    setSessionHooks(
+      () => void refresh(),
+      () => void refresh(),
+    )
+    return onAuthError(() => void refresh())
+  }, [refresh])
+
+  // One socket while an active user is logged in; a new one for a new user.
+  const activeId = user && isActive(user) ? user.id : null
+  useEffect(() => {
+    if (!activeId) {
+      realtime.stop()
+      return
+    }
+    realtime.restart()
+    return () => realtime.stop()
+  }, [activeId])
+
+  const value = useMemo(() => ({ loaded, user, enrolment, refresh, setUser, logout }), [loaded, user, enrolment, refresh, setUser, logout])
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>
+}
+
+export function useSession(): SessionCtx {
+  const c = useContext(Ctx)
+  if (!c) throw new Error('useSession outside SessionProvider')
+  return c
+}

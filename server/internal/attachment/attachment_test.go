@@ -1,0 +1,136 @@
+package attachment
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/cantieri/tavolo/server/internal/testenv"
+)
+
+// Zip builds a ZIP archive with the given entries (name -> content).
+func Zip(t testing.TB, entries ...[2]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		w, err := zw.Create(e[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte(e[1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want string // "" = refused
+	}{
+		{"pdf", []byte("%PDF-1.7\n..."), "application/pdf"},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00"), "image/png"},
+		{"jpeg", []byte("\xff\xd8\xff\xe0JFIF"), "image/jpeg"},
+		{"gif", []byte("GIF89a\x01\x00"), "image/gif"},
+		{"webp", []byte("RIFF\x10\x00\x00\x00WEBPVP8 "), "image/webp"},
+		{"odt", Zip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"}, [2]string{"content.xml", "<x/>"}), kindODT.contentType},
+		{"docx", Zip(t, [2]string{"[Content_Types].xml", "<x/>"}, [2]string{"word/document.xml", "<x/>"}), kindDOCX.contentType},
+		{"xlsx", Zip(t, [2]string{"[Content_Types].xml", "<x/>"}, [2]string{"xl/workbook.xml", "<x/>"}), kindXLSX.contentType},
+		{"ods is not odt", Zip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"}), ""},
+		{"plain zip", Zip(t, [2]string{"a.txt", "x"}), ""},
+		{"elf", []byte("\x7fELF\x02\x01\x01\x00"), ""},
+		{"mz", []byte("MZ\x90\x00\x03\x00"), ""},
+		{"html", []byte("<html><script>alert(1)</script>"), ""},
+		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`), ""},
+		{"empty", nil, ""},
+	}
+	for _, tt := range tests {
+		k, ok := detect(tt.data)
+		if ok != (tt.want != "") || k.contentType != tt.want {
+			t.Errorf("%s: detected %q (%v), want %q", tt.name, k.contentType, ok, tt.want)
+		}
+	}
+}
+
+func TestSanitizeNameTraversalCorpus(t *testing.T) {
+	f, err := os.Open("/work/shared/corpus/traversal.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	names := []string{"", "\x00", "a\x00b.pdf", "\xff\xfe.pdf", "..", "...", "report.pdf\r\nSet-Cookie: x"}
+	for sc.Scan() {
+		if l := sc.Text(); !strings.HasPrefix(l, "#") {
+			names = append(names, l)
+		}
+	}
+	for _, in := range names {
+		got := sanitizeName(in, kindPDF)
+		if got == "" || strings.ContainsAny(got, `/\<>:"|?*%`) || strings.HasPrefix(got, ".") || len(got) > maxNameBytes+4 {
+			t.Errorf("sanitizeName(%q) = %q", in, got)
+		}
+		if strings.ContainsFunc(got, unicode.IsControl) || !strings.HasSuffix(got, ".pdf") {
+			t.Errorf("sanitizeName(%q) = %q", in, got)
+		}
+	}
+	for in, want := range map[string]string{
+		"Capitolato mensa.PDF":      "Capitolato mensa.PDF",
+		"../../etc/passwd":          "passwd.pdf",
+		`C:\Users\x\offerta.pdf`:    "offerta.pdf",
+		"virus.exe":                 "virus.exe.pdf",
+		" ..\tnome  con\nspazi.pdf": "nome con spazi.pdf",
+	} {
+		if got := sanitizeName(in, kindPDF); got != want {
+			t.Errorf("sanitizeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSaveGetOpen(t *testing.T) {
+	st := New(testenv.Store(t), 64)
+	ctx := testenv.Ctx(t)
+	pdf := []byte("%PDF-1.4\nciao\n%%EOF")
+	a, err := st.Save(ctx, "u1", "../verbale.pdf", bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "verbale.pdf" || a.ContentType != "application/pdf" || a.Size != int64(len(pdf)) || a.Image || a.URL != URLPrefix+a.ID {
+		t.Fatalf("saved %+v", a)
+	}
+	got, err := st.Get(ctx, a.ID)
+	if err != nil || got.OwnerID != "u1" || got.Name != a.Name {
+		t.Fatalf("get %+v %v", got, err)
+	}
+	rc, _, err := st.Open(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(body, pdf) {
+		t.Fatalf("read back %q", body)
+	}
+	if _, err := st.Save(ctx, "u1", "big.pdf", bytes.NewReader(append([]byte("%PDF-"), make([]byte, 64)...))); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("oversize: %v", err)
+	}
+	if _, err := st.Save(ctx, "u1", "x.pdf", strings.NewReader("MZ\x90\x00")); !errors.Is(err, ErrTypeDenied) {
+		t.Fatalf("exe: %v", err)
+	}
+	for _, id := range []string{"", "../../etc/passwd", "0123456789abcdef01234567", "zz"} {
+		if _, err := st.Get(ctx, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("get %q: %v", id, err)
+		}
+	}
+}

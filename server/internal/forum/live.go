@@ -1,0 +1,139 @@
+package forum
+
+import (
+	"context"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/search"
+)
+
+const topicForum = "forum"
+
+func threadTopic(id string) string   { return "thread:" + id }
+func categoryTopic(id string) string { return "category:" + id }
+
+// RegisterTopics sets who may subscribe to the forum's topics: active users;
+// a thread in an archived category stays readable.
+func (s *Service) RegisterTopics(a TopicAuthorizer) {
+	active := func(u *account.User) error {
+		if !u.Active() {
+			return problem.ErrForbidden
+		}
+		return nil
+	}
+	a.Authorize("forum", func(ctx context.Context, u *account.User, id string) error {
+		return active(u)
+	})
+	a.Authorize("category", func(ctx context.Context, u *account.User, id string) error {
+		if err := active(u); err != nil {
+			return err
+		}
+		_, err := s.category(ctx, id)
+		return err
+	})
+	a.Authorize("thread", func(ctx context.Context, u *account.User, id string) error {
+		if err := active(u); err != nil {
+			return err
+		}
+		_, err := s.thread(ctx, id)
+		return err
+	})
+}
+
+// head is a topic's latest seq, read before a view's data so that the
+// client subscribing with since=head misses nothing. A failure reads as 0,
+// which makes the client replay or refetch rather than miss events.
+func (s *Service) head(ctx context.Context, topic string) int64 {
+	seq, err := s.Publisher.Head(ctx, topic)
+	if err != nil {
+		s.log.Error("read topic head", "topic", topic, "err", err)
+		return 0
+	}
+	return seq
+}
+
+// publish sends an event after the write it describes succeeded and
+// returns the topic's seq; an empty event only reads the head. A failed
+// publish does not undo the write: readers catch up on their next fetch.
+func (s *Service) publish(ctx context.Context, topic, event string, data any) int64 {
+	if event == "" {
+		return s.head(ctx, topic)
+	}
+	seq, err := s.Publisher.Publish(ctx, topic, event, data)
+	if err != nil {
+		s.log.Error("publish", "topic", topic, "event", event, "err", err)
+	}
+	return seq
+}
+
+// publishThread tells the thread's readers and the thread lists.
+func (s *Service) publishThread(ctx context.Context, t *ThreadSummary) {
+	s.publish(ctx, threadTopic(t.ID), "thread.updated", t)
+	s.publish(ctx, categoryTopic(t.CategoryID), "thread.updated", t)
+	s.publish(ctx, topicForum, "thread.updated", t)
+}
+
+// index puts a post into the search index; a failure is logged, the post stays.
+func (s *Service) index(ctx context.Context, t *ThreadSummary, p *postDoc) {
+	d := search.Doc{
+		PostID: postID(t.ID, p.N), ThreadID: t.ID, N: p.N, Title: t.Title, Text: s.Renderer.PlainText(p.Body),
+		CategoryID: t.CategoryID, AuthorID: p.Author.ID, AuthorName: p.Author.Name,
+		AdministrationIPA: p.Author.AdministrationIPA, AdministrationName: p.Author.AdministrationName, CreatedAt: p.CreatedAt,
+	}
+	if err := s.Indexer.Put(ctx, d); err != nil {
+		s.log.Error("index post", "post", d.PostID, "err", err)
+	}
+}
+
+// notify sends one kind of notification to users other than the actor and
+// returns who was notified.
+func (s *Service) notify(ctx context.Context, actor *account.User, t *ThreadSummary, p *postDoc, kind string, users, skip []string) []string {
+	skipped := map[string]bool{actor.ID: true}
+	for _, id := range skip {
+		skipped[id] = true
+	}
+	var to []string
+	for _, id := range users {
+		if !skipped[id] {
+			skipped[id] = true
+			to = append(to, id)
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	err := s.Notifier.Notify(ctx, notify.Input{
+		UserIDs: to, Kind: kind, ThreadID: t.ID, PostID: postID(t.ID, p.N), ThreadTitle: t.Title,
+		ActorID: actor.ID, ActorName: actor.Name, Excerpt: s.excerpt(p.Body),
+	})
+	if err != nil {
+		s.log.Error("notify", "kind", kind, "post", postID(t.ID, p.N), "err", err)
+	}
+	return to
+}
+
+// notifyReply tells the author of the post replied to (or of the thread).
+func (s *Service) notifyReply(ctx context.Context, u *account.User, t *ThreadSummary, p *postDoc, parent *postDoc) []string {
+	to := t.AuthorID
+	if parent != nil {
+		to = parent.Author.ID
+	}
+	return s.notify(ctx, u, t, p, "reply", []string{to}, nil)
+}
+
+func (s *Service) notifyMentions(ctx context.Context, u *account.User, t *ThreadSummary, p *postDoc, users []string) []string {
+	return s.notify(ctx, u, t, p, "mention", users, nil)
+}
+
+// notifyFollowers tells the followers of key ("thread:<id>", "category:<id>")
+// who were not notified otherwise.
+func (s *Service) notifyFollowers(ctx context.Context, u *account.User, t *ThreadSummary, p *postDoc, key, kind string, skip []string) {
+	users, err := s.followers(ctx, key)
+	if err != nil {
+		s.log.Error("load followers", "key", key, "err", err)
+		return
+	}
+	s.notify(ctx, u, t, p, kind, users, skip)
+}

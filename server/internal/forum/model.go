@@ -1,0 +1,244 @@
+package forum
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+)
+
+// Tree layout and paging.
+const (
+	MaxDepth        = 4   // deeper replies are shown at this depth, with reply_to_n
+	PostsPerPage    = 50  // default page of a thread
+	ThreadsPerPage  = 20  // default page of a thread list
+	MaxPerPage      = 100 // cap on ?per_page=
+	postsPerBucket  = 100
+	maxAttachments  = 10
+	maxTitleRunes   = 200
+	maxBodyRunes    = 50000
+	excerptRunes    = 200
+	maxCategoryName = 80
+)
+
+// Reaction kinds, in display order.
+var ReactionKinds = []string{"utile", "anche_per_noi", "grazie", "da_approfondire"}
+
+func validKind(k string) bool {
+	for _, r := range ReactionKinds {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// ThreadSummary is a thread as lists show it; the thread document and the
+// category listing entries have this shape.
+type ThreadSummary struct {
+	ID                 string    `bson:"_id" json:"id"`
+	CategoryID         string    `bson:"category_id" json:"category_id"`
+	Title              string    `bson:"title" json:"title"`
+	Tags               []string  `bson:"tags" json:"tags"`
+	AuthorID           string    `bson:"author_id" json:"author_id"`
+	AuthorName         string    `bson:"author_name" json:"author_name"`
+	AuthorHandle       string    `bson:"author_handle" json:"author_handle"`
+	AdministrationName string    `bson:"administration_name" json:"administration_name"`
+	AdministrationIPA  string    `bson:"administration_ipa" json:"administration_ipa"`
+	CreatedAt          time.Time `bson:"created_at" json:"created_at"`
+	LastActivityAt     time.Time `bson:"last_activity_at" json:"last_activity_at"`
+	PostCount          int       `bson:"post_count" json:"post_count"` // highest post number
+	ReplyCount         int       `bson:"reply_count" json:"reply_count"`
+	LastPosterName     string    `bson:"last_poster_name" json:"last_poster_name"`
+	Pinned             bool      `bson:"pinned" json:"pinned"`
+	Locked             bool      `bson:"locked" json:"locked"`
+}
+
+// ThreadView is a summary with the reader's own state.
+type ThreadView struct {
+	ThreadSummary
+	Following   bool  `json:"following"`
+	UnreadCount int   `json:"unread_count"`
+	LastReadN   int   `json:"last_read_n"`
+	Seq         int64 `json:"seq"`
+}
+
+// author is who wrote something, copied from the session user.
+type author struct {
+	ID                 string `bson:"author_id"`
+	Name               string `bson:"author_name"`
+	Handle             string `bson:"author_handle"`
+	AdministrationName string `bson:"administration_name"`
+	AdministrationIPA  string `bson:"administration_ipa"`
+}
+
+func authorOf(u *account.User) author {
+	return author{ID: u.ID, Name: u.Name, Handle: u.Handle, AdministrationName: u.AdministrationName, AdministrationIPA: u.AdministrationIPA}
+}
+
+type reactor struct {
+	Name string    `bson:"name"`
+	At   time.Time `bson:"at"`
+}
+
+// postDoc is a post inside its bucket.
+type postDoc struct {
+	N           int                           `bson:"n"`
+	ParentN     int                           `bson:"parent_n"` // 0: the thread itself
+	Depth       int                           `bson:"depth"`    // uncapped; 0 for the opening post
+	Author      author                        `bson:"author,inline"`
+	Body        string                        `bson:"body"`
+	HTML        string                        `bson:"html"`
+	Mentions    []string                      `bson:"mentions"` // handles already notified
+	CreatedAt   time.Time                     `bson:"created_at"`
+	EditedAt    *time.Time                    `bson:"edited_at"`
+	EditorName  string                        `bson:"editor_name"`
+	EditCount   int                           `bson:"edit_count"`
+	Deleted     bool                          `bson:"deleted"`
+	Reactions   map[string]map[string]reactor `bson:"reactions"`
+	Attachments []Attachment                  `bson:"attachments"`
+}
+
+// Attachment is a file listed on a post.
+type Attachment struct {
+	ID          string `bson:"id" json:"id"`
+	Name        string `bson:"name" json:"name"`
+	ContentType string `bson:"content_type" json:"content_type"`
+	Size        int64  `bson:"size" json:"size"`
+	URL         string `bson:"url" json:"url"`
+	Image       bool   `bson:"image" json:"image"`
+}
+
+// ReactionSummary is who reacted with one kind.
+type ReactionSummary struct {
+	Count int       `json:"count"`
+	Users []UserRef `json:"users"`
+}
+
+// UserRef names a user.
+type UserRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Post is a post as every reader sees it (and as live events carry it).
+type Post struct {
+	ID                 string                     `json:"id"`
+	ThreadID           string                     `json:"thread_id"`
+	N                  int                        `json:"n"`
+	ParentID           string                     `json:"parent_id"`
+	ReplyToN           int                        `json:"reply_to_n"`
+	Depth              int                        `json:"depth"`
+	AuthorID           string                     `json:"author_id"`
+	AuthorName         string                     `json:"author_name"`
+	AuthorHandle       string                     `json:"author_handle"`
+	AdministrationName string                     `json:"administration_name"`
+	AdministrationIPA  string                     `json:"administration_ipa"`
+	Body               string                     `json:"body"`
+	HTML               string                     `json:"html"`
+	CreatedAt          time.Time                  `json:"created_at"`
+	EditedAt           *time.Time                 `json:"edited_at"`
+	EditCount          int                        `json:"edit_count"`
+	Deleted            bool                       `json:"deleted"`
+	Reactions          map[string]ReactionSummary `json:"reactions"`
+	Attachments        []Attachment               `json:"attachments"`
+}
+
+// PostView is a post with the reader's own state.
+type PostView struct {
+	Post
+	Mine    []string `json:"mine"`
+	CanEdit bool     `json:"can_edit"`
+}
+
+func postID(threadID string, n int) string { return threadID + "-" + strconv.Itoa(n) }
+
+// splitPostID parses "<thread id>-<n>".
+func splitPostID(id string) (threadID string, n int, ok bool) {
+	i := strings.LastIndexByte(id, '-')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	if err != nil || n < 1 || !safeKey(id[:i]) {
+		return "", 0, false
+	}
+	return id[:i], n, true
+}
+
+func bucketID(threadID string, n int) string {
+	return threadID + "#" + strconv.Itoa(n/postsPerBucket)
+}
+
+// public is the post without per-reader fields; deleted posts keep only
+// their place in the tree and their author.
+func (p *postDoc) public(threadID string) Post {
+	out := Post{
+		ID: postID(threadID, p.N), ThreadID: threadID, N: p.N, Depth: min(p.Depth, MaxDepth),
+		AuthorID: p.Author.ID, AuthorName: p.Author.Name, AuthorHandle: p.Author.Handle,
+		AdministrationName: p.Author.AdministrationName, AdministrationIPA: p.Author.AdministrationIPA,
+		CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, EditCount: p.EditCount, Deleted: p.Deleted,
+		Reactions: map[string]ReactionSummary{}, Attachments: []Attachment{},
+	}
+	if p.ParentN > 0 {
+		out.ParentID = postID(threadID, p.ParentN)
+		out.ReplyToN = p.ParentN
+	}
+	if p.Deleted {
+		return out
+	}
+	out.Body, out.HTML = p.Body, p.HTML
+	if p.Attachments != nil {
+		out.Attachments = p.Attachments
+	}
+	for kind, users := range p.Reactions {
+		if len(users) == 0 {
+			continue
+		}
+		refs := make([]UserRef, 0, len(users))
+		for id, r := range users {
+			refs = append(refs, UserRef{ID: id, Name: r.Name})
+		}
+		sort.Slice(refs, func(i, j int) bool {
+			a, b := users[refs[i].ID], users[refs[j].ID]
+			if !a.At.Equal(b.At) {
+				return a.At.Before(b.At)
+			}
+			return refs[i].ID < refs[j].ID
+		})
+		out.Reactions[kind] = ReactionSummary{Count: len(refs), Users: refs}
+	}
+	return out
+}
+
+// view adds the reader's state.
+func (s *Service) view(u *account.User, threadID string, p *postDoc) PostView {
+	v := PostView{Post: p.public(threadID), Mine: []string{}}
+	if p.Deleted {
+		return v
+	}
+	for _, kind := range ReactionKinds {
+		if _, ok := p.Reactions[kind][u.ID]; ok {
+			v.Mine = append(v.Mine, kind)
+		}
+	}
+	v.CanEdit = s.mayEdit(u, p) == nil
+	return v
+}
+
+// mayEdit is nil when u may change the post's body.
+func (s *Service) mayEdit(u *account.User, p *postDoc) error {
+	switch {
+	case p.Deleted:
+		return ErrPostDeleted
+	case u.CanModerate():
+		return nil
+	case u.ID != p.Author.ID:
+		return ErrNotAuthor
+	case s.Now().After(p.CreatedAt.Add(s.EditWindow)):
+		return ErrEditWindowClosed
+	}
+	return nil
+}

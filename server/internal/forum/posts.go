@@ -1,0 +1,425 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/problem"
+)
+
+// NewPost is a reply to the thread or to one of its posts.
+type NewPost struct {
+	Body          string   `json:"body" validate:"required,max=50000,nocontrol"`
+	ParentID      string   `json:"parent_id" validate:"max=80"`
+	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
+}
+
+// PostEdit replaces a post's body.
+type PostEdit struct {
+	Body string `json:"body" validate:"required,max=50000,nocontrol"`
+}
+
+// Version is an older version of a post.
+type Version struct {
+	N          int       `bson:"n" json:"n"`
+	Body       string    `bson:"body" json:"body"`
+	HTML       string    `bson:"html" json:"html"`
+	EditedAt   time.Time `bson:"edited_at" json:"edited_at"`
+	EditorName string    `bson:"editor_name" json:"editor_name"`
+}
+
+// Permalink is a post with the tree page that holds it.
+type Permalink struct {
+	Post PostView `json:"post"`
+	Page int      `json:"page"`
+}
+
+type bucketDoc struct {
+	Posts map[string]*postDoc `bson:"posts"`
+}
+
+// putPost writes a post into its bucket; rewriting the same number is harmless.
+func (s *Service) putPost(ctx context.Context, threadID string, p *postDoc) error {
+	_, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(threadID, p.N)},
+		bson.M{"$set": bson.M{"posts." + strconv.Itoa(p.N): p}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("write post %s: %w", postID(threadID, p.N), err)
+	}
+	return nil
+}
+
+func (s *Service) post(ctx context.Context, threadID string, n int) (*postDoc, error) {
+	var b bucketDoc
+	opts := options.FindOne().SetProjection(bson.M{"posts." + strconv.Itoa(n): 1})
+	err := s.Store.C(colPosts).FindOne(ctx, bson.M{"_id": bucketID(threadID, n)}, opts).Decode(&b)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("load post %s: %w", postID(threadID, n), err)
+	}
+	p, ok := b.Posts[strconv.Itoa(n)]
+	if !ok {
+		return nil, ErrPostNotFound
+	}
+	return p, nil
+}
+
+// postByID loads a post and its thread from "<thread id>-<n>".
+func (s *Service) postByID(ctx context.Context, id string) (*ThreadSummary, *postDoc, error) {
+	tid, n, ok := splitPostID(id)
+	if !ok {
+		return nil, nil, ErrPostNotFound
+	}
+	t, err := s.thread(ctx, tid)
+	if errors.Is(err, ErrThreadNotFound) {
+		return nil, nil, ErrPostNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.post(ctx, tid, n)
+	return t, p, err
+}
+
+// posts reads every bucket of a thread, one _id lookup per 100 posts.
+func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc, error) {
+	out := make(map[int]*postDoc, t.PostCount)
+	for b := 0; b <= t.PostCount/postsPerBucket; b++ {
+		var d bucketDoc
+		err := s.Store.C(colPosts).FindOne(ctx, bson.M{"_id": t.ID + "#" + strconv.Itoa(b)}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
+		}
+		for _, p := range d.Posts {
+			out[p.N] = p
+		}
+	}
+	return out, nil
+}
+
+// attachments checks that every id names a file the author uploaded.
+func (s *Service) attachments(ctx context.Context, u *account.User, ids []string) ([]Attachment, error) {
+	out := []Attachment{}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		a, err := s.Attachments.Get(ctx, id)
+		if err != nil {
+			if p, ok := problem.As(err); ok && p.Kind == problem.NotFound {
+				return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
+			}
+			return nil, fmt.Errorf("load attachment %s: %w", id, err)
+		}
+		if a.OwnerID != u.ID {
+			return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
+		}
+		out = append(out, Attachment{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image})
+	}
+	return out, nil
+}
+
+// render resolves the body's mentions and renders it. It returns the
+// mentioned handles and the users to notify who were not in already.
+func (s *Service) render(ctx context.Context, body string, already []string) (html string, handles, recipients []string, err error) {
+	handles = s.Renderer.Mentions(body)
+	links := map[string]string{}
+	if len(handles) > 0 {
+		found, err := s.Directory.ResolveHandles(ctx, handles)
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("resolve mentions: %w", err)
+		}
+		old := map[string]bool{}
+		for _, h := range already {
+			old[h] = true
+		}
+		for h, m := range found {
+			if m.Kind == account.KindAdministration {
+				links[h] = "/administrations/" + m.Handle
+			} else {
+				links[h] = "/users/" + m.Handle
+			}
+			if old[h] {
+				continue
+			}
+			if m.Kind != account.KindAdministration {
+				recipients = append(recipients, m.ID)
+				continue
+			}
+			members, err := s.Directory.MembersOf(ctx, m.ID)
+			if err != nil {
+				return "", nil, nil, fmt.Errorf("members of %s: %w", m.Handle, err)
+			}
+			recipients = append(recipients, members...)
+		}
+	}
+	return s.Renderer.Render(body, links), handles, recipients, nil
+}
+
+// Reply adds a post to a thread, under parent_id or directly under the thread.
+func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, in NewPost) (PostView, error) {
+	in.Body, in.ParentID = strings.TrimSpace(in.Body), strings.TrimSpace(in.ParentID)
+	if err := problem.Validate(in); err != nil {
+		return PostView{}, err
+	}
+	t, err := s.thread(ctx, threadID)
+	if err != nil {
+		return PostView{}, err
+	}
+	if t.Locked && !u.CanModerate() {
+		return PostView{}, ErrThreadLocked
+	}
+	if _, err := s.writableCategory(ctx, t.CategoryID); err != nil {
+		return PostView{}, err
+	}
+	parent, err := s.parent(ctx, t, in.ParentID)
+	if err != nil {
+		return PostView{}, err
+	}
+	files, err := s.attachments(ctx, u, in.AttachmentIDs)
+	if err != nil {
+		return PostView{}, err
+	}
+	html, mentions, recipients, err := s.render(ctx, in.Body, nil)
+	if err != nil {
+		return PostView{}, err
+	}
+
+	// Take the next number and move the thread's activity in one write; the
+	// lock is checked again by the filter.
+	now := s.now()
+	filter := bson.M{"_id": t.ID}
+	if !u.CanModerate() {
+		filter["locked"] = false
+	}
+	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, filter, bson.M{
+		"$inc": bson.M{"post_count": 1, "reply_count": 1},
+		"$set": bson.M{"last_activity_at": now, "last_poster_name": u.Name},
+	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return PostView{}, ErrThreadLocked
+	}
+	if err != nil {
+		return PostView{}, fmt.Errorf("number reply in %s: %w", threadID, err)
+	}
+	p := &postDoc{N: t.PostCount, Depth: 1, Author: authorOf(u), Body: in.Body, HTML: html, Mentions: mentions,
+		CreatedAt: now, EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
+	if parent != nil {
+		p.ParentN, p.Depth = parent.N, parent.Depth+1
+	}
+	if err := s.putPost(ctx, t.ID, p); err != nil {
+		return PostView{}, err
+	}
+	if err := s.list(ctx, t); err != nil {
+		return PostView{}, err
+	}
+	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": t.CategoryID}, bson.M{
+		"$inc": bson.M{"post_count": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
+		return PostView{}, fmt.Errorf("count post: %w", err)
+	}
+	if err := s.markRead(ctx, u.ID, t.ID, p.N); err != nil {
+		return PostView{}, err
+	}
+
+	s.index(ctx, t, p)
+	s.publish(ctx, threadTopic(t.ID), "post.created", p.public(t.ID))
+	s.publishThread(ctx, t)
+	notified := s.notifyReply(ctx, u, t, p, parent)
+	notified = append(notified, s.notifyMentions(ctx, u, t, p, recipients)...)
+	s.notifyFollowers(ctx, u, t, p, "thread:"+t.ID, "followed_thread", notified)
+	return s.view(u, t.ID, p), nil
+}
+
+// parent resolves parent_id: "" or the opening post mean the thread itself.
+func (s *Service) parent(ctx context.Context, t *ThreadSummary, id string) (*postDoc, error) {
+	if id == "" {
+		return nil, nil
+	}
+	tid, n, ok := splitPostID(id)
+	if !ok {
+		return nil, problem.ErrInvalid.With(map[string]string{"parent_id": fieldParentUnknown})
+	}
+	if tid != t.ID {
+		return nil, problem.ErrInvalid.With(map[string]string{"parent_id": fieldParentElsewhere})
+	}
+	p, err := s.post(ctx, tid, n)
+	if errors.Is(err, ErrPostNotFound) {
+		return nil, problem.ErrInvalid.With(map[string]string{"parent_id": fieldParentUnknown})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Deleted {
+		return nil, problem.ErrInvalid.With(map[string]string{"parent_id": fieldParentDeleted})
+	}
+	if p.N == 1 {
+		return nil, nil
+	}
+	return p, nil
+}
+
+// EditPost replaces a post's body, keeping the old version in its history.
+func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in PostEdit) (PostView, error) {
+	in.Body = strings.TrimSpace(in.Body)
+	if err := problem.Validate(in); err != nil {
+		return PostView{}, err
+	}
+	t, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return PostView{}, err
+	}
+	if err := s.mayEdit(u, p); err != nil {
+		return PostView{}, err
+	}
+	html, mentions, recipients, err := s.render(ctx, in.Body, p.Mentions)
+	if err != nil {
+		return PostView{}, err
+	}
+	// The old version goes to the history first, with $addToSet so a retry
+	// or a lost race adds nothing twice; the edit itself only applies to
+	// the version it was made from.
+	old := Version{N: p.EditCount + 1, Body: p.Body, HTML: p.HTML, EditedAt: p.CreatedAt, EditorName: p.EditorName}
+	if p.EditedAt != nil {
+		old.EditedAt = *p.EditedAt
+	}
+	if _, err := s.Store.C(colHistory).UpdateOne(ctx, bson.M{"_id": id},
+		bson.M{"$addToSet": bson.M{"versions": old}}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return PostView{}, fmt.Errorf("keep history of %s: %w", id, err)
+	}
+	now := s.now()
+	key := "posts." + strconv.Itoa(p.N)
+	res, err := s.Store.C(colPosts).UpdateOne(ctx,
+		bson.M{"_id": bucketID(t.ID, p.N), key + ".edit_count": p.EditCount, key + ".deleted": false},
+		bson.M{"$set": bson.M{key + ".body": in.Body, key + ".html": html, key + ".mentions": mentions,
+			key + ".edited_at": now, key + ".editor_name": u.Name}, "$inc": bson.M{key + ".edit_count": 1}})
+	if err != nil {
+		return PostView{}, fmt.Errorf("edit post %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return PostView{}, ErrEditConflict
+	}
+	p.Body, p.HTML, p.Mentions, p.EditedAt, p.EditorName, p.EditCount = in.Body, html, mentions, &now, u.Name, p.EditCount+1
+
+	s.index(ctx, t, p)
+	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
+	s.notifyMentions(ctx, u, t, p, recipients)
+	return s.view(u, t.ID, p), nil
+}
+
+// DeletePost leaves a placeholder where the post was, so replies keep their
+// place; its text, files, reactions and history are gone. Deleting twice is
+// harmless.
+func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) error {
+	t, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if p.Deleted {
+		return nil
+	}
+	if u.ID != p.Author.ID && !u.CanModerate() {
+		return ErrNotAuthor
+	}
+	key := "posts." + strconv.Itoa(p.N)
+	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, p.N)}, bson.M{"$set": bson.M{
+		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
+		key + ".reactions": bson.M{}, key + ".mentions": []string{},
+	}}); err != nil {
+		return fmt.Errorf("delete post %s: %w", id, err)
+	}
+	if _, err := s.Store.C(colHistory).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return fmt.Errorf("drop history of %s: %w", id, err)
+	}
+	p.Deleted = true
+	if err := s.Indexer.Remove(ctx, id); err != nil {
+		s.log.Error("unindex post", "post", id, "err", err)
+	}
+	s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
+	return nil
+}
+
+// History lists a post's older versions, newest first.
+func (s *Service) History(ctx context.Context, id string) ([]Version, error) {
+	if _, _, err := s.postByID(ctx, id); err != nil {
+		return nil, err
+	}
+	var d struct {
+		Versions []Version `bson:"versions"`
+	}
+	err := s.Store.C(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("load history of %s: %w", id, err)
+	}
+	out := make([]Version, 0, len(d.Versions))
+	for i := len(d.Versions) - 1; i >= 0; i-- {
+		out = append(out, d.Versions[i])
+	}
+	return out, nil
+}
+
+// React adds (on) or removes u's reaction of a kind; repeating is harmless.
+func (s *Service) React(ctx context.Context, u *account.User, id, kind string, on bool) (PostView, error) {
+	if !validKind(kind) {
+		return PostView{}, problem.ErrInvalid.With(map[string]string{"kind": fieldReactionKind})
+	}
+	if !safeKey(u.ID) {
+		return PostView{}, fmt.Errorf("user id %q cannot key a reaction", u.ID)
+	}
+	t, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return PostView{}, err
+	}
+	if p.Deleted {
+		return PostView{}, ErrPostDeleted
+	}
+	_, had := p.Reactions[kind][u.ID]
+	if had == on {
+		return s.view(u, t.ID, p), nil
+	}
+	path := "posts." + strconv.Itoa(p.N) + ".reactions." + kind + "." + u.ID
+	update := bson.M{"$unset": bson.M{path: ""}}
+	if on {
+		update = bson.M{"$set": bson.M{path: reactor{Name: u.Name, At: s.now()}}}
+	}
+	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, p.N)}, update); err != nil {
+		return PostView{}, fmt.Errorf("react to %s: %w", id, err)
+	}
+	if p, err = s.post(ctx, t.ID, p.N); err != nil {
+		return PostView{}, err
+	}
+	s.publish(ctx, threadTopic(t.ID), "reaction.changed", p.public(t.ID))
+	return s.view(u, t.ID, p), nil
+}
+
+// PostPage is a post with the tree page that holds it (permalinks).
+func (s *Service) PostPage(ctx context.Context, u *account.User, id string, perPage int) (Permalink, error) {
+	t, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return Permalink{}, err
+	}
+	_, perPage = normPage(1, perPage, PostsPerPage)
+	posts, err := s.posts(ctx, t)
+	if err != nil {
+		return Permalink{}, err
+	}
+	page := 1
+	for i, q := range treeOrder(posts) {
+		if q.N == p.N {
+			page = i/perPage + 1
+			break
+		}
+	}
+	return Permalink{Post: s.view(u, t.ID, p), Page: page}, nil
+}

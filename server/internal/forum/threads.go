@@ -1,0 +1,398 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/problem"
+)
+
+// NewThread opens a thread.
+type NewThread struct {
+	CategoryID    string   `json:"category_id" validate:"required,max=64"`
+	Title         string   `json:"title" validate:"required,min=3,max=200,nocontrol"`
+	Body          string   `json:"body" validate:"required,max=50000,nocontrol"`
+	Tags          []string `json:"tags" validate:"max=5,dive,min=2,max=30,nocontrol"`
+	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
+}
+
+// ThreadPatch changes a thread; nil fields stay as they are.
+type ThreadPatch struct {
+	Title  *string   `json:"title" validate:"omitnil,min=3,max=200,nocontrol"`
+	Tags   *[]string `json:"tags" validate:"omitnil,max=5,dive,min=2,max=30,nocontrol"`
+	Locked *bool     `json:"locked"`
+	Pinned *bool     `json:"pinned"`
+}
+
+// ThreadList is a page of thread summaries.
+type ThreadList struct {
+	Category *Category    `json:"category,omitempty"`
+	Items    []ThreadView `json:"items"`
+	Page     int          `json:"page"`
+	PerPage  int          `json:"per_page"`
+	Total    int          `json:"total"`
+	Seq      int64        `json:"seq"`
+}
+
+// ThreadPage is a page of a thread.
+type ThreadPage struct {
+	Thread   ThreadView `json:"thread"`
+	Category Category   `json:"category"`
+	Posts    []PostView `json:"posts"`
+	View     string     `json:"view"`
+	Page     int        `json:"page"`
+	PerPage  int        `json:"per_page"`
+	Total    int        `json:"total"`
+	Seq      int64      `json:"seq"`
+}
+
+func normTags(tags []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Service) thread(ctx context.Context, id string) (*ThreadSummary, error) {
+	if !safeKey(id) {
+		return nil, ErrThreadNotFound
+	}
+	var t ThreadSummary
+	err := s.Store.C(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, ErrThreadNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load thread %s: %w", id, err)
+	}
+	return &t, nil
+}
+
+// writable refuses new content in archived categories.
+func (s *Service) writableCategory(ctx context.Context, id string) (*categoryDoc, error) {
+	c, err := s.category(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Archived {
+		return nil, ErrCategoryArchived
+	}
+	return c, nil
+}
+
+// CreateThread opens a thread with its first post. The sequence is safe to
+// interrupt: the post is written before the thread becomes visible.
+func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThread) (ThreadView, PostView, error) {
+	in.Title, in.Body, in.Tags = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), normTags(in.Tags)
+	if err := problem.Validate(in); err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	cat, err := s.category(ctx, in.CategoryID)
+	if errors.Is(err, ErrCategoryNotFound) {
+		return ThreadView{}, PostView{}, problem.ErrInvalid.With(map[string]string{"category_id": fieldUnknownCategory})
+	}
+	if err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	if cat.Archived {
+		return ThreadView{}, PostView{}, ErrCategoryArchived
+	}
+	files, err := s.attachments(ctx, u, in.AttachmentIDs)
+	if err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	html, mentions, recipients, err := s.render(ctx, in.Body, nil)
+	if err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	var ctr struct {
+		N int64 `bson:"n"`
+	}
+	err = s.Store.C(colCounters).FindOneAndUpdate(ctx, bson.M{"_id": "thread"}, bson.M{"$inc": bson.M{"n": 1}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&ctr)
+	if err != nil {
+		return ThreadView{}, PostView{}, fmt.Errorf("next thread id: %w", err)
+	}
+	now := s.now()
+	t := ThreadSummary{
+		ID: strconv.FormatInt(ctr.N, 10), CategoryID: cat.ID, Title: in.Title, Tags: in.Tags,
+		AuthorID: u.ID, AuthorName: u.Name, AuthorHandle: u.Handle,
+		AdministrationName: u.AdministrationName, AdministrationIPA: u.AdministrationIPA,
+		CreatedAt: now, LastActivityAt: now, PostCount: 1, LastPosterName: u.Name,
+	}
+	p := &postDoc{N: 1, Author: authorOf(u), Body: in.Body, HTML: html, Mentions: mentions, CreatedAt: now,
+		EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
+	if err := s.putPost(ctx, t.ID, p); err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	if _, err := s.Store.C(colThreads).InsertOne(ctx, t); err != nil {
+		return ThreadView{}, PostView{}, fmt.Errorf("insert thread: %w", err)
+	}
+	if err := s.list(ctx, &t); err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat.ID}, bson.M{
+		"$inc": bson.M{"thread_count": 1, "post_count": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
+		return ThreadView{}, PostView{}, fmt.Errorf("count thread: %w", err)
+	}
+	if err := s.follow(ctx, u.ID, kindThread, t.ID, true); err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	if err := s.markRead(ctx, u.ID, t.ID, 1); err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+
+	s.index(ctx, &t, p)
+	seq := s.publish(ctx, threadTopic(t.ID), "", nil) // head of the new thread's topic
+	s.publish(ctx, categoryTopic(cat.ID), "thread.created", t)
+	s.publish(ctx, topicForum, "thread.created", t)
+	notified := s.notifyMentions(ctx, u, &t, p, recipients)
+	s.notifyFollowers(ctx, u, &t, p, "category:"+cat.ID, "followed_category", notified)
+
+	view := ThreadView{ThreadSummary: t, Following: true, LastReadN: 1, Seq: seq}
+	return view, s.view(u, t.ID, p), nil
+}
+
+// list writes the thread's entry in its category listing.
+func (s *Service) list(ctx context.Context, t *ThreadSummary) error {
+	_, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": t.CategoryID},
+		bson.M{"$set": bson.M{"threads." + t.ID: t}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("list thread %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+type listingDoc struct {
+	Threads map[string]ThreadSummary `bson:"threads"`
+}
+
+func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSummary, error) {
+	var d listingDoc
+	err := s.Store.C(colListings).FindOne(ctx, bson.M{"_id": categoryID}).Decode(&d)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("load listing %s: %w", categoryID, err)
+	}
+	out := make([]ThreadSummary, 0, len(d.Threads))
+	for _, t := range d.Threads {
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// sortThreads puts pinned threads first (when pinnedFirst), then the most
+// recently active.
+func sortThreads(ts []ThreadSummary, pinnedFirst bool) {
+	sort.Slice(ts, func(i, j int) bool {
+		a, b := ts[i], ts[j]
+		if pinnedFirst && a.Pinned != b.Pinned {
+			return a.Pinned
+		}
+		if !a.LastActivityAt.Equal(b.LastActivityAt) {
+			return a.LastActivityAt.After(b.LastActivityAt)
+		}
+		return a.ID > b.ID
+	})
+}
+
+// CategoryThreads is a page of a category's threads: pinned first, then by
+// last activity.
+func (s *Service) CategoryThreads(ctx context.Context, u *account.User, categoryID string, page, perPage int, lang string) (ThreadList, error) {
+	seq := s.head(ctx, categoryTopic(categoryID))
+	cat, err := s.category(ctx, categoryID)
+	if err != nil {
+		return ThreadList{}, err
+	}
+	ts, err := s.listing(ctx, categoryID)
+	if err != nil {
+		return ThreadList{}, err
+	}
+	sortThreads(ts, true)
+	list, err := s.threadList(ctx, u, ts, page, perPage)
+	if err != nil {
+		return ThreadList{}, err
+	}
+	cv := cat.view(lang)
+	list.Category, list.Seq = &cv, seq
+	return list, nil
+}
+
+// LatestThreads is a page of the most recently active threads of every category.
+func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perPage int) (ThreadList, error) {
+	seq := s.head(ctx, topicForum)
+	cur, err := s.Store.C(colListings).Find(ctx, bson.M{})
+	if err != nil {
+		return ThreadList{}, fmt.Errorf("load listings: %w", err)
+	}
+	var docs []listingDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return ThreadList{}, fmt.Errorf("load listings: %w", err)
+	}
+	var ts []ThreadSummary
+	for _, d := range docs {
+		for _, t := range d.Threads {
+			ts = append(ts, t)
+		}
+	}
+	sortThreads(ts, false)
+	list, err := s.threadList(ctx, u, ts, page, perPage)
+	list.Seq = seq
+	return list, err
+}
+
+func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSummary, page, perPage int) (ThreadList, error) {
+	page, perPage = normPage(page, perPage, ThreadsPerPage)
+	reads, err := s.reads(ctx, u.ID)
+	if err != nil {
+		return ThreadList{}, err
+	}
+	fol, err := s.follows(ctx, u.ID)
+	if err != nil {
+		return ThreadList{}, err
+	}
+	items := []ThreadView{}
+	for _, t := range paginate(ts, page, perPage) {
+		items = append(items, personal(t, reads, fol))
+	}
+	return ThreadList{Items: items, Page: page, PerPage: perPage, Total: len(ts)}, nil
+}
+
+func personal(t ThreadSummary, reads map[string]int, fol *followsDoc) ThreadView {
+	last := reads[t.ID]
+	return ThreadView{ThreadSummary: t, Following: fol.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
+}
+
+// Thread is a page of a thread in tree or flat order.
+func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, page, perPage int, lang string) (ThreadPage, error) {
+	if view != ViewFlat {
+		view = ViewTree
+	}
+	page, perPage = normPage(page, perPage, PostsPerPage)
+	seq := s.head(ctx, threadTopic(id))
+	t, err := s.thread(ctx, id)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	cat, err := s.category(ctx, t.CategoryID)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	posts, err := s.posts(ctx, t)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	ordered := flatOrder(posts)
+	if view == ViewTree {
+		ordered = treeOrder(posts)
+	}
+	out := ThreadPage{Category: cat.view(lang), View: view, Page: page, PerPage: perPage, Total: len(ordered), Seq: seq, Posts: []PostView{}}
+	for _, p := range paginate(ordered, page, perPage) {
+		out.Posts = append(out.Posts, s.view(u, id, p))
+	}
+	reads, err := s.reads(ctx, u.ID)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	fol, err := s.follows(ctx, u.ID)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	out.Thread = personal(*t, reads, fol)
+	out.Thread.Seq = seq
+	return out, nil
+}
+
+// UpdateThread changes the title or tags (author within the edit window, or
+// a moderator) and the locked or pinned flags (moderators).
+func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, p ThreadPatch) (ThreadView, error) {
+	if p.Title != nil {
+		*p.Title = strings.TrimSpace(*p.Title)
+	}
+	if p.Tags != nil {
+		*p.Tags = normTags(*p.Tags)
+	}
+	if err := problem.Validate(p); err != nil {
+		return ThreadView{}, err
+	}
+	t, err := s.thread(ctx, id)
+	if err != nil {
+		return ThreadView{}, err
+	}
+	if (p.Locked != nil || p.Pinned != nil) && !u.CanModerate() {
+		return ThreadView{}, ErrModeratorOnly
+	}
+	set := bson.M{}
+	if p.Title != nil || p.Tags != nil {
+		switch {
+		case u.CanModerate():
+		case u.ID != t.AuthorID:
+			return ThreadView{}, ErrNotAuthor
+		case s.Now().After(t.CreatedAt.Add(s.EditWindow)):
+			return ThreadView{}, ErrEditWindowClosed
+		}
+		if p.Title != nil {
+			set["title"] = *p.Title
+		}
+		if p.Tags != nil {
+			set["tags"] = *p.Tags
+		}
+	}
+	if p.Locked != nil {
+		set["locked"] = *p.Locked
+	}
+	if p.Pinned != nil {
+		set["pinned"] = *p.Pinned
+	}
+	if len(set) > 0 {
+		if err := s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t); err != nil {
+			return ThreadView{}, fmt.Errorf("update thread %s: %w", id, err)
+		}
+		if err := s.list(ctx, t); err != nil {
+			return ThreadView{}, err
+		}
+		if p.Title != nil {
+			if first, err := s.post(ctx, t.ID, 1); err == nil && !first.Deleted {
+				s.index(ctx, t, first)
+			}
+		}
+		s.publishThread(ctx, t)
+	}
+	reads, err := s.reads(ctx, u.ID)
+	if err != nil {
+		return ThreadView{}, err
+	}
+	fol, err := s.follows(ctx, u.ID)
+	if err != nil {
+		return ThreadView{}, err
+	}
+	v := personal(*t, reads, fol)
+	v.Seq = s.head(ctx, threadTopic(id))
+	return v, nil
+}
+
+// excerpt is the start of a post's plain text, for notifications.
+func (s *Service) excerpt(body string) string {
+	text := strings.Join(strings.Fields(s.Renderer.PlainText(body)), " ")
+	if utf8.RuneCountInString(text) <= excerptRunes {
+		return text
+	}
+	r := []rune(text)
+	return string(r[:excerptRunes]) + "…"
+}

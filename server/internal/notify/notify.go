@@ -1,0 +1,312 @@
+// Package notify keeps each user's in-app notifications and announces
+// changes on the user's realtime topic.
+//
+// Storage, so that the unread count and the latest page are _id reads:
+//
+//	notification_heads   {_id: user_id, n, unread, read_upto}   n = number of the latest notification
+//	notification_buckets {_id: "<user_id>#<bucket>", items: {"<n>": item}}   bucket = n / bucketSize
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/store"
+)
+
+const (
+	// PerPage notifications make a page of the list.
+	PerPage    = 20
+	bucketSize = 50
+	maxExcerpt = 200
+)
+
+// Kinds of notification.
+const (
+	KindReply            = "reply"
+	KindMention          = "mention"
+	KindFollowedThread   = "followed_thread"
+	KindFollowedCategory = "followed_category"
+)
+
+// Events on the user:<id> topic.
+const (
+	EventCreated = "notification.created"
+	EventRead    = "notification.read"
+)
+
+// Publisher is the realtime hub as notify uses it.
+type Publisher interface {
+	Publish(ctx context.Context, topic, event string, data any) (int64, error)
+	Head(ctx context.Context, topic string) (int64, error)
+}
+
+// Input is one thing that happened, to tell several users about.
+type Input struct {
+	UserIDs                                                          []string
+	Kind, ThreadID, PostID, ThreadTitle, ActorID, ActorName, Excerpt string
+}
+
+// Notification is one entry of a user's list.
+type Notification struct {
+	ID          string    `bson:"-" json:"id"`
+	Kind        string    `bson:"kind" json:"kind"`
+	ThreadID    string    `bson:"thread_id" json:"thread_id"`
+	PostID      string    `bson:"post_id" json:"post_id"`
+	ThreadTitle string    `bson:"thread_title" json:"thread_title"`
+	ActorName   string    `bson:"actor_name" json:"actor_name"`
+	Excerpt     string    `bson:"excerpt" json:"excerpt"`
+	CreatedAt   time.Time `bson:"created_at" json:"created_at"`
+	Read        bool      `bson:"read" json:"read"`
+}
+
+// Page is the list view: seq is the head of the user's topic read before
+// the list, so a client subscribing with since=seq misses nothing.
+type Page struct {
+	Items  []Notification `json:"items"`
+	Unread int64          `json:"unread"`
+	Seq    int64          `json:"seq"`
+}
+
+// ReadEvent is the data of notification.read.
+type ReadEvent struct {
+	IDs    []string `json:"ids,omitempty"`
+	All    bool     `json:"all,omitempty"`
+	Unread int64    `json:"unread"`
+}
+
+// Service stores and announces notifications.
+type Service struct {
+	heads, buckets *mongo.Collection
+	pub            Publisher
+	log            *slog.Logger
+}
+
+// New returns the service.
+func New(st *store.Store, pub Publisher, log *slog.Logger) *Service {
+	return &Service{heads: st.C("notification_heads"), buckets: st.C("notification_buckets"), pub: pub, log: log}
+}
+
+type head struct {
+	N        int64 `bson:"n"`
+	Unread   int64 `bson:"unread"`
+	ReadUpto int64 `bson:"read_upto"`
+}
+
+// Topic is the realtime topic of a user's notifications.
+func Topic(userID string) string { return "user:" + userID }
+
+func bucketID(userID string, n int64) string {
+	return userID + "#" + strconv.FormatInt(n/bucketSize, 10)
+}
+
+// Notify stores a notification for every user in in.UserIDs except the
+// actor (each once), then announces it. A failure for one user is logged
+// and the rest still get theirs; the first error is returned.
+func (s *Service) Notify(ctx context.Context, in Input) error {
+	excerpt := in.Excerpt
+	if utf8.RuneCountInString(excerpt) > maxExcerpt {
+		excerpt = string([]rune(excerpt)[:maxExcerpt-1]) + "…"
+	}
+	item := Notification{
+		Kind: in.Kind, ThreadID: in.ThreadID, PostID: in.PostID, ThreadTitle: in.ThreadTitle,
+		ActorName: in.ActorName, Excerpt: excerpt, CreatedAt: time.Now().UTC().Truncate(time.Millisecond),
+	}
+	var first error
+	seen := map[string]bool{}
+	for _, uid := range in.UserIDs {
+		if uid == "" || uid == in.ActorID || seen[uid] {
+			continue
+		}
+		seen[uid] = true
+		if err := s.notifyOne(ctx, uid, item); err != nil {
+			s.log.Error("notify", "user_id", uid, "kind", in.Kind, "err", err)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (s *Service) notifyOne(ctx context.Context, userID string, item Notification) error {
+	var h head
+	err := s.heads.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: userID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}, {Key: "unread", Value: 1}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
+	if err != nil {
+		return fmt.Errorf("notify: next number for %s: %w", userID, err)
+	}
+	key := strconv.FormatInt(h.N, 10)
+	if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, h.N)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "items." + key, Value: item}}}},
+		options.UpdateOne().SetUpsert(true)); err != nil {
+		return fmt.Errorf("notify: store for %s: %w", userID, err)
+	}
+	item.ID = key
+	if _, err := s.pub.Publish(ctx, Topic(userID), EventCreated, item); err != nil {
+		return fmt.Errorf("notify: publish for %s: %w", userID, err)
+	}
+	return nil
+}
+
+// List returns page (1-based) of the user's notifications, newest first.
+func (s *Service) List(ctx context.Context, userID string, page int) (Page, error) {
+	seq, err := s.pub.Head(ctx, Topic(userID))
+	if err != nil {
+		return Page{}, fmt.Errorf("notify: topic head: %w", err)
+	}
+	out := Page{Items: []Notification{}, Seq: seq}
+	h, err := s.head(ctx, userID)
+	if err != nil {
+		return out, err
+	}
+	out.Unread = max(h.Unread, 0)
+	page = max(page, 1)
+	hi := h.N - int64(page-1)*PerPage
+	lo := max(hi-PerPage+1, 1)
+	if hi < 1 {
+		return out, nil
+	}
+	items, err := s.items(ctx, userID, lo, hi)
+	if err != nil {
+		return out, err
+	}
+	for n := hi; n >= lo; n-- {
+		it, ok := items[n]
+		if !ok {
+			continue // numbered but never stored (a crash between the two writes)
+		}
+		it.ID = strconv.FormatInt(n, 10)
+		it.Read = it.Read || n <= h.ReadUpto
+		out.Items = append(out.Items, it)
+	}
+	return out, nil
+}
+
+func (s *Service) head(ctx context.Context, userID string) (head, error) {
+	var h head
+	err := s.heads.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&h)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return h, fmt.Errorf("notify: read head of %s: %w", userID, err)
+	}
+	return h, nil
+}
+
+// items reads the notifications numbered lo..hi (at most two buckets for
+// one page).
+func (s *Service) items(ctx context.Context, userID string, lo, hi int64) (map[int64]Notification, error) {
+	out := map[int64]Notification{}
+	for b := lo / bucketSize; b <= hi/bucketSize; b++ {
+		var doc struct {
+			Items map[string]Notification `bson:"items"`
+		}
+		err := s.buckets.FindOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b*bucketSize)}}).Decode(&doc)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("notify: read bucket of %s: %w", userID, err)
+		}
+		for k, it := range doc.Items {
+			if n, err := strconv.ParseInt(k, 10, 64); err == nil && n >= lo && n <= hi {
+				out[n] = it
+			}
+		}
+	}
+	return out, nil
+}
+
+// MarkRead marks the given notifications read, or all of them when ids is
+// empty, then announces the new unread count. Unknown ids are ignored.
+func (s *Service) MarkRead(ctx context.Context, userID string, ids []string) error {
+	h, err := s.head(ctx, userID)
+	if err != nil {
+		return err
+	}
+	ev := ReadEvent{All: len(ids) == 0}
+	if ev.All {
+		// $inc by what was unread when read, so a notification arriving
+		// meanwhile stays counted.
+		if _, err := s.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, bson.D{
+			{Key: "$max", Value: bson.D{{Key: "read_upto", Value: h.N}}},
+			{Key: "$inc", Value: bson.D{{Key: "unread", Value: -h.Unread}}},
+		}); err != nil {
+			return fmt.Errorf("notify: mark all read for %s: %w", userID, err)
+		}
+		ev.Unread = 0
+	} else {
+		marked, err := s.markSome(ctx, userID, h, ids)
+		if err != nil {
+			return err
+		}
+		if len(marked) == 0 {
+			return nil
+		}
+		ev.IDs = marked
+		ev.Unread = max(h.Unread-int64(len(marked)), 0)
+	}
+	if _, err := s.pub.Publish(ctx, Topic(userID), EventRead, ev); err != nil {
+		return fmt.Errorf("notify: publish read for %s: %w", userID, err)
+	}
+	return nil
+}
+
+// markSome marks the listed notifications that are still unread and
+// returns their ids.
+func (s *Service) markSome(ctx context.Context, userID string, h head, ids []string) ([]string, error) {
+	var nums []int64
+	for _, id := range ids {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err == nil && n > h.ReadUpto && n <= h.N && !slices.Contains(nums, n) {
+			nums = append(nums, n)
+		}
+	}
+	if len(nums) == 0 {
+		return nil, nil
+	}
+	// Read only the buckets holding the listed numbers.
+	items := map[int64]Notification{}
+	for _, n := range nums {
+		if _, done := items[n]; done {
+			continue
+		}
+		lo := n / bucketSize * bucketSize
+		got, err := s.items(ctx, userID, lo, lo+bucketSize-1)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(items, got)
+	}
+	var marked []string
+	for _, n := range nums {
+		it, ok := items[n]
+		if !ok || it.Read {
+			continue
+		}
+		key := strconv.FormatInt(n, 10)
+		if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, n)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "items." + key + ".read", Value: true}}}}); err != nil {
+			return nil, fmt.Errorf("notify: mark %s read for %s: %w", key, userID, err)
+		}
+		marked = append(marked, key)
+	}
+	if len(marked) > 0 {
+		if _, err := s.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "unread", Value: -len(marked)}}}}); err != nil {
+			return nil, fmt.Errorf("notify: count read for %s: %w", userID, err)
+		}
+	}
+	return marked, nil
+}

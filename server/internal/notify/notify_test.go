@@ -1,0 +1,121 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/cantieri/tavolo/server/internal/testenv"
+)
+
+// recorder is a Publisher that remembers what was published.
+type recorder struct {
+	mu     sync.Mutex
+	events []event
+}
+
+type event struct {
+	topic, name string
+	data        any
+}
+
+func (r *recorder) Publish(_ context.Context, topic, name string, data any) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, event{topic, name, data})
+	return int64(len(r.events)), nil
+}
+
+func (r *recorder) Head(_ context.Context, topic string) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for _, e := range r.events {
+		if e.topic == topic {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (r *recorder) names(topic string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.events {
+		if e.topic == topic {
+			out = append(out, e.name)
+		}
+	}
+	return out
+}
+
+func TestNotifyListMarkRead(t *testing.T) {
+	pub := &recorder{}
+	s := New(testenv.Store(t), pub, slog.Default())
+	ctx := testenv.Ctx(t)
+
+	if err := s.Notify(ctx, Input{UserIDs: []string{"anna", "actor", "anna", "", "bruno"}, Kind: KindReply,
+		ThreadID: "t1", PostID: "t1-2", ThreadTitle: "Mensa", ActorID: "actor", ActorName: "Mario", Excerpt: "Ciao"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := pub.names("user:anna"); !slices.Equal(got, []string{EventCreated}) {
+		t.Fatalf("anna's events %v", got)
+	}
+	if got := pub.names("user:actor"); got != nil {
+		t.Fatalf("the actor was notified: %v", got)
+	}
+	for i := range 24 {
+		if err := s.Notify(ctx, Input{UserIDs: []string{"anna"}, Kind: KindMention, ThreadID: "t2", PostID: "t2-" + strconv.Itoa(i+1), ActorID: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p1, err := s.List(ctx, "anna", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p1.Items) != PerPage || p1.Unread != 25 || p1.Seq != 25 || p1.Items[0].ID != "25" || p1.Items[0].PostID != "t2-24" {
+		t.Fatalf("page 1: %d items, unread %d, seq %d, first %+v", len(p1.Items), p1.Unread, p1.Seq, p1.Items[0])
+	}
+	p2, err := s.List(ctx, "anna", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p2.Items) != 5 || p2.Items[4].ID != "1" || p2.Items[4].Kind != KindReply || p2.Items[4].ActorName != "Mario" {
+		t.Fatalf("page 2: %+v", p2.Items)
+	}
+
+	if err := s.MarkRead(ctx, "anna", []string{"1", "25", "25", "999", "x"}); err != nil {
+		t.Fatal(err)
+	}
+	p1, _ = s.List(ctx, "anna", 1)
+	if p1.Unread != 23 || !p1.Items[0].Read || p1.Items[1].Read {
+		t.Fatalf("after marking two: unread %d, %+v", p1.Unread, p1.Items[:2])
+	}
+	if err := s.MarkRead(ctx, "anna", []string{"1"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.List(ctx, "anna", 1); p.Unread != 23 {
+		t.Fatalf("marking again changed the count: %d", p.Unread)
+	}
+	if err := s.MarkRead(ctx, "anna", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Notify(ctx, Input{UserIDs: []string{"anna"}, Kind: KindReply, ActorID: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	p1, _ = s.List(ctx, "anna", 1)
+	if p1.Unread != 1 || p1.Items[0].Read || !p1.Items[1].Read {
+		t.Fatalf("after all read and one new: unread %d", p1.Unread)
+	}
+	events := pub.names("user:anna")
+	if n := len(events); events[n-2] != EventRead || events[n-1] != EventCreated {
+		t.Fatalf("events %v", events)
+	}
+	if empty, err := s.List(ctx, "nobody", 1); err != nil || len(empty.Items) != 0 || empty.Unread != 0 {
+		t.Fatalf("empty list %+v %v", empty, err)
+	}
+}

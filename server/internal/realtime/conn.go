@@ -1,0 +1,404 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+)
+
+// Conn is one websocket connection. Its reader is the upgrade handler's
+// goroutine; its single writer goroutine runs only while messages are
+// queued, so an idle connection costs one goroutine and a few hundred bytes.
+type Conn struct {
+	hub     *Hub
+	ws      *websocket.Conn
+	user    *account.User
+	session string
+	expires time.Time
+
+	mu          sync.Mutex
+	queue       []outMsg
+	writing     bool // a writer goroutine is running
+	closing     bool // no more messages: a close frame is on its way
+	closeCode   int  // sent by the writer once the queue is written
+	closeReason string
+	done        bool        // Serve is ending: no goroutine may touch ws any more
+	timer       *time.Timer // next ping, or the session's expiry
+	helpers     sync.WaitGroup
+
+	subs map[string]*sub // owned by the hub's owner goroutine
+
+	// Owned by the reader.
+	tokens    float64
+	lastFrame time.Time
+	warned    bool
+}
+
+// outMsg is one queued message, or a replay queued as one unit.
+type outMsg struct {
+	one  []byte
+	many [][]byte
+}
+
+// enqueue queues m without ever blocking: a full queue drops the client.
+func (c *Conn) enqueue(m outMsg) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing || c.done {
+		return
+	}
+	if len(c.queue) >= SendQueueSize {
+		c.dropLocked()
+		return
+	}
+	c.queue = append(c.queue, m)
+	if !c.writing {
+		c.writing = true
+		c.helpers.Add(1)
+		go c.writeLoop()
+	}
+}
+
+// send queues one message from the reader.
+func (c *Conn) send(frame []byte) { c.enqueue(outMsg{one: frame}) }
+
+// writeLoop writes everything queued as one frame (a JSON array when there
+// is more than one message), until the queue is empty; then, if the
+// connection is closing, the close frame.
+func (c *Conn) writeLoop() {
+	defer c.helpers.Done()
+	for {
+		c.mu.Lock()
+		q := c.queue
+		c.queue = nil
+		if len(q) == 0 {
+			c.writing = false
+			code, reason := c.closeCode, c.closeReason
+			c.mu.Unlock()
+			if code != 0 {
+				c.sendClose(code, reason)
+			}
+			return
+		}
+		c.mu.Unlock()
+		if err := c.write(q); err != nil {
+			c.mu.Lock()
+			c.writing, c.closing, c.queue = false, true, nil
+			c.mu.Unlock()
+			c.cut()
+			return
+		}
+	}
+}
+
+var (
+	openBracket  = []byte{'['}
+	comma        = []byte{','}
+	closeBracket = []byte{']'}
+)
+
+func (c *Conn) write(q []outMsg) error {
+	n := 0
+	for _, m := range q {
+		if m.many != nil {
+			n += len(m.many)
+		} else {
+			n++
+		}
+	}
+	_ = c.ws.SetWriteDeadline(time.Now().Add(WriteWait))
+	w, err := c.ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	i := 0
+	put := func(b []byte) {
+		if i > 0 {
+			_, _ = w.Write(comma)
+		}
+		_, _ = w.Write(b)
+		i++
+	}
+	if n > 1 {
+		_, _ = w.Write(openBracket)
+	}
+	for _, m := range q {
+		if m.many == nil {
+			put(m.one)
+		}
+		for _, b := range m.many {
+			put(b)
+		}
+	}
+	if n > 1 {
+		_, _ = w.Write(closeBracket)
+	}
+	return w.Close() // reports any write error above
+}
+
+// close ends the connection with code once what is queued is written:
+// nothing more is queued, the writer sends the close frame and the reader
+// waits closeGrace for the client's answer. It never blocks, so the hub's
+// owner may call it.
+func (c *Conn) close(code int, reason string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing || c.done {
+		return
+	}
+	c.closing, c.closeCode, c.closeReason = true, code, reason
+	if !c.writing {
+		c.writing = true
+		c.helpers.Add(1)
+		go c.writeLoop()
+	}
+}
+
+// drop ends a slow consumer at once: its queue is discarded, and since its
+// writer may be stuck for up to WriteWait on a peer that does not read
+// (and so cannot read our close either), the socket is cut if the close
+// frame does not go out within a second.
+func (c *Conn) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropLocked()
+}
+
+func (c *Conn) dropLocked() {
+	if c.closing || c.done {
+		return
+	}
+	c.hub.dropped.Add(1)
+	c.closing, c.queue = true, nil
+	c.helpers.Add(1)
+	go func() {
+		defer c.helpers.Done()
+		err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseSlowConsumer, "slow_consumer"), time.Now().Add(time.Second))
+		if err != nil {
+			c.cut()
+		}
+	}()
+}
+
+func (c *Conn) sendClose(code int, reason string) {
+	if err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(WriteWait)); err != nil {
+		c.cut()
+		return
+	}
+	_ = c.ws.NetConn().SetReadDeadline(time.Now().Add(closeGrace))
+}
+
+// cut closes the socket, so every pending read and write fails now.
+// Deadlines cannot do it: the websocket library sets its own on every
+// write. fasthttp's hijacked connection ignores Close (it closes the socket
+// after the handler) so the socket underneath is closed; closing it twice
+// is harmless.
+func (c *Conn) cut() {
+	nc := c.ws.NetConn()
+	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
+		nc = u.UnsafeConn()
+	}
+	_ = nc.Close()
+}
+
+// schedule arms the timer for the next ping, or the session's expiry if
+// that comes first.
+func (c *Conn) schedule() {
+	d := PingPeriod
+	if !c.expires.IsZero() {
+		d = min(d, time.Until(c.expires))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.done {
+		c.timer = time.AfterFunc(d, c.tick)
+	}
+}
+
+func (c *Conn) tick() {
+	c.mu.Lock()
+	if c.done || c.closing {
+		c.mu.Unlock()
+		return
+	}
+	c.helpers.Add(1)
+	c.mu.Unlock()
+	defer c.helpers.Done()
+	if !c.expires.IsZero() && !time.Now().Before(c.expires) {
+		c.close(CloseSessionEnded, "session_expired")
+		return
+	}
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(WriteWait)); err != nil {
+		c.cut()
+		return
+	}
+	c.schedule()
+}
+
+// finish waits for the helpers once the reader has ended; afterwards
+// nothing touches ws, which the web layer then releases.
+func (c *Conn) finish() {
+	c.mu.Lock()
+	c.done = true
+	c.queue = nil
+	t := c.timer
+	c.mu.Unlock()
+	if t != nil {
+		t.Stop()
+	}
+	c.cut() // wakes a writer or closer stuck on a peer that does not read
+	c.helpers.Wait()
+}
+
+func (c *Conn) isClosing() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing
+}
+
+func (c *Conn) readLoop() {
+	ws := c.ws
+	ws.SetReadLimit(MaxFrameBytes)
+	alive := func() {
+		if !c.isClosing() { // a closing connection keeps its short deadline
+			_ = ws.SetReadDeadline(time.Now().Add(PongWait))
+		}
+	}
+	alive()
+	ws.SetPongHandler(func(string) error { alive(); return nil })
+	c.tokens, c.lastFrame = FrameBurst, time.Now()
+	for {
+		kind, data, err := ws.ReadMessage()
+		if err != nil {
+			if !errors.Is(err, websocket.ErrReadLimit) && !websocket.IsCloseError(err, CloseNormal, CloseGoingAway) && !c.isClosing() {
+				c.hub.log.Debug("websocket read ended", "user", c.user.ID, "err", err)
+			}
+			return
+		}
+		if c.isClosing() {
+			continue // drain until the client answers our close
+		}
+		alive()
+		if !c.admit() {
+			continue
+		}
+		if kind != websocket.TextMessage {
+			c.send(errorFrame("", CodeBadFrame))
+			continue
+		}
+		c.handle(data)
+	}
+}
+
+// admit applies the frame rate limit (a token bucket): a client over it
+// gets one `rate_limited` error, its frames are ignored, and if it keeps
+// flooding for another burst it is closed with 1008.
+func (c *Conn) admit() bool {
+	now := time.Now()
+	c.tokens = min(FrameBurst, c.tokens+now.Sub(c.lastFrame).Seconds()*FrameRate)
+	c.lastFrame = now
+	c.tokens--
+	switch {
+	case c.tokens >= 0:
+		c.warned = false
+		return true
+	case c.tokens < -FrameBurst:
+		c.close(ClosePolicy, "rate_limited")
+	case !c.warned:
+		c.warned = true
+		c.send(errorFrame("", CodeRateLimited))
+	}
+	return false
+}
+
+func (c *Conn) handle(data []byte) {
+	var f clientFrame
+	if err := json.Unmarshal(data, &f); err != nil || f.Type == "" {
+		c.send(errorFrame("", CodeBadFrame))
+		return
+	}
+	switch f.Type {
+	case "subscribe":
+		c.subscribe(f)
+	case "unsubscribe":
+		h := c.hub
+		h.call(func() { h.removeSub(c, f.Topic) })
+		c.send(encode(topicMsg{Type: "unsubscribed", ID: f.ID, Topic: f.Topic}))
+	case "publish":
+		c.publish(f)
+	case "ping":
+		c.send(encode(idMsg{Type: "pong", ID: f.ID}))
+	default:
+		c.send(errorFrame(f.ID, CodeUnknownType))
+	}
+}
+
+// subscribe registers the subscription as catching up (live events are
+// buffered from then on), reads the replay (or the head) from the log, and
+// has the owner queue the replay, `subscribed`, then the buffered events
+// newer than what was replayed: no gap, no duplicate.
+func (c *Conn) subscribe(f clientFrame) {
+	h := c.hub
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if code := h.rules.check(ctx, h.log, c.user, f.Topic); code != "" {
+		c.send(errorFrame(f.ID, code))
+		return
+	}
+	var added bool
+	h.call(func() { added = h.addSub(c, f.Topic) })
+	if !added {
+		c.send(errorFrame(f.ID, CodeTooManyTopics))
+		return
+	}
+	var (
+		evs  []*Event
+		head int64
+		err  error
+	)
+	if f.Since != nil {
+		evs, head, err = h.events.Since(ctx, f.Topic, *f.Since)
+	} else {
+		head, err = h.events.Head(ctx, f.Topic)
+	}
+	if err != nil {
+		h.do(func() { h.removeSub(c, f.Topic) })
+		if errors.Is(err, ErrOutOfWindow) {
+			c.send(encode(topicMsg{Type: "reset", Topic: f.Topic, Head: &head}))
+			return
+		}
+		h.log.Error("read topic log", "topic", f.Topic, "err", err)
+		c.send(errorFrame(f.ID, CodeInternal))
+		return
+	}
+	replay := make([][]byte, 0, len(evs)+1)
+	for _, e := range evs {
+		replay = append(replay, e.message())
+	}
+	replay = append(replay, encode(topicMsg{Type: "subscribed", ID: f.ID, Topic: f.Topic, Head: &head}))
+	h.do(func() { h.goLive(c, f.Topic, head, replay) })
+}
+
+// publish relays a transient event (typing) to the topic's subscribers.
+func (c *Conn) publish(f clientFrame) {
+	h := c.hub
+	if f.Event != TypingEvent || len(f.Data) == 0 {
+		c.send(errorFrame(f.ID, CodeForbidden))
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if code := h.rules.check(ctx, h.log, c.user, f.Topic); code != "" {
+		c.send(errorFrame(f.ID, code))
+		return
+	}
+	h.broker.Publish([]*Event{{Topic: f.Topic, Name: f.Event, Data: f.Data, From: c.user.ID}})
+	c.send(encode(idMsg{Type: "ack", ID: f.ID}))
+}

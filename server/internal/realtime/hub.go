@@ -1,0 +1,368 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+)
+
+// Hub fans topic events out to websocket connections (the Mattermost
+// model): one owner goroutine owns the subscription index and talks to the
+// connections only through their bounded send queues, so a slow client is
+// dropped and never slows anyone else. Features publish through Publish;
+// nothing else about the hub is their concern.
+type Hub struct {
+	log    *slog.Logger
+	events Log
+	seq    *sequencer
+	broker Broker
+	rules  *rules
+
+	cmds      chan func()
+	stop      chan struct{}
+	ownerDone chan struct{}
+	closeOnce sync.Once
+	serving   sync.WaitGroup // Serve calls; Add only in the owner, before closing
+	open      atomic.Int64
+	dropped   atomic.Int64
+
+	// Owned by the owner goroutine.
+	topics   map[string]map[*Conn]*sub
+	sessions map[string]map[*Conn]struct{}
+	closing  bool
+}
+
+// sub is one connection's subscription to one topic. While catchingUp the
+// replay is being read: live events wait in buf, and when the replay is
+// queued those after it follow, so the client sees no gap and no duplicate.
+type sub struct {
+	catchingUp bool
+	buf        []delivery
+	last       int64 // seq of the last event queued for this subscription
+}
+
+// delivery is an event with its encoded frame, shared by every subscriber.
+type delivery struct {
+	ev    *Event
+	frame []byte
+}
+
+// Options configure a hub.
+type Options struct {
+	Log    Log    // where events are stored: a *StoreLog, or a *MemoryLog
+	Broker Broker // default: LocalBroker
+	Logger *slog.Logger
+}
+
+// Identity is who a connection belongs to, copied out of the upgrade
+// request.
+type Identity struct {
+	User      *account.User
+	SessionID string
+	ExpiresAt time.Time // the connection is closed (4001) then
+}
+
+// Stats are counters for the load generator and logs.
+type Stats struct {
+	Open    int64 // connections being served
+	Dropped int64 // slow consumers dropped since start
+}
+
+// New starts a hub.
+func New(o Options) *Hub {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Broker == nil {
+		o.Broker = &LocalBroker{}
+	}
+	h := &Hub{
+		log:       o.Logger,
+		events:    o.Log,
+		broker:    o.Broker,
+		rules:     newRules(),
+		cmds:      make(chan func(), 1024),
+		stop:      make(chan struct{}),
+		ownerDone: make(chan struct{}),
+		topics:    map[string]map[*Conn]*sub{},
+		sessions:  map[string]map[*Conn]struct{}{},
+	}
+	h.seq = newSequencer(o.Log, h.broker.Publish)
+	h.broker.Start(h.deliver)
+	go h.run()
+	return h
+}
+
+// Publish stores an event on topic, after the write it describes
+// succeeded, then fans it out; it returns the event's seq. data is encoded
+// as JSON (the same shape the HTTP API returns).
+func (h *Hub) Publish(ctx context.Context, topic, event string, data any) (int64, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return 0, fmt.Errorf("encode %s event: %w", event, err)
+	}
+	// Stored times have millisecond precision: live and replayed events
+	// must look the same.
+	ev := &Event{Topic: topic, Name: event, Data: raw, At: time.Now().UTC().Truncate(time.Millisecond)}
+	if err := h.seq.append(ctx, ev); err != nil {
+		return 0, fmt.Errorf("publish %s on %s: %w", event, topic, err)
+	}
+	return ev.Seq, nil
+}
+
+// Head is the topic's latest seq (0 if none): HTTP views that go live
+// return it so the client subscribes with since = head.
+func (h *Hub) Head(ctx context.Context, topic string) (int64, error) {
+	return h.events.Head(ctx, topic)
+}
+
+// Authorize registers who may subscribe to topics "<kind>:<id>" (see Rule).
+// A kind without a rule is an unknown topic. Features call it at start-up.
+// The parameter is spelled out, not Rule, so that features' one-method
+// interfaces match without importing this package.
+func (h *Hub) Authorize(kind string, rule func(ctx context.Context, u *account.User, id string) error) {
+	h.rules.add(kind, rule)
+}
+
+// EndSession closes (4001) the connections of a session that ended.
+func (h *Hub) EndSession(sessionID string) {
+	h.do(func() {
+		for c := range h.sessions[sessionID] {
+			c.close(CloseSessionEnded, "session_ended")
+		}
+	})
+}
+
+// Stats returns the hub's counters.
+func (h *Hub) Stats() Stats { return Stats{Open: h.open.Load(), Dropped: h.dropped.Load()} }
+
+// Close sends 1001 to every connection, waits a moment for them to end,
+// stores the events still queued and stops the owner.
+func (h *Hub) Close() {
+	h.closeOnce.Do(func() {
+		h.call(func() {
+			h.closing = true
+			for _, cs := range h.sessions {
+				for c := range cs {
+					c.close(CloseGoingAway, "server_shutdown")
+				}
+			}
+		})
+		done := make(chan struct{})
+		go func() { h.serving.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(closeGrace + time.Second):
+			h.log.Warn("websocket connections still open at shutdown", "open", h.open.Load())
+		}
+		h.seq.close()
+		close(h.stop)
+		<-h.ownerDone
+	})
+}
+
+func (h *Hub) run() {
+	defer close(h.ownerDone)
+	for {
+		select {
+		case f := <-h.cmds:
+			f()
+		case <-h.stop:
+			return
+		}
+	}
+}
+
+// do runs f on the owner goroutine; after Close it is dropped.
+func (h *Hub) do(f func()) {
+	select {
+	case h.cmds <- f:
+	case <-h.ownerDone:
+	}
+}
+
+// call runs f on the owner goroutine and waits for it.
+func (h *Hub) call(f func()) {
+	done := make(chan struct{})
+	h.do(func() { f(); close(done) })
+	select {
+	case <-done:
+	case <-h.ownerDone:
+	}
+}
+
+// batch is events of one topic delivered together (a group commit, or one
+// transient event), with their encoded frames, shared by every subscriber.
+type batch struct {
+	evs    []*Event
+	frames [][]byte
+}
+
+// deliver receives batches from the broker, in seq order per topic.
+func (h *Hub) deliver(evs []*Event) {
+	if len(evs) == 0 {
+		return
+	}
+	b := batch{evs: evs, frames: make([][]byte, len(evs))}
+	for i, e := range evs {
+		b.frames[i] = e.message()
+	}
+	topic := evs[0].Topic
+	h.do(func() {
+		for c, s := range h.topics[topic] {
+			h.deliverBatch(c, topic, s, b)
+		}
+	})
+}
+
+// deliverBatch queues b for one subscription, as one message when it
+// follows on from what the subscription has. Owner only.
+func (h *Hub) deliverBatch(c *Conn, topic string, s *sub, b batch) {
+	if !s.catchingUp && b.evs[0].Seq == s.last+1 {
+		s.last = b.evs[len(b.evs)-1].Seq
+		c.enqueue(outMsg{many: b.frames})
+		return
+	}
+	for i, e := range b.evs {
+		if c.subs[topic] != s {
+			return // a gap removed the subscription
+		}
+		h.deliverTo(c, topic, s, delivery{ev: e, frame: b.frames[i]})
+	}
+}
+
+// deliverTo queues one event for one subscription. Owner only.
+func (h *Hub) deliverTo(c *Conn, topic string, s *sub, d delivery) {
+	switch {
+	case d.ev.Seq == 0: // transient: not for its sender's own tabs
+		if d.ev.From != c.user.ID {
+			c.enqueue(outMsg{one: d.frame})
+		}
+	case s.catchingUp:
+		if len(s.buf) >= catchUpLimit {
+			c.drop()
+			return
+		}
+		s.buf = append(s.buf, d)
+	case d.ev.Seq <= s.last: // already in the replay
+	case d.ev.Seq > s.last+1:
+		// A broker lost an event: the client must refetch, not miss it.
+		h.log.Warn("seq gap on topic", "topic", topic, "last", s.last, "seq", d.ev.Seq)
+		head := d.ev.Seq
+		h.removeSub(c, topic)
+		c.enqueue(outMsg{one: encode(topicMsg{Type: "reset", Topic: topic, Head: &head})})
+	default:
+		s.last = d.ev.Seq
+		c.enqueue(outMsg{one: d.frame})
+	}
+}
+
+// register adds c to the index; false when the hub is closing. Owner only.
+func (h *Hub) register(c *Conn) bool {
+	if h.closing {
+		return false
+	}
+	h.serving.Add(1)
+	cs := h.sessions[c.session]
+	if cs == nil {
+		cs = map[*Conn]struct{}{}
+		h.sessions[c.session] = cs
+	}
+	cs[c] = struct{}{}
+	return true
+}
+
+// unregister removes c and its subscriptions. Owner only.
+func (h *Hub) unregister(c *Conn) {
+	for topic := range c.subs {
+		h.removeSub(c, topic)
+	}
+	if cs := h.sessions[c.session]; cs != nil {
+		delete(cs, c)
+		if len(cs) == 0 {
+			delete(h.sessions, c.session)
+		}
+	}
+	h.serving.Done()
+}
+
+// addSub starts (or restarts) c's subscription to topic in the catching-up
+// state; false if c has too many. Owner only.
+func (h *Hub) addSub(c *Conn, topic string) bool {
+	s := c.subs[topic]
+	if s == nil {
+		if len(c.subs) >= MaxTopics {
+			return false
+		}
+		if c.subs == nil {
+			c.subs = map[string]*sub{}
+		}
+		s = &sub{}
+		c.subs[topic] = s
+		subs := h.topics[topic]
+		if subs == nil {
+			subs = map[*Conn]*sub{}
+			h.topics[topic] = subs
+		}
+		subs[c] = s
+	}
+	s.catchingUp, s.buf = true, nil
+	return true
+}
+
+// goLive queues the replay (ending with `subscribed`) and then the live
+// events that arrived meanwhile and are newer than head. Owner only.
+func (h *Hub) goLive(c *Conn, topic string, head int64, replay [][]byte) {
+	s := c.subs[topic]
+	if s == nil || !s.catchingUp {
+		return // unsubscribed or disconnected meanwhile
+	}
+	c.enqueue(outMsg{many: replay})
+	buf := s.buf
+	s.catchingUp, s.buf, s.last = false, nil, head
+	for _, d := range buf {
+		if c.subs[topic] != s {
+			return // a gap removed the subscription
+		}
+		h.deliverTo(c, topic, s, d)
+	}
+}
+
+// removeSub ends c's subscription to topic. Owner only.
+func (h *Hub) removeSub(c *Conn, topic string) {
+	delete(c.subs, topic)
+	if subs := h.topics[topic]; subs != nil {
+		delete(subs, c)
+		if len(subs) == 0 {
+			delete(h.topics, topic)
+		}
+	}
+}
+
+// Serve runs a websocket connection until it ends; the web layer calls it
+// from the upgrade handler, which must not return before it (the contrib
+// connection is pooled).
+func (h *Hub) Serve(ws *websocket.Conn, id Identity) {
+	c := &Conn{hub: h, ws: ws, user: id.User, session: id.SessionID, expires: id.ExpiresAt}
+	var ok bool
+	h.call(func() { ok = h.register(c) })
+	if !ok {
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseGoingAway, "server_shutdown"), time.Now().Add(time.Second))
+		return
+	}
+	h.open.Add(1)
+	defer h.open.Add(-1)
+	c.enqueue(outMsg{one: encode(helloMsg{Type: "hello", UserID: c.user.ID, HeartbeatMS: PingPeriod.Milliseconds()})})
+	c.schedule()
+	c.readLoop()
+	c.finish()
+	h.do(func() { h.unregister(c) })
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+)
+
+// accountAPI serves sessions, enrolment, invitations, profiles and the
+// admin pages for administrations and users.
+type accountAPI struct {
+	*server
+	limits *accountLimits
+}
+
+// accountRoutes is the route table of docs/api.md "Session and account",
+// "Enrolment and administrations", "Invitations" and "Users and roles".
+func (s *server) accountRoutes(api fiber.Router) {
+	h := &accountAPI{server: s, limits: newAccountLimits()}
+	admin := s.requireRole(account.RoleAdmin)
+
+	api.Get("/session", h.getSession)
+	api.Post("/session", h.login)
+	api.Delete("/session", h.logout)
+	api.Get("/me", s.requireUser, h.me)
+	api.Patch("/me", s.requireUser, h.updateMe)
+	api.Put("/me/password", s.requireUser, h.changePassword)
+	api.Post("/password-resets", h.requestReset)
+	api.Post("/password-resets/:token", h.resetPassword)
+
+	api.Post("/enrolments", h.enrol)
+	api.Get("/administrations", s.requireActive, h.administrations)
+	api.Get("/admin/enrolments", admin, h.enrolments)
+	api.Post("/admin/administrations/:id/approve", admin, h.approve)
+	api.Post("/admin/administrations/:id/reject", admin, h.reject)
+
+	api.Post("/invitations", s.requireActive, h.invite)
+	api.Get("/invitations/:token", h.invitation)
+	api.Post("/invitations/:token/accept", h.acceptInvitation)
+
+	api.Get("/admin/users", admin, h.users)
+	api.Patch("/admin/users/:id", admin, h.setRole)
+}

@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/webtest"
+)
+
+// TestForumXSSCorpusRenderedHarmless posts every payload of the shared
+// corpus through the API and inspects the HTML the forum stored and serves.
+func TestForumXSSCorpusRenderedHarmless(t *testing.T) {
+	f, err := os.Open("../../../../shared/corpus/xss.txt")
+	if err != nil {
+		t.Fatalf("corpus: %v", err)
+	}
+	defer f.Close()
+	var payloads []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
+			payloads = append(payloads, line)
+		}
+	}
+	if len(payloads) < 100 {
+		t.Fatalf("only %d payloads", len(payloads))
+	}
+
+	env := webtest.Start(t, nil)
+	anna, _ := env.NewUser(account.RoleParticipant)
+	th := newThread(t, anna, "assistenza", "Prove di sicurezza")
+	for _, p := range payloads {
+		r := anna.Do("POST", "/api/v1/threads/"+th.Thread.ID+"/posts", map[string]string{"body": p})
+		if r.Status != 201 && r.Status != 400 { // 400: a payload with control characters
+			t.Fatalf("payload %q: status %d %s", p, r.Status, r.Body)
+		}
+	}
+	checked := 0
+	for page := 1; ; page++ {
+		tp := threadPage(t, anna, fmt.Sprintf("/api/v1/threads/%s?view=flat&per_page=100&page=%d", th.Thread.ID, page))
+		if len(tp.Posts) == 0 {
+			break
+		}
+		for _, p := range tp.Posts {
+			if msg := unsafeHTML(p.HTML); msg != "" {
+				t.Errorf("post %d (%q): %s in %s", p.N, p.Body, msg, p.HTML)
+			}
+			checked++
+		}
+	}
+	if checked < len(payloads)/2 {
+		t.Fatalf("checked %d posts of %d payloads", checked, len(payloads))
+	}
+}
+
+// unsafeHTML names the first thing in s that could run script, or "".
+func unsafeHTML(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				return ""
+			}
+			return z.Err().Error()
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			switch tok.Data {
+			case "script", "iframe", "object", "embed", "style", "form", "svg", "math", "base", "meta", "link":
+				return "element <" + tok.Data + ">"
+			}
+			for _, a := range tok.Attr {
+				key := strings.ToLower(a.Key)
+				val := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
+				if strings.HasPrefix(key, "on") || key == "style" || key == "srcdoc" {
+					return "attribute " + key
+				}
+				if key == "href" || key == "src" || key == "action" || key == "formaction" || key == "xlink:href" {
+					for _, scheme := range []string{"javascript:", "vbscript:", "data:"} {
+						if strings.HasPrefix(val, scheme) {
+							return key + "=" + scheme
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+func (s *server) notificationRoutes(api fiber.Router) {
+	api.Get("/notifications", s.requireActive, s.notifications)
+	api.Post("/notifications/read", s.requireActive, s.readNotifications)
+}
+
+func (s *server) notifications(c *fiber.Ctx) error {
+	p, err := s.Notifications.List(c.UserContext(), currentUser(c).ID, c.QueryInt("page", 1))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+// readNotificationsInput: no ids marks everything read.
+type readNotificationsInput struct {
+	IDs []string `json:"ids" validate:"max=100,dive,max=20"`
+}
+
+func (s *server) readNotifications(c *fiber.Ctx) error {
+	var in readNotificationsInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := s.Notifications.MarkRead(c.UserContext(), currentUser(c).ID, in.IDs); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

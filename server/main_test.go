@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cantieri/tavolo/config"
+)
+
+// A real SIGTERM during a burst of writes: the server finishes what it
+// accepted, closes the embedded store, and after a restart every write it
+// acknowledged is there.
+func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := config.Default()
+	cfg.Addr = addr
+	cfg.PublicURL = "http://" + addr
+	cfg.DataDir = t.TempDir()
+	cfg.AdminEmail = "admin@tavolo.test"
+	cfg.AdminPassword = "admin-password-1"
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	base := cfg.PublicURL
+
+	start := func() chan error {
+		done := make(chan error, 1)
+		go func() { done <- run(cfg, log) }()
+		waitReady(t, base)
+		return done
+	}
+
+	done := start()
+	admin := login(t, base, cfg.AdminEmail, cfg.AdminPassword)
+	var (
+		mu     sync.Mutex
+		tokens []string
+		wg     sync.WaitGroup
+	)
+	for i := 0; i < 24; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if i == 8 {
+				// The signal arrives while requests are in flight.
+				_ = syscall.Kill(syscall.Getpid(), syscall.SIGTERM)
+			}
+			var inv struct {
+				Token string `json:"token"`
+			}
+			status, body, err := admin.do("POST", "/api/v1/invitations", map[string]any{"administration_id": "dfp"})
+			if err != nil || status != http.StatusCreated {
+				return // refused after shutdown began: fine, it was never acknowledged
+			}
+			if err := json.Unmarshal(body, &inv); err != nil || inv.Token == "" {
+				t.Errorf("acknowledged invitation without a token: %s", body)
+				return
+			}
+			mu.Lock()
+			tokens = append(tokens, inv.Token)
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not stop after SIGTERM")
+	}
+	if len(tokens) == 0 {
+		t.Fatal("no write was acknowledged before the shutdown; the test proves nothing")
+	}
+
+	done = start()
+	defer func() {
+		_ = syscall.Kill(syscall.Getpid(), syscall.SIGTERM)
+		<-done
+	}()
+	anon := newClient(base)
+	for _, tok := range tokens {
+		status, body, err := anon.do("GET", "/api/v1/invitations/"+tok, nil)
+		if err != nil || status != http.StatusOK {
+			t.Errorf("acknowledged invitation %s lost after restart: %d %s %v", tok, status, body, err)
+		}
+	}
+}
+
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("board not ready within 30 s")
+}
+
+type client struct {
+	base string
+	http *http.Client
+	csrf string
+}
+
+func newClient(base string) *client {
+	jar, _ := cookiejar.New(nil)
+	c := &client{base: base, http: &http.Client{Jar: jar, Timeout: 20 * time.Second}}
+	if _, body, err := c.do("GET", "/api/v1/session", nil); err == nil {
+		var s struct {
+			CSRF string `json:"csrf_token"`
+		}
+		_ = json.Unmarshal(body, &s)
+		c.csrf = s.CSRF
+	}
+	return c
+}
+
+func login(t *testing.T, base, email, password string) *client {
+	t.Helper()
+	c := newClient(base)
+	status, body, err := c.do("POST", "/api/v1/session", map[string]string{"email": email, "password": password})
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("login: %d %s %v", status, body, err)
+	}
+	return c
+}
+
+func (c *client) do(method, path string, body any) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	return res.StatusCode, data, err
+}
