@@ -22,48 +22,73 @@ function freePort() {
   });
 }
 
-/** Starts the board; returns {base, logs(), stop()}. */
+/**
+ * Starts the board; returns {base, logs(), restart(), stop()}.
+ * restart() stops the process (SIGTERM) and starts it again on the same port
+ * and data directory: sessions and content survive, sockets drop.
+ */
 export async function startBoard(env = {}) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'tavolo-e2e-'));
   const bin = path.resolve(process.env.TAVOLO_BIN ?? '../tmp/tavolo');
   const base = `http://127.0.0.1:${port}`;
   let out = '';
-  const proc = spawn(bin, [], {
-    env: {
-      ...process.env,
-      TAVOLO_ADDR: `127.0.0.1:${port}`,
-      TAVOLO_PUBLIC_URL: base,
-      TAVOLO_DATA_DIR: dir,
-      TAVOLO_ADMIN_EMAIL: ADMIN.email,
-      TAVOLO_ADMIN_PASSWORD: ADMIN.password,
-      TAVOLO_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    try {
-      const r = await fetch(base + '/readyz');
-      if (r.ok) break;
-    } catch {
-      /* not up yet */
+  let proc = null;
+  let exited = null;
+
+  async function spawnBoard() {
+    proc = spawn(bin, [], {
+      env: {
+        ...process.env,
+        TAVOLO_ADDR: `127.0.0.1:${port}`,
+        TAVOLO_PUBLIC_URL: base,
+        TAVOLO_DATA_DIR: dir,
+        TAVOLO_ADMIN_EMAIL: ADMIN.email,
+        TAVOLO_ADMIN_PASSWORD: ADMIN.password,
+        TAVOLO_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (out += d));
+    const p = proc;
+    exited = new Promise((resolve) => p.on('exit', resolve));
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      try {
+        const r = await fetch(base + '/readyz');
+        if (r.ok) break;
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline || p.exitCode !== null) {
+        throw new Error(`board did not start:\n${out}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (Date.now() > deadline || proc.exitCode !== null) {
-      throw new Error(`board did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
   }
+
+  async function kill() {
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  await spawnBoard();
   return {
     base,
     logs: () => out,
+    /** Stops the process only; start() brings it back on the same port and data. */
+    halt: kill,
+    start: spawnBoard,
+    async restart() {
+      await kill();
+      await spawnBoard();
+    },
     async stop() {
-      proc.kill('SIGTERM');
-      await exited;
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -106,7 +131,8 @@ export function assertNoProblems(page) {
 
 /** Runs axe-core (WCAG 2.1 A/AA) and fails on serious or critical violations. */
 export async function assertAccessible(page, label) {
-  await page.evaluate(axe.source);
+  // eslint-disable-next-line no-undef
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axe.source);
   const res = await page.evaluate(() =>
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
@@ -132,4 +158,161 @@ export async function api(page, method, url, body) {
     },
     [method, url, body],
   );
+}
+
+// ---- polling assertions (playwright-core has no `expect`) -----------------
+
+/**
+ * Polls fn (sync or async) until it returns a truthy value and returns it;
+ * throws with `message` and the last value or error after `timeout` ms.
+ */
+export async function waitFor(fn, { timeout = 10000, interval = 50, message = 'condition not met' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`${message} (after ${timeout} ms; last: ${detail})`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Waits until the locator's text contains `text` (string or RegExp). */
+export async function expectText(locator, text, { timeout = 10000 } = {}) {
+  let seen = '';
+  try {
+    await waitFor(
+      async () => {
+        seen = (await locator.first().innerText({ timeout: 500 })).replace(/\s+/g, ' ');
+        return typeof text === 'string' ? seen.includes(text) : text.test(seen);
+      },
+      { timeout },
+    );
+  } catch {
+    throw new Error(`expected ${locator} to contain ${text}; it shows: ${JSON.stringify(seen)}`);
+  }
+}
+
+/** Waits until the page's path (and optionally search) matches. */
+export async function expectPath(page, pathname, { timeout = 10000 } = {}) {
+  await waitFor(() => {
+    const u = new URL(page.url());
+    return typeof pathname === 'string' ? u.pathname === pathname : pathname.test(u.pathname + u.search);
+  }, { timeout, message: `expected path ${pathname}, at ${page.url()}` });
+}
+
+/** Waits for a visible <h1> with the given text. */
+export async function expectHeading(page, name, { timeout = 10000 } = {}) {
+  await page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible', timeout });
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The form control labelled `label`; the required marker ("* (Obbligatorio)")
+ * after the label text is allowed, nothing else.
+ */
+export function field(scope, label) {
+  return scope.getByLabel(new RegExp(`^${escapeRe(label)}(\\s*\\*.*)?$`));
+}
+
+/**
+ * Waits until the control labelled `label` is aria-invalid and describes
+ * itself (aria-describedby) with an element next to it (same form group)
+ * containing `text`.
+ */
+export async function expectFieldError(scope, label, text, { timeout = 10000 } = {}) {
+  const loc = field(scope, label);
+  let info = null;
+  try {
+    await waitFor(
+      async () => {
+        info = await loc.evaluate((el) => {
+          const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+          const group = el.parentElement;
+          const described = ids.map((id) => document.getElementById(id)).filter(Boolean);
+          return {
+            invalid: el.getAttribute('aria-invalid') === 'true',
+            next: described.filter((n) => group.contains(n)).map((n) => n.textContent.trim()),
+          };
+        }, undefined, { timeout: 500 });
+        return info.invalid && info.next.some((t) => t.includes(text));
+      },
+      { timeout },
+    );
+  } catch {
+    throw new Error(`expected field "${label}" to show error "${text}"; it has ${JSON.stringify(info)}`);
+  }
+}
+
+/** Asserts the field is not marked invalid. */
+export async function expectNoFieldError(scope, label) {
+  const invalid = await field(scope, label).getAttribute('aria-invalid');
+  assert.notEqual(invalid, 'true', `field "${label}" should not be invalid`);
+}
+
+/** The checks every visited page gets: no console/CSP/page errors, axe clean. */
+export async function checkPage(page, label) {
+  assertNoProblems(page);
+  await assertAccessible(page, label);
+  assertNoProblems(page);
+}
+
+// ---- shortcuts for set-up through the API (the UI flows are tested in foundation) ----
+
+let ipaCounter = 0;
+/** A fresh, valid codice IPA. */
+export function newIpa(prefix = 'e2e') {
+  ipaCounter += 1;
+  return `${prefix}_${process.pid % 1000}${ipaCounter}`.slice(0, 11);
+}
+
+/**
+ * Enrols an administration through the API from a throwaway context and
+ * approves it as admin; returns the referente's credentials.
+ */
+export async function enrolApproved(browser, base, { ipa = newIpa(), adminName, name, email, password = 'password-e2e-1' }) {
+  const page = await newPage(browser, base);
+  try {
+    await page.goto('/accessibilita');
+    await api(page, 'GET', '/api/v1/session');
+    const r = await api(page, 'POST', '/api/v1/enrolments', {
+      codice_ipa: ipa,
+      name: adminName,
+      category: 'comune',
+      region: 'toscana',
+      referente: { name, email, password },
+    });
+    assert.equal(r.status, 201, `enrolment: ${JSON.stringify(r.body)}`);
+    const id = r.body.administration.id;
+    await api(page, 'DELETE', '/api/v1/session');
+    await api(page, 'GET', '/api/v1/session');
+    const l = await api(page, 'POST', '/api/v1/session', ADMIN);
+    assert.equal(l.status, 200, `admin login: ${JSON.stringify(l.body)}`);
+    await api(page, 'GET', '/api/v1/session');
+    const a = await api(page, 'POST', `/api/v1/admin/administrations/${id}/approve`);
+    assert.equal(a.status, 200, `approve: ${JSON.stringify(a.body)}`);
+    return { ipa, email, password, name, administrationId: id, user: r.body.user };
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** Logs in through the /login form and waits for the home page. */
+export async function loginUI(page, { email, password }) {
+  await page.goto('/login');
+  await expectHeading(page, /Accedi al Tavolo|Log in to the Tavolo/);
+  await field(page, 'Email').fill(email);
+  await field(page, 'Password').fill(password);
+  await page.getByRole('button', { name: /^(Accedi|Log in)$/ }).last().click();
+  await waitFor(() => new URL(page.url()).pathname !== '/login', { message: `login of ${email} did not leave /login` });
 }

@@ -4,7 +4,7 @@ import { I18nProvider } from './i18n'
 import { SessionProvider, useSession } from './session/SessionContext'
 import { isActive } from './api/types'
 import { Layout } from './components/Layout'
-import { AnonymousOnly, RequireAdmin, RequireUser } from './components/guards'
+import { AnonymousOnly, RequireActive, RequireAdmin, RequireUser } from './components/guards'
 import { Loading } from './components/Page'
 import Home from './pages/Home'
 import Login from './pages/Login'
@@ -18,6 +18,9 @@ import NotFound from './pages/NotFound'
 import { Accessibility, Privacy } from './pages/Legal'
 
 const Admin = lazy(() => import('./pages/Admin'))
+const Forum = lazy(() => import('./forum/ForumRoutes'))
+const ForumSearch = lazy(() => import('./forum/Search'))
+const ForumNotifications = lazy(() => import('./forum/Notifications'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -51,6 +54,9 @@ function AppRoutes() {
           <Route path="/reset/:token" element={<ResetPassword />} />
           <Route path="/profilo" element={<RequireUser><Profile /></RequireUser>} />
           <Route path="/admin" element={<RequireAdmin><Admin /></RequireAdmin>} />
+          <Route path="/forum/*" element={<RequireActive><Forum /></RequireActive>} />
+          <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
+          <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
           <Route path="/accessibilita" element={<Accessibility />} />
           <Route path="/privacy" element={<Privacy />} />
           <Route path="*" element={<NotFound />} />

@@ -7,11 +7,12 @@ import { useI18n, type Lang } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { Icon } from './Icon'
+import { NotificationBell } from '../forum/NotificationBell'
 
 /** Navbar entries; the forum engineer adds theirs here. */
 function navItems(user: User | null, t: ReturnType<typeof useI18n>['t']) {
   const items: { to: string; label: string; end?: boolean }[] = [{ to: '/', label: t.common.home, end: true }]
-  if (isActive(user)) items.push({ to: '/forum', label: t.common.forum })
+  if (isActive(user)) items.push({ to: '/forum', label: t.common.forum }, { to: '/cerca', label: t.forum.search.nav })
   if (user) items.push({ to: '/profilo', label: t.common.profile })
   if (user?.role === 'admin' && isActive(user)) items.push({ to: '/admin', label: t.common.admin })
   return items
@@ -157,7 +158,14 @@ function SiteHeader() {
                   </div>
                 </Link>
               </div>
-              <HeaderRightZone>{isActive(user) ? <ConnectionIndicator /> : null}</HeaderRightZone>
+              <HeaderRightZone>
+                {isActive(user) ? (
+                  <div className="d-flex align-items-center gap-3">
+                    <NotificationBell />
+                    <ConnectionIndicator />
+                  </div>
+                ) : null}
+              </HeaderRightZone>
             </HeaderContent>
           </Header>
           <Navbar />

@@ -214,7 +214,9 @@ func (s *Service) decide(ctx context.Context, id, status, reason string) (*Admin
 	if err != nil {
 		return nil, err
 	}
-	if a.Status != status {
+	if a.Status == status {
+		reason = a.RejectionReason // a re-run repairs with what was decided
+	} else {
 		if status == StatusRejected && a.Status != StatusPending {
 			return nil, ErrAlreadyDecided
 		}
@@ -229,7 +231,7 @@ func (s *Service) decide(ctx context.Context, id, status, reason string) (*Admin
 		return nil, fmt.Errorf("update administration handle: %w", err)
 	}
 	for _, uid := range a.MemberIDs {
-		if err := s.updateUser(ctx, uid, bson.D{{Key: "administration_status", Value: status}}); err != nil && err != ErrUserNotFound {
+		if err := s.updateUser(ctx, uid, bson.D{{Key: "administration_status", Value: status}, {Key: "administration_rejection_reason", Value: reason}}); err != nil && err != ErrUserNotFound {
 			return nil, err
 		}
 		u, err := s.User(ctx, uid)

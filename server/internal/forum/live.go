@@ -54,18 +54,12 @@ func (s *Service) head(ctx context.Context, topic string) int64 {
 	return seq
 }
 
-// publish sends an event after the write it describes succeeded and
-// returns the topic's seq; an empty event only reads the head. A failed
+// publish sends an event after the write it describes succeeded. A failed
 // publish does not undo the write: readers catch up on their next fetch.
-func (s *Service) publish(ctx context.Context, topic, event string, data any) int64 {
-	if event == "" {
-		return s.head(ctx, topic)
-	}
-	seq, err := s.Publisher.Publish(ctx, topic, event, data)
-	if err != nil {
+func (s *Service) publish(ctx context.Context, topic, event string, data any) {
+	if _, err := s.Publisher.Publish(ctx, topic, event, data); err != nil {
 		s.log.Error("publish", "topic", topic, "event", event, "err", err)
 	}
-	return seq
 }
 
 // publishThread tells the thread's readers and the thread lists.

@@ -15,7 +15,7 @@ const (
 	PostsPerPage    = 50  // default page of a thread
 	ThreadsPerPage  = 20  // default page of a thread list
 	MaxPerPage      = 100 // cap on ?per_page=
-	postsPerBucket  = 100
+	postsPerBucket  = 50
 	maxAttachments  = 10
 	maxTitleRunes   = 200
 	maxBodyRunes    = 50000

@@ -159,7 +159,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	}
 
 	s.index(ctx, &t, p)
-	seq := s.publish(ctx, threadTopic(t.ID), "", nil) // head of the new thread's topic
+	seq := s.head(ctx, threadTopic(t.ID))
 	s.publish(ctx, categoryTopic(cat.ID), "thread.created", t)
 	s.publish(ctx, topicForum, "thread.created", t)
 	notified := s.notifyMentions(ctx, u, &t, p, recipients)

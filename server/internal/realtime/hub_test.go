@@ -391,6 +391,7 @@ func TestConcurrentPublishersKeepFramesIntact(t *testing.T) {
 							t.Error(err)
 							return
 						}
+						time.Sleep(time.Millisecond) // see TestNoGapBetweenReplayAndLive
 					}
 				}()
 			}

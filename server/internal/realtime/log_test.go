@@ -150,3 +150,17 @@ func TestPublishGroupCommitsConcurrentEvents(t *testing.T) {
 		t.Fatalf("%d appends for %d events: no group commit", a, n)
 	}
 }
+
+// BenchmarkStoreLogAppend is one event per append, the cost a publish pays
+// when nothing else is queued on its topic.
+func BenchmarkStoreLogAppend(b *testing.B) {
+	l := NewStoreLog(testenv.Store(b), quiet)
+	ctx := context.Background()
+	data := []byte(`{"pad":"` + string(make([]byte, 0)) + `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := l.Append(ctx, "bench:1", []*Event{{Topic: "bench:1", Name: "e", Data: data, At: time.Now()}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -25,7 +25,7 @@ const (
 
 // bucketSize events share one document (bucket = seq / bucketSize), so a
 // replay reads at most ReplayWindow/bucketSize+1 documents by _id.
-const bucketSize = 100
+const bucketSize = 50
 
 // keptBuckets are retained per topic: enough for ReplayWindow events
 // before the bucket being filled.

@@ -54,21 +54,22 @@ func day(s string) time.Time {
 func seed(t *testing.T, ix *Index) {
 	t.Helper()
 	ctx := testenv.Ctx(t)
-	docs := []Doc{
-		{PostID: "t1-1", ThreadID: "t1", N: 1, Title: "Capitolato per la mensa scolastica", Text: "Condivido il capitolato della città di Bologna per la ristorazione.",
-			CategoryID: "gare", AuthorID: "u1", AuthorName: "Mario Rossi", AdministrationIPA: "c_a944", AdministrationName: "Comune di Bologna", CreatedAt: day("2026-03-01")},
-		{PostID: "t1-2", ThreadID: "t1", N: 2, Title: "Capitolato per la mensa scolastica", Text: "Grazie! Anche noi a Perugia usiamo un capitolato simile, con qualità certificata.",
-			CategoryID: "gare", AuthorID: "u2", AuthorName: "Anna Verdi", AdministrationIPA: "c_g478", AdministrationName: "Comune di Perugia", CreatedAt: day("2026-03-05")},
-		{PostID: "t2-1", ThreadID: "t2", N: 1, Title: "Contratto di manutenzione", Text: "La qualità del servizio di manutenzione è calata: penali?",
-			CategoryID: "esecuzione", AuthorID: "u1", AuthorName: "Mario Rossi", AdministrationIPA: "c_a944", AdministrationName: "Comune di Bologna", CreatedAt: day("2026-04-10")},
-		{PostID: "t3-1", ThreadID: "t3", N: 1, Title: "Università e software", Text: "Chi ha esperienza con il riuso del software in università?",
-			CategoryID: "riuso", AuthorID: "u3", AuthorName: "Luca Bianchi", AdministrationIPA: "unibo", AdministrationName: "Università di Bologna", CreatedAt: day("2026-05-20")},
-	}
-	for _, d := range docs {
+	for _, d := range seedDocs {
 		if err := ix.Put(ctx, d); err != nil {
 			t.Fatalf("put %s: %v", d.PostID, err)
 		}
 	}
+}
+
+var seedDocs = []Doc{
+	{PostID: "t1-1", ThreadID: "t1", N: 1, Title: "Capitolato per la mensa scolastica", Text: "Condivido il capitolato della città di Bologna per la ristorazione.",
+		CategoryID: "gare", AuthorID: "u1", AuthorName: "Mario Rossi", AdministrationIPA: "c_a944", AdministrationName: "Comune di Bologna", CreatedAt: day("2026-03-01")},
+	{PostID: "t1-2", ThreadID: "t1", N: 2, Title: "Capitolato per la mensa scolastica", Text: "Grazie! Anche noi a Perugia usiamo un capitolato simile, con qualità certificata.",
+		CategoryID: "gare", AuthorID: "u2", AuthorName: "Anna Verdi", AdministrationIPA: "c_g478", AdministrationName: "Comune di Perugia", CreatedAt: day("2026-03-05")},
+	{PostID: "t2-1", ThreadID: "t2", N: 1, Title: "Contratto di manutenzione", Text: "La qualità del servizio di manutenzione è calata: penali?",
+		CategoryID: "esecuzione", AuthorID: "u1", AuthorName: "Mario Rossi", AdministrationIPA: "c_a944", AdministrationName: "Comune di Bologna", CreatedAt: day("2026-04-10")},
+	{PostID: "t3-1", ThreadID: "t3", N: 1, Title: "Università e software", Text: "Chi ha esperienza con il riuso del software in università?",
+		CategoryID: "riuso", AuthorID: "u3", AuthorName: "Luca Bianchi", AdministrationIPA: "unibo", AdministrationName: "Università di Bologna", CreatedAt: day("2026-05-20")},
 }
 
 func ids(r Results) []string {
@@ -81,8 +82,21 @@ func ids(r Results) []string {
 }
 
 func TestQuery(t *testing.T) {
-	ix := New(testenv.Store(t))
-	seed(t, ix)
+	t.Run("put", func(t *testing.T) {
+		ix := New(testenv.Store(t))
+		seed(t, ix)
+		testQuery(t, ix)
+	})
+	t.Run("rebuild", func(t *testing.T) {
+		ix := New(testenv.Store(t))
+		if err := ix.Rebuild(testenv.Ctx(t), seedDocs); err != nil {
+			t.Fatal(err)
+		}
+		testQuery(t, ix)
+	})
+}
+
+func testQuery(t *testing.T, ix *Index) {
 	ctx := testenv.Ctx(t)
 	tests := []struct {
 		name string

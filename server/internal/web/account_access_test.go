@@ -92,6 +92,11 @@ func TestEnrolmentConflictsAndRejection(t *testing.T) {
 	if r := first.Expect(403, "GET", "/api/v1/administrations", nil); r.ErrorCode() != "administration_rejected" {
 		t.Fatalf("code %q", r.ErrorCode())
 	}
+	var me account.User
+	first.Expect(200, "GET", "/api/v1/me", nil).JSON(t, &me)
+	if me.AdministrationRejectionReason != "Codice IPA non corrispondente" {
+		t.Fatalf("the referente is not told why: %+v", me)
+	}
 	admin.Expect(404, "POST", "/api/v1/admin/administrations/nessuna/approve", nil)
 	// A rejection can be reconsidered; an approval is not undone by "reject".
 	admin.Expect(200, "POST", "/api/v1/admin/administrations/c_f205/approve", nil)

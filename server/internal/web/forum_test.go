@@ -118,6 +118,13 @@ func TestForumThreadTreeFlatPermalinkAndUnread(t *testing.T) {
 	if list.Total != 1 || list.Items[0].UnreadCount != 4 || list.Items[0].LastReadN != 5 || list.Items[0].LastPosterName != "" && list.Items[0].LastPosterName != annaU.Name {
 		t.Fatalf("listing = %+v", list.Items)
 	}
+	var cats []forum.Category
+	bruno.Expect(200, "GET", "/api/v1/categories", nil).JSON(t, &cats)
+	for _, c := range cats {
+		if c.ID == "atti-affidamento" && (c.ThreadCount != 1 || c.PostCount != 9 || c.LastActivityAt == nil) {
+			t.Fatalf("category counters = %+v", c)
+		}
+	}
 	bruno.Expect(204, "PUT", "/api/v1/threads/"+id+"/read", map[string]int{"n": 9})
 	bruno.Expect(204, "PUT", "/api/v1/threads/"+id+"/read", map[string]int{"n": 3}) // never moves back
 	bruno.Expect(400, "PUT", "/api/v1/threads/"+id+"/read", map[string]int{"n": 10})
@@ -162,10 +169,19 @@ func TestForumEditWindowHistoryAndThreadPatch(t *testing.T) {
 		t.Fatalf("after window: %+v", tp.Thread)
 	}
 	mod.Expect(200, "PATCH", "/api/v1/posts/"+pid, map[string]string{"body": "Versione del moderatore"})
+	newer := newThread(t, bruno, "normativa", "Più recente")
 	var tv forum.ThreadView
 	mod.Expect(200, "PATCH", "/api/v1/threads/"+id, map[string]any{"locked": true, "pinned": true}).JSON(t, &tv)
 	if !tv.Locked || !tv.Pinned {
 		t.Fatalf("thread = %+v", tv)
+	}
+	var list forum.ThreadList
+	bruno.Expect(200, "GET", "/api/v1/categories/normativa/threads", nil).JSON(t, &list)
+	if len(list.Items) != 2 || list.Items[0].ID != id || list.Items[1].ID != newer.Thread.ID {
+		t.Fatalf("pinned thread not first: %+v", list.Items)
+	}
+	if r := mod.Expect(400, "PATCH", "/api/v1/threads/"+id, map[string]any{"tags": []string{"x"}}); len(r.Fields()) == 0 {
+		t.Fatalf("bad tag accepted: %s", r.Body)
 	}
 
 	var hist []forum.Version

@@ -5,5 +5,6 @@ import { account } from './account'
 import { admin } from './admin'
 import { lists } from './lists'
 import { legal } from './legal'
+import { forum } from './forum'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum }

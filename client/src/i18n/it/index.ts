@@ -5,6 +5,7 @@ import { account } from './account'
 import { admin } from './admin'
 import { lists } from './lists'
 import { legal } from './legal'
+import { forum } from './forum'
 
-export const it = { common, account, admin, lists, legal }
+export const it = { common, account, admin, lists, legal, forum }
 export type Dictionary = typeof it

@@ -1,0 +1,307 @@
+// Issue 4 end to end: two users of two administrations in two browser
+// contexts. A new thread and a reply appear live in the other's views
+// without moving what the reader looks at; a mention rings the bell; a
+// draft survives a reload and a second window; search ignores accents;
+// hostile markdown renders as harmless text; an executable renamed .pdf is
+// refused with a clear message.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  api,
+  checkPage,
+  enrolApproved,
+  expectHeading,
+  expectPath,
+  expectText,
+  launch,
+  loginUI,
+  newPage,
+  startBoard,
+  waitFor,
+} from './harness.mjs';
+
+let board;
+let browser;
+let A; // Anna, Comune di Alfa: opens the thread
+let B; // Bruno, Comune di Beta: replies
+let pa;
+let pb;
+let category; // {id, name}
+let thread; // {id, title, url}
+const dialogs = [];
+const XSS_CORPUS = new URL('../../../shared/corpus/xss.txt', import.meta.url);
+
+const TITLE = 'Qualità del servizio paghe dopo l’esternalizzazione';
+const BODY = 'Come avete misurato la qualità delle attività affidate? Ci interessa perché dobbiamo riorganizzare gli uffici.';
+
+/** Marks the document so a reload (which would lose the mark) is detected. */
+const markDocument = (page) => page.evaluate(() => (window.__e2eNoReload = true));
+const stillSameDocument = async (page) => assert.equal(await page.evaluate(() => window.__e2eNoReload === true), true, 'the page reloaded');
+
+const mainComposer = (page) => page.getByRole('textbox', { name: /^Rispondi alla discussione/ });
+const post = (page, n, author) => page.getByRole('article', { name: `Messaggio #${n} di ${author}` });
+const bellCount = async (page) => {
+  const label = await page.getByTestId('notification-bell').getAttribute('aria-label');
+  const m = /(\d+) da leggere/.exec(label ?? '');
+  return m ? Number(m[1]) : 0;
+};
+
+before(async () => {
+  board = await startBoard();
+  browser = await launch();
+  A = await enrolApproved(browser, board.base, { ipa: 'c_alfa', adminName: 'Comune di Alfa', name: 'Anna Alfieri', email: 'anna@alfa.test' });
+  B = await enrolApproved(browser, board.base, { ipa: 'c_beta', adminName: 'Comune di Beta', name: 'Bruno Bettini', email: 'bruno@beta.test' });
+  pa = await newPage(browser, board.base);
+  pb = await newPage(browser, board.base);
+  for (const p of [pa, pb]) p.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await loginUI(pa, A);
+  await loginUI(pb, B);
+  A.handle = (await api(pa, 'GET', '/api/v1/me')).body.handle;
+  assert.ok(A.handle, 'users have a handle for @mentions');
+});
+
+after(async () => {
+  await browser?.close();
+  await board?.stop();
+});
+
+describe('forum', () => {
+  it('A opens a thread; B sees it appear live in the category list', async () => {
+    // B browses to the first category and stays there.
+    await pb.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Forum', exact: true }).click();
+    await expectPath(pb, '/forum');
+    await expectHeading(pb, 'Forum');
+    const first = pb.locator('.forum-categories h3 a').first();
+    await first.waitFor();
+    await checkPage(pb, 'forum categories');
+    category = { name: (await first.innerText()).trim() };
+    await first.click();
+    await expectHeading(pb, category.name);
+    category.id = new URL(pb.url()).pathname.split('/').pop();
+    await checkPage(pb, 'category threads');
+    await markDocument(pb);
+
+    // A writes the thread through the form.
+    await pa.goto(`/forum/c/${category.id}`);
+    await expectHeading(pa, category.name);
+    await pa.getByRole('link', { name: 'Nuova discussione' }).click();
+    await expectPath(pa, '/forum/nuova');
+    await expectHeading(pa, 'Nuova discussione');
+    // Bad input first: title and body are required, next to the fields.
+    await pa.getByRole('button', { name: 'Pubblica' }).click();
+    await waitFor(async () => (await pa.getByLabel(/^Titolo/).getAttribute('aria-invalid')) === 'true', { message: 'empty title not flagged' });
+    await expectText(pa.locator('#f-title-error'), 'Il titolo deve avere da 3 a 200 caratteri.');
+    await expectText(pa.locator('#f-body-error'), 'Scrivi il testo del messaggio.');
+    await checkPage(pa, 'new thread with errors');
+    await pa.getByLabel(/^Titolo/).fill(TITLE);
+    await pa.getByRole('textbox', { name: /^Testo/ }).fill(BODY);
+    await pa.getByRole('button', { name: 'Pubblica' }).click();
+    await expectPath(pa, /^\/forum\/t\/[^/]+$/);
+    await expectHeading(pa, TITLE);
+    thread = { id: new URL(pa.url()).pathname.split('/').pop(), title: TITLE };
+    await expectText(post(pa, 1, A.name), 'Come avete misurato la qualità');
+    await checkPage(pa, 'thread');
+
+    // B's list shows it without a reload, and says so politely.
+    const row = pb.getByRole('link', { name: TITLE });
+    await row.waitFor({ timeout: 5000 });
+    await expectText(pb.getByTestId('live-announcer'), `Nuova discussione: ${TITLE}`);
+    await stillSameDocument(pb);
+    await checkPage(pb, 'category threads after a live insert');
+  });
+
+  it('B replies; A sees it live, with the half-typed reply, the focus and the view untouched', async () => {
+    // A is reading the bottom of the thread, typing a reply.
+    const half = 'Noi abbiamo usato indicatori di ';
+    const box = mainComposer(pa);
+    await box.click();
+    await box.pressSequentially(half);
+    await markDocument(pa);
+    const firstPost = post(pa, 1, A.name);
+    const before = {
+      ...(await box.evaluate((el) => ({ caret: el.selectionStart, y: scrollY }))),
+      top: await firstPost.evaluate((el) => Math.round(el.getBoundingClientRect().top)),
+    };
+    assert.ok(before.y > 0, 'A has scrolled down to the reply box');
+
+    // B opens the thread from the list and replies.
+    await pb.getByRole('link', { name: TITLE }).click();
+    await expectHeading(pb, TITLE);
+    await checkPage(pb, 'thread (B)');
+    const reply = 'Noi abbiamo misurato tempi di pagamento ed errori sui cedolini.';
+    await mainComposer(pb).fill(reply);
+    await pb.getByRole('button', { name: 'Invia risposta' }).click();
+    await expectText(post(pb, 2, B.name), reply);
+    await waitFor(async () => (await mainComposer(pb).inputValue()) === '', { message: 'the composer did not empty after sending' });
+
+    // A: the reply appears, announced, without reload or any disturbance.
+    await expectText(post(pa, 2, B.name), reply, { timeout: 5000 });
+    await expectText(pa.getByTestId('live-announcer'), `Nuova risposta di ${B.name}`);
+    await stillSameDocument(pa);
+    const after = {
+      ...(await box.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { value: el.value, focused: document.activeElement === el, caret: el.selectionStart, visible: r.top >= 0 && r.top < innerHeight };
+      })),
+      top: await firstPost.evaluate((el) => Math.round(el.getBoundingClientRect().top)),
+    };
+    assert.equal(after.value, half, 'the half-typed reply is still there');
+    assert.equal(after.focused, true, 'the focus stays in the reply box');
+    assert.equal(after.caret, before.caret, 'the caret did not move');
+    // What A reads (the post above the insertion point) stays put: no jump to the new post.
+    assert.ok(Math.abs(after.top - before.top) <= 2, `the post A was reading moved on screen (${before.top} → ${after.top})`);
+    assert.equal(after.visible, true, 'the reply box is still on screen');
+    await checkPage(pa, 'thread after a live reply');
+  });
+
+  it('B mentions A picking from the autocomplete; A’s bell counts it live', async () => {
+    const bellBefore = await bellCount(pa);
+    await markDocument(pa);
+    const box = mainComposer(pb);
+    await box.click();
+    await box.pressSequentially('Chiedo anche a @' + A.handle.slice(0, 3));
+    const list = pb.getByRole('listbox', { name: 'Suggerimenti di menzione' });
+    await list.waitFor();
+    await checkPage(pb, 'composer with mention suggestions');
+    const option = list.getByRole('option').filter({ hasText: '@' + A.handle });
+    await option.waitFor();
+    await option.click();
+    await waitFor(async () => (await box.inputValue()).startsWith(`Chiedo anche a @${A.handle}`), {
+      message: 'picking the suggestion did not complete the handle',
+    });
+    await box.pressSequentially(' che indicatori usate?');
+    await pb.getByRole('button', { name: 'Invia risposta' }).click();
+    await expectText(post(pb, 3, B.name), `@${A.handle}`);
+    await waitFor(async () => (await box.inputValue()) === '', { message: 'the composer did not empty after sending' });
+
+    await waitFor(async () => (await bellCount(pa)) > bellBefore, { timeout: 5000, message: 'the bell did not count the mention live' });
+    await stillSameDocument(pa);
+    await checkPage(pa, 'thread with a new notification');
+    await pa.getByTestId('notification-bell').click();
+    await expectPath(pa, '/notifiche');
+    await expectHeading(pa, 'Notifiche');
+    await expectText(pa.locator('main'), `${B.name} ti ha menzionato in «${TITLE}»`);
+    await checkPage(pa, 'notifications');
+  });
+
+  it('a draft in the reply box survives a reload and shows in a second window', async () => {
+    await pa.goto(`/forum/t/${thread.id}`);
+    await expectHeading(pa, TITLE);
+    const box = mainComposer(pa);
+    const draft = 'Bozza: confronteremo i costi pieni prima di decidere.';
+    await box.fill(draft);
+    await expectText(pa.getByTestId('draft-status').last(), 'Bozza salvata');
+    await pa.reload();
+    await expectHeading(pa, TITLE);
+    await waitFor(async () => (await mainComposer(pa).inputValue()) === draft, { message: 'the draft did not come back after a reload' });
+
+    // Another browser (no shared storage): the server kept it.
+    const other = await newPage(browser, board.base);
+    await loginUI(other, A);
+    await other.goto(`/forum/t/${thread.id}`);
+    await expectHeading(other, TITLE);
+    await waitFor(async () => (await mainComposer(other).inputValue()) === draft, { message: 'the draft is not on the server' });
+    await checkPage(other, 'thread with a restored draft');
+    await other.context().close();
+  });
+
+  it('search finds accented words typed without accents, with highlighted snippets', async () => {
+    await pb.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Cerca', exact: true }).click();
+    await expectPath(pb, '/cerca');
+    await expectHeading(pb, 'Cerca nel forum');
+    await checkPage(pb, 'search');
+    const q = pb.getByRole('searchbox', { name: 'Cerca' });
+    // Too short: the error is next to the field.
+    await q.fill('a');
+    await pb.getByRole('search').getByRole('button', { name: 'Cerca' }).click();
+    await expectText(pb.locator('#s-q-error'), 'Scrivi almeno 2 caratteri.');
+    assert.match(await q.getAttribute('aria-describedby'), /s-q-error/);
+
+    for (const term of ['attivita', 'QUALITA', 'perche']) {
+      await q.fill(term);
+      await pb.getByRole('search').getByRole('button', { name: 'Cerca' }).click();
+      await expectPath(pb, new RegExp(`q=${term}`));
+      const results = pb.locator('.search-results');
+      await expectText(results, TITLE);
+      const marks = await results.locator('mark').allInnerTexts();
+      assert.ok(
+        marks.some((m) => m.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase() === term.toLowerCase()),
+        `"${term}" is highlighted in a snippet (marks: ${JSON.stringify(marks)})`,
+      );
+    }
+    await checkPage(pb, 'search results');
+    // A result leads to the post.
+    await pb.locator('.search-results').getByRole('link', { name: TITLE }).first().click();
+    await expectPath(pb, `/forum/t/${thread.id}`);
+    await expectHeading(pb, TITLE);
+  });
+
+  it('hostile markdown from the xss corpus renders as harmless text', async () => {
+    const lines = readFileSync(XSS_CORPUS, 'utf8').split('\n');
+    const corpus = lines.filter((l) => l && !l.startsWith('#'));
+    const wanted = [/^\[.*\]\(javascript:/i, /<script/i, /onerror=/i, /<svg.*onload/i, /<iframe/i, /data:text\/html/i, /<a .*href=.*javascript/i];
+    // The named-character-reference bypass of goldmark's URL check (CVE-2026-5160): every line of that section.
+    const cve = lines.slice(lines.findIndex((l) => l.startsWith('# --- source: derived'))).filter((l) => l && !l.startsWith('#'));
+    const payloads = [...new Set([...wanted.map((re) => corpus.find((l) => re.test(l))), ...cve.slice(0, 3)].filter(Boolean))];
+    assert.ok(payloads.length >= 9, `picked ${payloads.length} payloads`);
+
+    await pb.goto(`/forum/t/${thread.id}`);
+    await expectHeading(pb, TITLE);
+    const count = async () => pb.locator('article.forum-post').count();
+    for (const payload of payloads) {
+      const n = await count();
+      await mainComposer(pb).fill(payload);
+      await pb.getByRole('button', { name: 'Invia risposta' }).click();
+      await waitFor(async () => (await count()) === n + 1 && (await mainComposer(pb).inputValue()) === '', { message: `payload not posted: ${payload}` });
+    }
+    const total = await count();
+    // Both readers: nothing executable reached the DOM, no dialog, no CSP report.
+    await pa.goto(`/forum/t/${thread.id}`);
+    await expectHeading(pa, TITLE);
+    for (const p of [pa, pb]) {
+      await waitFor(async () => (await p.locator('article.forum-post').count()) === total, { message: 'posts missing' });
+      const bad = await p.evaluate(() => {
+        const found = [];
+        for (const el of document.querySelectorAll('.forum-post-body, .forum-post-body *')) {
+          if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'BASE', 'META', 'STYLE'].includes(el.tagName)) found.push(el.outerHTML);
+          for (const a of el.attributes) {
+            if (/^on/i.test(a.name) || a.name === 'style' || a.name === 'srcdoc') found.push(`${el.tagName} ${a.name}=${a.value}`);
+            if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data'].includes(a.name) && /^\s*(javascript|vbscript|data):/i.test(a.value)) {
+              found.push(`${el.tagName} ${a.name}=${a.value}`);
+            }
+          }
+        }
+        return found;
+      });
+      assert.deepEqual(bad, [], 'executable markup in rendered posts');
+      // Links in posts carry rel="nofollow noopener" and none runs script when clicked.
+      const links = p.locator('.forum-post-body a[href]');
+      for (let i = 0; i < (await links.count()); i++) {
+        const rel = (await links.nth(i).getAttribute('rel')) ?? '';
+        assert.match(rel, /nofollow/);
+        assert.match(rel, /noopener/);
+      }
+    }
+    assert.deepEqual(dialogs, [], 'a dialog fired');
+    await checkPage(pb, 'thread with hostile posts (B)');
+    await checkPage(pa, 'thread with hostile posts (A)');
+  });
+
+  it('an executable renamed .pdf is refused with a clear message; nothing is attached', async () => {
+    await pa.goto(`/forum/t/${thread.id}`);
+    await expectHeading(pa, TITLE);
+    const before = await mainComposer(pa).inputValue();
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(4096, 0x90)]);
+    const reply = pa.locator('section', { has: pa.getByRole('heading', { name: 'Rispondi alla discussione' }) });
+    await reply.getByLabel('Allega file').setInputFiles({ name: 'relazione.pdf', mimeType: 'application/pdf', buffer: elf });
+    const alert = reply.getByRole('alert');
+    await expectText(alert, 'relazione.pdf');
+    await expectText(alert, /tipo di file non ammesso/i);
+    assert.equal(await mainComposer(pa).inputValue(), before, 'no link was inserted for a refused file');
+    await checkPage(pa, 'thread with a refused upload');
+  });
+});

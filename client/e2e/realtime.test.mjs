@@ -1,0 +1,83 @@
+// Issue 3, client side: the header's connection indicator follows the
+// socket: "connesso" when logged in, "offline" when the browser loses the
+// network, "riconnessione…" while the server is gone, "connesso" again after.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkPage, enrolApproved, expectHeading, expectText, launch, loginUI, newPage, startBoard } from './harness.mjs';
+
+let board;
+let browser;
+
+before(async () => {
+  board = await startBoard();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await board?.stop();
+});
+
+/** The indicator: a polite status region in the header. */
+const indicator = (page) => page.locator('header').getByRole('status').filter({ hasText: /Stato della connessione|Connection state/ });
+
+describe('realtime connection indicator', () => {
+  it('connesso → offline → connesso; riconnessione… while the server restarts → connesso', async () => {
+    const u = await enrolApproved(browser, board.base, {
+      ipa: 'c_rt01',
+      adminName: 'Comune di Reteviva',
+      name: 'Renata Rete',
+      email: 'renata@reteviva.test',
+    });
+    const page = await newPage(browser, board.base);
+
+    // Anonymous visitors have no socket and no indicator.
+    await page.goto('/');
+    await expectHeading(page, 'Cantiere Esternalizzazioni');
+    assert.equal(await indicator(page).count(), 0, 'no indicator before login');
+
+    await loginUI(page, u);
+    await expectHeading(page, `Benvenuto, ${u.name}`);
+    await expectText(indicator(page), 'Stato della connessione: connesso');
+    assert.equal(await indicator(page).getAttribute('aria-live'), 'polite');
+    await checkPage(page, 'home with indicator');
+
+    // The browser goes offline.
+    await page.context().setOffline(true);
+    await expectText(indicator(page), /Stato della connessione: (offline|riconnessione…)/);
+    await page.context().setOffline(false);
+    await expectText(indicator(page), 'Stato della connessione: connesso', { timeout: 15000 });
+
+    // The server goes away: the socket drops and the client keeps trying.
+    await board.halt();
+    await expectText(indicator(page), 'Stato della connessione: riconnessione…');
+    await board.start();
+    // Reconnection uses jittered backoff (0.5 s base, doubling): allow for a few rounds.
+    await expectText(indicator(page), 'Stato della connessione: connesso', { timeout: 20000 });
+    // Still logged in (server-side session survived), nothing reloaded.
+    await expectHeading(page, `Benvenuto, ${u.name}`);
+
+    await checkPage(page, 'home after reconnection');
+
+    // Logging out stops the socket and removes the indicator.
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.getByRole('link', { name: 'Accedi', exact: true }).first().waitFor();
+    assert.equal(await indicator(page).count(), 0, 'no indicator after logout');
+    await page.context().close();
+  });
+
+  it('English: "connected"', async () => {
+    const u = await enrolApproved(browser, board.base, {
+      ipa: 'c_rt02',
+      adminName: 'Comune di Linguaggio',
+      name: 'Lina Lingua',
+      email: 'lina@linguaggio.test',
+    });
+    const page = await newPage(browser, board.base);
+    await loginUI(page, u);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expectText(indicator(page), 'Connection state: connected');
+    await checkPage(page, 'home (English) with indicator');
+    await page.context().close();
+  });
+});
