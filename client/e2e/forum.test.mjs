@@ -30,6 +30,7 @@ let pb;
 let category; // {id, name}
 let thread; // {id, title, url}
 const dialogs = [];
+const wsGate = { blocked: false, open: [] };
 const XSS_CORPUS = new URL('../../../shared/corpus/xss.txt', import.meta.url);
 
 const TITLE = 'Qualità del servizio paghe dopo l’esternalizzazione';
@@ -39,6 +40,7 @@ const BODY = 'Come avete misurato la qualità delle attività affidate? Ci inter
 const markDocument = (page) => page.evaluate(() => (window.__e2eNoReload = true));
 const stillSameDocument = async (page) => assert.equal(await page.evaluate(() => window.__e2eNoReload === true), true, 'the page reloaded');
 
+const indicator = (page) => page.locator('header').getByRole('status').filter({ hasText: 'Stato della connessione' });
 const mainComposer = (page) => page.getByRole('textbox', { name: /^Rispondi alla discussione/ });
 const post = (page, n, author) => page.getByRole('article', { name: `Messaggio #${n} di ${author}` });
 const bellCount = async (page) => {
@@ -186,6 +188,45 @@ describe('forum', () => {
     await expectHeading(pa, 'Notifiche');
     await expectText(pa.locator('main'), `${B.name} ti ha menzionato in «${TITLE}»`);
     await checkPage(pa, 'notifications');
+  });
+
+  it('a reader cut off while B replies gets the missed reply on reconnect, without reload', async () => {
+    // From the next page load on, A's socket goes through a gate that can cut A off the server.
+    await pa.context().routeWebSocket(/\/ws$/, (ws) => {
+      if (wsGate.blocked) {
+        void ws.close({ code: 3000, reason: 'e2e: unreachable' });
+        return;
+      }
+      const server = ws.connectToServer();
+      wsGate.open.push({ ws, server });
+    });
+    await pa.goto(`/forum/t/${thread.id}`);
+    await expectHeading(pa, TITLE);
+    await expectText(indicator(pa), 'connesso');
+    await markDocument(pa);
+    const n = await pa.locator('article.forum-post').count();
+
+    // A's connection drops and cannot come back for now.
+    wsGate.blocked = true;
+    for (const { ws, server } of wsGate.open.splice(0)) {
+      await ws.close({ code: 3000, reason: 'e2e: dropped' });
+      await server.close();
+    }
+    await expectText(indicator(pa), 'riconnessione…');
+
+    const missed = 'Risposta scritta mentre Anna era senza rete.';
+    const r = await api(pb, 'POST', `/api/v1/threads/${thread.id}/posts`, { body: missed });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(await pa.locator('article.forum-post').count(), n, 'A cannot have it yet');
+
+    // Back online: the client resumes from its last sequence number.
+    wsGate.blocked = false;
+    await expectText(post(pa, n + 1, B.name), missed, { timeout: 20000 });
+    await expectText(indicator(pa), 'connesso');
+    await stillSameDocument(pa);
+    assert.equal(await pa.locator('article.forum-post').count(), n + 1, 'the missed reply arrives exactly once');
+    pa.problems = pa.problems.filter((m) => !/WebSocket connection .* failed/.test(m));
+    await checkPage(pa, 'thread after resuming');
   });
 
   it('a draft in the reply box survives a reload and shows in a second window', async () => {

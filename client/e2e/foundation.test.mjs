@@ -327,7 +327,7 @@ describe('foundation', () => {
     await p.context().close();
   });
 
-  it('admin reject form: a reason is required; the rejected referente is told', async () => {
+  it('admin reject form: a reason is required; the rejected referente is told why', async () => {
     const enrol = await newPage(browser, board.base);
     await enrol.goto('/iscrizione');
     await fillEnrolment(enrol, {
@@ -354,6 +354,7 @@ describe('foundation', () => {
     await enrol.reload();
     await expectHeading(enrol, 'Iscrizione non approvata');
     await expectText(enrol.locator('main'), 'L’iscrizione di Comune Respinto non è stata approvata.');
+    await expectText(enrol.locator('main'), 'Motivazione: Codice IPA non corrispondente.');
     await checkPage(enrol, 'waiting (rejected)');
     for (const p of [enrol, a]) await p.context().close();
   });

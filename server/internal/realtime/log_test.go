@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,7 +38,7 @@ func TestLogAssignsContiguousSeqsAndReplays(t *testing.T) {
 	for name, l := range logs(t) {
 		t.Run(name, func(t *testing.T) {
 			// Batches that fill a bucket exactly and straddle the next.
-			for _, n := range []int{1, 98, 1, 150, 3} {
+			for _, n := range []int{1, bucketSize - 2, 1, bucketSize, bucketSize + 1, 249 - 3*bucketSize, 3} { // 253 in all {
 				if err := l.Append(ctx, "room:1", events("room:1", n)); err != nil {
 					t.Fatal(err)
 				}
@@ -48,7 +49,7 @@ func TestLogAssignsContiguousSeqsAndReplays(t *testing.T) {
 			if head, _ := l.Head(ctx, "room:2"); head != 0 {
 				t.Fatalf("empty topic head %d", head)
 			}
-			for _, since := range []int64{0, 98, 99, 100, 199, 250, 253} {
+			for _, since := range []int64{0, bucketSize - 2, bucketSize - 1, bucketSize, 2*bucketSize - 1, 250, 253} {
 				evs, head, err := l.Since(ctx, "room:1", since)
 				if err != nil || head != 253 || int64(len(evs)) != head-since {
 					t.Fatalf("since %d: %d events, head %d, %v", since, len(evs), head, err)
@@ -75,8 +76,9 @@ func TestStoreLogKeepsTheWindowAndItsHead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// head 1300, bucket 13: buckets 0..2 left the window (keptBuckets=11).
-	for b, want := range map[int64]bool{0: false, 1: false, 2: false, 3: true, 13: true} {
+	// head 1300: the buckets before the last keptBuckets left the window.
+	last := int64(1300 / bucketSize)
+	for b, want := range map[int64]bool{0: false, last - keptBuckets: false, last - keptBuckets + 1: true, last: true} {
 		err := st.C(colEvents).FindOne(ctx, bson.D{{Key: "_id", Value: bucketID("thread:x", b)}}).Err()
 		if (err == nil) != want {
 			t.Errorf("bucket %d kept: %v, want %v", b, err == nil, want)
@@ -156,7 +158,7 @@ func TestPublishGroupCommitsConcurrentEvents(t *testing.T) {
 func BenchmarkStoreLogAppend(b *testing.B) {
 	l := NewStoreLog(testenv.Store(b), quiet)
 	ctx := context.Background()
-	data := []byte(`{"pad":"` + string(make([]byte, 0)) + `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}`)
+	data := []byte(`{"pad":"` + strings.Repeat("x", 200) + `"}`)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := l.Append(ctx, "bench:1", []*Event{{Topic: "bench:1", Name: "e", Data: data, At: time.Now()}}); err != nil {

@@ -25,7 +25,7 @@ const (
 
 // bucketSize events share one document (bucket = seq / bucketSize), so a
 // replay reads at most ReplayWindow/bucketSize+1 documents by _id.
-const bucketSize = 50
+const bucketSize = 25
 
 // keptBuckets are retained per topic: enough for ReplayWindow events
 // before the bucket being filled.
