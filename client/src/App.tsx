@@ -21,6 +21,7 @@ const Admin = lazy(() => import('./pages/Admin'))
 const Forum = lazy(() => import('./forum/ForumRoutes'))
 const ForumSearch = lazy(() => import('./forum/Search'))
 const ForumNotifications = lazy(() => import('./forum/Notifications'))
+const Mentioned = lazy(() => import('./forum/Mentioned'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -57,6 +58,8 @@ function AppRoutes() {
           <Route path="/forum/*" element={<RequireActive><Forum /></RequireActive>} />
           <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
           <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
+          <Route path="/users/:handle" element={<RequireActive><Mentioned kind="user" /></RequireActive>} />
+          <Route path="/administrations/:handle" element={<RequireActive><Mentioned kind="administration" /></RequireActive>} />
           <Route path="/accessibilita" element={<Accessibility />} />
           <Route path="/privacy" element={<Privacy />} />
           <Route path="*" element={<NotFound />} />

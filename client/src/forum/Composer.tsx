@@ -341,8 +341,8 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
       ) : null}
       <ul className="list-unstyled mb-0 composer-uploads" aria-live="polite">
         {uploads.map((u) => (
-          <li key={u.id} className={u.error ? 'text-danger' : ''} role={u.error ? 'alert' : undefined}>
-            {u.error ? u.error : u.done ? tc.uploaded(u.name) : tc.uploading(u.name, u.pct)}
+          <li key={u.id} className={u.error ? 'text-danger' : ''}>
+            {u.error ? <span role="alert">{u.error}</span> : u.done ? tc.uploaded(u.name) : tc.uploading(u.name, u.pct)}
             {!u.error && !u.done ? <progress className="ms-2 align-middle" max={100} value={u.pct} aria-hidden="true" /> : null}
             {u.error ? (
               <button type="button" className="btn btn-link btn-sm p-0 ms-2" onClick={() => setUploads((x) => x.filter((y) => y.id !== u.id))}>

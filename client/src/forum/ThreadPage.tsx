@@ -40,6 +40,8 @@ function ThreadPage({ id }: { id: string }) {
   const [replyTo, setReplyTo] = useState<Post | null>(null)
   const [editing, setEditing] = useState<string | null>(null)
   const [texts, setTexts] = useState<Record<string, string>>({})
+  const textsRef = useRef(texts)
+  textsRef.current = texts
   const [atts, setAtts] = useState<Record<string, Attachment[]>>({})
   const [formErr, setFormErr] = useState<Record<string, string>>({})
   const [busy, setBusy] = useState<string | null>(null)
@@ -179,8 +181,14 @@ function ThreadPage({ id }: { id: string }) {
     setFormErr((x) => ({ ...x, [key]: '' }))
     try {
       const p = await forumApi.reply(id, { body, parent_id: parent?.id, attachment_ids: attIds(key, body) })
-      await clearDraft(userId, key)
-      setText(key, '')
+      const now = textsRef.current[key] ?? ''
+      if (now === body) {
+        await clearDraft(userId, key)
+        setText(key, '')
+      } else {
+        // Typed on while the reply was sending: keep what was added (its draft saves itself).
+        setText(key, now.startsWith(body) ? now.slice(body.length).replace(/^\s+/, '') : now)
+      }
       setAtts((x) => ({ ...x, [key]: [] }))
       if (parent) setReplyTo(null)
       const d = dataRef.current

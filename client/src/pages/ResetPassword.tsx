@@ -51,6 +51,7 @@ export default function ResetPassword() {
             setDone(true)
           } catch (e) {
             if (e instanceof ApiError && e.code === 'token_expired') setDead(r.expired)
+            else if (e instanceof ApiError && e.code === 'token_used') setDead(r.used)
             else if (e instanceof ApiError && e.code === 'token_invalid') setDead(r.invalid)
             else throw e
           }

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -39,6 +40,8 @@ import (
 
 const topic = "bench:1"
 
+var cpuProfile, memProfile string
+
 func main() {
 	role := flag.String("role", "server", "server, or client (started by the server)")
 	subs := flag.Int("subs", 1000, "subscribers")
@@ -50,9 +53,17 @@ func main() {
 	url := flag.String("url", "", "client: ws URL")
 	origin := flag.String("origin", "", "client: Origin header")
 	tokens := flag.String("tokens", "", "client: file of session tokens")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "server: write a CPU profile of each publishing phase to FILE.<mode>")
+	flag.StringVar(&memProfile, "memprofile", "", "server: write a heap profile of the idle connections to FILE")
 	flag.Parse()
 	raiseFileLimit()
 	if *role == "client" {
+		if cpuProfile != "" {
+			if f, err := os.Create(cpuProfile); err == nil {
+				_ = pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
+		}
 		if err := runClients(*url, *origin, *tokens); err != nil {
 			fmt.Fprintln(os.Stderr, "wsload client:", err)
 			os.Exit(1)
@@ -177,7 +188,11 @@ func startClients(bd *board) (*child, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-role", "client", "-url", bd.url, "-origin", bd.origin, "-tokens", bd.tokens)
+	args := []string{"-role", "client", "-url", bd.url, "-origin", bd.origin, "-tokens", bd.tokens}
+	if cpuProfile != "" {
+		args = append(args, "-cpuprofile", cpuProfile+".client")
+	}
+	cmd := exec.Command(self, args...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -235,6 +250,15 @@ func measureLatency(mode string, n int, rate float64, d time.Duration, pad int) 
 		err  error
 	}
 	outcomes := make(chan outcome, int(rate*d.Seconds())+16)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile + "." + mode)
+		if err != nil {
+			return result{}, err
+		}
+		defer f.Close()
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
 	end := time.Now().Add(d)
 	sent := 0
@@ -324,6 +348,12 @@ func measureIdle(n int) error {
 	time.Sleep(3 * time.Second) // let the handshakes' garbage go
 	after := sample()
 	open := bd.b.Hub.Stats().Open
+	if memProfile != "" {
+		if f, err := os.Create(memProfile); err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 	if _, err := ch.stop(); err != nil {
 		return err
 	}

@@ -57,15 +57,16 @@ type Doc struct {
 // Index reads and writes the search collections.
 type Index struct {
 	docs, postings, dirs, meta *mongo.Collection
+	// Queries read through these, in parallel (the embedded store
+	// serialises everything on the write connection).
+	rdocs, rpostings, rdirs, rmeta *mongo.Collection
 }
 
 // New returns the index on st.
 func New(st *store.Store) *Index {
 	return &Index{
-		docs:     st.C("search_docs"),
-		postings: st.C("search_postings"),
-		dirs:     st.C("search_dirs"),
-		meta:     st.C("search_meta"),
+		docs: st.C("search_docs"), postings: st.C("search_postings"), dirs: st.C("search_dirs"), meta: st.C("search_meta"),
+		rdocs: st.R("search_docs"), rpostings: st.R("search_postings"), rdirs: st.R("search_dirs"), rmeta: st.R("search_meta"),
 	}
 }
 

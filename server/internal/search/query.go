@@ -230,7 +230,7 @@ func (ix *Index) readDirs(ctx context.Context, prefixes map[string]bool, st *sta
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(readParallelism)
 	g.Go(func() error {
-		err := ix.meta.FindOne(gctx, bson.D{{Key: "_id", Value: statsID}}).Decode(st)
+		err := ix.rmeta.FindOne(gctx, bson.D{{Key: "_id", Value: statsID}}).Decode(st)
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			return fmt.Errorf("search: read stats: %w", err)
 		}
@@ -239,7 +239,7 @@ func (ix *Index) readDirs(ctx context.Context, prefixes map[string]bool, st *sta
 	for p := range prefixes {
 		g.Go(func() error {
 			var d dirDoc
-			err := ix.dirs.FindOne(gctx, bson.D{{Key: "_id", Value: p}}).Decode(&d)
+			err := ix.rdirs.FindOne(gctx, bson.D{{Key: "_id", Value: p}}).Decode(&d)
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				return nil
 			}
@@ -281,7 +281,7 @@ func (ix *Index) readPostings(ctx context.Context, groups []group, candidates ma
 				seen[k] = true
 				g.Go(func() error {
 					var d postingsDoc
-					err := ix.postings.FindOne(gctx, bson.D{{Key: "_id", Value: postingsID(k.term, k.bucket)}}).Decode(&d)
+					err := ix.rpostings.FindOne(gctx, bson.D{{Key: "_id", Value: postingsID(k.term, k.bucket)}}).Decode(&d)
 					if errors.Is(err, mongo.ErrNoDocuments) {
 						return nil
 					}
@@ -401,7 +401,7 @@ func (ix *Index) readDocs(ctx context.Context, page []scored) (map[string]stored
 	for _, h := range page {
 		g.Go(func() error {
 			var d storedDoc
-			err := ix.docs.FindOne(gctx, bson.D{{Key: "_id", Value: h.postID}}).Decode(&d)
+			err := ix.rdocs.FindOne(gctx, bson.D{{Key: "_id", Value: h.postID}}).Decode(&d)
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				return nil
 			}

@@ -84,6 +84,7 @@ export const account: Translation<typeof it> = {
     done: 'Password updated. You can now log in.',
     invalid: 'The link is not valid.',
     expired: 'The link has expired: request a new one.',
+    used: 'This link has already been used: request a new one.',
     again: 'Request a new link',
   },
   profile: {

@@ -180,4 +180,9 @@ export const forum: Translation<typeof it> = {
   latest: 'Latest threads',
   latestEmpty: 'No threads yet.',
   allForum: 'Go to the forum',
+  mentioned: {
+    user: 'Participant',
+    administration: 'Administration',
+    notFound: 'No participant or administration with this name.',
+  },
 }

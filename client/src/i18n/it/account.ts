@@ -81,6 +81,7 @@ export const account = {
     done: 'Password aggiornata. Ora puoi accedere.',
     invalid: 'Il link non è valido.',
     expired: 'Il link è scaduto: richiedine uno nuovo.',
+    used: 'Questo link è già stato usato: richiedine uno nuovo.',
     again: 'Richiedi un nuovo link',
   },
   profile: {

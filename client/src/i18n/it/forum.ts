@@ -183,4 +183,9 @@ export const forum = {
   latest: 'Ultime discussioni',
   latestEmpty: 'Ancora nessuna discussione.',
   allForum: 'Vai al forum',
+  mentioned: {
+    user: 'Partecipante',
+    administration: 'Amministrazione',
+    notFound: 'Nessun partecipante o amministrazione con questo nome.',
+  },
 }
