@@ -39,6 +39,7 @@ type Store struct {
 	Embedded bool
 
 	readClient   *mongo.Client
+	dataDir      string // embedded mode
 	stopEmbedded func()
 }
 
@@ -57,6 +58,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, err
 		}
 		s.Embedded = true
+		s.dataDir, _ = filepath.Abs(o.DataDir)
 	}
 	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second)
 	if s.Embedded {
@@ -82,14 +84,37 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		_ = s.Close(context.Background())
 		return nil, err
 	}
+	if s.Embedded {
+		if err := s.EnsureIndexes(ctx); err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() { defer close(done); indexLoop(s.dataDir, log, stop) }()
+		stopDB := s.stopEmbedded
+		s.stopEmbedded = func() { close(stop); <-done; stopDB() }
+	}
 	return s, nil
+}
+
+// EnsureIndexes, on the embedded store, indexes the tables created so far
+// (see idindex.go); call it after creating collections in bulk. On MongoDB
+// it does nothing: _id is always indexed there.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	if s.dataDir == "" {
+		return nil
+	}
+	if err := ensureIDIndexes(ctx, s.dataDir); err != nil {
+		return fmt.Errorf("index embedded tables: %w", err)
+	}
+	return nil
 }
 
 // WithDatabase returns a store sharing the connection but using another
 // database; tests give each test its own.
 func (s *Store) WithDatabase(name string) *Store {
 	return &Store{Client: s.Client, readClient: s.readClient, DB: s.Client.Database(name),
-		ReadDB: s.readClient.Database(name), Embedded: s.Embedded}
+		ReadDB: s.readClient.Database(name), Embedded: s.Embedded, dataDir: s.dataDir}
 }
 
 // C returns a collection for writes (and reads that must see them in order).
