@@ -31,7 +31,7 @@ let category; // {id, name}
 let thread; // {id, title, url}
 const dialogs = [];
 const wsGate = { blocked: false, open: [] };
-const XSS_CORPUS = new URL('../../../shared/corpus/xss.txt', import.meta.url);
+const XSS_CORPUS = new URL('../../server/internal/testenv/corpus/xss.txt', import.meta.url);
 
 const TITLE = 'Qualità del servizio paghe dopo l’esternalizzazione';
 const BODY = 'Come avete misurato la qualità delle attività affidate? Ci interessa perché dobbiamo riorganizzare gli uffici.';

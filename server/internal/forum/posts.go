@@ -18,14 +18,14 @@ import (
 
 // NewPost is a reply to the thread or to one of its posts.
 type NewPost struct {
-	Body          string   `json:"body" validate:"required,max=50000,nocontrol"`
+	Body          string   `json:"body" validate:"required,notblank,max=50000,nocontrol"`
 	ParentID      string   `json:"parent_id" validate:"max=80"`
 	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
 }
 
 // PostEdit replaces a post's body.
 type PostEdit struct {
-	Body string `json:"body" validate:"required,max=50000,nocontrol"`
+	Body string `json:"body" validate:"required,notblank,max=50000,nocontrol"`
 }
 
 // Version is an older version of a post.
@@ -60,7 +60,7 @@ func (s *Service) putPost(ctx context.Context, threadID string, p *postDoc) erro
 func (s *Service) post(ctx context.Context, threadID string, n int) (*postDoc, error) {
 	var b bucketDoc
 	opts := options.FindOne().SetProjection(bson.M{"posts." + strconv.Itoa(n): 1})
-	err := s.Store.C(colPosts).FindOne(ctx, bson.M{"_id": bucketID(threadID, n)}, opts).Decode(&b)
+	err := s.Store.R(colPosts).FindOne(ctx, bson.M{"_id": bucketID(threadID, n)}, opts).Decode(&b)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load post %s: %w", postID(threadID, n), err)
 	}
@@ -93,7 +93,7 @@ func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc
 	out := make(map[int]*postDoc, t.PostCount)
 	for b := 0; b <= t.PostCount/postsPerBucket; b++ {
 		var d bucketDoc
-		err := s.Store.C(colPosts).FindOne(ctx, bson.M{"_id": t.ID + "#" + strconv.Itoa(b)}).Decode(&d)
+		err := s.Store.R(colPosts).FindOne(ctx, bson.M{"_id": t.ID + "#" + strconv.Itoa(b)}).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
 		}
@@ -170,7 +170,7 @@ func (s *Service) render(ctx context.Context, body string, already []string) (ht
 
 // Reply adds a post to a thread, under parent_id or directly under the thread.
 func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, in NewPost) (PostView, error) {
-	in.Body, in.ParentID = strings.TrimSpace(in.Body), strings.TrimSpace(in.ParentID)
+	in.ParentID = strings.TrimSpace(in.ParentID) // the body is kept byte for byte
 	if err := problem.Validate(in); err != nil {
 		return PostView{}, err
 	}
@@ -226,7 +226,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, err
 	}
 	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": t.CategoryID}, bson.M{
-		"$inc": bson.M{"post_count": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
+		"$inc": bson.M{"post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return PostView{}, fmt.Errorf("count post: %w", err)
 	}
 	if err := s.markRead(ctx, u.ID, t.ID, p.N); err != nil {
@@ -272,7 +272,6 @@ func (s *Service) parent(ctx context.Context, t *ThreadSummary, id string) (*pos
 
 // EditPost replaces a post's body, keeping the old version in its history.
 func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in PostEdit) (PostView, error) {
-	in.Body = strings.TrimSpace(in.Body)
 	if err := problem.Validate(in); err != nil {
 		return PostView{}, err
 	}
@@ -310,6 +309,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if res.MatchedCount == 0 {
 		return PostView{}, ErrEditConflict
 	}
+	s.bumpThread(ctx, t.ID)
 	p.Body, p.HTML, p.Mentions, p.EditedAt, p.EditorName, p.EditCount = in.Body, html, mentions, &now, u.Name, p.EditCount+1
 
 	s.index(ctx, t, p)
@@ -339,6 +339,7 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) er
 	}}); err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
+	s.bumpThread(ctx, t.ID)
 	if _, err := s.Store.C(colHistory).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
 		return fmt.Errorf("drop history of %s: %w", id, err)
 	}
@@ -358,7 +359,7 @@ func (s *Service) History(ctx context.Context, id string) ([]Version, error) {
 	var d struct {
 		Versions []Version `bson:"versions"`
 	}
-	err := s.Store.C(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err := s.Store.R(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load history of %s: %w", id, err)
 	}
@@ -396,6 +397,7 @@ func (s *Service) React(ctx context.Context, u *account.User, id, kind string, o
 	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, p.N)}, update); err != nil {
 		return PostView{}, fmt.Errorf("react to %s: %w", id, err)
 	}
+	s.bumpThread(ctx, t.ID)
 	if p, err = s.post(ctx, t.ID, p.N); err != nil {
 		return PostView{}, err
 	}

@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -21,7 +22,7 @@ import (
 type NewThread struct {
 	CategoryID    string   `json:"category_id" validate:"required,max=64"`
 	Title         string   `json:"title" validate:"required,min=3,max=200,nocontrol"`
-	Body          string   `json:"body" validate:"required,max=50000,nocontrol"`
+	Body          string   `json:"body" validate:"required,notblank,max=50000,nocontrol"`
 	Tags          []string `json:"tags" validate:"max=5,dive,min=2,max=30,nocontrol"`
 	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
 }
@@ -74,7 +75,7 @@ func (s *Service) thread(ctx context.Context, id string) (*ThreadSummary, error)
 		return nil, ErrThreadNotFound
 	}
 	var t ThreadSummary
-	err := s.Store.C(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
+	err := s.Store.R(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrThreadNotFound
 	}
@@ -99,7 +100,7 @@ func (s *Service) writableCategory(ctx context.Context, id string) (*categoryDoc
 // CreateThread opens a thread with its first post. The sequence is safe to
 // interrupt: the post is written before the thread becomes visible.
 func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThread) (ThreadView, PostView, error) {
-	in.Title, in.Body, in.Tags = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), normTags(in.Tags)
+	in.Title, in.Tags = strings.TrimSpace(in.Title), normTags(in.Tags)
 	if err := problem.Validate(in); err != nil {
 		return ThreadView{}, PostView{}, err
 	}
@@ -148,7 +149,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 		return ThreadView{}, PostView{}, err
 	}
 	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat.ID}, bson.M{
-		"$inc": bson.M{"thread_count": 1, "post_count": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
+		"$inc": bson.M{"thread_count": 1, "post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("count thread: %w", err)
 	}
 	if err := s.follow(ctx, u.ID, kindThread, t.ID, true); err != nil {
@@ -185,7 +186,7 @@ type listingDoc struct {
 
 func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSummary, error) {
 	var d listingDoc
-	err := s.Store.C(colListings).FindOne(ctx, bson.M{"_id": categoryID}).Decode(&d)
+	err := s.Store.R(colListings).FindOne(ctx, bson.M{"_id": categoryID}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load listing %s: %w", categoryID, err)
 	}
@@ -219,11 +220,10 @@ func (s *Service) CategoryThreads(ctx context.Context, u *account.User, category
 	if err != nil {
 		return ThreadList{}, err
 	}
-	ts, err := s.listing(ctx, categoryID)
+	ts, err := s.sortedListing(ctx, cat)
 	if err != nil {
 		return ThreadList{}, err
 	}
-	sortThreads(ts, true)
 	list, err := s.threadList(ctx, u, ts, page, perPage)
 	if err != nil {
 		return ThreadList{}, err
@@ -236,7 +236,7 @@ func (s *Service) CategoryThreads(ctx context.Context, u *account.User, category
 // LatestThreads is a page of the most recently active threads of every category.
 func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perPage int) (ThreadList, error) {
 	seq := s.head(ctx, topicForum)
-	cur, err := s.Store.C(colListings).Find(ctx, bson.M{})
+	cur, err := s.Store.R(colListings).Find(ctx, bson.M{})
 	if err != nil {
 		return ThreadList{}, fmt.Errorf("load listings: %w", err)
 	}
@@ -258,17 +258,13 @@ func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perP
 
 func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSummary, page, perPage int) (ThreadList, error) {
 	page, perPage = normPage(page, perPage, ThreadsPerPage)
-	reads, err := s.reads(ctx, u.ID)
-	if err != nil {
-		return ThreadList{}, err
-	}
-	fol, err := s.follows(ctx, u.ID)
+	rs, err := s.readerState(ctx, u.ID)
 	if err != nil {
 		return ThreadList{}, err
 	}
 	items := []ThreadView{}
 	for _, t := range paginate(ts, page, perPage) {
-		items = append(items, personal(t, reads, fol))
+		items = append(items, personal(t, rs.reads, rs.follows))
 	}
 	return ThreadList{Items: items, Page: page, PerPage: perPage, Total: len(ts)}, nil
 }
@@ -285,35 +281,35 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 	}
 	page, perPage = normPage(page, perPage, PostsPerPage)
 	seq := s.head(ctx, threadTopic(id))
-	t, err := s.thread(ctx, id)
+	t, version, err := s.threadVersioned(ctx, id)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	cat, err := s.category(ctx, t.CategoryID)
+	cat, err := s.categoryShown(ctx, t.CategoryID)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	posts, err := s.posts(ctx, t)
+	tp, err := s.threadPostsOf(ctx, t, version)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	ordered := flatOrder(posts)
+	ordered := tp.flat
 	if view == ViewTree {
-		ordered = treeOrder(posts)
+		ordered = tp.tree
 	}
-	out := ThreadPage{Category: cat.view(lang), View: view, Page: page, PerPage: perPage, Total: len(ordered), Seq: seq, Posts: []PostView{}}
-	for _, p := range paginate(ordered, page, perPage) {
-		out.Posts = append(out.Posts, s.view(u, id, p))
+	out := ThreadPage{Category: cat.view(lang), View: view, Page: page, PerPage: perPage, Total: len(ordered), Seq: seq}
+	pageOf := paginate(ordered, page, perPage)
+	out.Posts = make([]PostView, 0, len(pageOf))
+	for _, p := range pageOf {
+		v := s.viewOf(u, tp.pub[p.N], p)
+		v.raw = tp.raw[p.N]
+		out.Posts = append(out.Posts, v)
 	}
-	reads, err := s.reads(ctx, u.ID)
+	rs, err := s.readerState(ctx, u.ID)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	fol, err := s.follows(ctx, u.ID)
-	if err != nil {
-		return ThreadPage{}, err
-	}
-	out.Thread = personal(*t, reads, fol)
+	out.Thread = personal(*t, rs.reads, rs.follows)
 	out.Thread.Seq = seq
 	return out, nil
 }
@@ -367,6 +363,9 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		if err := s.list(ctx, t); err != nil {
 			return ThreadView{}, err
 		}
+		if err := s.bumpListing(ctx, t.CategoryID); err != nil {
+			return ThreadView{}, err
+		}
 		if p.Title != nil {
 			if first, err := s.post(ctx, t.ID, 1); err == nil && !first.Deleted {
 				s.index(ctx, t, first)
@@ -395,4 +394,36 @@ func (s *Service) excerpt(body string) string {
 	}
 	r := []rune(text)
 	return string(r[:excerptRunes]) + "…"
+}
+
+// EncodeJSON encodes the page like encoding/json does, but copies the
+// cached encodings of its posts as they are instead of re-validating them
+// (json.Marshal compacts what every Marshaler returns, byte by byte).
+func (p ThreadPage) EncodeJSON() ([]byte, error) {
+	// ThreadPage without its posts (keep in step with ThreadPage).
+	h := struct {
+		Thread   ThreadView `json:"thread"`
+		Category Category   `json:"category"`
+		View     string     `json:"view"`
+		Page     int        `json:"page"`
+		PerPage  int        `json:"per_page"`
+		Total    int        `json:"total"`
+		Seq      int64      `json:"seq"`
+	}{p.Thread, p.Category, p.View, p.Page, p.PerPage, p.Total, p.Seq}
+	b, err := json.Marshal(h)
+	if err != nil || len(b) < 2 {
+		return nil, err
+	}
+	b = append(b[:len(b)-1], `,"posts":[`...)
+	for i, v := range p.Posts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		pj, err := v.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, pj...)
+	}
+	return append(b, "]}"...), nil
 }

@@ -1,12 +1,12 @@
 package markdown
 
 import (
-	"bufio"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cantieri/tavolo/server/internal/testenv"
 
 	"golang.org/x/net/html"
 )
@@ -76,19 +76,8 @@ func checkSafe(t *testing.T, input, out string) {
 }
 
 func TestRenderXSSCorpus(t *testing.T) {
-	f, err := os.Open("/work/shared/corpus/xss.txt")
-	if err != nil {
-		t.Fatalf("corpus: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	n := 0
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for _, line := range testenv.Corpus(t, "xss.txt") {
 		n++
 		// Alone, inside a paragraph, as link and image destinations, and
 		// next to a mention, so each payload meets every code path.
@@ -102,9 +91,6 @@ func TestRenderXSSCorpus(t *testing.T) {
 		} {
 			checkSafe(t, in, Render(in, map[string]string{"mario": "/utenti/mario"}))
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if n < 250 {
 		t.Fatalf("only %d payloads read", n)

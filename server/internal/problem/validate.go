@@ -35,6 +35,10 @@ var validate = func() *validator.Validate {
 		}
 		return true
 	})
+	// notblank rejects strings of whitespace only, for text kept as typed.
+	_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+		return strings.TrimSpace(fl.Field().String()) != ""
+	})
 	return v
 }()
 
@@ -72,7 +76,7 @@ func Validate(v any) error {
 
 func fieldCode(fe validator.FieldError) string {
 	switch fe.Tag() {
-	case "required", "required_if", "required_with", "required_without":
+	case "required", "required_if", "required_with", "required_without", "notblank":
 		return FieldRequired
 	case "email":
 		return FieldEmail

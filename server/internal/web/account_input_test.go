@@ -1,11 +1,11 @@
 package web_test
 
 import (
-	"bufio"
-	"os"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/cantieri/tavolo/server/internal/testenv"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/webtest"
@@ -104,20 +104,9 @@ func TestAccountFormsRejectBadInput(t *testing.T) {
 func TestNoSQLCorpusOnLoginAndEnrolment(t *testing.T) {
 	env := webtest.Start(t, nil)
 	env.NewUser(account.RoleAdmin) // someone to break into
-	f, err := os.Open("/work/shared/corpus/nosql.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	c := env.Client()
 	n := 0
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for _, line := range testenv.Corpus(t, "nosql.txt") {
 		n++
 		for _, path := range []string{"/api/v1/session", "/api/v1/enrolments"} {
 			r := c.Do("POST", path, line)

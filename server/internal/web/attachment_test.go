@@ -2,14 +2,13 @@ package web_test
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"strings"
 	"testing"
+
+	"github.com/cantieri/tavolo/server/internal/testenv"
 
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -125,19 +124,8 @@ func TestAttachmentUploadAndDownload(t *testing.T) {
 func TestAttachmentBadIDsTraversalCorpus(t *testing.T) {
 	env := webtest.Start(t, nil)
 	c, _ := env.NewUser(account.RoleParticipant)
-	f, err := os.Open("/work/shared/corpus/traversal.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	n := 0
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for _, line := range testenv.Corpus(t, "traversal.txt") {
 		n++
 		if n%4 != 0 { // a quarter of the corpus keeps the test quick; every form appears
 			continue

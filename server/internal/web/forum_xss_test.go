@@ -1,12 +1,12 @@
 package web_test
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/cantieri/tavolo/server/internal/testenv"
 
 	"golang.org/x/net/html"
 
@@ -17,19 +17,7 @@ import (
 // TestForumXSSCorpusRenderedHarmless posts every payload of the shared
 // corpus through the API and inspects the HTML the forum stored and serves.
 func TestForumXSSCorpusRenderedHarmless(t *testing.T) {
-	f, err := os.Open("../../../../shared/corpus/xss.txt")
-	if err != nil {
-		t.Fatalf("corpus: %v", err)
-	}
-	defer f.Close()
-	var payloads []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
-			payloads = append(payloads, line)
-		}
-	}
+	payloads := testenv.Corpus(t, "xss.txt")
 	if len(payloads) < 100 {
 		t.Fatalf("only %d payloads", len(payloads))
 	}
