@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "time per scenario and connection count")
 	flag.IntVar(&o.maxRequests, "max-requests", 100000, "request cap per scenario")
 	flag.StringVar(&o.conns, "conns", "1,32", "connection counts")
+	flag.StringVar(&o.only, "only", "", "run only the scenarios whose name contains this")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -63,7 +65,7 @@ func main() {
 }
 
 type options struct {
-	role, dataDir, addr, conns                   string
+	role, dataDir, addr, conns, only             string
 	categories, threads, posts, big, maxRequests int
 	duration                                     time.Duration
 }
@@ -98,6 +100,24 @@ func serve(o options, log *slog.Logger) error {
 		return err
 	}
 	defer closeBoard()
+	if path := os.Getenv("FORUMBENCH_CPUPROFILE"); path != "" { // the server's CPU profile, for the run
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	if path := os.Getenv("FORUMBENCH_MEMPROFILE"); path != "" { // the server's heap at the end of the run
+		defer func() {
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}()
+	}
 	go func() { <-ctx.Done(); _ = b.App.ShutdownWithTimeout(5 * time.Second) }()
 	return b.App.Listen(o.addr)
 }
@@ -158,6 +178,9 @@ func bench(o options, log *slog.Logger) error {
 	}
 	fmt.Printf("\n%-34s %5s %9s %8s %8s %8s %8s %6s\n", "scenario", "conns", "req/s", "p50", "p95", "p99", "max", "errors")
 	for _, sc := range scenarios(fx) {
+		if !strings.Contains(sc.name, o.only) {
+			continue
+		}
 		for _, n := range conns {
 			r := load(base, fx, sc, n, o.duration, o.maxRequests)
 			fmt.Printf("%-34s %5d %9.0f %8s %8s %8s %8s %6d\n", sc.name, n, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), r.errors)

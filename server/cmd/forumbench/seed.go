@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
@@ -21,11 +19,9 @@ type fixture struct {
 	tokens     []string // session tokens of participants
 }
 
-const seedWorkers = 4
-
 // seed creates participants of several administrations, fills the forum
-// through the forum service (the same path as the API), and returns
-// session tokens for the load.
+// through the forum service's bulk import, and returns session tokens for
+// the load.
 func seed(ctx context.Context, b *boot.Board, o options) (*fixture, error) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	admin, err := b.Accounts.EnsureAdmin(ctx, "admin@bench.invalid", "bench-admin-password")
@@ -66,77 +62,33 @@ func seed(ctx context.Context, b *boot.Board, o options) (*fixture, error) {
 	}
 	fx.categories = fx.categories[:o.categories]
 
-	// Threads first, then replies spread over them; the first thread is the big one.
-	threads := make([]string, o.threads)
-	if err := parallel(o.threads, func(i int, rnd *rand.Rand) error {
-		u := users[rnd.IntN(len(users))]
-		t, _, err := b.Forum.CreateThread(ctx, u, forum.NewThread{
+	// Threads with their replies, loaded in bulk (forum.Import: the same
+	// documents the API writes, without events); the first thread is the big one.
+	threads := make([]forum.ImportThread, o.threads)
+	for i := range threads {
+		threads[i] = forum.ImportThread{
 			CategoryID: fx.categories[i%len(fx.categories)],
 			Title:      strings.TrimSuffix(sentence(rnd, 6), "."),
+			Author:     users[rnd.IntN(len(users))],
 			Body:       paragraph(rnd),
-		})
-		threads[i] = t.ID
-		return err
-	}); err != nil {
-		return nil, err
+		}
 	}
-	fx.bigThread, fx.threads = threads[0], threads[1:]
 	replies := o.posts - o.threads
 	bigReplies := min(o.big-1, replies)
-	if err := parallel(replies, func(i int, rnd *rand.Rand) error {
-		tid := fx.bigThread
-		if i >= bigReplies {
-			tid = fx.threads[rnd.IntN(len(fx.threads))]
+	for i := 0; i < replies; i++ {
+		t := &threads[0]
+		if i >= bigReplies && len(threads) > 1 {
+			t = &threads[1+rnd.IntN(len(threads)-1)]
 		}
-		_, err := b.Forum.Reply(ctx, users[rnd.IntN(len(users))], tid, forum.NewPost{Body: paragraph(rnd)})
-		return err
-	}); err != nil {
+		t.Replies = append(t.Replies, forum.ImportReply{Author: users[rnd.IntN(len(users))], Body: paragraph(rnd)})
+	}
+	ids, err := b.Forum.Import(ctx, threads)
+	if err != nil {
 		return nil, err
 	}
+	fx.bigThread, fx.threads = ids[0], ids[1:]
 	_ = rnd
 	return fx, nil
-}
-
-// parallel runs fn for 0..n-1 on a few workers, printing progress.
-func parallel(n int, fn func(i int, rnd *rand.Rand) error) error {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  = make(chan int)
-		t0    = time.Now()
-	)
-	for w := 0; w < seedWorkers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			rnd := rand.New(rand.NewPCG(uint64(w), 7))
-			for i := range next {
-				if err := fn(i, rnd); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		}(w)
-	}
-	for i := 0; i < n; i++ {
-		if i > 0 && i%2000 == 0 {
-			fmt.Printf("  %d/%d (%v)\n", i, n, time.Since(t0).Round(time.Second))
-		}
-		mu.Lock()
-		failed := first != nil
-		mu.Unlock()
-		if failed {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return first
 }
 
 var words = strings.Fields(`esternalizzazione servizio contratto capitolato penali qualità

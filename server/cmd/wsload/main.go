@@ -2,8 +2,14 @@
 // events published through the Publisher to N websocket subscribers of one
 // topic, and the memory an idle connection costs the server.
 //
-//	go run ./server/cmd/wsload -subs 1000 -rate 75 -duration 20s -mode both
-//	go run ./server/cmd/wsload -idle 10000
+//	go build -o /tmp/wsload ./server/cmd/wsload
+//	/tmp/wsload -subs 1000 -rate 75 -duration 20s -mode both
+//	/tmp/wsload -subs 5000 -rate 10 -duration 20s -mode both
+//	/tmp/wsload -subs 1000 -duration 10s -mode both -sweep 50,75,100,150,200
+//	/tmp/wsload -idle 10000 [-memprofile /tmp/heap]
+//
+// -cpuprofile F writes CPU profiles of the server (F.<mode>, publishing
+// phase only) and of the clients (F.client), for go tool pprof.
 //
 // The board runs in this process (boot.Build on a temporary embedded store,
 // listening on 127.0.0.1); the clients run in a child process (this binary
@@ -27,6 +33,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +60,7 @@ func main() {
 	url := flag.String("url", "", "client: ws URL")
 	origin := flag.String("origin", "", "client: Origin header")
 	tokens := flag.String("tokens", "", "client: file of session tokens")
+	sweep := flag.String("sweep", "", "comma-separated rates: measure each (with -mode, -subs, -duration) and report the largest with p99 < 100 ms")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "server: write a CPU profile of each publishing phase to FILE.<mode>")
 	flag.StringVar(&memProfile, "memprofile", "", "server: write a heap profile of the idle connections to FILE")
 	flag.Parse()
@@ -77,6 +85,8 @@ func main() {
 	var err error
 	if *idle > 0 {
 		err = measureIdle(*idle)
+	} else if *sweep != "" {
+		err = runSweep(*sweep, *mode, *subs, *duration, *payload)
 	} else {
 		modes := []string{*mode}
 		if *mode == "both" {
@@ -96,6 +106,51 @@ func main() {
 		fmt.Fprintln(os.Stderr, "wsload:", err)
 		os.Exit(1)
 	}
+}
+
+// runSweep measures each rate in each mode and reports, per mode, the
+// largest rate whose p99 stayed under 100 ms with nothing dropped.
+func runSweep(list, mode string, n int, d time.Duration, pad int) error {
+	var rates []float64
+	for _, f := range strings.Split(list, ",") {
+		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || r <= 0 || r > 2000 {
+			return fmt.Errorf("bad -sweep rate %q", f)
+		}
+		rates = append(rates, r)
+	}
+	if len(rates) > 10 {
+		return fmt.Errorf("-sweep: at most 10 rates")
+	}
+	modes := []string{mode}
+	if mode == "both" {
+		modes = []string{"persisted", "memory"}
+	}
+	best, failed := map[string]float64{}, map[string]bool{}
+	for _, rate := range rates {
+		var results []result
+		for _, m := range modes {
+			r, err := measureLatency(m, n, rate, d, pad)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+			// The largest rate before the first that misses (or whose
+			// publisher could not keep up with the ticker).
+			ok := r.p99 < 100*time.Millisecond && r.dropped == 0 && r.failed == 0 && float64(r.published) >= 0.95*rate*d.Seconds()
+			if !ok {
+				failed[m] = true
+			} else if !failed[m] {
+				best[m] = rate
+			}
+		}
+		printResults(n, rate, d, results)
+		fmt.Println()
+	}
+	for _, m := range modes {
+		fmt.Printf("largest rate with p99 < 100 ms at %d subscribers, %s: %.0f/s\n", n, m, best[m])
+	}
+	return nil
 }
 
 func raiseFileLimit() {
@@ -318,11 +373,11 @@ func pctD(sorted []time.Duration, p int) time.Duration {
 
 func printResults(n int, rate float64, d time.Duration, rs []result) {
 	fmt.Printf("subscribers %d, %.0f events/s for %s, one topic\n", n, rate, d)
-	fmt.Printf("%-10s %9s %9s %9s %9s %18s %8s %8s %14s\n", "mode", "p50", "p95", "p99", "max", "delivered/expected", "dropped", "closed", "publish p50/p99")
+	fmt.Printf("%-10s %9s %9s %9s %9s %18s %8s %8s %14s %9s\n", "mode", "p50", "p95", "p99", "max", "delivered/expected", "dropped", "closed", "publish p50/p99", "published")
 	for _, r := range rs {
-		fmt.Printf("%-10s %9s %9s %9s %9s %9d/%-8d %8d %8d %6s/%-6s\n", r.mode,
+		fmt.Printf("%-10s %9s %9s %9s %9s %9d/%-8d %8d %8d %6s/%-6s %7.0f/s\n", r.mode,
 			ms(r.p50), ms(r.p95), ms(r.p99), ms(r.maxLat), len(r.report.Latencies), r.published*n,
-			r.dropped, r.report.Closed, ms(r.publishP50), ms(r.publishP99))
+			r.dropped, r.report.Closed, ms(r.publishP50), ms(r.publishP99), float64(r.published)/d.Seconds())
 	}
 	if len(rs) == 2 && rs[1].p99 > 0 {
 		fmt.Printf("p99 persisted/memory: %.2f\n", float64(rs[0].p99)/float64(rs[1].p99))
@@ -340,14 +395,37 @@ func measureIdle(n int) error {
 		return err
 	}
 	defer bd.close()
-	before := sample()
+	// A first wave of the same connections, measured too, then closed: it
+	// grows what does not depend on their number (the embedded database's
+	// connection pool and SQLite page caches, warmed by the 10,000 session
+	// lookups; sync.Pools), so the second wave measures the connections' own
+	// cost.
+	coldBefore := sample()
 	ch, err := startClients(bd)
 	if err != nil {
 		return err
 	}
 	time.Sleep(3 * time.Second) // let the handshakes' garbage go
+	coldAfter := sample()
+	coldOpen := bd.b.Hub.Stats().Open
+	if _, err := ch.stop(); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(15 * time.Second); bd.b.Hub.Stats().Open > 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(3 * time.Second) // past the session cache's TTL: the second wave reads the sessions again
+	before := sample()
+	if ch, err = startClients(bd); err != nil {
+		return err
+	}
+	time.Sleep(3 * time.Second)
 	after := sample()
 	open := bd.b.Hub.Stats().Open
+	if os.Getenv("WSLOAD_SMAPS") != "" {
+		data, _ := os.ReadFile("/proc/self/smaps")
+		fmt.Fprintln(os.Stderr, string(data))
+	}
 	if memProfile != "" {
 		if f, err := os.Create(memProfile); err == nil {
 			_ = pprof.WriteHeapProfile(f)
@@ -358,19 +436,31 @@ func measureIdle(n int) error {
 		return err
 	}
 	per := func(a, b uint64) string { return fmt.Sprintf("%.1f KiB", (float64(b)-float64(a))/float64(open)/1024) }
-	fmt.Printf("idle connections open: %d (server process only; clients in a child process)\n", open)
+	fmt.Printf("first wave (cold): %d connections, VmRSS %.1f -> %.1f MiB, %.1f KiB per connection\n", coldOpen,
+		mib(coldBefore.rss), mib(coldAfter.rss), (float64(coldAfter.rss)-float64(coldBefore.rss))/float64(max(coldOpen, 1))/1024)
+	fmt.Printf("second wave: idle connections open: %d (server process only; clients in a child process)\n", open)
 	fmt.Printf("%-12s %12s %12s %14s\n", "", "before", "after", "per connection")
 	fmt.Printf("%-12s %10.1f MiB %10.1f MiB %14s\n", "VmRSS", mib(before.rss), mib(after.rss), per(before.rss, after.rss))
 	fmt.Printf("%-12s %10.1f MiB %10.1f MiB %14s\n", "HeapInuse", mib(before.heap), mib(after.heap), per(before.heap, after.heap))
 	fmt.Printf("%-12s %10.1f MiB %10.1f MiB %14s\n", "StackInuse", mib(before.stack), mib(after.stack), per(before.stack, after.stack))
-	fmt.Printf("%-12s %10.1f MiB %10.1f MiB %14s\n", "Sys", mib(before.sys), mib(after.sys), per(before.sys, after.sys))
+	fmt.Printf("%-12s %10.1f MiB %10.1f MiB %14s\n", "Go runtime", mib(before.runtime), mib(after.runtime), per(before.runtime, after.runtime))
+	fmt.Printf("%-12s %10.1f MiB %10.1f MiB %14s\n", "other (RSS-)", mib(before.other()), mib(after.other()), per(before.other(), after.other()))
 	fmt.Printf("goroutines: %d -> %d\n", before.goroutines, after.goroutines)
 	return nil
 }
 
 type memSample struct {
-	rss, heap, stack, sys uint64
-	goroutines            int
+	rss, heap, stack, runtime uint64
+	goroutines                int
+}
+
+// other is resident memory outside the Go heap, stacks and runtime
+// structures: mostly the embedded database's (SQLite) page caches.
+func (m memSample) other() uint64 {
+	if go_ := m.heap + m.stack + m.runtime; go_ < m.rss {
+		return m.rss - go_
+	}
+	return 0
 }
 
 func sample() memSample {
@@ -378,7 +468,8 @@ func sample() memSample {
 	debug.FreeOSMemory()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return memSample{rss: vmRSS(), heap: m.HeapInuse, stack: m.StackInuse, sys: m.Sys, goroutines: runtime.NumGoroutine()}
+	rt := m.MSpanInuse + m.MCacheInuse + m.GCSys + m.OtherSys + m.BuckHashSys + (m.HeapIdle - m.HeapReleased)
+	return memSample{rss: vmRSS(), heap: m.HeapInuse, stack: m.StackInuse, runtime: rt, goroutines: runtime.NumGoroutine()}
 }
 
 func vmRSS() uint64 {

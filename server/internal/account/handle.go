@@ -94,7 +94,7 @@ func (s *Service) ResolveHandles(ctx context.Context, handles []string) (map[str
 			continue
 		}
 		var m Mentionable
-		err := s.st.C(colHandles).FindOne(ctx, bson.D{{Key: "_id", Value: h}}).Decode(&m)
+		err := s.st.R(colHandles).FindOne(ctx, bson.D{{Key: "_id", Value: h}}).Decode(&m)
 		if notFound(err) {
 			continue
 		}

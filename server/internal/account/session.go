@@ -55,7 +55,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 		return &u, id, e.expiresAt, nil
 	}
 	var sess session
-	if err := s.st.C(colSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&sess); err != nil {
+	if err := s.st.R(colSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&sess); err != nil {
 		if notFound(err) {
 			return nil, "", time.Time{}, errNoSession
 		}

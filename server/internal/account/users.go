@@ -20,7 +20,7 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 // User returns the user with id, or ErrUserNotFound.
 func (s *Service) User(ctx context.Context, id string) (*User, error) {
 	var u User
-	if err := s.st.C(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
+	if err := s.st.R(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
 		if notFound(err) {
 			return nil, ErrUserNotFound
 		}

@@ -37,7 +37,9 @@ type Board struct {
 	Hub         *realtime.Hub
 	Forum       *forum.Service
 
-	Search      *search.Index
+	Search *search.Index
+	// SearchQueue indexes posts in the background; Flush waits for it.
+	SearchQueue *search.Queue
 	Notify      *notify.Service
 	Attachments *attachment.Store
 
@@ -74,6 +76,8 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.closers = append(b.closers, b.Hub.Close) // sends 1001 to every websocket
 	b.Accounts.OnSessionEnd(b.Hub.EndSession)
 	b.Search = search.New(st)
+	b.SearchQueue = b.Search.Async(log)
+	b.closers = append(b.closers, b.SearchQueue.Close) // drains before the hub and the store close
 	b.Notify = notify.New(st, b.Hub, log)
 	b.Attachments = attachment.New(st, cfg.AttachmentMaxBytes)
 	if b.Forum, err = b.buildForum(ctx, log, b.Hub); err != nil {

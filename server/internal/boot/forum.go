@@ -26,11 +26,13 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		EditWindow:  b.Config.EditWindow,
 		Publisher:   live,
 		Renderer:    markdownRenderer{},
-		Indexer:     b.Search,
+		Indexer:     b.SearchQueue,
 		Notifier:    b.Notify,
 		Attachments: b.Attachments,
 		Directory:   b.Accounts,
+		Background:  true,
 	})
+	b.closers = append(b.closers, f.Close) // sends the notifications still queued
 	f.RegisterTopics(live)
 	b.DemoSeeders = append(b.DemoSeeders, forumDemo(f))
 	if err := f.Init(ctx); err != nil {

@@ -30,6 +30,7 @@ type categoryDoc struct {
 	ThreadCount    int       `bson:"thread_count"`
 	PostCount      int       `bson:"post_count"`
 	LastActivityAt time.Time `bson:"last_activity_at"`
+	ListingVersion int64     `bson:"listing_version"` // moved after every change of the listing (cache.go)
 }
 
 // Category is a category in the reader's language, with both languages.
@@ -47,6 +48,7 @@ type Category struct {
 	ThreadCount    int        `json:"thread_count"`
 	PostCount      int        `json:"post_count"`
 	LastActivityAt *time.Time `json:"last_activity_at"`
+	Following      bool       `json:"following"` // the reader follows its new threads
 }
 
 func (d *categoryDoc) view(lang string) Category {
@@ -105,7 +107,7 @@ func (s *Service) category(ctx context.Context, id string) (*categoryDoc, error)
 		return nil, ErrCategoryNotFound
 	}
 	var d categoryDoc
-	err := s.Store.C(colCategories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err := s.Store.R(colCategories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrCategoryNotFound
 	}
@@ -117,7 +119,7 @@ func (s *Service) category(ctx context.Context, id string) (*categoryDoc, error)
 
 // allCategories is every category by position (a few dozen documents).
 func (s *Service) allCategories(ctx context.Context) ([]categoryDoc, error) {
-	cur, err := s.Store.C(colCategories).Find(ctx, bson.M{})
+	cur, err := s.Store.R(colCategories).Find(ctx, bson.M{})
 	if err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
@@ -132,6 +134,23 @@ func (s *Service) allCategories(ctx context.Context) ([]categoryDoc, error) {
 		return docs[i].ID < docs[j].ID
 	})
 	return docs, nil
+}
+
+// CategoriesFor lists the categories like Categories, with whether u
+// follows each.
+func (s *Service) CategoriesFor(ctx context.Context, u *account.User, lang string) ([]Category, error) {
+	out, err := s.Categories(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.readerState(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Following = rs.follows.Categories[out[i].ID]
+	}
+	return out, nil
 }
 
 // Categories lists the categories by position, archived ones last.
@@ -234,7 +253,12 @@ func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string
 	if err != nil {
 		return Category{}, err
 	}
-	return d.view(lang), nil
+	s.categories.drop(id)
+	v := d.view(lang)
+	if rs, err := s.readerState(ctx, u.ID); err == nil {
+		v.Following = rs.follows.Categories[id]
+	}
+	return v, nil
 }
 
 // ReorderCategories sets the positions from the order of ids (admins).
@@ -268,7 +292,7 @@ func (s *Service) ReorderCategories(ctx context.Context, u *account.User, in Cat
 			return nil, fmt.Errorf("reorder category %s: %w", id, err)
 		}
 	}
-	return s.Categories(ctx, lang)
+	return s.CategoriesFor(ctx, u, lang)
 }
 
 // slugify makes a URL-safe id from a name: lower case, accents dropped.

@@ -3,16 +3,19 @@
 // positions, follows and drafts. Every hot read is an _id lookup of a
 // document shaped for its view (see DESIGN.md, "Storage"):
 //
-//	forum_categories   {_id: category id, names, position, archived, counters}
+//	forum_categories   {_id: category id, names, position, archived, counters, listing_version}
 //	forum_listings     {_id: category id, threads: {"<thread id>": ThreadSummary}}
-//	forum_threads      {_id: thread id, ...ThreadSummary}
-//	forum_posts        {_id: "<thread id>#<bucket>", posts: {"<n>": post}}, 100 posts a bucket
+//	forum_threads      {_id: thread id, ...ThreadSummary, version}
+//	forum_posts        {_id: "<thread id>#<bucket>", posts: {"<n>": post}}, 50 posts a bucket
 //	forum_history      {_id: post id, versions: [older versions]}
 //	forum_reads        {_id: user id, threads: {"<thread id>": last read n}}
 //	forum_follows      {_id: user id, threads: {...}, categories: {...}}
 //	forum_followers    {_id: "thread:<id>" | "category:<id>", users: {"<user id>": true}}
 //	forum_drafts       {_id: "<user id>|<key>", body, updated_at}
 //	forum_counters     {_id: "thread", n}
+//
+// version and listing_version tag the per-instance view cache (cache.go).
+// Notifications go out on a background worker (background.go).
 package forum
 
 import (
@@ -80,12 +83,19 @@ type Deps struct {
 	Attachments Attachments
 	Directory   Directory
 	Now         func() time.Time // nil: time.Now
+	// Background sends notifications after the action returns (background.go).
+	Background bool
 }
 
 // Service is the forum's domain logic.
 type Service struct {
 	Deps
-	log *slog.Logger
+	log   *slog.Logger
+	cache *viewCache
+	// Short-lived per-instance copies (cache.go).
+	readers    *ttlCache[readerState]
+	categories *ttlCache[*categoryDoc]
+	bg         *background // nil: notifications inline
 }
 
 // New returns the service; call Init once at start-up.
@@ -97,7 +107,12 @@ func New(d Deps) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{Deps: d, log: log.With("component", "forum")}
+	s := &Service{Deps: d, log: log.With("component", "forum"), cache: newViewCache(cacheMaxBytes),
+		readers: newTTLCache[readerState](100000), categories: newTTLCache[*categoryDoc](10000)}
+	if d.Background {
+		s.bg = newBackground()
+	}
+	return s
 }
 
 // Init creates the default categories the first time the board starts.

@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -151,6 +152,33 @@ type PostView struct {
 	Post
 	Mine    []string `json:"mine"`
 	CanEdit bool     `json:"can_edit"`
+
+	raw []byte // Post encoded, when it comes from the view cache (read only)
+}
+
+// MarshalJSON splices the reader's fields into the cached encoding of the
+// post when there is one: a thread page then encodes little per request.
+func (v PostView) MarshalJSON() ([]byte, error) {
+	return v.appendJSON(make([]byte, 0, len(v.raw)+64))
+}
+
+func (v PostView) appendJSON(out []byte) ([]byte, error) {
+	type plain PostView // without MarshalJSON
+	if len(v.raw) < 2 || v.raw[len(v.raw)-1] != '}' {
+		b, err := json.Marshal(plain(v))
+		return append(out, b...), err
+	}
+	out = append(out, v.raw[:len(v.raw)-1]...)
+	out = append(out, `,"mine":[`...)
+	for i, k := range v.Mine {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = strconv.AppendQuote(out, k) // reaction kinds are plain ASCII words
+	}
+	out = append(out, `],"can_edit":`...)
+	out = strconv.AppendBool(out, v.CanEdit)
+	return append(out, '}'), nil
 }
 
 func postID(threadID string, n int) string { return threadID + "-" + strconv.Itoa(n) }
@@ -215,7 +243,13 @@ func (p *postDoc) public(threadID string) Post {
 
 // view adds the reader's state.
 func (s *Service) view(u *account.User, threadID string, p *postDoc) PostView {
-	v := PostView{Post: p.public(threadID), Mine: []string{}}
+	pub := p.public(threadID)
+	return s.viewOf(u, &pub, p)
+}
+
+// viewOf adds the reader's state to a post's public form (shared, read only).
+func (s *Service) viewOf(u *account.User, pub *Post, p *postDoc) PostView {
+	v := PostView{Post: *pub, Mine: []string{}}
 	if p.Deleted {
 		return v
 	}

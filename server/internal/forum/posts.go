@@ -197,22 +197,27 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, err
 	}
 
-	// Take the next number and move the thread's activity in one write; the
-	// lock is checked again by the filter.
+	// Take the next number and move the thread's activity in one write.
+	// The filter is the _id alone: the embedded store looks anything else
+	// up by scanning the whole collection. So the lock is checked again on
+	// the document as updated; a thread locked in between loses the number
+	// (a gap the tree tolerates) and gets its reply count back.
 	now := s.now()
-	filter := bson.M{"_id": t.ID}
-	if !u.CanModerate() {
-		filter["locked"] = false
-	}
-	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, filter, bson.M{
+	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
 		"$inc": bson.M{"post_count": 1, "reply_count": 1},
 		"$set": bson.M{"last_activity_at": now, "last_poster_name": u.Name},
 	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return PostView{}, ErrThreadLocked
+		return PostView{}, ErrThreadNotFound
 	}
 	if err != nil {
 		return PostView{}, fmt.Errorf("number reply in %s: %w", threadID, err)
+	}
+	if t.Locked && !u.CanModerate() {
+		if _, err := s.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"reply_count": -1}}); err != nil {
+			s.log.Error("give back reply count", "thread", t.ID, "err", err)
+		}
+		return PostView{}, ErrThreadLocked
 	}
 	p := &postDoc{N: t.PostCount, Depth: 1, Author: authorOf(u), Body: in.Body, HTML: html, Mentions: mentions,
 		CreatedAt: now, EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
@@ -236,9 +241,11 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	s.index(ctx, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.created", p.public(t.ID))
 	s.publishThread(ctx, t)
-	notified := s.notifyReply(ctx, u, t, p, parent)
-	notified = append(notified, s.notifyMentions(ctx, u, t, p, recipients)...)
-	s.notifyFollowers(ctx, u, t, p, "thread:"+t.ID, "followed_thread", notified)
+	s.later(ctx, func(ctx context.Context) {
+		notified := s.notifyReply(ctx, u, t, p, parent)
+		notified = append(notified, s.notifyMentions(ctx, u, t, p, recipients)...)
+		s.notifyFollowers(ctx, u, t, p, "thread:"+t.ID, "followed_thread", notified)
+	})
 	return s.view(u, t.ID, p), nil
 }
 
@@ -314,7 +321,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 
 	s.index(ctx, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
-	s.notifyMentions(ctx, u, t, p, recipients)
+	s.later(ctx, func(ctx context.Context) { s.notifyMentions(ctx, u, t, p, recipients) })
 	return s.view(u, t.ID, p), nil
 }
 

@@ -46,6 +46,7 @@ func (s *Service) markRead(ctx context.Context, userID, threadID string, n int) 
 	if !safeKey(userID) {
 		return fmt.Errorf("user id %q cannot key a read position", userID)
 	}
+	defer s.readers.drop(userID)
 	_, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": userID},
 		bson.M{"$max": bson.M{"threads." + threadID: n}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
@@ -58,7 +59,7 @@ func (s *Service) reads(ctx context.Context, userID string) (map[string]int, err
 	var d struct {
 		Threads map[string]int `bson:"threads"`
 	}
-	err := s.Store.C(colReads).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	err := s.Store.R(colReads).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load read positions: %w", err)
 	}
@@ -72,7 +73,7 @@ type followsDoc struct {
 
 func (s *Service) follows(ctx context.Context, userID string) (*followsDoc, error) {
 	var d followsDoc
-	err := s.Store.C(colFollows).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	err := s.Store.R(colFollows).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load follows: %w", err)
 	}
@@ -106,6 +107,7 @@ func (s *Service) follow(ctx context.Context, userID, kind, id string, on bool) 
 	if on {
 		op, val = "$set", true
 	}
+	defer s.readers.drop(userID)
 	upsert := options.UpdateOne().SetUpsert(on)
 	field := map[string]string{kindThread: "threads.", kindCategory: "categories."}[kind] + id
 	if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{op: bson.M{field: val}}, upsert); err != nil {
@@ -121,7 +123,7 @@ func (s *Service) followers(ctx context.Context, key string) ([]string, error) {
 	var d struct {
 		Users map[string]bool `bson:"users"`
 	}
-	err := s.Store.C(colFollowers).FindOne(ctx, bson.M{"_id": key}).Decode(&d)
+	err := s.Store.R(colFollowers).FindOne(ctx, bson.M{"_id": key}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load followers of %s: %w", key, err)
 	}
@@ -134,9 +136,9 @@ func (s *Service) followers(ctx context.Context, key string) ([]string, error) {
 
 // Draft is text being written, saved as the user types.
 type Draft struct {
-	Key       string    `bson:"key" json:"key"`
-	Body      string    `bson:"body" json:"body"`
-	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`
+	Key       string     `bson:"key" json:"key"`
+	Body      string     `bson:"body" json:"body"`
+	UpdatedAt *time.Time `bson:"updated_at" json:"updated_at"` // nil: nothing saved
 }
 
 // DraftInput is the text to save.
@@ -162,23 +164,25 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, key string, in
 	if err := problem.Validate(in); err != nil {
 		return Draft{}, err
 	}
-	d := Draft{Key: key, Body: in.Body, UpdatedAt: s.now()}
+	now := s.now()
+	d := Draft{Key: key, Body: in.Body, UpdatedAt: &now}
 	if _, err := s.Store.C(colDrafts).ReplaceOne(ctx, bson.M{"_id": id}, d, options.Replace().SetUpsert(true)); err != nil {
 		return Draft{}, fmt.Errorf("save draft: %w", err)
 	}
 	return d, nil
 }
 
-// Draft returns the text saved under key.
+// Draft returns the text saved under key; with nothing saved, an empty
+// draft with no updated_at (the client asks on every composer it opens).
 func (s *Service) Draft(ctx context.Context, u *account.User, key string) (Draft, error) {
 	id, err := draftID(u, key)
 	if err != nil {
 		return Draft{}, err
 	}
 	var d Draft
-	err = s.Store.C(colDrafts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err = s.Store.R(colDrafts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return Draft{}, ErrDraftNotFound
+		return Draft{Key: key}, nil
 	}
 	if err != nil {
 		return Draft{}, fmt.Errorf("load draft: %w", err)

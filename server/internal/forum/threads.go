@@ -163,8 +163,11 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	seq := s.head(ctx, threadTopic(t.ID))
 	s.publish(ctx, categoryTopic(cat.ID), "thread.created", t)
 	s.publish(ctx, topicForum, "thread.created", t)
-	notified := s.notifyMentions(ctx, u, &t, p, recipients)
-	s.notifyFollowers(ctx, u, &t, p, "category:"+cat.ID, "followed_category", notified)
+	nt := t
+	s.later(ctx, func(ctx context.Context) {
+		notified := s.notifyMentions(ctx, u, &nt, p, recipients)
+		s.notifyFollowers(ctx, u, &nt, p, "category:"+cat.ID, "followed_category", notified)
+	})
 
 	view := ThreadView{ThreadSummary: t, Following: true, LastReadN: 1, Seq: seq}
 	return view, s.view(u, t.ID, p), nil
@@ -229,6 +232,9 @@ func (s *Service) CategoryThreads(ctx context.Context, u *account.User, category
 		return ThreadList{}, err
 	}
 	cv := cat.view(lang)
+	if rs, err := s.readerState(ctx, u.ID); err == nil {
+		cv.Following = rs.follows.Categories[cat.ID]
+	}
 	list.Category, list.Seq = &cv, seq
 	return list, nil
 }
@@ -310,6 +316,7 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 		return ThreadPage{}, err
 	}
 	out.Thread = personal(*t, rs.reads, rs.follows)
+	out.Category.Following = rs.follows.Categories[cat.ID]
 	out.Thread.Seq = seq
 	return out, nil
 }
@@ -410,20 +417,23 @@ func (p ThreadPage) EncodeJSON() ([]byte, error) {
 		Total    int        `json:"total"`
 		Seq      int64      `json:"seq"`
 	}{p.Thread, p.Category, p.View, p.Page, p.PerPage, p.Total, p.Seq}
-	b, err := json.Marshal(h)
-	if err != nil || len(b) < 2 {
+	hj, err := json.Marshal(h)
+	if err != nil || len(hj) < 2 {
 		return nil, err
 	}
-	b = append(b[:len(b)-1], `,"posts":[`...)
+	size := len(hj) + 16
+	for _, v := range p.Posts {
+		size += len(v.raw) + 64
+	}
+	b := append(make([]byte, 0, size), hj[:len(hj)-1]...)
+	b = append(b, `,"posts":[`...)
 	for i, v := range p.Posts {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		pj, err := v.MarshalJSON()
-		if err != nil {
+		if b, err = v.appendJSON(b); err != nil {
 			return nil, err
 		}
-		b = append(b, pj...)
 	}
 	return append(b, "]}"...), nil
 }

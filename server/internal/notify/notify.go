@@ -89,13 +89,16 @@ type ReadEvent struct {
 // Service stores and announces notifications.
 type Service struct {
 	heads, buckets *mongo.Collection
-	pub            Publisher
-	log            *slog.Logger
+	// rheads, rbuckets read the same collections in parallel (store.R).
+	rheads, rbuckets *mongo.Collection
+	pub              Publisher
+	log              *slog.Logger
 }
 
 // New returns the service.
 func New(st *store.Store, pub Publisher, log *slog.Logger) *Service {
-	return &Service{heads: st.C("notification_heads"), buckets: st.C("notification_buckets"), pub: pub, log: log}
+	return &Service{heads: st.C("notification_heads"), buckets: st.C("notification_buckets"),
+		rheads: st.R("notification_heads"), rbuckets: st.R("notification_buckets"), pub: pub, log: log}
 }
 
 type head struct {
@@ -197,7 +200,7 @@ func (s *Service) List(ctx context.Context, userID string, page int) (Page, erro
 
 func (s *Service) head(ctx context.Context, userID string) (head, error) {
 	var h head
-	err := s.heads.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&h)
+	err := s.rheads.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&h)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return h, fmt.Errorf("notify: read head of %s: %w", userID, err)
 	}
@@ -212,7 +215,7 @@ func (s *Service) items(ctx context.Context, userID string, lo, hi int64) (map[i
 		var doc struct {
 			Items map[string]Notification `bson:"items"`
 		}
-		err := s.buckets.FindOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b*bucketSize)}}).Decode(&doc)
+		err := s.rbuckets.FindOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b*bucketSize)}}).Decode(&doc)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
 		}

@@ -33,12 +33,44 @@ type Conn struct {
 	timer       *time.Timer // next ping, or the session's expiry
 	helpers     sync.WaitGroup
 
-	subs map[string]*sub // owned by the hub's owner goroutine
+	subs []subEntry // owned by the hub's owner goroutine; a few, searched in order
 
 	// Owned by the reader.
 	tokens    float64
 	lastFrame time.Time
 	warned    bool
+}
+
+// subEntry is one of a connection's subscriptions.
+type subEntry struct {
+	topic string
+	s     *sub
+}
+
+// sub returns c's subscription to topic, or nil. Owner only.
+func (c *Conn) sub(topic string) *sub {
+	for _, e := range c.subs {
+		if e.topic == topic {
+			return e.s
+		}
+	}
+	return nil
+}
+
+// dropSub forgets c's subscription to topic. Owner only.
+func (c *Conn) dropSub(topic string) {
+	for i, e := range c.subs {
+		if e.topic == topic {
+			last := len(c.subs) - 1
+			c.subs[i] = c.subs[last]
+			c.subs[last] = subEntry{}
+			c.subs = c.subs[:last]
+			if last == 0 {
+				c.subs = nil
+			}
+			return
+		}
+	}
 }
 
 // outMsg is one queued message, or a replay queued as one unit.
@@ -293,8 +325,27 @@ func (c *Conn) readLoop() {
 			c.send(errorFrame("", CodeBadFrame))
 			continue
 		}
-		c.handle(data)
+		c.aside(func() { c.handle(data) })
 	}
+}
+
+// aside runs f on a short-lived goroutine and waits for it. The reader is
+// the one goroutine an idle connection keeps, and its stack only grows:
+// decoding frames and reading the log (the database driver's deep calls)
+// happen aside, so the reader's stack stays small.
+func (c *Conn) aside(f func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				c.hub.log.Error("panic handling a websocket frame", "user", c.user.ID, "panic", r)
+				c.send(errorFrame("", CodeInternal))
+			}
+		}()
+		f()
+	}()
+	<-done
 }
 
 // admit applies the frame rate limit (a token bucket): a client over it

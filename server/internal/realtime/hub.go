@@ -27,6 +27,8 @@ type Hub struct {
 	rules  *rules
 
 	cmds      chan func()
+	pendingMu sync.Mutex
+	pending   map[string]*batch // stored events waiting for the owner, by topic
 	stop      chan struct{}
 	ownerDone chan struct{}
 	closeOnce sync.Once
@@ -34,10 +36,11 @@ type Hub struct {
 	open      atomic.Int64
 	dropped   atomic.Int64
 
-	// Owned by the owner goroutine.
-	topics   map[string]map[*Conn]*sub
-	sessions map[string]map[*Conn]struct{}
-	closing  bool
+	// Owned by the owner goroutine. Sessions are not indexed: ending one
+	// (rare) scans conns, and an idle connection costs one entry less.
+	topics  map[string]map[*Conn]*sub
+	conns   map[*Conn]struct{}
+	closing bool
 }
 
 // sub is one connection's subscription to one topic. While catchingUp the
@@ -93,7 +96,8 @@ func New(o Options) *Hub {
 		stop:      make(chan struct{}),
 		ownerDone: make(chan struct{}),
 		topics:    map[string]map[*Conn]*sub{},
-		sessions:  map[string]map[*Conn]struct{}{},
+		conns:     map[*Conn]struct{}{},
+		pending:   map[string]*batch{},
 	}
 	h.seq = newSequencer(o.Log, h.broker.Publish)
 	h.broker.Start(h.deliver)
@@ -135,8 +139,10 @@ func (h *Hub) Authorize(kind string, rule func(ctx context.Context, u *account.U
 // EndSession closes (4001) the connections of a session that ended.
 func (h *Hub) EndSession(sessionID string) {
 	h.do(func() {
-		for c := range h.sessions[sessionID] {
-			c.close(CloseSessionEnded, "session_ended")
+		for c := range h.conns {
+			if c.session == sessionID {
+				c.close(CloseSessionEnded, "session_ended")
+			}
 		}
 	})
 }
@@ -150,10 +156,8 @@ func (h *Hub) Close() {
 	h.closeOnce.Do(func() {
 		h.call(func() {
 			h.closing = true
-			for _, cs := range h.sessions {
-				for c := range cs {
-					c.close(CloseGoingAway, "server_shutdown")
-				}
+			for c := range h.conns {
+				c.close(CloseGoingAway, "server_shutdown")
 			}
 		})
 		done := make(chan struct{})
@@ -164,6 +168,13 @@ func (h *Hub) Close() {
 			h.log.Warn("websocket connections still open at shutdown", "open", h.open.Load())
 		}
 		h.seq.close()
+		if f, ok := h.events.(interface{ Flush(context.Context) error }); ok {
+			ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
+			if err := f.Flush(ctx); err != nil {
+				h.log.Warn("store topic heads at shutdown", "err", err)
+			}
+			cancel()
+		}
 		close(h.stop)
 		<-h.ownerDone
 	})
@@ -206,21 +217,48 @@ type batch struct {
 	frames [][]byte
 }
 
-// deliver receives batches from the broker, in seq order per topic.
+// deliver receives batches from the broker, in seq order per topic. Each
+// event is encoded once. Stored batches that arrive while the topic's
+// previous fan-out is still waiting for the owner join it: a busy hub sends
+// fewer, larger frames instead of falling further behind.
 func (h *Hub) deliver(evs []*Event) {
 	if len(evs) == 0 {
 		return
 	}
-	b := batch{evs: evs, frames: make([][]byte, len(evs))}
+	frames := make([][]byte, len(evs))
 	for i, e := range evs {
-		b.frames[i] = e.message()
+		frames[i] = e.message()
 	}
 	topic := evs[0].Topic
+	if evs[0].Seq == 0 { // transient: never merged with stored events
+		b := &batch{evs: evs, frames: frames}
+		h.do(func() { h.fanOut(topic, b) })
+		return
+	}
+	h.pendingMu.Lock()
+	if b := h.pending[topic]; b != nil && b.evs[len(b.evs)-1].Seq+1 == evs[0].Seq {
+		b.evs, b.frames = append(b.evs, evs...), append(b.frames, frames...)
+		h.pendingMu.Unlock()
+		return
+	}
+	b := &batch{evs: evs, frames: frames}
+	h.pending[topic] = b
+	h.pendingMu.Unlock()
 	h.do(func() {
-		for c, s := range h.topics[topic] {
-			h.deliverBatch(c, topic, s, b)
+		h.pendingMu.Lock()
+		if h.pending[topic] == b {
+			delete(h.pending, topic)
 		}
+		h.pendingMu.Unlock()
+		h.fanOut(topic, b)
 	})
+}
+
+// fanOut queues b for every subscription to topic. Owner only.
+func (h *Hub) fanOut(topic string, b *batch) {
+	for c, s := range h.topics[topic] {
+		h.deliverBatch(c, topic, s, *b)
+	}
 }
 
 // deliverBatch queues b for one subscription, as one message when it
@@ -232,7 +270,7 @@ func (h *Hub) deliverBatch(c *Conn, topic string, s *sub, b batch) {
 		return
 	}
 	for i, e := range b.evs {
-		if c.subs[topic] != s {
+		if c.sub(topic) != s {
 			return // a gap removed the subscription
 		}
 		h.deliverTo(c, topic, s, delivery{ev: e, frame: b.frames[i]})
@@ -271,42 +309,29 @@ func (h *Hub) register(c *Conn) bool {
 		return false
 	}
 	h.serving.Add(1)
-	cs := h.sessions[c.session]
-	if cs == nil {
-		cs = map[*Conn]struct{}{}
-		h.sessions[c.session] = cs
-	}
-	cs[c] = struct{}{}
+	h.conns[c] = struct{}{}
 	return true
 }
 
 // unregister removes c and its subscriptions. Owner only.
 func (h *Hub) unregister(c *Conn) {
-	for topic := range c.subs {
-		h.removeSub(c, topic)
+	for len(c.subs) > 0 {
+		h.removeSub(c, c.subs[len(c.subs)-1].topic)
 	}
-	if cs := h.sessions[c.session]; cs != nil {
-		delete(cs, c)
-		if len(cs) == 0 {
-			delete(h.sessions, c.session)
-		}
-	}
+	delete(h.conns, c)
 	h.serving.Done()
 }
 
 // addSub starts (or restarts) c's subscription to topic in the catching-up
 // state; false if c has too many. Owner only.
 func (h *Hub) addSub(c *Conn, topic string) bool {
-	s := c.subs[topic]
+	s := c.sub(topic)
 	if s == nil {
 		if len(c.subs) >= MaxTopics {
 			return false
 		}
-		if c.subs == nil {
-			c.subs = map[string]*sub{}
-		}
 		s = &sub{}
-		c.subs[topic] = s
+		c.subs = append(c.subs, subEntry{topic, s})
 		subs := h.topics[topic]
 		if subs == nil {
 			subs = map[*Conn]*sub{}
@@ -321,7 +346,7 @@ func (h *Hub) addSub(c *Conn, topic string) bool {
 // goLive queues the replay (ending with `subscribed`) and then the live
 // events that arrived meanwhile and are newer than head. Owner only.
 func (h *Hub) goLive(c *Conn, topic string, head int64, replay [][]byte) {
-	s := c.subs[topic]
+	s := c.sub(topic)
 	if s == nil || !s.catchingUp {
 		return // unsubscribed or disconnected meanwhile
 	}
@@ -329,7 +354,7 @@ func (h *Hub) goLive(c *Conn, topic string, head int64, replay [][]byte) {
 	buf := s.buf
 	s.catchingUp, s.buf, s.last = false, nil, head
 	for _, d := range buf {
-		if c.subs[topic] != s {
+		if c.sub(topic) != s {
 			return // a gap removed the subscription
 		}
 		h.deliverTo(c, topic, s, d)
@@ -338,7 +363,7 @@ func (h *Hub) goLive(c *Conn, topic string, head int64, replay [][]byte) {
 
 // removeSub ends c's subscription to topic. Owner only.
 func (h *Hub) removeSub(c *Conn, topic string) {
-	delete(c.subs, topic)
+	c.dropSub(topic)
 	if subs := h.topics[topic]; subs != nil {
 		delete(subs, c)
 		if len(subs) == 0 {
@@ -360,7 +385,9 @@ func (h *Hub) Serve(ws *websocket.Conn, id Identity) {
 	}
 	h.open.Add(1)
 	defer h.open.Add(-1)
-	c.enqueue(outMsg{one: encode(helloMsg{Type: "hello", UserID: c.user.ID, HeartbeatMS: PingPeriod.Milliseconds()})})
+	c.aside(func() {
+		c.enqueue(outMsg{one: encode(helloMsg{Type: "hello", UserID: c.user.ID, HeartbeatMS: PingPeriod.Milliseconds()})})
+	})
 	c.schedule()
 	c.readLoop()
 	c.finish()

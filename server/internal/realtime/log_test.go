@@ -37,8 +37,8 @@ func TestLogAssignsContiguousSeqsAndReplays(t *testing.T) {
 	ctx := context.Background()
 	for name, l := range logs(t) {
 		t.Run(name, func(t *testing.T) {
-			// Batches that fill a bucket exactly and straddle the next.
-			for _, n := range []int{1, bucketSize - 2, 1, bucketSize, bucketSize + 1, 249 - 3*bucketSize, 3} { // 253 in all {
+			// Batches of various sizes, across head strides.
+			for _, n := range []int{1, 23, 1, 25, 26, 174, 3} { // 253 in all
 				if err := l.Append(ctx, "room:1", events("room:1", n)); err != nil {
 					t.Fatal(err)
 				}
@@ -49,7 +49,7 @@ func TestLogAssignsContiguousSeqsAndReplays(t *testing.T) {
 			if head, _ := l.Head(ctx, "room:2"); head != 0 {
 				t.Fatalf("empty topic head %d", head)
 			}
-			for _, since := range []int64{0, bucketSize - 2, bucketSize - 1, bucketSize, 2*bucketSize - 1, 250, 253} {
+			for _, since := range []int64{0, 23, 24, 25, 49, 250, 253} {
 				evs, head, err := l.Since(ctx, "room:1", since)
 				if err != nil || head != 253 || int64(len(evs)) != head-since {
 					t.Fatalf("since %d: %d events, head %d, %v", since, len(evs), head, err)
@@ -76,12 +76,15 @@ func TestStoreLogKeepsTheWindowAndItsHead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// head 1300: the buckets before the last keptBuckets left the window.
-	last := int64(1300 / bucketSize)
-	for b, want := range map[int64]bool{0: false, last - keptBuckets: false, last - keptBuckets + 1: true, last: true} {
-		err := st.C(colEvents).FindOne(ctx, bson.D{{Key: "_id", Value: bucketID("thread:x", b)}}).Err()
+	// head 1300: the events before the replay window are deleted in the
+	// background.
+	for deadline := time.Now().Add(10 * time.Second); l.retiredTo("thread:x") < 300 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	for seq, want := range map[int64]bool{1: false, 300: false, 301: true, 1300: true} {
+		err := st.C(colEvents).FindOne(ctx, bson.D{{Key: "_id", Value: eventID("thread:x", seq)}}).Err()
 		if (err == nil) != want {
-			t.Errorf("bucket %d kept: %v, want %v", b, err == nil, want)
+			t.Errorf("event %d kept: %v, want %v", seq, err == nil, want)
 		}
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			t.Fatal(err)

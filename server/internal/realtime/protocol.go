@@ -128,6 +128,18 @@ func encode(m any) []byte {
 	return b
 }
 
+// plainErrors are the error frames without an id, encoded once.
+var plainErrors = func() map[string][]byte {
+	m := map[string][]byte{}
+	for code, text := range errorText {
+		m[code] = encode(errorMsg{Type: "error", Code: code, Message: text})
+	}
+	return m
+}()
+
 func errorFrame(id, code string) []byte {
+	if b, ok := plainErrors[code]; ok && id == "" {
+		return b
+	}
 	return encode(errorMsg{Type: "error", ID: id, Code: code, Message: errorText[code]})
 }

@@ -7,9 +7,8 @@ import (
 	"time"
 )
 
-// maxBatch bounds one group commit; at bucketSize it touches at most two
-// buckets.
-const maxBatch = bucketSize
+// maxBatch bounds one group commit (one insert of that many documents).
+const maxBatch = 64
 
 // appendTimeout bounds one group commit, whoever waits for it.
 const appendTimeout = 10 * time.Second

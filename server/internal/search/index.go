@@ -60,6 +60,8 @@ type Index struct {
 	// Queries read through these, in parallel (the embedded store
 	// serialises everything on the write connection).
 	rdocs, rpostings, rdirs, rmeta *mongo.Collection
+
+	results resultsCache // recent answers, checked against the stats (cache.go)
 }
 
 // New returns the index on st.
@@ -113,13 +115,13 @@ func (ix *Index) Put(ctx context.Context, d Doc) error {
 	seq := old.Seq
 	if exists {
 		if _, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: statsID}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "len", Value: n - old.Len}}}}); err != nil {
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "len", Value: n - old.Len}, {Key: "v", Value: 1}}}}); err != nil {
 			return fmt.Errorf("search: update stats: %w", err)
 		}
 	} else {
 		var st stats
 		err := ix.meta.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: statsID}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: 1}, {Key: "docs", Value: 1}, {Key: "len", Value: n}}}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: 1}, {Key: "docs", Value: 1}, {Key: "len", Value: n}, {Key: "v", Value: 1}}}},
 			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&st)
 		if err != nil {
 			return fmt.Errorf("search: next seq: %w", err)
@@ -285,7 +287,7 @@ func (ix *Index) Remove(ctx context.Context, postID string) error {
 		return fmt.Errorf("search: delete %s: %w", postID, err)
 	}
 	if _, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: statsID}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "docs", Value: -1}, {Key: "len", Value: -old.Len}}}}); err != nil {
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "docs", Value: -1}, {Key: "len", Value: -old.Len}, {Key: "v", Value: 1}}}}); err != nil {
 		return fmt.Errorf("search: update stats: %w", err)
 	}
 	return nil

@@ -80,7 +80,7 @@ type scored struct {
 
 // Query runs q: every word must match (the last one also as a prefix),
 // and so must every filter. Ranking is BM25 with title words boosted.
-func (ix *Index) Query(ctx context.Context, q Query) (Results, error) {
+func (ix *Index) query(ctx context.Context, q Query) (Results, error) {
 	res := Results{Page: max(q.Page, 1), PerPage: q.PerPage, Items: []Hit{}}
 	if res.PerPage <= 0 {
 		res.PerPage = defaultPerPage

@@ -61,6 +61,9 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ReadBufferSize:        16 << 10,
+		// Release the read and write buffers between requests: an upgraded
+		// websocket would otherwise keep its 16 KiB read buffer for its whole life.
+		ReduceMemoryUsage: true,
 	}
 	if len(d.Config.TrustedProxies) > 0 {
 		// Only then is X-Forwarded-For believed (rate limits key on c.IP()).

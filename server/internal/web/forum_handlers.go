@@ -27,7 +27,7 @@ func forumPaging(c *fiber.Ctx) (page, perPage int) {
 }
 
 func (h *forumAPI) categories(c *fiber.Ctx) error {
-	cats, err := h.Forum.Categories(c.UserContext(), langOf(c))
+	cats, err := h.Forum.CategoriesFor(c.UserContext(), currentUser(c), langOf(c))
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,12 @@ func (h *forumAPI) thread(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(tp)
+	body, err := tp.EncodeJSON()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 func (h *forumAPI) updateThread(c *fiber.Ctx) error {

@@ -411,15 +411,49 @@ func TestForumFollowsAndDrafts(t *testing.T) {
 	}
 	bruno.Expect(404, "PUT", "/api/v1/follows/threads/31337", nil)
 	bruno.Expect(204, "PUT", "/api/v1/follows/categories/normativa", nil)
+	followsCategory := func(c *webtest.Client, id string) bool {
+		t.Helper()
+		var cats []forum.Category
+		c.Expect(200, "GET", "/api/v1/categories", nil).JSON(t, &cats)
+		for _, cat := range cats {
+			if cat.ID == id {
+				return cat.Following
+			}
+		}
+		t.Fatalf("no category %s", id)
+		return false
+	}
+	if !followsCategory(bruno, "normativa") || followsCategory(anna, "normativa") || followsCategory(bruno, "bacheca") {
+		t.Fatal("categories: following is not the reader's")
+	}
+	var catPage struct {
+		Category forum.Category `json:"category"`
+	}
+	bruno.Expect(200, "GET", "/api/v1/categories/normativa/threads", nil).JSON(t, &catPage)
+	if !catPage.Category.Following {
+		t.Fatal("category page: following not set")
+	}
 	bruno.Expect(204, "DELETE", "/api/v1/follows/categories/normativa", nil)
+	if followsCategory(bruno, "normativa") {
+		t.Fatal("categories: unfollow not shown")
+	}
 	bruno.Expect(404, "PUT", "/api/v1/follows/categories/nessuna", nil)
 
 	key := "/api/v1/drafts/reply:" + id
-	bruno.Expect(404, "GET", key, nil)
+	// No draft: an empty one, not a 404 (the client asks whenever a composer opens).
+	noDraft := func(c *webtest.Client) {
+		t.Helper()
+		var raw map[string]any
+		c.Expect(200, "GET", key, nil).JSON(t, &raw)
+		if raw["key"] != "reply:"+id || raw["body"] != "" || raw["updated_at"] != nil || len(raw) != 3 {
+			t.Fatalf("no draft = %v", raw)
+		}
+	}
+	noDraft(bruno)
 	bruno.Expect(200, "PUT", key, map[string]string{"body": "Sto scriv"})
 	var d forum.Draft
 	bruno.Expect(200, "PUT", key, map[string]string{"body": "Sto scrivendo"}).JSON(t, &d)
-	if d.Key != "reply:"+id || d.Body != "Sto scrivendo" || d.UpdatedAt.IsZero() {
+	if d.Key != "reply:"+id || d.Body != "Sto scrivendo" || d.UpdatedAt == nil || d.UpdatedAt.IsZero() {
 		t.Fatalf("saved = %+v", d)
 	}
 	// A second window (another session of the same user) sees it; others do not.
@@ -429,11 +463,11 @@ func TestForumFollowsAndDrafts(t *testing.T) {
 	if d.Body != "Sto scrivendo" {
 		t.Fatalf("loaded = %+v", d)
 	}
-	anna.Expect(404, "GET", key, nil)
+	noDraft(anna)
 	bruno.Expect(400, "PUT", "/api/v1/drafts/whatever", map[string]string{"body": "x"})
 	bruno.Expect(400, "PUT", key, map[string]string{"body": strings.Repeat("a", 50001)})
 	bruno.Expect(204, "DELETE", key, nil)
-	bruno.Expect(404, "GET", key, nil)
+	noDraft(bruno)
 	bruno.Expect(200, "PUT", "/api/v1/drafts/thread:new:bacheca", map[string]string{"body": ""})
 	bruno.Expect(200, "PUT", "/api/v1/drafts/edit:"+th.Post.ID, map[string]string{"body": "x"})
 }
@@ -472,6 +506,9 @@ func TestForumMentionsNotificationsAndAttachments(t *testing.T) {
 	reply(t, bruno, out.Thread.ID, "", "Grazie!")
 
 	kinds := func(userID string) []string {
+		if err := env.Board.Forum.Flush(ctx); err != nil { // notifications go out in the background
+			t.Fatal(err)
+		}
 		page, err := env.Board.Notify.List(ctx, userID, 1)
 		if err != nil {
 			t.Fatal(err)

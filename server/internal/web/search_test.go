@@ -53,6 +53,10 @@ func TestSearchThroughTheForum(t *testing.T) {
 	c.Expect(201, "POST", "/api/v1/threads", map[string]any{"category_id": cats[0].ID, "title": "Università e riuso",
 		"body": "La **qualità** del software <script>alert(1)</script> conta più del prezzo."}).JSON(t, &created)
 
+	// Indexing runs in the background: wait for it.
+	if err := env.Board.SearchQueue.Flush(testenv.Ctx(t)); err != nil {
+		t.Fatal(err)
+	}
 	var a searchAnswer
 	c.Expect(200, "GET", "/api/v1/search?q=QUALITA", nil).JSON(t, &a)
 	if a.Total != 1 || a.Items[0].ThreadID != created.Thread.ID || a.Items[0].N != 1 {

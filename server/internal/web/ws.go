@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/realtime"
@@ -22,11 +23,14 @@ var (
 
 // wsConfig keeps an idle connection small: client frames are small (16 KiB
 // at most, read in pieces), and write buffers are borrowed from one pool
-// only while a frame is being written.
+// only while a frame is being written (16 KiB, so that a coalesced frame of
+// a burst usually goes out in one write, unfragmented). Fiber's
+// ReduceMemoryUsage (app.go) lets the upgraded connection drop its HTTP
+// read buffer.
 var wsConfig = websocket.Config{
 	HandshakeTimeout: 10 * time.Second,
 	ReadBufferSize:   512,
-	WriteBufferSize:  4096,
+	WriteBufferSize:  16 << 10,
 	WriteBufferPool:  &sync.Pool{},
 }
 
@@ -63,16 +67,47 @@ func (s *server) wsGate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Locals(ctxWSIdentity, realtime.Identity{User: u, SessionID: sid, ExpiresAt: expires})
+	c.Locals(ctxWSIdentity, wsLocal{id: realtime.Identity{User: u, SessionID: sid, ExpiresAt: expires}, rc: c.Context()})
+	// contrib copies every request header and cookie into maps it keeps for
+	// the connection's life: leave only what the upgrade reads.
+	h := &c.Request().Header
+	var drop []string
+	h.VisitAll(func(k, _ []byte) {
+		if !wsUpgradeHeaders[string(k)] {
+			drop = append(drop, string(k))
+		}
+	})
+	for _, k := range drop {
+		h.Del(k)
+	}
+	h.DelAllCookies()
 	return c.Next()
+}
+
+// wsUpgradeHeaders are the request headers the upgrade reads.
+var wsUpgradeHeaders = map[string]bool{
+	fiber.HeaderHost: true, fiber.HeaderConnection: true, fiber.HeaderUpgrade: true, fiber.HeaderOrigin: true,
+	"Sec-Websocket-Key": true, "Sec-Websocket-Version": true, "Sec-Websocket-Extensions": true, "Sec-Websocket-Protocol": true,
+}
+
+// wsLocal is what the gate hands the connection.
+type wsLocal struct {
+	id realtime.Identity
+	rc *fasthttp.RequestCtx
 }
 
 // wsServe runs the connection; it returns when the connection ends, and
 // only then may contrib release c.
 func (s *server) wsServe(c *websocket.Conn) {
-	id, ok := c.Locals(ctxWSIdentity).(realtime.Identity)
+	l, ok := c.Locals(ctxWSIdentity).(wsLocal)
 	if !ok {
 		return
 	}
-	s.Hub.Serve(c.Conn, id)
+	// fasthttp keeps the request's context until this handler returns (and
+	// then resets it for reuse): drop what the request and the upgrade
+	// response hold now, not when the connection ends.
+	l.rc.Request = fasthttp.Request{}
+	l.rc.Response = fasthttp.Response{}
+	l.rc.ResetUserValues()
+	s.Hub.Serve(c.Conn, l.id)
 }
