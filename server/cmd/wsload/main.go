@@ -422,10 +422,6 @@ func measureIdle(n int) error {
 	time.Sleep(3 * time.Second)
 	after := sample()
 	open := bd.b.Hub.Stats().Open
-	if os.Getenv("WSLOAD_SMAPS") != "" {
-		data, _ := os.ReadFile("/proc/self/smaps")
-		fmt.Fprintln(os.Stderr, string(data))
-	}
 	if memProfile != "" {
 		if f, err := os.Create(memProfile); err == nil {
 			_ = pprof.WriteHeapProfile(f)
