@@ -31,6 +31,8 @@ import (
 	"syscall"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
+
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -78,8 +80,8 @@ func boardConfig(dataDir, addr string) config.Config {
 	return cfg
 }
 
-func openBoard(ctx context.Context, cfg config.Config, log *slog.Logger) (*boot.Board, func(), error) {
-	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, Database: cfg.Database, Logger: log})
+func openBoard(ctx context.Context, cfg config.Config, log *slog.Logger, mon *event.CommandMonitor) (*boot.Board, func(), error) {
+	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, Database: cfg.Database, Logger: log, Monitor: mon})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -95,11 +97,26 @@ func openBoard(ctx context.Context, cfg config.Config, log *slog.Logger) (*boot.
 func serve(o options, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	b, closeBoard, err := openBoard(ctx, boardConfig(o.dataDir, o.addr), log)
+	var stats *cmdStats
+	var mon *event.CommandMonitor
+	statsPath := os.Getenv("FORUMBENCH_CMDSTATS") // the server's database commands, summed, at the end of the run
+	if statsPath != "" {
+		stats = newCmdStats()
+		mon = stats.monitor()
+	}
+	b, closeBoard, err := openBoard(ctx, boardConfig(o.dataDir, o.addr), log, mon)
 	if err != nil {
 		return err
 	}
 	defer closeBoard()
+	if stats != nil {
+		defer func() {
+			if f, err := os.Create(statsPath); err == nil {
+				stats.write(f)
+				f.Close()
+			}
+		}()
+	}
 	if path := os.Getenv("FORUMBENCH_CPUPROFILE"); path != "" { // the server's CPU profile, for the run
 		f, err := os.Create(path)
 		if err != nil {
@@ -139,7 +156,7 @@ func bench(o options, log *slog.Logger) error {
 	cfg := boardConfig(o.dataDir, addr)
 
 	t0 := time.Now()
-	b, closeBoard, err := openBoard(ctx, cfg, log)
+	b, closeBoard, err := openBoard(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@
 // document shaped for its view (see DESIGN.md, "Storage"):
 //
 //	forum_categories   {_id: category id, names, position, archived, counters, listing_version}
-//	forum_listings     {_id: category id, threads: {"<thread id>": ThreadSummary}}
+//	forum_listings     {_id: category id, threads: {"<thread id>": ThreadSummary as binary BSON}}
 //	forum_threads      {_id: thread id, ...ThreadSummary, version}
 //	forum_posts        {_id: "<thread id>#<bucket>", posts: {"<n>": post}}, 50 posts a bucket
 //	forum_history      {_id: post id, versions: [older versions]}

@@ -157,7 +157,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		if listings[in.CategoryID] == nil {
 			listings[in.CategoryID] = bson.M{}
 		}
-		listings[in.CategoryID]["threads."+id] = t
+		listings[in.CategoryID]["threads."+id] = listedThread(t)
 		if follows[in.Author.ID] == nil {
 			follows[in.Author.ID] = bson.M{}
 		}

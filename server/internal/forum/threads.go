@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/problem"
@@ -176,7 +177,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 // list writes the thread's entry in its category listing.
 func (s *Service) list(ctx context.Context, t *ThreadSummary) error {
 	_, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": t.CategoryID},
-		bson.M{"$set": bson.M{"threads." + t.ID: t}}, options.UpdateOne().SetUpsert(true))
+		bson.M{"$set": bson.M{"threads." + t.ID: listedThread(*t)}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("list thread %s: %w", t.ID, err)
 	}
@@ -184,7 +185,37 @@ func (s *Service) list(ctx context.Context, t *ThreadSummary) error {
 }
 
 type listingDoc struct {
-	Threads map[string]ThreadSummary `bson:"threads"`
+	Threads map[string]listedThread `bson:"threads"`
+}
+
+// listedThread is a summary as its listing stores it: one BSON document
+// encoded into a binary field. The embedded store decodes and re-encodes the
+// whole listing, field by field, on every update (a reply rewrites its
+// category's listing), so one opaque field per thread instead of sixteen
+// cuts that work several times over. Listings written as sub-documents
+// (before this encoding) still read.
+type listedThread ThreadSummary
+
+func (l listedThread) MarshalBSONValue() (byte, []byte, error) {
+	raw, err := bson.Marshal(ThreadSummary(l))
+	if err != nil {
+		return 0, nil, err
+	}
+	return byte(bson.TypeBinary), bsoncore.AppendBinary(nil, 0, raw), nil
+}
+
+func (l *listedThread) UnmarshalBSONValue(typ byte, data []byte) error {
+	switch bson.Type(typ) {
+	case bson.TypeEmbeddedDocument:
+		return bson.Unmarshal(data, (*ThreadSummary)(l))
+	case bson.TypeBinary:
+		_, raw, _, ok := bsoncore.ReadBinary(data)
+		if !ok {
+			return errors.New("listed thread: malformed binary")
+		}
+		return bson.Unmarshal(raw, (*ThreadSummary)(l))
+	}
+	return fmt.Errorf("listed thread: unexpected BSON type %v", bson.Type(typ))
 }
 
 func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSummary, error) {
@@ -195,7 +226,7 @@ func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSumma
 	}
 	out := make([]ThreadSummary, 0, len(d.Threads))
 	for _, t := range d.Threads {
-		out = append(out, t)
+		out = append(out, ThreadSummary(t))
 	}
 	return out, nil
 }
@@ -253,7 +284,7 @@ func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perP
 	var ts []ThreadSummary
 	for _, d := range docs {
 		for _, t := range d.Threads {
-			ts = append(ts, t)
+			ts = append(ts, ThreadSummary(t))
 		}
 	}
 	sortThreads(ts, false)

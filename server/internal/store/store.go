@@ -13,6 +13,7 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -23,6 +24,8 @@ type Options struct {
 	DataDir  string
 	Database string
 	Logger   *slog.Logger
+	// Monitor, when set, sees every command of both clients (profiling).
+	Monitor *event.CommandMonitor
 }
 
 // Store owns the clients and, in embedded mode, the FerretDB instance.
@@ -61,6 +64,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		s.dataDir, _ = filepath.Abs(o.DataDir)
 	}
 	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second)
+	if o.Monitor != nil {
+		opts.SetMonitor(o.Monitor)
+	}
 	if s.Embedded {
 		// FerretDB has no sessions or retryable writes worth negotiating.
 		opts.SetRetryWrites(false)
