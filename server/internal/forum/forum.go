@@ -22,6 +22,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -96,6 +97,7 @@ type Service struct {
 	readers    *ttlCache[readerState]
 	categories *ttlCache[*categoryDoc]
 	bg         *background // nil: notifications inline
+	postLocks  [64]sync.Mutex
 }
 
 // New returns the service; call Init once at start-up.

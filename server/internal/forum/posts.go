@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -282,6 +283,8 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if err := problem.Validate(in); err != nil {
 		return PostView{}, err
 	}
+	unlock := s.lockPost(id)
+	defer unlock()
 	t, p, err := s.postByID(ctx, id)
 	if err != nil {
 		return PostView{}, err
@@ -306,8 +309,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	}
 	now := s.now()
 	key := "posts." + strconv.Itoa(p.N)
-	res, err := s.Store.C(colPosts).UpdateOne(ctx,
-		bson.M{"_id": bucketID(t.ID, p.N), key + ".edit_count": p.EditCount, key + ".deleted": false},
+	res, err := s.Store.C(colPosts).UpdateOne(ctx, s.editFilter(bucketID(t.ID, p.N), key, p.EditCount),
 		bson.M{"$set": bson.M{key + ".body": in.Body, key + ".html": html, key + ".mentions": mentions,
 			key + ".edited_at": now, key + ".editor_name": u.Name}, "$inc": bson.M{key + ".edit_count": 1}})
 	if err != nil {
@@ -325,10 +327,34 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	return s.view(u, t.ID, p), nil
 }
 
+// editFilter makes an edit apply only to the version it was made from. On
+// MongoDB the filter says so (its _id index finds the bucket first). The
+// embedded store pushes down only a filter on _id alone and would scan every
+// bucket for the rest, so there the check is lockPost's: the embedded store
+// belongs to this one process.
+func (s *Service) editFilter(bucket, key string, editCount int) bson.M {
+	if s.Store.Embedded {
+		return bson.M{"_id": bucket}
+	}
+	return bson.M{"_id": bucket, key + ".edit_count": editCount, key + ".deleted": false}
+}
+
+// lockPost serialises read-check-write edits of one post in this process
+// (striped: posts sharing a stripe wait for each other briefly).
+func (s *Service) lockPost(id string) (unlock func()) {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	m := &s.postLocks[h.Sum32()%uint32(len(s.postLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
 // DeletePost leaves a placeholder where the post was, so replies keep their
 // place; its text, files, reactions and history are gone. Deleting twice is
 // harmless.
 func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) error {
+	unlock := s.lockPost(id)
+	defer unlock()
 	t, p, err := s.postByID(ctx, id)
 	if err != nil {
 		return err
