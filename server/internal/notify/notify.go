@@ -74,9 +74,12 @@ type Notification struct {
 // Page is the list view: seq is the head of the user's topic read before
 // the list, so a client subscribing with since=seq misses nothing.
 type Page struct {
-	Items  []Notification `json:"items"`
-	Unread int64          `json:"unread"`
-	Seq    int64          `json:"seq"`
+	Items   []Notification `json:"items"`
+	Unread  int64          `json:"unread"`
+	Seq     int64          `json:"seq"`
+	Page    int            `json:"page"`
+	PerPage int            `json:"per_page"`
+	Total   int64          `json:"total"`
 }
 
 // ReadEvent is the data of notification.read.
@@ -177,6 +180,7 @@ func (s *Service) List(ctx context.Context, userID string, page int) (Page, erro
 	}
 	out.Unread = max(h.Unread, 0)
 	page = max(page, 1)
+	out.Page, out.PerPage, out.Total = page, PerPage, h.N
 	hi := h.N - int64(page-1)*PerPage
 	lo := max(hi-PerPage+1, 1)
 	if hi < 1 {

@@ -16,8 +16,11 @@ type notificationsAnswer struct {
 		ActorName string `json:"actor_name"`
 		Read      bool   `json:"read"`
 	} `json:"items"`
-	Unread int64 `json:"unread"`
-	Seq    int64 `json:"seq"`
+	Unread  int64 `json:"unread"`
+	Seq     int64 `json:"seq"`
+	Page    int   `json:"page"`
+	PerPage int   `json:"per_page"`
+	Total   int64 `json:"total"`
 }
 
 func TestNotificationsListAndRead(t *testing.T) {
@@ -33,7 +36,8 @@ func TestNotificationsListAndRead(t *testing.T) {
 	}
 	var a notificationsAnswer
 	c.Expect(200, "GET", "/api/v1/notifications", nil).JSON(t, &a)
-	if len(a.Items) != 3 || a.Unread != 3 || a.Seq != 3 || a.Items[0].Kind != notify.KindFollowedThread || a.Items[0].ActorName != "Mario" {
+	if len(a.Items) != 3 || a.Unread != 3 || a.Seq != 3 || a.Items[0].Kind != notify.KindFollowedThread || a.Items[0].ActorName != "Mario" ||
+		a.Total != 3 || a.Page != 1 || a.PerPage < 3 {
 		t.Fatalf("list %+v", a)
 	}
 	c.Expect(204, "POST", "/api/v1/notifications/read", map[string]any{"ids": []string{a.Items[0].ID}})
