@@ -40,6 +40,8 @@ type server struct {
 	Deps
 	cfg config.Config
 	log *slog.Logger
+	// Computed once: every response and every unsafe request reads them.
+	origin, csp string
 }
 
 // requestTimeout bounds every API request's database work.
@@ -47,7 +49,7 @@ const requestTimeout = 15 * time.Second
 
 // New builds the Fiber app with every route.
 func New(d Deps) *fiber.App {
-	s := &server{Deps: d, cfg: d.Config, log: d.Logger}
+	s := &server{Deps: d, cfg: d.Config, log: d.Logger, origin: d.Config.Origin(), csp: contentSecurityPolicy(d.Config.Secure())}
 	bodyLimit := int(d.Config.AttachmentMaxBytes) + 1<<20
 	if d.Config.BodyLimit > bodyLimit {
 		bodyLimit = d.Config.BodyLimit
@@ -106,7 +108,7 @@ func withDeadline(c *fiber.Ctx) error {
 }
 
 func (s *server) securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", s.csp())
+	c.Set("Content-Security-Policy", s.csp)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
@@ -118,11 +120,11 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// csp allows no inline script; styles allow inline attributes, which
-// React and bootstrap-italia's components set.
-func (s *server) csp() string {
+// contentSecurityPolicy allows no inline script; styles allow inline
+// attributes, which React and bootstrap-italia's components set.
+func contentSecurityPolicy(secure bool) string {
 	ws := "ws:"
-	if s.cfg.Secure() {
+	if secure {
 		ws = "wss:"
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +

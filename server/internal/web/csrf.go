@@ -30,7 +30,7 @@ func (s *server) csrf(c *fiber.Ctx) error {
 	if len(cookie) < 16 || subtle.ConstantTimeCompare([]byte(cookie), []byte(header)) != 1 {
 		return errCSRF
 	}
-	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != s.cfg.Origin() {
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != s.origin {
 		return errCSRF
 	}
 	return c.Next()

@@ -39,7 +39,7 @@ var wsConfig = websocket.Config{
 // the connection.
 func (s *server) wsRoutes(app *fiber.App) {
 	cfg := wsConfig
-	cfg.Origins = []string{s.cfg.Origin()}
+	cfg.Origins = []string{s.origin}
 	cfg.RecoverHandler = func(c *websocket.Conn) {
 		if r := recover(); r != nil {
 			s.log.Error("panic in websocket handler", "panic", r)
@@ -55,7 +55,7 @@ func (s *server) wsGate(c *fiber.Ctx) error {
 	if !websocket.IsWebSocketUpgrade(c) {
 		return errNotWSocket
 	}
-	if c.Get(fiber.HeaderOrigin) != s.cfg.Origin() {
+	if c.Get(fiber.HeaderOrigin) != s.origin {
 		return errWSOrigin
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
