@@ -101,74 +101,7 @@ const statsID = "stats"
 // Put indexes d, replacing what an earlier Put of the same post indexed.
 // It is safe to retry: every step is an idempotent _id write.
 func (ix *Index) Put(ctx context.Context, d Doc) error {
-	if !safeKey(d.PostID) {
-		return fmt.Errorf("search: post id %q cannot be a document key", d.PostID)
-	}
-	tf, n := docTerms(d)
-
-	var old storedDoc
-	err := ix.docs.FindOne(ctx, bson.D{{Key: "_id", Value: d.PostID}}).Decode(&old)
-	exists := err == nil
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("search: read %s: %w", d.PostID, err)
-	}
-	seq := old.Seq
-	if exists {
-		if _, err := ix.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: statsID}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "len", Value: n - old.Len}, {Key: "v", Value: 1}}}}); err != nil {
-			return fmt.Errorf("search: update stats: %w", err)
-		}
-	} else {
-		var st stats
-		err := ix.meta.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: statsID}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: 1}, {Key: "docs", Value: 1}, {Key: "len", Value: n}, {Key: "v", Value: 1}}}},
-			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&st)
-		if err != nil {
-			return fmt.Errorf("search: next seq: %w", err)
-		}
-		seq = st.Seq
-	}
-
-	sd := stored(d, seq, tf, n)
-	// The document first: if the postings write fails, a retry finds it and
-	// re-sets every posting.
-	if _, err := ix.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.PostID}}, sd, options.Replace().SetUpsert(true)); err != nil {
-		return fmt.Errorf("search: store %s: %w", d.PostID, err)
-	}
-
-	bucket := seq / bucketSize
-	day := dayOf(d.CreatedAt)
-	postingWrites := make([]mongo.WriteModel, 0, len(tf))
-	byPrefix := map[string]bson.D{}
-	for t, c := range tf {
-		postingWrites = append(postingWrites, mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: postingsID(t, bucket)}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "p." + d.PostID, Value: pack(c, n, day)}}}}).
-			SetUpsert(true))
-		p := prefixOf(t)
-		byPrefix[p] = append(byPrefix[p], bson.E{Key: "t." + t, Value: bucket})
-	}
-	for _, t := range old.Terms {
-		if _, kept := tf[t]; !kept {
-			postingWrites = append(postingWrites, unsetPosting(t, old.Seq/bucketSize, d.PostID))
-		}
-	}
-	dirWrites := make([]mongo.WriteModel, 0, len(byPrefix))
-	for p, add := range byPrefix {
-		dirWrites = append(dirWrites, mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: p}}).
-			SetUpdate(bson.D{{Key: "$addToSet", Value: add}}).
-			SetUpsert(true))
-	}
-	// One bulk per collection: each statement touches its own document, so
-	// unordered lets the server apply them in one round trip.
-	if _, err := ix.postings.BulkWrite(ctx, postingWrites, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("search: write postings of %s: %w", d.PostID, err)
-	}
-	if _, err := ix.dirs.BulkWrite(ctx, dirWrites, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("search: write directory of %s: %w", d.PostID, err)
-	}
-	return nil
+	return ix.PutMany(ctx, []Doc{d})
 }
 
 // docTerms are a post's terms with their weights (title words boosted,
