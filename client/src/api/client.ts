@@ -47,6 +47,29 @@ export function onAuthError(fn: Listener): () => void {
   return () => errorListeners.delete(fn)
 }
 
+/**
+ * The ApiError for a non-2xx answer: reads the { error: { code, message,
+ * fields } } envelope (parsed body, or undefined), maps a bare 5xx to
+ * 'internal', keeps a positive Retry-After (seconds), and notifies the
+ * onAuthError listeners on 401 and on the gating codes. Shared by request()
+ * and the XHR upload path.
+ */
+export function toApiError(status: number, body: unknown, retryAfter?: string | null): ApiError {
+  const e = (body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)?.error
+  const ra = Number(retryAfter)
+  const err = new ApiError(
+    status,
+    e?.code ?? (status >= 500 ? 'internal' : 'http_' + status),
+    e?.message ?? '',
+    e?.fields ?? {},
+    Number.isFinite(ra) && ra > 0 ? ra : undefined,
+  )
+  if (status === 401 || err.code === 'administration_pending' || err.code === 'account_suspended') {
+    errorListeners.forEach((fn) => fn(err))
+  }
+  return err
+}
+
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>
   signal?: AbortSignal
@@ -93,21 +116,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
       data = undefined
     }
   }
-  if (!res.ok) {
-    const e = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)?.error
-    const ra = Number(res.headers.get('Retry-After'))
-    const err = new ApiError(
-      res.status,
-      e?.code ?? (res.status >= 500 ? 'internal' : 'http_' + res.status),
-      e?.message ?? '',
-      e?.fields ?? {},
-      Number.isFinite(ra) && ra > 0 ? ra : undefined,
-    )
-    if (res.status === 401 || err.code === 'administration_pending' || err.code === 'account_suspended') {
-      errorListeners.forEach((fn) => fn(err))
-    }
-    throw err
-  }
+  if (!res.ok) throw toApiError(res.status, data, res.headers.get('Retry-After'))
   return data as T
 }
 

@@ -1,4 +1,4 @@
-import { API_BASE, ApiError, csrfToken } from '../api/client'
+import { API_BASE, ApiError, csrfToken, toApiError } from '../api/client'
 import type { Attachment } from './api'
 
 /** POST /attachments with progress (fetch cannot report upload progress). */
@@ -24,8 +24,7 @@ export function uploadAttachment(file: File, onProgress: (pct: number) => void):
         resolve(data as Attachment)
         return
       }
-      const e = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)?.error
-      reject(new ApiError(xhr.status, e?.code ?? 'http_' + xhr.status, e?.message ?? '', e?.fields ?? {}))
+      reject(toApiError(xhr.status, data, xhr.getResponseHeader('Retry-After')))
     }
     const fd = new FormData()
     fd.append('file', file)

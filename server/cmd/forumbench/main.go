@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -21,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -34,6 +32,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/cantieri/tavolo/config"
+	"github.com/cantieri/tavolo/server/internal/benchstat"
 	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
@@ -321,13 +320,8 @@ func load(base string, fx *fixture, sc scenario, n int, d time.Duration, max int
 	wg.Wait()
 	elapsed := time.Since(started)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	q := func(p float64) time.Duration {
-		if len(lat) == 0 {
-			return 0
-		}
-		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
-	}
-	return result{rate: float64(len(lat)) / elapsed.Seconds(), p50: q(0.50), p95: q(0.95), p99: q(0.99), max: q(1), errors: errs.Load()}
+	q := func(p float64) time.Duration { return benchstat.Percentile(lat, p) }
+	return result{rate: float64(len(lat)) / elapsed.Seconds(), p50: q(50), p95: q(95), p99: q(99), max: q(100), errors: errs.Load()}
 }
 
 // rssSampler polls the child's VmRSS.
@@ -342,7 +336,7 @@ func newRSSSampler(pid int) *rssSampler {
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			if v := readRSS(pid); v > s.peak.Load() {
+			if v := benchstat.RSS(pid); v > s.peak.Load() {
 				s.peak.Store(v)
 			}
 			select {
@@ -357,19 +351,3 @@ func newRSSSampler(pid int) *rssSampler {
 
 func (s *rssSampler) stop()      { close(s.done) }
 func (s *rssSampler) max() int64 { return s.peak.Load() }
-
-func readRSS(pid int) int64 {
-	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}

@@ -40,6 +40,7 @@ import (
 
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/benchstat"
 	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/realtime"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -348,27 +349,13 @@ func measureLatency(mode string, n int, rate float64, d time.Duration, pad int) 
 	}
 	lat := r.report.Latencies
 	slices.Sort(lat)
-	r.p50, r.p95, r.p99 = pct(lat, 50), pct(lat, 95), pct(lat, 99)
+	r.p50, r.p95, r.p99 = benchstat.Percentile(lat, 50), benchstat.Percentile(lat, 95), benchstat.Percentile(lat, 99)
 	if len(lat) > 0 {
 		r.maxLat = time.Duration(lat[len(lat)-1])
 	}
 	slices.Sort(pubs)
-	r.publishP50, r.publishP99 = pctD(pubs, 50), pctD(pubs, 99)
+	r.publishP50, r.publishP99 = benchstat.Percentile(pubs, 50), benchstat.Percentile(pubs, 99)
 	return r, nil
-}
-
-func pct(sorted []int64, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return time.Duration(sorted[(len(sorted)-1)*p/100])
-}
-
-func pctD(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[(len(sorted)-1)*p/100]
 }
 
 func printResults(n int, rate float64, d time.Duration, rs []result) {
@@ -465,19 +452,7 @@ func sample() memSample {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	rt := m.MSpanInuse + m.MCacheInuse + m.GCSys + m.OtherSys + m.BuckHashSys + (m.HeapIdle - m.HeapReleased)
-	return memSample{rss: vmRSS(), heap: m.HeapInuse, stack: m.StackInuse, runtime: rt, goroutines: runtime.NumGoroutine()}
-}
-
-func vmRSS() uint64 {
-	data, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			var kb uint64
-			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
-			return kb << 10
-		}
-	}
-	return 0
+	return memSample{rss: uint64(benchstat.RSS(os.Getpid())), heap: m.HeapInuse, stack: m.StackInuse, runtime: rt, goroutines: runtime.NumGoroutine()}
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
