@@ -135,7 +135,6 @@ func (s *Service) sessionsEnded(ids []string) {
 	ls := append([]func(string){}, s.listeners...)
 	s.mu.RUnlock()
 	for _, id := range ids {
-		s.cache.drop(id)
 		for _, fn := range ls {
 			fn(id)
 		}

@@ -3,13 +3,13 @@ package account
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/ttlcache"
 )
 
 // session is stored under the hash of its token: the cookie holds the token.
@@ -50,7 +50,8 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 	}
 	id := hashToken(token)
 	now := s.now()
-	if e, ok := s.cache.get(id, now); ok {
+	e, ok, gen := s.cache.Get(id, now)
+	if ok && now.Before(e.expiresAt) {
 		u := *e.user
 		return &u, id, e.expiresAt, nil
 	}
@@ -77,7 +78,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 			s.log.Warn("touch session", "err", err)
 		}
 	}
-	s.cache.put(id, cacheEntry{user: u, expiresAt: sess.ExpiresAt, at: now})
+	s.cache.Put(id, cacheEntry{user: u, expiresAt: sess.ExpiresAt}, now, gen)
 	cp := *u
 	return &cp, id, sess.ExpiresAt, nil
 }
@@ -102,7 +103,7 @@ func (s *Service) RevokeSessions(ctx context.Context, userID, keep string) error
 			out = append(out, id)
 		}
 	}
-	s.cache.dropUser(userID)
+	// The callers changed the user first, which dropped its cached sessions.
 	return s.deleteSessions(ctx, out)
 }
 
@@ -125,12 +126,13 @@ func (s *Service) sessionIDs(ctx context.Context, filter bson.D) ([]string, erro
 }
 
 // deleteSessions deletes by _id, one at a time (the fast path on the
-// embedded store), then tells the listeners.
+// embedded store), then tells the listeners. Each is dropped from the cache
+// after its delete, so a lookup in flight cannot store it again.
 func (s *Service) deleteSessions(ctx context.Context, ids []string) error {
 	var ended []string
 	for _, id := range ids {
-		s.cache.drop(id)
 		res, err := s.st.C(colSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+		s.cache.Drop(id)
 		if err != nil {
 			s.sessionsEnded(ended)
 			return fmt.Errorf("delete session: %w", err)
@@ -192,56 +194,18 @@ func (s *Service) StartCleaner(period time.Duration) (stop func()) {
 
 // sessionCache maps session IDs to users for a couple of seconds: most
 // requests then cost no database read at all.
-type sessionCache struct {
-	mu sync.Mutex
-	m  map[string]cacheEntry
-}
+type sessionCache = ttlcache.Cache[cacheEntry]
 
 type cacheEntry struct {
 	user      *User
 	expiresAt time.Time
-	at        time.Time
 }
 
-func newSessionCache() *sessionCache { return &sessionCache{m: map[string]cacheEntry{}} }
+func newSessionCache() *sessionCache { return ttlcache.New[cacheEntry](10000, cacheTTL) }
 
-func (c *sessionCache) get(id string, now time.Time) (cacheEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[id]
-	if !ok || now.Sub(e.at) > cacheTTL || !now.Before(e.expiresAt) {
-		return cacheEntry{}, false
-	}
-	return e, true
-}
-
-func (c *sessionCache) put(id string, e cacheEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) > 10000 {
-		for k, v := range c.m {
-			if e.at.Sub(v.at) > cacheTTL {
-				delete(c.m, k)
-			}
-		}
-	}
-	c.m[id] = e
-}
-
-func (c *sessionCache) drop(id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, id)
-}
-
-func (c *sessionCache) dropUser(userID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k, v := range c.m {
-		if v.user.ID == userID {
-			delete(c.m, k)
-		}
-	}
+// dropUser drops the cached sessions of userID, after a change to the user.
+func (s *Service) dropUser(userID string) {
+	s.cache.DropWhere(func(e cacheEntry) bool { return e.user.ID == userID })
 }
 
 // errNoSession: the token names no live session.

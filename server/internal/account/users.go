@@ -187,7 +187,7 @@ func (s *Service) updateUser(ctx context.Context, userID string, set bson.D) err
 	if res.MatchedCount == 0 {
 		return ErrUserNotFound
 	}
-	s.cache.dropUser(userID)
+	s.dropUser(userID)
 	return nil
 }
 
