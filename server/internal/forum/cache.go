@@ -221,57 +221,6 @@ func (s *Service) bumpListing(ctx context.Context, categoryID string) error {
 // instance's writes show within stateTTL (as with the session cache).
 const stateTTL = 2 * time.Second
 
-type ttlCache[V any] struct {
-	mu  sync.Mutex
-	m   map[string]ttlEntry[V]
-	gen map[string]uint64 // moved by drop; a load that started before it is not stored
-	max int
-}
-
-type ttlEntry[V any] struct {
-	v  V
-	at time.Time
-}
-
-func newTTLCache[V any](max int) *ttlCache[V] {
-	return &ttlCache[V]{m: map[string]ttlEntry[V]{}, gen: map[string]uint64{}, max: max}
-}
-
-// get returns the value if fresh, and the generation to pass to put.
-func (c *ttlCache[V]) get(key string, now time.Time) (V, bool, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if ok && now.Sub(e.at) < stateTTL && !now.Before(e.at) {
-		return e.v, true, c.gen[key]
-	}
-	var zero V
-	return zero, false, c.gen[key]
-}
-
-func (c *ttlCache[V]) put(key string, v V, at time.Time, gen uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen[key] != gen {
-		return
-	}
-	if len(c.m) >= c.max {
-		for k, e := range c.m { // drop the stale ones, or else everything
-			if at.Sub(e.at) >= stateTTL || len(c.m) >= c.max {
-				delete(c.m, k)
-			}
-		}
-	}
-	c.m[key] = ttlEntry[V]{v: v, at: at}
-}
-
-func (c *ttlCache[V]) drop(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, key)
-	c.gen[key]++
-}
-
 // readerState is what a reader's views add on top of the shared part.
 type readerState struct {
 	reads   map[string]int
@@ -280,10 +229,10 @@ type readerState struct {
 
 func (s *Service) readerState(ctx context.Context, userID string) (readerState, error) {
 	now := time.Now()
-	if st, ok, _ := s.readers.get(userID, now); ok {
+	if st, ok, _ := s.readers.Get(userID, now); ok {
 		return st, nil
 	}
-	_, _, gen := s.readers.get(userID, now)
+	_, _, gen := s.readers.Get(userID, now)
 	reads, err := s.reads(ctx, userID)
 	if err != nil {
 		return readerState{}, err
@@ -293,7 +242,7 @@ func (s *Service) readerState(ctx context.Context, userID string) (readerState, 
 		return readerState{}, err
 	}
 	st := readerState{reads: reads, follows: fol}
-	s.readers.put(userID, st, now, gen)
+	s.readers.Put(userID, st, now, gen)
 	return st, nil
 }
 
@@ -301,7 +250,7 @@ func (s *Service) readerState(ctx context.Context, userID string) (readerState, 
 // may lag by stateTTL); writes check the category itself.
 func (s *Service) categoryShown(ctx context.Context, id string) (*categoryDoc, error) {
 	now := time.Now()
-	c, ok, gen := s.categories.get(id, now)
+	c, ok, gen := s.categories.Get(id, now)
 	if ok {
 		return c, nil
 	}
@@ -309,6 +258,6 @@ func (s *Service) categoryShown(ctx context.Context, id string) (*categoryDoc, e
 	if err != nil {
 		return nil, err
 	}
-	s.categories.put(id, c, now, gen)
+	s.categories.Put(id, c, now, gen)
 	return c, nil
 }

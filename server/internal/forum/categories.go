@@ -253,7 +253,7 @@ func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string
 	if err != nil {
 		return Category{}, err
 	}
-	s.categories.drop(id)
+	s.categories.Drop(id)
 	v := d.view(lang)
 	if rs, err := s.readerState(ctx, u.ID); err == nil {
 		v.Following = rs.follows.Categories[id]

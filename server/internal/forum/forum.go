@@ -30,6 +30,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/ttlcache"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
@@ -94,8 +95,8 @@ type Service struct {
 	log   *slog.Logger
 	cache *viewCache
 	// Short-lived per-instance copies (cache.go).
-	readers    *ttlCache[readerState]
-	categories *ttlCache[*categoryDoc]
+	readers    *ttlcache.Cache[readerState]
+	categories *ttlcache.Cache[*categoryDoc]
 	bg         *background // nil: notifications inline
 	postLocks  [64]sync.Mutex
 }
@@ -110,7 +111,7 @@ func New(d Deps) *Service {
 		log = slog.Default()
 	}
 	s := &Service{Deps: d, log: log.With("component", "forum"), cache: newViewCache(cacheMaxBytes),
-		readers: newTTLCache[readerState](100000), categories: newTTLCache[*categoryDoc](10000)}
+		readers: ttlcache.New[readerState](100000, stateTTL), categories: ttlcache.New[*categoryDoc](10000, stateTTL)}
 	if d.Background {
 		s.bg = newBackground()
 	}

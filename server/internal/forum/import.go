@@ -200,12 +200,13 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		if _, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$max": max}, up); err != nil {
 			return nil, fmt.Errorf("import read positions: %w", err)
 		}
-		s.readers.drop(user)
+		s.readers.Drop(user)
 	}
 	for user, set := range follows {
 		if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$set": set}, up); err != nil {
 			return nil, fmt.Errorf("import follows: %w", err)
 		}
+		s.readers.Drop(user)
 	}
 	if err := s.Store.EnsureIndexes(ctx); err != nil {
 		return nil, err

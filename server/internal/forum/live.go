@@ -100,7 +100,7 @@ func (s *Service) notify(ctx context.Context, actor *account.User, t *ThreadSumm
 	}
 	err := s.Notifier.Notify(ctx, notify.Input{
 		UserIDs: to, Kind: kind, ThreadID: t.ID, PostID: postID(t.ID, p.N), ThreadTitle: t.Title,
-		ActorID: actor.ID, ActorName: actor.Name, Excerpt: s.excerpt(p.Body),
+		ActorID: actor.ID, ActorName: actor.Name, Excerpt: s.excerpt(p),
 	})
 	if err != nil {
 		s.log.Error("notify", "kind", kind, "post", postID(t.ID, p.N), "err", err)

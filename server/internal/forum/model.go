@@ -20,7 +20,6 @@ const (
 	maxAttachments  = 10
 	maxTitleRunes   = 200
 	maxBodyRunes    = 50000
-	excerptRunes    = 200
 	maxCategoryName = 80
 )
 
@@ -86,6 +85,7 @@ type reactor struct {
 
 // postDoc is a post inside its bucket.
 type postDoc struct {
+	excerpt     string                        // for notifications, made once per post (see Service.excerpt)
 	N           int                           `bson:"n"`
 	ParentN     int                           `bson:"parent_n"` // 0: the thread itself
 	Depth       int                           `bson:"depth"`    // uncapped; 0 for the opening post

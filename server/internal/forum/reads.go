@@ -46,7 +46,7 @@ func (s *Service) markRead(ctx context.Context, userID, threadID string, n int) 
 	if !safeKey(userID) {
 		return fmt.Errorf("user id %q cannot key a read position", userID)
 	}
-	defer s.readers.drop(userID)
+	defer s.readers.Drop(userID)
 	_, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": userID},
 		bson.M{"$max": bson.M{"threads." + threadID: n}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *Service) follow(ctx context.Context, userID, kind, id string, on bool) 
 	if on {
 		op, val = "$set", true
 	}
-	defer s.readers.drop(userID)
+	defer s.readers.Drop(userID)
 	upsert := options.UpdateOne().SetUpsert(on)
 	field := map[string]string{kindThread: "threads.", kindCategory: "categories."}[kind] + id
 	if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{op: bson.M{field: val}}, upsert); err != nil {

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -411,27 +410,22 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		}
 		s.publishThread(ctx, t)
 	}
-	reads, err := s.reads(ctx, u.ID)
+	rs, err := s.readerState(ctx, u.ID)
 	if err != nil {
 		return ThreadView{}, err
 	}
-	fol, err := s.follows(ctx, u.ID)
-	if err != nil {
-		return ThreadView{}, err
-	}
-	v := personal(*t, reads, fol)
+	v := personal(*t, rs.reads, rs.follows)
 	v.Seq = s.head(ctx, threadTopic(id))
 	return v, nil
 }
 
-// excerpt is the start of a post's plain text, for notifications.
-func (s *Service) excerpt(body string) string {
-	text := strings.Join(strings.Fields(s.Renderer.PlainText(body)), " ")
-	if utf8.RuneCountInString(text) <= excerptRunes {
-		return text
+// excerpt is a post's plain text on one line, for notifications (notify
+// cuts it to length). A reply notifies up to three groups: it is made once.
+func (s *Service) excerpt(p *postDoc) string {
+	if p.excerpt == "" {
+		p.excerpt = strings.Join(strings.Fields(s.Renderer.PlainText(p.Body)), " ")
 	}
-	r := []rune(text)
-	return string(r[:excerptRunes]) + "…"
+	return p.excerpt
 }
 
 // EncodeJSON encodes the page like encoding/json does, but copies the
