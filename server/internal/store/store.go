@@ -46,6 +46,9 @@ type Store struct {
 	stopEmbedded func()
 }
 
+// embeddedReadConns bounds the parallel reads on the embedded store.
+const embeddedReadConns = 8
+
 // Open connects and pings. In embedded mode FerretDB listens on loopback only.
 func Open(ctx context.Context, o Options) (*Store, error) {
 	log := o.Logger
@@ -70,6 +73,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if s.Embedded {
 		// FerretDB has no sessions or retryable writes worth negotiating.
 		opts.SetRetryWrites(false)
+		// FerretDB keeps one SQLite connection, with its own page cache,
+		// per concurrent command and never closes it: 10,000 websocket
+		// handshakes at once left ~100 MiB of caches behind. Reads are
+		// CPU-bound on the embedded store, so a few connections serve them
+		// as fast as a hundred.
+		opts.SetMaxPoolSize(embeddedReadConns)
 	}
 	readClient, err := mongo.Connect(opts)
 	if err != nil {
@@ -171,7 +180,7 @@ func startEmbedded(dataDir string, log *slog.Logger) (string, func(), error) {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=cache_size(-512)",
 		Logger:    slog.New(quietHandler{log.Handler()}),
 	})
 	if err != nil {
