@@ -31,6 +31,7 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		Attachments: b.Attachments,
 		Directory:   b.Accounts,
 		Background:  true,
+		SoleWriter:  b.Store.Embedded,
 	})
 	b.closers = append(b.closers, f.Close) // sends the notifications still queued
 	f.RegisterTopics(live)

@@ -35,7 +35,7 @@ import (
 // Per-reader fields (unread, mine, can_edit, following) are computed on top.
 
 // cacheMaxBytes bounds the cache (an estimate of the decoded size).
-const cacheMaxBytes = 32 << 20
+const cacheMaxBytes = 64 << 20
 
 type viewCache struct {
 	mu    sync.Mutex
@@ -101,26 +101,30 @@ func (c *viewCache) put(key string, version [2]int64, val any, size int64) {
 
 // threadPosts is the shared part of a thread's pages.
 type threadPosts struct {
-	byN  map[int]*postDoc
-	tree []*postDoc
-	flat []*postDoc
-	pub  map[int]*Post  // public form, per post number
-	raw  map[int][]byte // pub encoded as JSON
+	tree, flat []*cachedPost
 	// gapsAt is when posts numbered up to post_count were found missing
 	// (zero: none were); see threadPostsOf.
 	gapsAt time.Time
+}
+
+// cachedPost is a post as the cache keeps it: its public form without the
+// body and the HTML, which are most of its size and which only its
+// encoding, the part a page sends, carries.
+type cachedPost struct {
+	Post
+	raw []byte // the whole Post encoded as JSON
 }
 
 // gapTTL bounds how long a thread with missing numbers is served from the
 // cache: a reply in flight has its number before its post is written.
 const gapTTL = time.Second
 
-// postSize estimates what a cached post holds on the heap: the document and
-// its public form (which share their strings), map entries and headers.
-func postSize(p *postDoc) int64 {
-	n := int64(1200 + len(p.Body) + len(p.HTML))
-	for _, users := range p.Reactions {
-		n += int64(80 * len(users))
+// postSize estimates what a cached post holds on the heap: its encoding,
+// the public form's fields, headers and map entries.
+func postSize(p *cachedPost) int64 {
+	n := int64(600 + len(p.raw))
+	for _, r := range p.Reactions {
+		n += int64(60 * len(r.Users))
 	}
 	return n + int64(200*len(p.Attachments))
 }
@@ -131,10 +135,24 @@ type versionedThread struct {
 	Version       int64 `bson:"version"`
 }
 
+// threadTTL is how long a SoleWriter instance keeps a thread document for
+// its views. Every write to forum_threads drops the entry (threadWritten),
+// so the TTL only bounds a write that forgot to. Where other instances
+// write too, views read the document every time: it carries the version.
+const threadTTL = time.Minute
+
 func (s *Service) threadVersioned(ctx context.Context, id string) (*ThreadSummary, int64, error) {
 	if !safeKey(id) {
 		return nil, 0, ErrThreadNotFound
 	}
+	now := time.Now()
+	if s.SoleWriter {
+		if t, ok, _ := s.threadDocs.Get(id, now); ok {
+			c := t.ThreadSummary // callers may change their copy
+			return &c, t.Version, nil
+		}
+	}
+	_, _, gen := s.threadDocs.Get(id, now)
 	var t versionedThread
 	err := s.Store.R(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
@@ -143,8 +161,15 @@ func (s *Service) threadVersioned(ctx context.Context, id string) (*ThreadSummar
 	if err != nil {
 		return nil, 0, fmt.Errorf("load thread %s: %w", id, err)
 	}
+	if s.SoleWriter {
+		s.threadDocs.Put(id, t, now, gen)
+	}
 	return &t.ThreadSummary, t.Version, nil
 }
+
+// threadWritten drops the thread's cached document; call it after every
+// write to forum_threads.
+func (s *Service) threadWritten(id string) { s.threadDocs.Drop(id) }
 
 // threadPostsOf is the thread's posts, from the cache when still current.
 func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version int64) (*threadPosts, error) {
@@ -158,20 +183,21 @@ func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version i
 	if err != nil {
 		return nil, err
 	}
-	tp := &threadPosts{byN: posts, tree: treeOrder(posts), flat: flatOrder(posts), pub: make(map[int]*Post, len(posts)), raw: make(map[int][]byte, len(posts))}
+	cached := make(map[*postDoc]*cachedPost, len(posts))
 	var size int64
 	complete := len(posts) == t.PostCount
 	for n, p := range posts {
-		pub := p.public(t.ID)
-		tp.pub[n] = &pub
-		raw, err := json.Marshal(&pub)
+		cp := &cachedPost{Post: p.public(t.ID)}
+		raw, err := json.Marshal(&cp.Post)
 		if err != nil {
-			return nil, fmt.Errorf("encode post %s: %w", pub.ID, err)
+			return nil, fmt.Errorf("encode post %s: %w", cp.ID, err)
 		}
-		tp.raw[n] = raw
-		size += postSize(p) + int64(len(raw))
+		cp.raw, cp.Body, cp.HTML = raw, "", ""
+		cached[p] = cp
+		size += postSize(cp)
 		complete = complete && n >= 1 && n <= t.PostCount
 	}
+	tp := &threadPosts{tree: cachedOrder(treeOrder(posts), cached), flat: cachedOrder(flatOrder(posts), cached)}
 	if !complete {
 		// A number lost to an interrupted write stays missing for good: such a
 		// thread is re-read every gapTTL rather than on every view.
@@ -181,8 +207,17 @@ func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version i
 	return tp, nil
 }
 
+func cachedOrder(order []*postDoc, cached map[*postDoc]*cachedPost) []*cachedPost {
+	out := make([]*cachedPost, len(order))
+	for i, p := range order {
+		out[i] = cached[p]
+	}
+	return out
+}
+
 // bumpThread marks the thread's posts changed, after the change.
 func (s *Service) bumpThread(ctx context.Context, threadID string) {
+	defer s.threadWritten(threadID)
 	if _, err := s.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"version": 1}}); err != nil {
 		// The cached posts of other instances may stay stale until the next change.
 		s.log.Error("bump thread version", "thread", threadID, "err", err)
@@ -207,6 +242,7 @@ func (s *Service) sortedListing(ctx context.Context, cat *categoryDoc) ([]Thread
 
 // bumpListing marks the category's listing changed, after the change.
 func (s *Service) bumpListing(ctx context.Context, categoryID string) error {
+	defer s.categoryWritten(categoryID)
 	_, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": categoryID}, bson.M{"$inc": bson.M{"listing_version": 1}},
 		options.UpdateOne())
 	if err != nil {
@@ -221,28 +257,64 @@ func (s *Service) bumpListing(ctx context.Context, categoryID string) error {
 // instance's writes show within stateTTL (as with the session cache).
 const stateTTL = 2 * time.Second
 
-// readerState is what a reader's views add on top of the shared part.
+// readerState is what a reader's views add on top of the shared part: the
+// follows, and the shards of read positions of the threads asked for.
 type readerState struct {
-	reads   map[string]int
+	shards  [readShards]map[string]int // nil: not asked for
 	follows *followsDoc
 }
 
-func (s *Service) readerState(ctx context.Context, userID string) (readerState, error) {
+// lastRead is the last post of the thread the reader has read; the thread
+// must have been asked for.
+func (r readerState) lastRead(threadID string) int {
+	return r.shards[shardOf(threadID, readShards)][threadID]
+}
+
+func (s *Service) readerState(ctx context.Context, userID string, threadIDs ...string) (readerState, error) {
+	var st readerState
 	now := time.Now()
-	if st, ok, _ := s.readers.Get(userID, now); ok {
+	fol, ok, gen := s.followed.Get(userID, now)
+	if !ok {
+		var err error
+		if fol, err = s.follows(ctx, userID); err != nil {
+			return readerState{}, err
+		}
+		s.followed.Put(userID, fol, now, gen)
+	}
+	st.follows = fol
+	var (
+		missing []string // shard ids
+		shardNs []int
+		gens    []uint64
+	)
+	for _, id := range threadIDs {
+		k := shardOf(id, readShards)
+		if st.shards[k] != nil {
+			continue
+		}
+		key := shardID(userID, k)
+		m, ok, gen := s.positions.Get(key, now)
+		if !ok {
+			m = map[string]int{} // marks the shard asked for; filled below
+			missing, shardNs, gens = append(missing, key), append(shardNs, k), append(gens, gen)
+		}
+		st.shards[k] = m
+	}
+	if len(missing) == 0 {
 		return st, nil
 	}
-	_, _, gen := s.readers.Get(userID, now)
-	reads, err := s.reads(ctx, userID)
+	docs, err := loadShards[mapDoc[int]](ctx, s, colReads, missing)
 	if err != nil {
 		return readerState{}, err
 	}
-	fol, err := s.follows(ctx, userID)
-	if err != nil {
-		return readerState{}, err
+	for i, d := range docs {
+		m := d.Threads
+		if m == nil {
+			m = map[string]int{}
+		}
+		st.shards[shardNs[i]] = m
+		s.positions.Put(missing[i], m, now, gens[i])
 	}
-	st := readerState{reads: reads, follows: fol}
-	s.readers.Put(userID, st, now, gen)
 	return st, nil
 }
 
@@ -261,3 +333,17 @@ func (s *Service) categoryShown(ctx context.Context, id string) (*categoryDoc, e
 	s.categories.Put(id, c, now, gen)
 	return c, nil
 }
+
+// categoryCurrent is the category as it is now: on a SoleWriter instance
+// from the cache, which every write of this instance drops
+// (categoryWritten); else read.
+func (s *Service) categoryCurrent(ctx context.Context, id string) (*categoryDoc, error) {
+	if s.SoleWriter {
+		return s.categoryShown(ctx, id)
+	}
+	return s.category(ctx, id)
+}
+
+// categoryWritten drops the category's cached document; call it after
+// every write to forum_categories.
+func (s *Service) categoryWritten(id string) { s.categories.Drop(id) }

@@ -12,17 +12,26 @@ import (
 )
 
 // Two instances on one store: what one changes, the other's cached views
-// show at once.
-func TestCachedViewsAcrossInstances(t *testing.T) {
+// show at once. And one instance that is the store's sole writer (and
+// keeps thread documents too): what it changes, its views show at once.
+func TestCachedViews(t *testing.T) {
+	t.Run("two instances", func(t *testing.T) { testCachedViews(t, false) })
+	t.Run("sole writer", func(t *testing.T) { testCachedViews(t, true) })
+}
+
+func testCachedViews(t *testing.T, sole bool) {
 	ctx := testenv.Ctx(t)
 	st := testenv.Store(t)
 	rec := newRecorder()
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	mk := func() *Service {
 		return New(Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-			Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return now }})
+			Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return now }, SoleWriter: sole})
 	}
 	a, b := mk(), mk()
+	if sole {
+		b = a
+	}
 	if err := a.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +46,7 @@ func TestCachedViewsAcrossInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return p
+		return sent(t, p)
 	}
 	list := func(s *Service) ThreadList {
 		t.Helper()
@@ -88,10 +97,28 @@ func TestCachedViewsAcrossInstances(t *testing.T) {
 	if l := list(a); l.Items[0].Title != title || !l.Items[0].Pinned {
 		t.Fatalf("thread change through b not in a's listing: %+v", l.Items[0])
 	}
+	if p := page(a); p.Thread.Title != title || !p.Thread.Pinned {
+		t.Fatalf("thread change through b not on a's thread page: %+v", p.Thread)
+	}
 	// The reader's own state: b wrote it, so b shows it at once (a within stateTTL).
 	if l := list(b); l.Items[0].UnreadCount != 0 || l.Items[0].LastReadN != 2 {
 		t.Fatalf("reader state on the cached listing: %+v", l.Items[0])
 	}
+}
+
+// sent is the page as a client receives it: a cached post's body and HTML
+// are in its encoding only.
+func sent(t *testing.T, p ThreadPage) ThreadPage {
+	t.Helper()
+	b, err := p.EncodeJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out ThreadPage
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+	return out
 }
 
 func TestPostViewJSONFromCache(t *testing.T) {
@@ -146,6 +173,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p = sent(t, p)
 	if p.Total != 121 || len(p.Posts) != 21 || p.Posts[20].Body != "Risposta **119**" || p.Posts[20].HTML == "" ||
 		p.Thread.PostCount != 121 || p.Thread.LastReadN != 1 || p.Thread.UnreadCount != 120 || !p.Thread.Following {
 		t.Fatalf("imported page: total %d, %d posts, thread %+v", p.Total, len(p.Posts), p.Thread)

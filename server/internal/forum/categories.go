@@ -249,11 +249,11 @@ func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string
 			return Category{}, fmt.Errorf("update category %s: %w", id, err)
 		}
 	}
+	s.categoryWritten(id)
 	d, err := s.category(ctx, id)
 	if err != nil {
 		return Category{}, err
 	}
-	s.categories.Drop(id)
 	v := d.view(lang)
 	if rs, err := s.readerState(ctx, u.ID); err == nil {
 		v.Following = rs.follows.Categories[id]
@@ -288,7 +288,9 @@ func (s *Service) ReorderCategories(ctx context.Context, u *account.User, in Cat
 		return nil, problem.ErrInvalid.With(map[string]string{"ids": fieldCategoryOrder})
 	}
 	for i, id := range in.IDs {
-		if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"position": i + 1}}); err != nil {
+		_, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"position": i + 1}})
+		s.categoryWritten(id)
+		if err != nil {
 			return nil, fmt.Errorf("reorder category %s: %w", id, err)
 		}
 	}

@@ -8,7 +8,7 @@
 //	forum_threads      {_id: thread id, ...ThreadSummary, version}
 //	forum_posts        {_id: "<thread id>#<bucket>", posts: {"<n>": post}}, 50 posts a bucket
 //	forum_history      {_id: post id, versions: [older versions]}
-//	forum_reads        {_id: user id, threads: {"<thread id>": last read n}}
+//	forum_reads        {_id: "<user id>#<shard>", threads: {"<thread id>": last read n}}
 //	forum_follows      {_id: user id, threads: {...}, categories: {...}}
 //	forum_followers    {_id: "thread:<id>" | "category:<id>", users: {"<user id>": true}}
 //	forum_drafts       {_id: "<user id>|<key>", body, updated_at}
@@ -87,6 +87,10 @@ type Deps struct {
 	Now         func() time.Time // nil: time.Now
 	// Background sends notifications after the action returns (background.go).
 	Background bool
+	// SoleWriter says this instance is the only one writing the store (the
+	// embedded store belongs to one process): views may then keep thread
+	// documents until this instance changes them (cache.go).
+	SoleWriter bool
 }
 
 // Service is the forum's domain logic.
@@ -95,9 +99,11 @@ type Service struct {
 	log   *slog.Logger
 	cache *viewCache
 	// Short-lived per-instance copies (cache.go).
-	readers    *ttlcache.Cache[readerState]
+	positions  *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
+	followed   *ttlcache.Cache[*followsDoc]    // user id -> follows
 	categories *ttlcache.Cache[*categoryDoc]
-	bg         *background // nil: notifications inline
+	threadDocs *ttlcache.Cache[versionedThread] // SoleWriter only
+	bg         *background                      // nil: notifications inline
 	postLocks  [64]sync.Mutex
 }
 
@@ -111,7 +117,8 @@ func New(d Deps) *Service {
 		log = slog.Default()
 	}
 	s := &Service{Deps: d, log: log.With("component", "forum"), cache: newViewCache(cacheMaxBytes),
-		readers: ttlcache.New[readerState](100000, stateTTL), categories: ttlcache.New[*categoryDoc](10000, stateTTL)}
+		positions: ttlcache.New[map[string]int](100000, stateTTL), followed: ttlcache.New[*followsDoc](100000, stateTTL),
+		categories: ttlcache.New[*categoryDoc](10000, stateTTL), threadDocs: ttlcache.New[versionedThread](100000, threadTTL)}
 	if d.Background {
 		s.bg = newBackground()
 	}
@@ -120,6 +127,9 @@ func New(d Deps) *Service {
 
 // Init creates the default categories the first time the board starts.
 func (s *Service) Init(ctx context.Context) error {
+	if err := s.migrateShards(ctx); err != nil {
+		return err
+	}
 	return s.ensureDefaultCategories(ctx)
 }
 

@@ -92,8 +92,8 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 	var (
 		threadDocs, bucketDocs, followerDocs []any
 		docs                                 []search.Doc
-		listings                             = map[string]bson.M{} // category -> $set
-		reads                                = map[string]bson.M{} // user -> $max
+		listings                             = map[string]bson.M{} // listing shard -> $set
+		reads                                = map[string]bson.M{} // read positions shard -> $max
 		follows                              = map[string]bson.M{} // user -> $set
 		catInc                               = map[string][2]int{}
 		catLast                              = map[string]time.Time{}
@@ -139,11 +139,12 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 				buckets[b] = bson.M{}
 			}
 			buckets[b][strconv.Itoa(p.N)] = p
-			if reads[p.Author.ID] == nil {
-				reads[p.Author.ID] = bson.M{}
+			rk := shardID(p.Author.ID, shardOf(id, readShards))
+			if reads[rk] == nil {
+				reads[rk] = bson.M{}
 			}
-			if n, _ := reads[p.Author.ID]["threads."+id].(int); p.N > n {
-				reads[p.Author.ID]["threads."+id] = p.N
+			if n, _ := reads[rk]["threads."+id].(int); p.N > n {
+				reads[rk]["threads."+id] = p.N
 			}
 			docs = append(docs, search.Doc{
 				PostID: postID(id, p.N), ThreadID: id, N: p.N, Title: title, Text: s.Renderer.PlainText(p.Body),
@@ -154,10 +155,11 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		for b, m := range buckets {
 			bucketDocs = append(bucketDocs, bson.M{"_id": id + "#" + strconv.Itoa(b), "posts": m})
 		}
-		if listings[in.CategoryID] == nil {
-			listings[in.CategoryID] = bson.M{}
+		lk := shardID(in.CategoryID, shardOf(id, listingShards))
+		if listings[lk] == nil {
+			listings[lk] = bson.M{}
 		}
-		listings[in.CategoryID]["threads."+id] = listedThread(t)
+		listings[lk]["threads."+id] = listedThread(t)
 		if follows[in.Author.ID] == nil {
 			follows[in.Author.ID] = bson.M{}
 		}
@@ -185,28 +187,30 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		return nil, err
 	}
 	up := options.UpdateOne().SetUpsert(true)
-	for cat, set := range listings {
-		if _, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": cat}, bson.M{"$set": set}, up); err != nil {
-			return nil, fmt.Errorf("import listing %s: %w", cat, err)
+	for shard, set := range listings {
+		if _, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": shard}, bson.M{"$set": set}, up); err != nil {
+			return nil, fmt.Errorf("import listing %s: %w", shard, err)
 		}
-		inc := catInc[cat]
+	}
+	for cat, inc := range catInc {
+		defer s.categoryWritten(cat)
 		if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat}, bson.M{
 			"$inc": bson.M{"thread_count": inc[0], "post_count": inc[1], "listing_version": 1},
 			"$max": bson.M{"last_activity_at": catLast[cat]}}); err != nil {
 			return nil, fmt.Errorf("import counters of %s: %w", cat, err)
 		}
 	}
-	for user, max := range reads {
-		if _, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$max": max}, up); err != nil {
+	for shard, max := range reads {
+		if _, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": shard}, bson.M{"$max": max}, up); err != nil {
 			return nil, fmt.Errorf("import read positions: %w", err)
 		}
-		s.readers.Drop(user)
+		s.positions.Drop(shard)
 	}
 	for user, set := range follows {
 		if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$set": set}, up); err != nil {
 			return nil, fmt.Errorf("import follows: %w", err)
 		}
-		s.readers.Drop(user)
+		s.followed.Drop(user)
 	}
 	if err := s.Store.EnsureIndexes(ctx); err != nil {
 		return nil, err

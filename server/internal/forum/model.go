@@ -2,6 +2,7 @@ package forum
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,7 +154,9 @@ type PostView struct {
 	Mine    []string `json:"mine"`
 	CanEdit bool     `json:"can_edit"`
 
-	raw []byte // Post encoded, when it comes from the view cache (read only)
+	// raw is Post encoded, when the post comes from the view cache (read
+	// only); Post then has no Body and HTML: only raw carries them.
+	raw []byte
 }
 
 // MarshalJSON splices the reader's fields into the cached encoding of the
@@ -244,34 +247,34 @@ func (p *postDoc) public(threadID string) Post {
 // view adds the reader's state.
 func (s *Service) view(u *account.User, threadID string, p *postDoc) PostView {
 	pub := p.public(threadID)
-	return s.viewOf(u, &pub, p)
+	return s.viewOf(u, &pub)
 }
 
 // viewOf adds the reader's state to a post's public form (shared, read only).
-func (s *Service) viewOf(u *account.User, pub *Post, p *postDoc) PostView {
+func (s *Service) viewOf(u *account.User, pub *Post) PostView {
 	v := PostView{Post: *pub, Mine: []string{}}
-	if p.Deleted {
+	if pub.Deleted {
 		return v
 	}
 	for _, kind := range ReactionKinds {
-		if _, ok := p.Reactions[kind][u.ID]; ok {
+		if slices.ContainsFunc(pub.Reactions[kind].Users, func(r UserRef) bool { return r.ID == u.ID }) {
 			v.Mine = append(v.Mine, kind)
 		}
 	}
-	v.CanEdit = s.mayEdit(u, p) == nil
+	v.CanEdit = s.mayEdit(u, pub.Deleted, pub.AuthorID, pub.CreatedAt) == nil
 	return v
 }
 
-// mayEdit is nil when u may change the post's body.
-func (s *Service) mayEdit(u *account.User, p *postDoc) error {
+// mayEdit is nil when u may change the body of a post by authorID.
+func (s *Service) mayEdit(u *account.User, deleted bool, authorID string, createdAt time.Time) error {
 	switch {
-	case p.Deleted:
+	case deleted:
 		return ErrPostDeleted
 	case u.CanModerate():
 		return nil
-	case u.ID != p.Author.ID:
+	case u.ID != authorID:
 		return ErrNotAuthor
-	case s.Now().After(p.CreatedAt.Add(s.EditWindow)):
+	case s.Now().After(createdAt.Add(s.EditWindow)):
 		return ErrEditWindowClosed
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -204,6 +203,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	// the document as updated; a thread locked in between loses the number
 	// (a gap the tree tolerates) and gets its reply count back.
 	now := s.now()
+	defer s.threadWritten(t.ID)
 	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
 		"$inc": bson.M{"post_count": 1, "reply_count": 1},
 		"$set": bson.M{"last_activity_at": now, "last_poster_name": u.Name},
@@ -231,6 +231,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if err := s.list(ctx, t); err != nil {
 		return PostView{}, err
 	}
+	defer s.categoryWritten(t.CategoryID)
 	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": t.CategoryID}, bson.M{
 		"$inc": bson.M{"post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return PostView{}, fmt.Errorf("count post: %w", err)
@@ -289,7 +290,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if err != nil {
 		return PostView{}, err
 	}
-	if err := s.mayEdit(u, p); err != nil {
+	if err := s.mayEdit(u, p.Deleted, p.Author.ID, p.CreatedAt); err != nil {
 		return PostView{}, err
 	}
 	html, mentions, recipients, err := s.render(ctx, in.Body, p.Mentions)
@@ -342,9 +343,7 @@ func (s *Service) editFilter(bucket, key string, editCount int) bson.M {
 // lockPost serialises read-check-write edits of one post in this process
 // (striped: posts sharing a stripe wait for each other briefly).
 func (s *Service) lockPost(id string) (unlock func()) {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(id))
-	m := &s.postLocks[h.Sum32()%uint32(len(s.postLocks))]
+	m := &s.postLocks[hash32(id)%uint32(len(s.postLocks))]
 	m.Lock()
 	return m.Unlock
 }

@@ -46,24 +46,14 @@ func (s *Service) markRead(ctx context.Context, userID, threadID string, n int) 
 	if !safeKey(userID) {
 		return fmt.Errorf("user id %q cannot key a read position", userID)
 	}
-	defer s.readers.Drop(userID)
-	_, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": userID},
+	shard := shardID(userID, shardOf(threadID, readShards))
+	defer s.positions.Drop(shard)
+	_, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": shard},
 		bson.M{"$max": bson.M{"threads." + threadID: n}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("mark %s read: %w", threadID, err)
 	}
 	return nil
-}
-
-func (s *Service) reads(ctx context.Context, userID string) (map[string]int, error) {
-	var d struct {
-		Threads map[string]int `bson:"threads"`
-	}
-	err := s.Store.R(colReads).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("load read positions: %w", err)
-	}
-	return d.Threads, nil
 }
 
 type followsDoc struct {
@@ -107,7 +97,7 @@ func (s *Service) follow(ctx context.Context, userID, kind, id string, on bool) 
 	if on {
 		op, val = "$set", true
 	}
-	defer s.readers.Drop(userID)
+	defer s.followed.Drop(userID)
 	upsert := options.UpdateOne().SetUpsert(on)
 	field := map[string]string{kindThread: "threads.", kindCategory: "categories."}[kind] + id
 	if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{op: bson.M{field: val}}, upsert); err != nil {

@@ -148,6 +148,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	if err := s.list(ctx, &t); err != nil {
 		return ThreadView{}, PostView{}, err
 	}
+	defer s.categoryWritten(cat.ID)
 	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat.ID}, bson.M{
 		"$inc": bson.M{"thread_count": 1, "post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("count thread: %w", err)
@@ -175,7 +176,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 
 // list writes the thread's entry in its category listing.
 func (s *Service) list(ctx context.Context, t *ThreadSummary) error {
-	_, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": t.CategoryID},
+	_, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": shardID(t.CategoryID, shardOf(t.ID, listingShards))},
 		bson.M{"$set": bson.M{"threads." + t.ID: listedThread(*t)}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("list thread %s: %w", t.ID, err)
@@ -183,9 +184,8 @@ func (s *Service) list(ctx context.Context, t *ThreadSummary) error {
 	return nil
 }
 
-type listingDoc struct {
-	Threads map[string]listedThread `bson:"threads"`
-}
+// listingDoc is one shard of a category's listing (shards.go).
+type listingDoc = mapDoc[listedThread]
 
 // listedThread is a summary as its listing stores it: one BSON document
 // encoded into a binary field. The embedded store decodes and re-encodes the
@@ -218,14 +218,19 @@ func (l *listedThread) UnmarshalBSONValue(typ byte, data []byte) error {
 }
 
 func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSummary, error) {
-	var d listingDoc
-	err := s.Store.R(colListings).FindOne(ctx, bson.M{"_id": categoryID}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("load listing %s: %w", categoryID, err)
+	ids := make([]string, listingShards)
+	for k := range ids {
+		ids[k] = shardID(categoryID, k)
 	}
-	out := make([]ThreadSummary, 0, len(d.Threads))
-	for _, t := range d.Threads {
-		out = append(out, ThreadSummary(t))
+	docs, err := loadShards[listingDoc](ctx, s, colListings, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []ThreadSummary{}
+	for _, d := range docs {
+		for _, t := range d.Threads {
+			out = append(out, ThreadSummary(t))
+		}
 	}
 	return out, nil
 }
@@ -249,7 +254,7 @@ func sortThreads(ts []ThreadSummary, pinnedFirst bool) {
 // last activity.
 func (s *Service) CategoryThreads(ctx context.Context, u *account.User, categoryID string, page, perPage int, lang string) (ThreadList, error) {
 	seq := s.head(ctx, categoryTopic(categoryID))
-	cat, err := s.category(ctx, categoryID)
+	cat, err := s.categoryCurrent(ctx, categoryID)
 	if err != nil {
 		return ThreadList{}, err
 	}
@@ -294,20 +299,25 @@ func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perP
 
 func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSummary, page, perPage int) (ThreadList, error) {
 	page, perPage = normPage(page, perPage, ThreadsPerPage)
-	rs, err := s.readerState(ctx, u.ID)
+	shown := paginate(ts, page, perPage)
+	ids := make([]string, len(shown))
+	for i, t := range shown {
+		ids[i] = t.ID
+	}
+	rs, err := s.readerState(ctx, u.ID, ids...)
 	if err != nil {
 		return ThreadList{}, err
 	}
 	items := []ThreadView{}
-	for _, t := range paginate(ts, page, perPage) {
-		items = append(items, personal(t, rs.reads, rs.follows))
+	for _, t := range shown {
+		items = append(items, personal(t, rs))
 	}
 	return ThreadList{Items: items, Page: page, PerPage: perPage, Total: len(ts)}, nil
 }
 
-func personal(t ThreadSummary, reads map[string]int, fol *followsDoc) ThreadView {
-	last := reads[t.ID]
-	return ThreadView{ThreadSummary: t, Following: fol.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
+func personal(t ThreadSummary, rs readerState) ThreadView {
+	last := rs.lastRead(t.ID)
+	return ThreadView{ThreadSummary: t, Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
 }
 
 // Thread is a page of a thread in tree or flat order.
@@ -337,15 +347,15 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 	pageOf := paginate(ordered, page, perPage)
 	out.Posts = make([]PostView, 0, len(pageOf))
 	for _, p := range pageOf {
-		v := s.viewOf(u, tp.pub[p.N], p)
-		v.raw = tp.raw[p.N]
+		v := s.viewOf(u, &p.Post)
+		v.raw = p.raw
 		out.Posts = append(out.Posts, v)
 	}
-	rs, err := s.readerState(ctx, u.ID)
+	rs, err := s.readerState(ctx, u.ID, t.ID)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	out.Thread = personal(*t, rs.reads, rs.follows)
+	out.Thread = personal(*t, rs)
 	out.Category.Following = rs.follows.Categories[cat.ID]
 	out.Thread.Seq = seq
 	return out, nil
@@ -393,6 +403,7 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		set["pinned"] = *p.Pinned
 	}
 	if len(set) > 0 {
+		defer s.threadWritten(id)
 		if err := s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t); err != nil {
 			return ThreadView{}, fmt.Errorf("update thread %s: %w", id, err)
@@ -410,11 +421,11 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		}
 		s.publishThread(ctx, t)
 	}
-	rs, err := s.readerState(ctx, u.ID)
+	rs, err := s.readerState(ctx, u.ID, t.ID)
 	if err != nil {
 		return ThreadView{}, err
 	}
-	v := personal(*t, rs.reads, rs.follows)
+	v := personal(*t, rs)
 	v.Seq = s.head(ctx, threadTopic(id))
 	return v, nil
 }
