@@ -80,7 +80,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.closers = append(b.closers, b.SearchQueue.Close) // drains before the hub and the store close
 	b.Notify = notify.New(st, b.Hub, log)
 	b.Attachments = attachment.New(st, cfg.AttachmentMaxBytes)
-	if b.Forum, err = b.buildForum(ctx, log, b.Hub); err != nil {
+	if b.Forum, err = b.buildForum(ctx, log, b.Hub, o.forumNow); err != nil {
 		return nil, err
 	}
 
@@ -94,11 +94,16 @@ type Option func(*options)
 
 type options struct {
 	eventLog realtime.Log
+	forumNow func() time.Time
 }
 
 // WithEventLog keeps topic events in l instead of the database: the load
 // generator's in-memory baseline.
 func WithEventLog(l realtime.Log) Option { return func(o *options) { o.eventLog = l } }
+
+// WithForumClock makes the forum read the time from now (dates, the edit
+// window): tests move it past the window instead of sleeping through it.
+func WithForumClock(now func() time.Time) Option { return func(o *options) { o.forumNow = now } }
 
 // Close stops background work (hub, cleaners); the caller closes the store.
 func (b *Board) Close() {

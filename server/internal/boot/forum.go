@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/demo"
@@ -18,8 +19,9 @@ type forumLive interface {
 }
 
 // buildForum wires the forum to its collaborators, registers its topic
-// rules and creates the default categories.
-func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive) (*forum.Service, error) {
+// rules and creates the default categories; now is its clock (nil: the
+// wall clock).
+func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive, now func() time.Time) (*forum.Service, error) {
 	f := forum.New(forum.Deps{
 		Store:       b.Store,
 		Logger:      log,
@@ -30,6 +32,7 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		Notifier:    b.Notify,
 		Attachments: b.Attachments,
 		Directory:   b.Accounts,
+		Now:         now,
 		Background:  true,
 		SoleWriter:  b.Store.Embedded,
 	})

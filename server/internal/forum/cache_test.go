@@ -146,8 +146,12 @@ func TestPostViewJSONFromCache(t *testing.T) {
 func TestImport(t *testing.T) {
 	ctx := testenv.Ctx(t)
 	rec := newRecorder()
+	// A fixed clock: imported posts are dated back from now, so the thread
+	// created before the import stays the latest however long the import
+	// takes (on the wall clock, more than a second under load reordered them).
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	s := New(Deps{Store: testenv.Store(t), EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-		Notifier: rec, Attachments: files{}, Directory: directory{}})
+		Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return now }})
 	if err := s.Init(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -249,16 +249,20 @@ func (l *StoreLog) retirer() {
 				break
 			}
 			l.mu.Unlock()
-			ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
 			done := from - 1
 			for seq := from; seq <= to; seq++ {
-				if _, err := l.events.DeleteOne(ctx, bson.D{{Key: "_id", Value: eventID(topic, seq)}}); err != nil {
+				// Each delete has its own deadline: a pass may hold hundreds,
+				// and one deadline for all of them failed whole passes on a
+				// busy store (a pass only resumes on a later append).
+				ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
+				_, err := l.events.DeleteOne(ctx, bson.D{{Key: "_id", Value: eventID(topic, seq)}})
+				cancel()
+				if err != nil {
 					l.log.Warn("retire old events", "topic", topic, "seq", seq, "err", err)
 					break
 				}
 				done = seq
 			}
-			cancel()
 			l.mu.Lock()
 			t.low = max(t.low, done)
 			if done < to { // failed: a later append asks again

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 	"github.com/cantieri/tavolo/server/internal/webtest"
@@ -135,8 +137,18 @@ func TestForumThreadTreeFlatPermalinkAndUnread(t *testing.T) {
 	}
 }
 
+// skewedClock is the wall clock plus an offset a test moves forward.
+type skewedClock struct{ offset atomic.Int64 }
+
+func (c *skewedClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *skewedClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
 func TestForumEditWindowHistoryAndThreadPatch(t *testing.T) {
-	env := webtest.Start(t, func(c *config.Config) { c.EditWindow = 1500 * time.Millisecond })
+	// The window closes when the test says, not after a real 1.5 s that the
+	// edits meant to land inside it could outlast on a loaded machine.
+	const window = time.Hour
+	var clock skewedClock
+	env := webtest.Start(t, func(c *config.Config) { c.EditWindow = window }, boot.WithForumClock(clock.Now))
 	anna, _ := env.NewUser(account.RoleParticipant)
 	bruno, _ := env.NewUser(account.RoleParticipant)
 	mod, modU := env.NewUser(account.RoleModerator)
@@ -157,7 +169,7 @@ func TestForumEditWindowHistoryAndThreadPatch(t *testing.T) {
 	}
 	bruno.Expect(403, "PATCH", "/api/v1/threads/"+id, map[string]any{"title": "Non mio"})
 
-	time.Sleep(1600 * time.Millisecond)
+	clock.Advance(window + time.Minute)
 	if r := anna.Expect(403, "PATCH", "/api/v1/posts/"+pid, map[string]string{"body": "troppo tardi"}); r.ErrorCode() != "edit_window_closed" {
 		t.Fatalf("code = %s", r.ErrorCode())
 	}

@@ -28,8 +28,9 @@ type Env struct {
 	Board *boot.Board
 }
 
-// Start runs the board; edit may change the configuration first.
-func Start(t testing.TB, edit func(*config.Config)) *Env {
+// Start runs the board; edit may change the configuration first, opts
+// how it is wired (boot.WithForumClock…).
+func Start(t testing.TB, edit func(*config.Config), opts ...boot.Option) *Env {
 	t.Helper()
 	st := testenv.Store(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -48,7 +49,7 @@ func Start(t testing.TB, edit func(*config.Config)) *Env {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	b, err := boot.Build(testenv.Ctx(t), cfg, st, log)
+	b, err := boot.Build(testenv.Ctx(t), cfg, st, log, opts...)
 	if err != nil {
 		t.Fatalf("build board: %v", err)
 	}
