@@ -4,7 +4,7 @@
 // document shaped for its view (see DESIGN.md, "Storage"):
 //
 //	forum_categories   {_id: category id, names, position, archived, counters, listing_version}
-//	forum_listings     {_id: category id, threads: {"<thread id>": ThreadSummary as binary BSON}}
+//	forum_listings     {_id: "<category id>#<shard>", threads: {"<thread id>": ThreadSummary as binary BSON}}
 //	forum_threads      {_id: thread id, ...ThreadSummary, version}
 //	forum_posts        {_id: "<thread id>#<bucket>", posts: {"<n>": post}}, 50 posts a bucket
 //	forum_history      {_id: post id, versions: [older versions]}
@@ -14,6 +14,8 @@
 //	forum_drafts       {_id: "<user id>|<key>", body, updated_at}
 //	forum_counters     {_id: "thread", n}
 //
+// Listings and read positions are maps split over a few shards by a hash of
+// the thread id, so that an update rewrites a small document (shards.go).
 // version and listing_version tag the per-instance view cache (cache.go).
 // Notifications go out on a background worker (background.go).
 package forum
