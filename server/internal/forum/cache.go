@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -148,7 +149,8 @@ func (s *Service) threadVersioned(ctx context.Context, id string) (*ThreadSummar
 	now := time.Now()
 	if s.SoleWriter {
 		if t, ok, _ := s.threadDocs.Get(id, now); ok {
-			c := t.ThreadSummary // callers may change their copy
+			c := t.ThreadSummary // callers change their copy, even decode into it
+			c.Tags = slices.Clone(c.Tags)
 			return &c, t.Version, nil
 		}
 	}

@@ -129,12 +129,12 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 			AuthorID: in.Author.ID, AuthorName: in.Author.Name, AuthorHandle: in.Author.Handle,
 			AdministrationName: in.Author.AdministrationName, AdministrationIPA: in.Author.AdministrationIPA,
 			CreatedAt: posts[0].CreatedAt, LastActivityAt: last.CreatedAt, PostCount: len(posts), ReplyCount: len(posts) - 1,
-			LastPosterName: last.Author.Name,
+			LastPosterName: last.Author.Name, BucketSize: postsPerBucket,
 		}
 		threadDocs = append(threadDocs, t)
 		buckets := map[int]bson.M{}
 		for _, p := range posts {
-			b := p.N / postsPerBucket
+			b := p.N / t.bucketSize()
 			if buckets[b] == nil {
 				buckets[b] = bson.M{}
 			}
@@ -153,7 +153,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 			})
 		}
 		for b, m := range buckets {
-			bucketDocs = append(bucketDocs, bson.M{"_id": id + "#" + strconv.Itoa(b), "posts": m})
+			bucketDocs = append(bucketDocs, bson.M{"_id": bucketID(id, b), "posts": m})
 		}
 		lk := shardID(in.CategoryID, shardOf(id, listingShards))
 		if listings[lk] == nil {

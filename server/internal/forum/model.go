@@ -17,7 +17,8 @@ const (
 	PostsPerPage    = 50  // default page of a thread
 	ThreadsPerPage  = 20  // default page of a thread list
 	MaxPerPage      = 100 // cap on ?per_page=
-	postsPerBucket  = 50
+	postsPerBucket  = 10  // threads created since bucket_size was stored
+	legacyBucket    = 50  // threads without bucket_size
 	maxAttachments  = 10
 	maxTitleRunes   = 200
 	maxBodyRunes    = 50000
@@ -55,7 +56,22 @@ type ThreadSummary struct {
 	LastPosterName     string    `bson:"last_poster_name" json:"last_poster_name"`
 	Pinned             bool      `bson:"pinned" json:"pinned"`
 	Locked             bool      `bson:"locked" json:"locked"`
+	// BucketSize is how many posts share a forum_posts document. The
+	// embedded store rewrites the whole bucket for every post written, so
+	// small buckets make replies cheap; reading a whole thread (a view
+	// cache miss) costs a lookup per bucket. 0: legacyBucket.
+	BucketSize int `bson:"bucket_size,omitempty" json:"-"`
 }
+
+func (t *ThreadSummary) bucketSize() int {
+	if t.BucketSize > 0 {
+		return t.BucketSize
+	}
+	return legacyBucket
+}
+
+// bucketOf is the _id of the bucket that holds post n.
+func (t *ThreadSummary) bucketOf(n int) string { return bucketID(t.ID, n/t.bucketSize()) }
 
 // ThreadView is a summary with the reader's own state.
 type ThreadView struct {
@@ -199,8 +215,8 @@ func splitPostID(id string) (threadID string, n int, ok bool) {
 	return id[:i], n, true
 }
 
-func bucketID(threadID string, n int) string {
-	return threadID + "#" + strconv.Itoa(n/postsPerBucket)
+func bucketID(threadID string, bucket int) string {
+	return threadID + "#" + strconv.Itoa(bucket)
 }
 
 // public is the post without per-reader fields; deleted posts keep only

@@ -48,21 +48,21 @@ type bucketDoc struct {
 }
 
 // putPost writes a post into its bucket; rewriting the same number is harmless.
-func (s *Service) putPost(ctx context.Context, threadID string, p *postDoc) error {
-	_, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(threadID, p.N)},
+func (s *Service) putPost(ctx context.Context, t *ThreadSummary, p *postDoc) error {
+	_, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)},
 		bson.M{"$set": bson.M{"posts." + strconv.Itoa(p.N): p}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return fmt.Errorf("write post %s: %w", postID(threadID, p.N), err)
+		return fmt.Errorf("write post %s: %w", postID(t.ID, p.N), err)
 	}
 	return nil
 }
 
-func (s *Service) post(ctx context.Context, threadID string, n int) (*postDoc, error) {
+func (s *Service) post(ctx context.Context, t *ThreadSummary, n int) (*postDoc, error) {
 	var b bucketDoc
 	opts := options.FindOne().SetProjection(bson.M{"posts." + strconv.Itoa(n): 1})
-	err := s.Store.R(colPosts).FindOne(ctx, bson.M{"_id": bucketID(threadID, n)}, opts).Decode(&b)
+	err := s.Store.R(colPosts).FindOne(ctx, bson.M{"_id": t.bucketOf(n)}, opts).Decode(&b)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("load post %s: %w", postID(threadID, n), err)
+		return nil, fmt.Errorf("load post %s: %w", postID(t.ID, n), err)
 	}
 	p, ok := b.Posts[strconv.Itoa(n)]
 	if !ok {
@@ -84,22 +84,22 @@ func (s *Service) postByID(ctx context.Context, id string) (*ThreadSummary, *pos
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := s.post(ctx, tid, n)
+	p, err := s.post(ctx, t, n)
 	return t, p, err
 }
 
-// posts reads every bucket of a thread, one _id lookup per 100 posts.
+// posts reads every bucket of a thread, one _id lookup per bucket, in parallel.
 func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc, error) {
+	ids := make([]string, t.PostCount/t.bucketSize()+1)
+	for b := range ids {
+		ids[b] = bucketID(t.ID, b)
+	}
+	docs, err := loadShards[bucketDoc](ctx, s, colPosts, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
+	}
 	out := make(map[int]*postDoc, t.PostCount)
-	for b := 0; b <= t.PostCount/postsPerBucket; b++ {
-		var d bucketDoc
-		err := s.Store.R(colPosts).FindOne(ctx, bson.M{"_id": t.ID + "#" + strconv.Itoa(b)}).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
-		}
+	for _, d := range docs {
 		for _, p := range d.Posts {
 			out[p.N] = p
 		}
@@ -225,7 +225,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if parent != nil {
 		p.ParentN, p.Depth = parent.N, parent.Depth+1
 	}
-	if err := s.putPost(ctx, t.ID, p); err != nil {
+	if err := s.putPost(ctx, t, p); err != nil {
 		return PostView{}, err
 	}
 	if err := s.list(ctx, t); err != nil {
@@ -263,7 +263,7 @@ func (s *Service) parent(ctx context.Context, t *ThreadSummary, id string) (*pos
 	if tid != t.ID {
 		return nil, problem.ErrInvalid.With(map[string]string{"parent_id": fieldParentElsewhere})
 	}
-	p, err := s.post(ctx, tid, n)
+	p, err := s.post(ctx, t, n)
 	if errors.Is(err, ErrPostNotFound) {
 		return nil, problem.ErrInvalid.With(map[string]string{"parent_id": fieldParentUnknown})
 	}
@@ -310,7 +310,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	}
 	now := s.now()
 	key := "posts." + strconv.Itoa(p.N)
-	res, err := s.Store.C(colPosts).UpdateOne(ctx, s.editFilter(bucketID(t.ID, p.N), key, p.EditCount),
+	res, err := s.Store.C(colPosts).UpdateOne(ctx, s.editFilter(t.bucketOf(p.N), key, p.EditCount),
 		bson.M{"$set": bson.M{key + ".body": in.Body, key + ".html": html, key + ".mentions": mentions,
 			key + ".edited_at": now, key + ".editor_name": u.Name}, "$inc": bson.M{key + ".edit_count": 1}})
 	if err != nil {
@@ -365,7 +365,7 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) er
 		return ErrNotAuthor
 	}
 	key := "posts." + strconv.Itoa(p.N)
-	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, p.N)}, bson.M{"$set": bson.M{
+	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
 		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
 		key + ".reactions": bson.M{}, key + ".mentions": []string{},
 	}}); err != nil {
@@ -426,11 +426,11 @@ func (s *Service) React(ctx context.Context, u *account.User, id, kind string, o
 	if on {
 		update = bson.M{"$set": bson.M{path: reactor{Name: u.Name, At: s.now()}}}
 	}
-	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, p.N)}, update); err != nil {
+	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, update); err != nil {
 		return PostView{}, fmt.Errorf("react to %s: %w", id, err)
 	}
 	s.bumpThread(ctx, t.ID)
-	if p, err = s.post(ctx, t.ID, p.N); err != nil {
+	if p, err = s.post(ctx, t, p.N); err != nil {
 		return PostView{}, err
 	}
 	s.publish(ctx, threadTopic(t.ID), "reaction.changed", p.public(t.ID))

@@ -13,6 +13,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/search"
+	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
 
@@ -107,6 +108,14 @@ func (files) Get(_ context.Context, id string) (attachment.Attachment, error) {
 		return attachment.Attachment{ID: "f1", Name: "capitolato.pdf", ContentType: "application/pdf", OwnerID: "b", URL: "/api/v1/attachments/f1"}, nil
 	}
 	return attachment.Attachment{}, attachment.ErrNotFound
+}
+
+// storeDeps is a service on st with recording collaborators, for tests of
+// what it stores.
+func storeDeps(st *store.Store) Deps {
+	rec := newRecorder()
+	return Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
+		Notifier: rec, Attachments: files{}, Directory: directory{}}
 }
 
 func user(id string, role account.Role) *account.User {

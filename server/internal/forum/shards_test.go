@@ -2,7 +2,6 @@ package forum
 
 import (
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -14,11 +13,8 @@ import (
 // every thread listed and every position after the upgrade; the old
 // documents are gone and a second start does nothing.
 func TestUnshardedMapsAreMigrated(t *testing.T) {
-	ctx := testenv.Ctx(t)
-	rec := newRecorder()
-	st := testenv.Store(t)
-	deps := Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-		Notifier: rec, Attachments: files{}, Directory: directory{}}
+	ctx, st := testenv.Ctx(t), testenv.Store(t)
+	deps := storeDeps(st)
 	s := New(deps)
 	if err := s.Init(ctx); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
@@ -70,24 +69,16 @@ func normTags(tags []string) []string {
 	return out
 }
 
+// thread is the thread as it is now (cache.go: threadVersioned); the
+// caller owns the copy.
 func (s *Service) thread(ctx context.Context, id string) (*ThreadSummary, error) {
-	if !safeKey(id) {
-		return nil, ErrThreadNotFound
-	}
-	var t ThreadSummary
-	err := s.Store.R(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrThreadNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load thread %s: %w", id, err)
-	}
-	return &t, nil
+	t, _, err := s.threadVersioned(ctx, id)
+	return t, err
 }
 
 // writable refuses new content in archived categories.
 func (s *Service) writableCategory(ctx context.Context, id string) (*categoryDoc, error) {
-	c, err := s.category(ctx, id)
+	c, err := s.categoryCurrent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +126,11 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 		ID: strconv.FormatInt(ctr.N, 10), CategoryID: cat.ID, Title: in.Title, Tags: in.Tags,
 		AuthorID: u.ID, AuthorName: u.Name, AuthorHandle: u.Handle,
 		AdministrationName: u.AdministrationName, AdministrationIPA: u.AdministrationIPA,
-		CreatedAt: now, LastActivityAt: now, PostCount: 1, LastPosterName: u.Name,
+		CreatedAt: now, LastActivityAt: now, PostCount: 1, LastPosterName: u.Name, BucketSize: postsPerBucket,
 	}
 	p := &postDoc{N: 1, Author: authorOf(u), Body: in.Body, HTML: html, Mentions: mentions, CreatedAt: now,
 		EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
-	if err := s.putPost(ctx, t.ID, p); err != nil {
+	if err := s.putPost(ctx, &t, p); err != nil {
 		return ThreadView{}, PostView{}, err
 	}
 	if _, err := s.Store.C(colThreads).InsertOne(ctx, t); err != nil {
@@ -415,7 +406,7 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 			return ThreadView{}, err
 		}
 		if p.Title != nil {
-			if first, err := s.post(ctx, t.ID, 1); err == nil && !first.Deleted {
+			if first, err := s.post(ctx, t, 1); err == nil && !first.Deleted {
 				s.index(ctx, t, first)
 			}
 		}
