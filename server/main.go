@@ -48,6 +48,7 @@ func newLogger(cfg config.Config) *slog.Logger {
 
 func run(cfg config.Config, log *slog.Logger) error {
 	started := time.Now()
+	boot.TuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

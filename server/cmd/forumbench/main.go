@@ -94,6 +94,7 @@ func openBoard(ctx context.Context, cfg config.Config, log *slog.Logger, mon *ev
 
 // serve runs the board until SIGTERM (the child process).
 func serve(o options, log *slog.Logger) error {
+	boot.TuneGC() // as the board's main does
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	var stats *cmdStats

@@ -173,6 +173,7 @@ type board struct {
 }
 
 func startBoard(ctx context.Context, mode string, n int) (*board, error) {
+	boot.TuneGC() // as the board's main does
 	dir, err := os.MkdirTemp("", "wsload-")
 	if err != nil {
 		return nil, err
