@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the driver FerretDB's SQLite backend uses
@@ -20,22 +21,33 @@ import (
 // and then every idIndexInterval to tables created since.
 const idIndexInterval = 5 * time.Second
 
-// EnsureIDIndexes adds the missing _id expression indexes to every
-// database file in dir. Idempotent and cheap when nothing is missing.
-func ensureIDIndexes(ctx context.Context, dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+// idIndexer adds the missing _id expression indexes to every database
+// file in dir. It remembers the tables it has indexed: a CREATE INDEX, even
+// IF NOT EXISTS, asks SQLite for the write lock the board's writes wait on.
+type idIndexer struct {
+	dir  string
+	mu   sync.Mutex      // one pass at a time
+	done map[string]bool // "<file>\x00<table>"
+}
+
+func newIDIndexer(dir string) *idIndexer { return &idIndexer{dir: dir, done: map[string]bool{}} }
+
+func (x *idIndexer) ensure(ctx context.Context) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	files, err := filepath.Glob(filepath.Join(x.dir, "*.sqlite"))
 	if err != nil {
 		return err
 	}
 	for _, f := range files {
-		if err := ensureFileIDIndexes(ctx, f); err != nil {
+		if err := x.ensureFile(ctx, f); err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
 	}
 	return nil
 }
 
-func ensureFileIDIndexes(ctx context.Context, file string) error {
+func (x *idIndexer) ensureFile(ctx context.Context, file string) error {
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
@@ -52,7 +64,9 @@ func ensureFileIDIndexes(ctx context.Context, file string) error {
 			rows.Close()
 			return err
 		}
-		tables = append(tables, t)
+		if !x.done[file+"\x00"+t] {
+			tables = append(tables, t)
+		}
 	}
 	rows.Close()
 	for _, t := range tables {
@@ -60,12 +74,13 @@ func ensureFileIDIndexes(ctx context.Context, file string) error {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("index %s: %w", t, err)
 		}
+		x.done[file+"\x00"+t] = true
 	}
 	return nil
 }
 
 // indexLoop keeps new tables indexed until stop is closed.
-func indexLoop(dir string, log *slog.Logger, stop <-chan struct{}) {
+func indexLoop(x *idIndexer, log *slog.Logger, stop <-chan struct{}) {
 	tick := time.NewTicker(idIndexInterval)
 	defer tick.Stop()
 	for {
@@ -74,7 +89,7 @@ func indexLoop(dir string, log *slog.Logger, stop <-chan struct{}) {
 			return
 		case <-tick.C:
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			if err := ensureIDIndexes(ctx, dir); err != nil {
+			if err := x.ensure(ctx); err != nil {
 				log.Warn("index embedded tables", "err", err)
 			}
 			cancel()

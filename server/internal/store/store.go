@@ -42,7 +42,7 @@ type Store struct {
 	Embedded bool
 
 	readClient   *mongo.Client
-	dataDir      string // embedded mode
+	ids          *idIndexer // embedded mode
 	stopEmbedded func()
 }
 
@@ -64,7 +64,8 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, err
 		}
 		s.Embedded = true
-		s.dataDir, _ = filepath.Abs(o.DataDir)
+		dir, _ := filepath.Abs(o.DataDir)
+		s.ids = newIDIndexer(dir)
 	}
 	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second)
 	if o.Monitor != nil {
@@ -105,7 +106,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, err
 		}
 		stop, done := make(chan struct{}), make(chan struct{})
-		go func() { defer close(done); indexLoop(s.dataDir, log, stop) }()
+		go func() { defer close(done); indexLoop(s.ids, log, stop) }()
 		stopDB := s.stopEmbedded
 		s.stopEmbedded = func() { close(stop); <-done; stopDB() }
 	}
@@ -116,10 +117,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 // (see idindex.go); call it after creating collections in bulk. On MongoDB
 // it does nothing: _id is always indexed there.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	if s.dataDir == "" {
+	if s.ids == nil {
 		return nil
 	}
-	if err := ensureIDIndexes(ctx, s.dataDir); err != nil {
+	if err := s.ids.ensure(ctx); err != nil {
 		return fmt.Errorf("index embedded tables: %w", err)
 	}
 	return nil
@@ -129,7 +130,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // database; tests give each test its own.
 func (s *Store) WithDatabase(name string) *Store {
 	return &Store{Client: s.Client, readClient: s.readClient, DB: s.Client.Database(name),
-		ReadDB: s.readClient.Database(name), Embedded: s.Embedded, dataDir: s.dataDir}
+		ReadDB: s.readClient.Database(name), Embedded: s.Embedded, ids: s.ids}
 }
 
 // C returns a collection for writes (and reads that must see them in order).
