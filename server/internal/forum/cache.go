@@ -147,14 +147,12 @@ func (s *Service) threadVersioned(ctx context.Context, id string) (*ThreadSummar
 		return nil, 0, ErrThreadNotFound
 	}
 	now := time.Now()
-	if s.SoleWriter {
-		if t, ok, _ := s.threadDocs.Get(id, now); ok {
-			c := t.ThreadSummary // callers change their copy, even decode into it
-			c.Tags = slices.Clone(c.Tags)
-			return &c, t.Version, nil
-		}
+	cached, ok, gen := s.threadDocs.Get(id, now)
+	if ok && s.SoleWriter {
+		c := cached.ThreadSummary // callers change their copy, even decode into it
+		c.Tags = slices.Clone(c.Tags)
+		return &c, cached.Version, nil
 	}
-	_, _, gen := s.threadDocs.Get(id, now)
 	var t versionedThread
 	err := s.Store.R(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
@@ -305,7 +303,7 @@ func (s *Service) readerState(ctx context.Context, userID string, threadIDs ...s
 	if len(missing) == 0 {
 		return st, nil
 	}
-	docs, err := loadShards[mapDoc[int]](ctx, s, colReads, missing)
+	docs, err := loadDocs[mapDoc[int]](ctx, s, colReads, missing)
 	if err != nil {
 		return readerState{}, err
 	}

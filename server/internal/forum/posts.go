@@ -94,7 +94,7 @@ func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc
 	for b := range ids {
 		ids[b] = bucketID(t.ID, b)
 	}
-	docs, err := loadShards[bucketDoc](ctx, s, colPosts, ids)
+	docs, err := loadDocs[bucketDoc](ctx, s, colPosts, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
 	}

@@ -35,9 +35,9 @@ func shardOf(threadID string, n int) int { return int(hash32(threadID) % uint32(
 
 func shardID(owner string, shard int) string { return owner + "#" + strconv.Itoa(shard) }
 
-// loadShards reads the documents ids of col in parallel; a missing one
-// decodes as its zero value.
-func loadShards[D any](ctx context.Context, s *Service, col string, ids []string) ([]D, error) {
+// loadDocs reads the documents ids of col in parallel (the shards of a map,
+// the buckets of a thread); a missing one decodes as its zero value.
+func loadDocs[D any](ctx context.Context, s *Service, col string, ids []string) ([]D, error) {
 	out := make([]D, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup

@@ -213,7 +213,7 @@ func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSumma
 	for k := range ids {
 		ids[k] = shardID(categoryID, k)
 	}
-	docs, err := loadShards[listingDoc](ctx, s, colListings, ids)
+	docs, err := loadDocs[listingDoc](ctx, s, colListings, ids)
 	if err != nil {
 		return nil, err
 	}
