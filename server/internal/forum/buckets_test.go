@@ -14,11 +14,8 @@ import (
 // they read, and take replies and edits, where their posts are.
 func TestLegacyBucketsStillServe(t *testing.T) {
 	ctx, st := testenv.Ctx(t), testenv.Store(t)
-	deps := storeDeps(st)
-	s := New(deps)
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	deps := testDeps(st, nil)
+	s := started(t, deps)
 	a, b := user("a", account.RoleParticipant), user("b", account.RoleParticipant)
 	var replies []ImportReply
 	for i := 0; i < 59; i++ {

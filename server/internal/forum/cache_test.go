@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/testenv"
@@ -23,10 +22,10 @@ func testCachedViews(t *testing.T, sole bool) {
 	ctx := testenv.Ctx(t)
 	st := testenv.Store(t)
 	rec := newRecorder()
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	mk := func() *Service {
-		return New(Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-			Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return now }, SoleWriter: sole})
+		d := testDeps(st, rec)
+		d.SoleWriter = sole
+		return New(d)
 	}
 	a, b := mk(), mk()
 	if sole {
@@ -149,12 +148,7 @@ func TestImport(t *testing.T) {
 	// A fixed clock: imported posts are dated back from now, so the thread
 	// created before the import stays the latest however long the import
 	// takes (on the wall clock, more than a second under load reordered them).
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := New(Deps{Store: testenv.Store(t), EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-		Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return now }})
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := started(t, testDeps(testenv.Store(t), rec))
 	ua, ub := user("a", account.RoleParticipant), user("b", account.RoleParticipant)
 	if _, _, err := s.CreateThread(ctx, ua, NewThread{CategoryID: "bacheca", Title: "Prima dell'import", Body: "x"}); err != nil {
 		t.Fatal(err)

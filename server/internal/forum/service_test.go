@@ -110,12 +110,27 @@ func (files) Get(_ context.Context, id string) (attachment.Attachment, error) {
 	return attachment.Attachment{}, attachment.ErrNotFound
 }
 
-// storeDeps is a service on st with recording collaborators, for tests of
-// what it stores.
-func storeDeps(st *store.Store) Deps {
-	rec := newRecorder()
+// testNow is the tests' fixed clock.
+var testNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// testDeps is a service on st with recording collaborators (rec, or a new
+// one) and a fixed clock.
+func testDeps(st *store.Store, rec *recorder) Deps {
+	if rec == nil {
+		rec = newRecorder()
+	}
 	return Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-		Notifier: rec, Attachments: files{}, Directory: directory{}}
+		Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return testNow }}
+}
+
+// started is New(d) after its Init.
+func started(t *testing.T, d Deps) *Service {
+	t.Helper()
+	s := New(d)
+	if err := s.Init(testenv.Ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func user(id string, role account.Role) *account.User {
@@ -125,12 +140,10 @@ func user(id string, role account.Role) *account.User {
 func TestNotificationsIndexAndEvents(t *testing.T) {
 	ctx := testenv.Ctx(t)
 	rec := newRecorder()
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := New(Deps{Store: testenv.Store(t), EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
-		Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return now }})
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	now := testNow // moved past the edit window below
+	deps := testDeps(testenv.Store(t), rec)
+	deps.Now = func() time.Time { return now }
+	s := started(t, deps)
 	if err := s.Init(ctx); err != nil { // idempotent
 		t.Fatal(err)
 	}

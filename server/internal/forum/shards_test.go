@@ -14,11 +14,8 @@ import (
 // documents are gone and a second start does nothing.
 func TestUnshardedMapsAreMigrated(t *testing.T) {
 	ctx, st := testenv.Ctx(t), testenv.Store(t)
-	deps := storeDeps(st)
-	s := New(deps)
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
+	deps := testDeps(st, nil)
+	s := started(t, deps)
 	a := user("a", account.RoleParticipant)
 	var ids []string
 	for _, title := range []string{"Primo capitolato", "Secondo capitolato", "Terzo capitolato", "Quarto capitolato"} {
