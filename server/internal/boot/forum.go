@@ -9,7 +9,6 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/forum"
-	"github.com/cantieri/tavolo/server/internal/markdown"
 )
 
 // forumLive is what the forum needs from the realtime hub.
@@ -27,7 +26,6 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		Logger:      log,
 		EditWindow:  b.Config.EditWindow,
 		Publisher:   live,
-		Renderer:    markdownRenderer{},
 		Indexer:     b.SearchQueue,
 		Notifier:    b.Notify,
 		Attachments: b.Attachments,
@@ -44,15 +42,6 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 	}
 	return f, nil
 }
-
-// markdownRenderer is the markdown package as the forum's Renderer.
-type markdownRenderer struct{}
-
-func (markdownRenderer) Render(raw string, mentions map[string]string) string {
-	return markdown.Render(raw, mentions)
-}
-func (markdownRenderer) Mentions(raw string) []string { return markdown.Mentions(raw) }
-func (markdownRenderer) PlainText(raw string) string  { return markdown.PlainText(raw) }
 
 // forumDemo starts a few conversations among the demo participants.
 func forumDemo(f *forum.Service) demo.Seeder {

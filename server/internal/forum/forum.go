@@ -46,13 +46,6 @@ type TopicAuthorizer interface {
 	Authorize(kind string, rule func(ctx context.Context, u *account.User, id string) error)
 }
 
-// Renderer turns raw markdown into sanitised HTML (markdown package).
-type Renderer interface {
-	Render(raw string, mentions map[string]string) string
-	Mentions(raw string) []string
-	PlainText(raw string) string
-}
-
 // Indexer keeps the search index in step with posts.
 type Indexer interface {
 	Put(ctx context.Context, d search.Doc) error
@@ -81,7 +74,6 @@ type Deps struct {
 	Logger      *slog.Logger
 	EditWindow  time.Duration
 	Publisher   Publisher
-	Renderer    Renderer
 	Indexer     Indexer
 	Notifier    Notifier
 	Attachments Attachments

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/search"
 )
 
@@ -105,7 +106,8 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		posts := make([]*postDoc, 0, 1+len(in.Replies))
 		mk := func(n int, u *account.User, body string, parent *postDoc) *postDoc {
 			body = strings.TrimSpace(body)
-			p := &postDoc{N: n, Depth: 0, Author: authorOf(u), Body: body, HTML: s.Renderer.Render(body, nil), Mentions: []string{},
+			doc := markdown.Parse(body)
+			p := &postDoc{N: n, Depth: 0, Author: authorOf(u), Body: body, HTML: doc.HTML(nil), plain: doc.PlainText(), Mentions: []string{},
 				CreatedAt: tick(), EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: []Attachment{}}
 			if parent != nil {
 				p.Depth = 1
@@ -147,7 +149,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 				reads[rk]["threads."+id] = p.N
 			}
 			docs = append(docs, search.Doc{
-				PostID: postID(id, p.N), ThreadID: id, N: p.N, Title: title, Text: s.Renderer.PlainText(p.Body),
+				PostID: postID(id, p.N), ThreadID: id, N: p.N, Title: title, Text: p.plainText(),
 				CategoryID: in.CategoryID, AuthorID: p.Author.ID, AuthorName: p.Author.Name,
 				AdministrationIPA: p.Author.AdministrationIPA, AdministrationName: p.Author.AdministrationName, CreatedAt: p.CreatedAt,
 			})

@@ -72,7 +72,7 @@ func (s *Service) publishThread(ctx context.Context, t *ThreadSummary) {
 // index puts a post into the search index; a failure is logged, the post stays.
 func (s *Service) index(ctx context.Context, t *ThreadSummary, p *postDoc) {
 	d := search.Doc{
-		PostID: postID(t.ID, p.N), ThreadID: t.ID, N: p.N, Title: t.Title, Text: s.Renderer.PlainText(p.Body),
+		PostID: postID(t.ID, p.N), ThreadID: t.ID, N: p.N, Title: t.Title, Text: p.plainText(),
 		CategoryID: t.CategoryID, AuthorID: p.Author.ID, AuthorName: p.Author.Name,
 		AdministrationIPA: p.Author.AdministrationIPA, AdministrationName: p.Author.AdministrationName, CreatedAt: p.CreatedAt,
 	}

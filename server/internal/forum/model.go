@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/markdown"
 )
 
 // Tree layout and paging.
@@ -100,9 +101,18 @@ type reactor struct {
 	At   time.Time `bson:"at"`
 }
 
+// plainText is the body without markup, for the search index and
+// notification excerpts.
+func (p *postDoc) plainText() string {
+	if p.plain == "" && p.Body != "" {
+		p.plain = markdown.PlainText(p.Body)
+	}
+	return p.plain
+}
+
 // postDoc is a post inside its bucket.
 type postDoc struct {
-	excerpt     string                        // for notifications, made once per post (see Service.excerpt)
+	plain       string                        // plainText's, from the same parse as HTML when written here
 	N           int                           `bson:"n"`
 	ParentN     int                           `bson:"parent_n"` // 0: the thread itself
 	Depth       int                           `bson:"depth"`    // uncapped; 0 for the opening post

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -131,15 +132,23 @@ func (s *Service) attachments(ctx context.Context, u *account.User, ids []string
 	return out, nil
 }
 
-// render resolves the body's mentions and renders it. It returns the
-// mentioned handles and the users to notify who were not in already.
-func (s *Service) render(ctx context.Context, body string, already []string) (html string, handles, recipients []string, err error) {
-	handles = s.Renderer.Mentions(body)
+// rendered is a body as a post stores it, from one parse of its markdown.
+type rendered struct {
+	html     string
+	mentions []string // handles
+	plain    string   // for the search index and notification excerpts
+}
+
+// render resolves the body's mentions and renders it. It also returns the
+// users to notify who were not in already.
+func (s *Service) render(ctx context.Context, body string, already []string) (r rendered, recipients []string, err error) {
+	doc := markdown.Parse(body)
+	handles := doc.Mentions()
 	links := map[string]string{}
 	if len(handles) > 0 {
 		found, err := s.Directory.ResolveHandles(ctx, handles)
 		if err != nil {
-			return "", nil, nil, fmt.Errorf("resolve mentions: %w", err)
+			return rendered{}, nil, fmt.Errorf("resolve mentions: %w", err)
 		}
 		old := map[string]bool{}
 		for _, h := range already {
@@ -160,12 +169,12 @@ func (s *Service) render(ctx context.Context, body string, already []string) (ht
 			}
 			members, err := s.Directory.MembersOf(ctx, m.ID)
 			if err != nil {
-				return "", nil, nil, fmt.Errorf("members of %s: %w", m.Handle, err)
+				return rendered{}, nil, fmt.Errorf("members of %s: %w", m.Handle, err)
 			}
 			recipients = append(recipients, members...)
 		}
 	}
-	return s.Renderer.Render(body, links), handles, recipients, nil
+	return rendered{html: doc.HTML(links), mentions: handles, plain: doc.PlainText()}, recipients, nil
 }
 
 // Reply adds a post to a thread, under parent_id or directly under the thread.
@@ -192,7 +201,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if err != nil {
 		return PostView{}, err
 	}
-	html, mentions, recipients, err := s.render(ctx, in.Body, nil)
+	r, recipients, err := s.render(ctx, in.Body, nil)
 	if err != nil {
 		return PostView{}, err
 	}
@@ -220,7 +229,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		}
 		return PostView{}, ErrThreadLocked
 	}
-	p := &postDoc{N: t.PostCount, Depth: 1, Author: authorOf(u), Body: in.Body, HTML: html, Mentions: mentions,
+	p := &postDoc{N: t.PostCount, Depth: 1, Author: authorOf(u), Body: in.Body, HTML: r.html, Mentions: r.mentions, plain: r.plain,
 		CreatedAt: now, EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
 	if parent != nil {
 		p.ParentN, p.Depth = parent.N, parent.Depth+1
@@ -293,7 +302,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if err := s.mayEdit(u, p.Deleted, p.Author.ID, p.CreatedAt); err != nil {
 		return PostView{}, err
 	}
-	html, mentions, recipients, err := s.render(ctx, in.Body, p.Mentions)
+	r, recipients, err := s.render(ctx, in.Body, p.Mentions)
 	if err != nil {
 		return PostView{}, err
 	}
@@ -311,7 +320,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	now := s.now()
 	key := "posts." + strconv.Itoa(p.N)
 	res, err := s.Store.C(colPosts).UpdateOne(ctx, s.editFilter(t.bucketOf(p.N), key, p.EditCount),
-		bson.M{"$set": bson.M{key + ".body": in.Body, key + ".html": html, key + ".mentions": mentions,
+		bson.M{"$set": bson.M{key + ".body": in.Body, key + ".html": r.html, key + ".mentions": r.mentions,
 			key + ".edited_at": now, key + ".editor_name": u.Name}, "$inc": bson.M{key + ".edit_count": 1}})
 	if err != nil {
 		return PostView{}, fmt.Errorf("edit post %s: %w", id, err)
@@ -320,7 +329,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 		return PostView{}, ErrEditConflict
 	}
 	s.bumpThread(ctx, t.ID)
-	p.Body, p.HTML, p.Mentions, p.EditedAt, p.EditorName, p.EditCount = in.Body, html, mentions, &now, u.Name, p.EditCount+1
+	p.Body, p.HTML, p.Mentions, p.plain, p.EditedAt, p.EditorName, p.EditCount = in.Body, r.html, r.mentions, r.plain, &now, u.Name, p.EditCount+1
 
 	s.index(ctx, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))

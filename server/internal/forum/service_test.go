@@ -10,18 +10,11 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
-	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
-
-type md struct{}
-
-func (md) Render(raw string, m map[string]string) string { return markdown.Render(raw, m) }
-func (md) Mentions(raw string) []string                  { return markdown.Mentions(raw) }
-func (md) PlainText(raw string) string                   { return markdown.PlainText(raw) }
 
 type published struct{ topic, event string }
 
@@ -119,7 +112,7 @@ func testDeps(st *store.Store, rec *recorder) Deps {
 	if rec == nil {
 		rec = newRecorder()
 	}
-	return Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Renderer: md{}, Indexer: rec,
+	return Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Indexer: rec,
 		Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return testNow }}
 }
 

@@ -109,7 +109,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	if err != nil {
 		return ThreadView{}, PostView{}, err
 	}
-	html, mentions, recipients, err := s.render(ctx, in.Body, nil)
+	r, recipients, err := s.render(ctx, in.Body, nil)
 	if err != nil {
 		return ThreadView{}, PostView{}, err
 	}
@@ -128,7 +128,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 		AdministrationName: u.AdministrationName, AdministrationIPA: u.AdministrationIPA,
 		CreatedAt: now, LastActivityAt: now, PostCount: 1, LastPosterName: u.Name, BucketSize: postsPerBucket,
 	}
-	p := &postDoc{N: 1, Author: authorOf(u), Body: in.Body, HTML: html, Mentions: mentions, CreatedAt: now,
+	p := &postDoc{N: 1, Author: authorOf(u), Body: in.Body, HTML: r.html, Mentions: r.mentions, plain: r.plain, CreatedAt: now,
 		EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
 	if err := s.putPost(ctx, &t, p); err != nil {
 		return ThreadView{}, PostView{}, err
@@ -422,12 +422,9 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 }
 
 // excerpt is a post's plain text on one line, for notifications (notify
-// cuts it to length). A reply notifies up to three groups: it is made once.
+// cuts it to length).
 func (s *Service) excerpt(p *postDoc) string {
-	if p.excerpt == "" {
-		p.excerpt = strings.Join(strings.Fields(s.Renderer.PlainText(p.Body)), " ")
-	}
-	return p.excerpt
+	return strings.Join(strings.Fields(p.plainText()), " ")
 }
 
 // EncodeJSON encodes the page like encoding/json does, but copies the

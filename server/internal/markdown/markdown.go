@@ -77,12 +77,32 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-// Render turns raw markdown into sanitised HTML. mentions maps lowercased
-// handles to the URL of their profile; a handle not in it stays plain text.
-func Render(raw string, mentions map[string]string) string {
+// Doc is markdown parsed once, for everything a write needs of it: the
+// handles it mentions, its HTML and its plain text.
+type Doc struct {
+	src  []byte
+	root ast.Node
+}
+
+// Parse parses raw markdown.
+func Parse(raw string) *Doc {
 	src := []byte(raw)
-	doc := md.Parser().Parse(text.NewReader(src))
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	return &Doc{src: src, root: md.Parser().Parse(text.NewReader(src))}
+}
+
+// Render turns raw markdown into sanitised HTML (Doc.HTML).
+func Render(raw string, mentions map[string]string) string { return Parse(raw).HTML(mentions) }
+
+// Mentions lists the handles raw mentions (Doc.Mentions).
+func Mentions(raw string) []string { return Parse(raw).Mentions() }
+
+// PlainText is raw's text without markup (Doc.PlainText).
+func PlainText(raw string) string { return Parse(raw).PlainText() }
+
+// HTML is the document as sanitised HTML. mentions maps lowercased handles
+// to the URL of their profile; a handle not in it stays plain text.
+func (d *Doc) HTML(mentions map[string]string) string {
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -97,7 +117,7 @@ func Render(raw string, mentions map[string]string) string {
 		return ast.WalkContinue, nil
 	})
 	var buf bytes.Buffer
-	if err := md.Renderer().Render(&buf, src, doc); err != nil {
+	if err := md.Renderer().Render(&buf, d.src, d.root); err != nil {
 		// Rendering writes to memory and cannot fail; if it ever does,
 		// show nothing rather than half-sanitised output.
 		return ""
@@ -107,12 +127,10 @@ func Render(raw string, mentions map[string]string) string {
 
 // Mentions lists the handles mentioned outside code and links, lowercased
 // and deduplicated, in order of first appearance.
-func Mentions(raw string) []string {
-	src := []byte(raw)
-	doc := md.Parser().Parse(text.NewReader(src))
+func (d *Doc) Mentions() []string {
 	var out []string
 	seen := map[string]bool{}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if m, ok := n.(*mentionNode); ok && entering && !insideLink(m) {
 			h := strings.ToLower(m.handle)
 			if !seen[h] {
@@ -127,11 +145,10 @@ func Mentions(raw string) []string {
 
 // PlainText is the text a reader sees, without markup: for the search
 // index and for excerpts in notifications. Blocks are separated by newlines.
-func PlainText(raw string) string {
-	src := []byte(raw)
-	doc := md.Parser().Parse(text.NewReader(src))
+func (d *Doc) PlainText() string {
+	src := d.src
 	var b strings.Builder
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			switch {
 			case n.Kind() == extast.KindTableCell:
