@@ -2,8 +2,9 @@ package forum
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
 // Notifying the people concerned by a post (the author replied to, the
@@ -11,44 +12,25 @@ import (
 // poster waits for. With Deps.Background set, it runs on one background
 // worker, in order, after the action has returned; Flush waits for it and
 // Close drains it. Without it (unit tests), it runs inline.
-type background struct {
-	ch        chan func(context.Context)
-	mu        sync.RWMutex
-	stopped   bool
-	closeOnce sync.Once
-	done      chan struct{}
-}
 
 // backgroundQueue bounds the work waiting; a full queue makes actions wait.
 const backgroundQueue = 1024
 
-func newBackground() *background {
-	b := &background{ch: make(chan func(context.Context), backgroundQueue), done: make(chan struct{})}
-	go func() {
-		defer close(b.done)
-		for fn := range b.ch {
+func newBackground() *worker.Queue[func(context.Context)] {
+	return worker.Start(backgroundQueue, func(ch <-chan func(context.Context)) {
+		for fn := range ch {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			fn(ctx)
 			cancel()
 		}
-	}()
-	return b
+	})
 }
 
 // later runs fn in the background, or now when there is no worker (or it
-// is closed).
+// is closed, or ctx ends while the queue is full).
 func (s *Service) later(ctx context.Context, fn func(context.Context)) {
-	if b := s.bg; b != nil {
-		b.mu.RLock()
-		if !b.stopped {
-			select {
-			case b.ch <- fn:
-				b.mu.RUnlock()
-				return
-			case <-ctx.Done():
-			}
-		}
-		b.mu.RUnlock()
+	if s.bg != nil && s.bg.Send(ctx, fn) == nil {
+		return
 	}
 	fn(context.WithoutCancel(ctx))
 }
@@ -70,15 +52,7 @@ func (s *Service) Flush(ctx context.Context) error {
 
 // Close finishes the background work and stops the worker.
 func (s *Service) Close() {
-	b := s.bg
-	if b == nil {
-		return
+	if s.bg != nil {
+		s.bg.Close()
 	}
-	b.closeOnce.Do(func() {
-		b.mu.Lock()
-		b.stopped = true
-		b.mu.Unlock()
-		close(b.ch)
-		<-b.done
-	})
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/ttlcache"
+	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
@@ -96,8 +97,8 @@ type Service struct {
 	positions  *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
 	followed   *ttlcache.Cache[*followsDoc]    // user id -> follows
 	categories *ttlcache.Cache[*categoryDoc]
-	threadDocs *ttlcache.Cache[versionedThread] // SoleWriter only
-	bg         *background                      // nil: notifications inline
+	threadDocs *ttlcache.Cache[versionedThread]     // SoleWriter only
+	bg         *worker.Queue[func(context.Context)] // nil: notifications inline
 	postLocks  [64]sync.Mutex
 }
 

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
 // Queue indexes in the background so that posting does not wait for the
@@ -23,13 +24,7 @@ import (
 type Queue struct {
 	ix  *Index
 	log *slog.Logger
-	ch  chan queued
-
-	closeOnce sync.Once
-	closed    chan struct{}
-	done      chan struct{}
-	mu        sync.RWMutex // held for reading while enqueueing; Close takes it to stop enqueueing
-	stopped   bool
+	q   *worker.Queue[queued]
 }
 
 type queued struct {
@@ -54,26 +49,25 @@ func (ix *Index) Async(log *slog.Logger) *Queue {
 	if log == nil {
 		log = slog.Default()
 	}
-	q := &Queue{ix: ix, log: log.With("component", "search"), ch: make(chan queued, queueSize),
-		closed: make(chan struct{}), done: make(chan struct{})}
-	go q.run()
+	q := &Queue{ix: ix, log: log.With("component", "search")}
+	q.q = worker.Start(queueSize, q.run)
 	return q
 }
 
 // Put queues d for indexing. It blocks only when the queue is full.
 func (q *Queue) Put(ctx context.Context, d Doc) error {
-	return q.enqueue(ctx, queued{put: &d})
+	return q.send(ctx, queued{put: &d})
 }
 
 // Remove queues the removal of a post from the index.
 func (q *Queue) Remove(ctx context.Context, postID string) error {
-	return q.enqueue(ctx, queued{remove: postID})
+	return q.send(ctx, queued{remove: postID})
 }
 
 // Flush waits until everything queued before it is in the index.
 func (q *Queue) Flush(ctx context.Context) error {
 	done := make(chan struct{})
-	if err := q.enqueue(ctx, queued{flush: done}); err != nil {
+	if err := q.send(ctx, queued{flush: done}); err != nil {
 		return err
 	}
 	select {
@@ -86,34 +80,21 @@ func (q *Queue) Flush(ctx context.Context) error {
 
 var errQueueClosed = errors.New("search: indexer closed")
 
-func (q *Queue) enqueue(ctx context.Context, op queued) error {
-	q.mu.RLock()
-	defer q.mu.RUnlock()
-	if q.stopped {
-		return errQueueClosed
+func (q *Queue) send(ctx context.Context, op queued) error {
+	if err := q.q.Send(ctx, op); err != nil {
+		if errors.Is(err, worker.ErrClosed) {
+			return errQueueClosed
+		}
+		return err
 	}
-	select {
-	case q.ch <- op:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return nil
 }
 
 // Close applies what is queued, then stops the worker.
-func (q *Queue) Close() {
-	q.closeOnce.Do(func() {
-		q.mu.Lock()
-		q.stopped = true
-		q.mu.Unlock()
-		close(q.ch)
-		<-q.done
-	})
-}
+func (q *Queue) Close() { q.q.Close() }
 
-func (q *Queue) run() {
-	defer close(q.done)
-	for op := range q.ch {
+func (q *Queue) run(ch <-chan queued) {
+	for op := range ch {
 		batch := []queued{op}
 		// Linger a little so that a burst of posts shares its writes; a
 		// flush (or a full batch, or closing) cuts it short.
@@ -121,7 +102,7 @@ func (q *Queue) run() {
 	fill:
 		for len(batch) < maxBatch && batch[len(batch)-1].flush == nil {
 			select {
-			case op, ok := <-q.ch:
+			case op, ok := <-ch:
 				if !ok {
 					break fill
 				}
