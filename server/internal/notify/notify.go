@@ -3,8 +3,8 @@
 //
 // Storage, so that the unread count and the latest page are _id reads:
 //
-//	notification_heads   {_id: user_id, n, unread, read_upto}   n = number of the latest notification
-//	notification_buckets {_id: "<user_id>#<bucket>", items: {"<n>": item}}   bucket = n / bucketSize
+//	notification_heads   {_id: user_id, n, unread, read_upto, bucket_size}   n = number of the latest notification
+//	notification_buckets {_id: "<user_id>#<bucket>", items: {"<n>": item}}   bucket = n / bucket_size
 package notify
 
 import (
@@ -27,9 +27,14 @@ import (
 
 const (
 	// PerPage notifications make a page of the list.
-	PerPage    = 20
-	bucketSize = 50
-	maxExcerpt = 200
+	PerPage = 20
+	// bucketSize notifications share a document for users whose head is
+	// created from now on: the embedded store rewrites the whole bucket
+	// for every notification (~3 ms at 50, a page's worth is enough).
+	// Heads without bucket_size keep legacyBucket.
+	bucketSize   = PerPage
+	legacyBucket = 50
+	maxExcerpt   = 200
 )
 
 // Kinds of notification.
@@ -105,16 +110,27 @@ func New(st *store.Store, pub Publisher, log *slog.Logger) *Service {
 }
 
 type head struct {
-	N        int64 `bson:"n"`
-	Unread   int64 `bson:"unread"`
-	ReadUpto int64 `bson:"read_upto"`
+	N          int64 `bson:"n"`
+	Unread     int64 `bson:"unread"`
+	ReadUpto   int64 `bson:"read_upto"`
+	BucketSize int64 `bson:"bucket_size"` // 0: legacyBucket
 }
+
+func (h head) bucketSize() int64 {
+	if h.BucketSize > 0 {
+		return h.BucketSize
+	}
+	return legacyBucket
+}
+
+// bucketOf is the first number of the bucket that holds n.
+func (h head) bucketOf(n int64) int64 { return n / h.bucketSize() * h.bucketSize() }
 
 // Topic is the realtime topic of a user's notifications.
 func Topic(userID string) string { return "user:" + userID }
 
-func bucketID(userID string, n int64) string {
-	return userID + "#" + strconv.FormatInt(n/bucketSize, 10)
+func (h head) bucketID(userID string, n int64) string {
+	return userID + "#" + strconv.FormatInt(n/h.bucketSize(), 10)
 }
 
 // Notify stores a notification for every user in in.UserIDs except the
@@ -149,13 +165,14 @@ func (s *Service) Notify(ctx context.Context, in Input) error {
 func (s *Service) notifyOne(ctx context.Context, userID string, item Notification) error {
 	var h head
 	err := s.heads.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: userID}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}, {Key: "unread", Value: 1}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}, {Key: "unread", Value: 1}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "bucket_size", Value: int64(bucketSize)}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
 	if err != nil {
 		return fmt.Errorf("notify: next number for %s: %w", userID, err)
 	}
 	key := strconv.FormatInt(h.N, 10)
-	if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, h.N)}},
+	if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: h.bucketID(userID, h.N)}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "items." + key, Value: item}}}},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("notify: store for %s: %w", userID, err)
@@ -186,7 +203,7 @@ func (s *Service) List(ctx context.Context, userID string, page int) (Page, erro
 	if hi < 1 {
 		return out, nil
 	}
-	items, err := s.items(ctx, userID, lo, hi)
+	items, err := s.items(ctx, userID, h, lo, hi)
 	if err != nil {
 		return out, err
 	}
@@ -213,13 +230,13 @@ func (s *Service) head(ctx context.Context, userID string) (head, error) {
 
 // items reads the notifications numbered lo..hi (at most two buckets for
 // one page).
-func (s *Service) items(ctx context.Context, userID string, lo, hi int64) (map[int64]Notification, error) {
+func (s *Service) items(ctx context.Context, userID string, h head, lo, hi int64) (map[int64]Notification, error) {
 	out := map[int64]Notification{}
-	for b := lo / bucketSize; b <= hi/bucketSize; b++ {
+	for b := h.bucketOf(lo); b <= hi; b += h.bucketSize() {
 		var doc struct {
 			Items map[string]Notification `bson:"items"`
 		}
-		err := s.rbuckets.FindOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b*bucketSize)}}).Decode(&doc)
+		err := s.rbuckets.FindOne(ctx, bson.D{{Key: "_id", Value: h.bucketID(userID, b)}}).Decode(&doc)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
 		}
@@ -283,14 +300,16 @@ func (s *Service) markSome(ctx context.Context, userID string, h head, ids []str
 	if len(nums) == 0 {
 		return nil, nil
 	}
-	// Read only the buckets holding the listed numbers.
+	// Read only the buckets holding the listed numbers, each once.
 	items := map[int64]Notification{}
+	read := map[int64]bool{}
 	for _, n := range nums {
-		if _, done := items[n]; done {
+		lo := h.bucketOf(n)
+		if read[lo] {
 			continue
 		}
-		lo := n / bucketSize * bucketSize
-		got, err := s.items(ctx, userID, lo, lo+bucketSize-1)
+		read[lo] = true
+		got, err := s.items(ctx, userID, h, lo, lo+h.bucketSize()-1)
 		if err != nil {
 			return nil, err
 		}
@@ -303,7 +322,7 @@ func (s *Service) markSome(ctx context.Context, userID string, h head, ids []str
 			continue
 		}
 		key := strconv.FormatInt(n, 10)
-		if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, n)}},
+		if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: h.bucketID(userID, n)}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "items." + key + ".read", Value: true}}}}); err != nil {
 			return nil, fmt.Errorf("notify: mark %s read for %s: %w", key, userID, err)
 		}

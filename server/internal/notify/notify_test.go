@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
 
@@ -117,5 +119,71 @@ func TestNotifyListMarkRead(t *testing.T) {
 	}
 	if empty, err := s.List(ctx, "nobody", 1); err != nil || len(empty.Items) != 0 || empty.Unread != 0 {
 		t.Fatalf("empty list %+v %v", empty, err)
+	}
+}
+
+// Users whose notifications were stored 50 a bucket, before heads carried
+// bucket_size, still list, mark and receive them where they are.
+func TestLegacyBuckets(t *testing.T) {
+	st := testenv.Store(t)
+	s := New(st, &recorder{}, slog.Default())
+	ctx := testenv.Ctx(t)
+	for i := range 25 {
+		if err := s.Notify(ctx, Input{UserIDs: []string{"anna"}, Kind: KindMention, PostID: "t-" + strconv.Itoa(i+1), ActorID: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var split struct {
+		Items map[string]bson.M `bson:"items"`
+	}
+	if err := st.C("notification_buckets").FindOne(ctx, bson.M{"_id": "anna#1"}).Decode(&split); err != nil || len(split.Items) != 6 {
+		t.Fatalf("new heads keep %d a bucket: bucket 1 holds %d (%v)", bucketSize, len(split.Items), err)
+	}
+
+	// Rewrite as the old layout: one bucket of 50, no bucket_size.
+	all := bson.M{}
+	for _, id := range []string{"anna#0", "anna#1"} {
+		var b struct {
+			Items map[string]bson.M `bson:"items"`
+		}
+		if err := st.C("notification_buckets").FindOne(ctx, bson.M{"_id": id}).Decode(&b); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range b.Items {
+			all[k] = v
+		}
+		if _, err := st.C("notification_buckets").DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.C("notification_buckets").InsertOne(ctx, bson.M{"_id": "anna#0", "items": all}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.C("notification_heads").UpdateOne(ctx, bson.M{"_id": "anna"}, bson.M{"$unset": bson.M{"bucket_size": ""}}); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.MarkRead(ctx, "anna", []string{"3", "22"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Notify(ctx, Input{UserIDs: []string{"anna"}, Kind: KindReply, PostID: "t-26", ActorID: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	p1, err := s.List(ctx, "anna", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := s.List(ctx, "anna", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := append(p1.Items, p2.Items...)
+	if len(items) != 26 || items[0].PostID != "t-26" || items[25].PostID != "t-1" || p1.Unread != 24 {
+		t.Fatalf("legacy user: %d items, unread %d, first %+v", len(items), p1.Unread, items[0])
+	}
+	for _, it := range items {
+		if want := it.ID == "3" || it.ID == "22"; it.Read != want {
+			t.Errorf("notification %s read = %v", it.ID, it.Read)
+		}
 	}
 }
