@@ -112,14 +112,19 @@ func (q *Queue) run(ch <-chan queued) {
 			}
 		}
 		linger.Stop()
-		q.apply(batch)
+		// Paced while it keeps up; a backlog is written at full speed.
+		q.apply(batch, len(batch) < maxBatch && len(ch) < maxBatch)
 	}
 }
 
 // apply runs a batch in order: consecutive puts together, removals and
 // flushes where they stand.
-func (q *Queue) apply(batch []queued) {
-	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), pacedKey{}, true), time.Minute)
+func (q *Queue) apply(batch []queued, paced bool) {
+	ctx := context.Background()
+	if paced {
+		ctx = context.WithValue(ctx, pacedKey{}, true)
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var puts []Doc
 	flushPuts := func() {
@@ -318,7 +323,8 @@ func bulkChunks(ctx context.Context, c *mongo.Collection, models []mongo.WriteMo
 // hundred postings written back to back made a reply arriving meanwhile
 // wait behind one of them for each of its own writes (reply p95 31 ms, 20
 // ms with no indexing). Paced, the worker takes at most about half of the
-// connection while it has a batch; imports are not paced.
+// connection while it has a batch. A backlog (a full batch, or a full
+// batch more waiting) and imports are written at full speed.
 type pacedKey struct{}
 
 const maxPause = 5 * time.Millisecond
