@@ -346,4 +346,30 @@ describe('forum', () => {
     assert.doesNotMatch(await mainComposer(pa).inputValue(), /relazione\.pdf|\/attachments\//, 'no link was inserted for a refused file');
     await checkPage(pa, 'thread with a refused upload');
   });
+
+  it('B reacts to the opening post and A sees the count live; A edits it and B reads the old text in its history', async () => {
+    for (const p of [pa, pb]) {
+      await p.goto(`/forum/t/${thread.id}`);
+      await expectHeading(p, TITLE);
+    }
+    const utile = (page) => post(page, 1, A.name).locator('button[data-reaction="utile"]');
+    const count = async (page) => Number(await utile(page).locator('.reaction-count').innerText());
+    const before = await count(pa);
+    await utile(pb).click();
+    await waitFor(async () => (await utile(pb).getAttribute('aria-pressed')) === 'true', { message: 'B’s reaction is not shown as given' });
+    await waitFor(async () => (await count(pa)) === before + 1, { message: 'A does not see B’s reaction live' });
+    assert.match((await utile(pa).getAttribute('title')) ?? '', new RegExp(B.name), 'who reacted is named');
+
+    await post(pa, 1, A.name).getByRole('button', { name: 'Modifica il messaggio #1' }).click();
+    const edited = `${BODY} Aggiornamento: abbiamo anche un questionario.`;
+    await pa.getByRole('textbox', { name: 'Modifica il messaggio #1' }).fill(edited);
+    await pa.getByRole('button', { name: 'Salva modifiche' }).click();
+    await expectText(post(pa, 1, A.name), 'questionario');
+    await expectText(post(pb, 1, A.name), 'questionario', { timeout: 5000 });
+    await post(pb, 1, A.name).getByRole('button', { name: /mostra la cronologia/ }).click();
+    const history = pb.getByRole('dialog', { name: 'Cronologia delle modifiche' });
+    await expectText(history, 'Come avete misurato');
+    assert.doesNotMatch(await history.innerText(), /questionario/, 'the history shows the version before the edit');
+    await checkPage(pb, 'edit history (B)');
+  });
 });
