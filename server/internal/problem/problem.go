@@ -163,4 +163,5 @@ var (
 	FieldUnknown  = DefineField("unknown", "Campo non previsto.", "Unexpected field.")
 	FieldTaken    = DefineField("taken", "Valore già in uso.", "Already in use.")
 	FieldControl  = DefineField("nocontrol", "Contiene caratteri non ammessi.", "Contains characters that are not allowed.")
+	FieldUnicode  = DefineField("unicode", "Contiene testo non valido (caratteri Unicode non validi).", "Contains text that is not valid Unicode.")
 )

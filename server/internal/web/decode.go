@@ -6,25 +6,42 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/strictjson"
 )
 
+// errNotObject refuses a body that is valid JSON but not an object: null
+// must not mean "everything" (every body would decode into its zero value).
+var errNotObject = problem.Define(problem.Invalid, "body_not_object",
+	"Il corpo della richiesta deve essere un oggetto JSON ({...}).", "The request body must be a JSON object ({...}).")
+
 // decode reads the JSON body into dst (a pointer to a typed struct), rejects
-// unknown fields and trailing data, and validates `validate` tags. Operator
-// objects such as {"$ne": null} fail here: they never match a typed field.
+// a body that is not an object, text that is not valid Unicode, unknown
+// fields and trailing data, and validates `validate` tags. It is the one way
+// handlers read a JSON body. Operator objects such as {"$ne": null} fail
+// here: they never match a typed field.
 func decode(c *fiber.Ctx, dst any) error {
 	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return problem.ErrUnsupported
 	}
-	if !utf8.Valid(c.Body()) {
-		// encoding/json would quietly turn invalid bytes into U+FFFD.
-		return badUTF8(c.Body())
+	body := c.Body()
+	if !strictjson.IsObject(body) {
+		if json.Valid(body) {
+			return errNotObject
+		}
+		return problem.ErrBadJSON
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	// encoding/json would quietly turn invalid bytes and lone surrogates into U+FFFD.
+	if field, bad := strictjson.InvalidText(body); bad {
+		if field == "" {
+			return problem.ErrBadJSON
+		}
+		return problem.ErrInvalid.With(map[string]string{field: problem.FieldUnicode})
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonProblem(err)
@@ -44,33 +61,6 @@ func jsonProblem(err error) error {
 		return problem.ErrInvalid.With(map[string]string{strings.Trim(f, `"`): problem.FieldUnknown}).Wrap(err)
 	}
 	return problem.ErrBadJSON.Wrap(err)
-}
-
-// badUTF8 names the fields whose values hold invalid UTF-8.
-func badUTF8(body []byte) error {
-	fields := map[string]string{}
-	var walk func(prefix string, raw []byte)
-	walk = func(prefix string, raw []byte) {
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(raw, &obj) != nil {
-			return
-		}
-		for k, v := range obj {
-			if utf8.Valid(v) {
-				continue
-			}
-			if len(v) > 0 && v[0] == '{' {
-				walk(prefix+k+".", v)
-			} else {
-				fields[prefix+k] = problem.FieldInvalid
-			}
-		}
-	}
-	walk("", body)
-	if len(fields) == 0 {
-		return problem.ErrBadJSON
-	}
-	return problem.ErrInvalid.With(fields)
 }
 
 // limitJSONBody refuses bodies over cfg.BodyLimit; the app-wide limit is
