@@ -7,10 +7,12 @@ import (
 	"net"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fasthttp/websocket"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/strictjson"
 )
 
 // Conn is one websocket connection. Its reader is the upgrade handler's
@@ -325,6 +327,12 @@ func (c *Conn) readLoop() {
 			c.send(errorFrame("", CodeBadFrame))
 			continue
 		}
+		if !utf8.Valid(data) {
+			// RFC 6455 7.1.7: fail the connection rather than read the
+			// bytes as U+FFFD.
+			c.close(CloseInvalidData, "invalid_utf8")
+			continue
+		}
 		c.aside(func() { c.handle(data) })
 	}
 }
@@ -373,6 +381,12 @@ func (c *Conn) handle(data []byte) {
 	var f clientFrame
 	if err := json.Unmarshal(data, &f); err != nil || f.Type == "" {
 		c.send(errorFrame("", CodeBadFrame))
+		return
+	}
+	// Held to the rules of the HTTP bodies: encoding/json read a lone
+	// surrogate escape as U+FFFD, and typing data would be relayed as sent.
+	if field, bad := strictjson.InvalidText(data); bad {
+		c.send(encode(errorMsg{Type: "error", ID: f.ID, Code: CodeInvalidText, Message: errorText[CodeInvalidText], Field: field}))
 		return
 	}
 	switch f.Type {

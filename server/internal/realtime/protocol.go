@@ -36,6 +36,7 @@ const (
 const (
 	CloseNormal        = 1000
 	CloseGoingAway     = 1001
+	CloseInvalidData   = 1007 // a text frame that is not UTF-8
 	ClosePolicy        = 1008
 	CloseTooBig        = 1009
 	CloseSlowConsumer  = 4000
@@ -46,6 +47,7 @@ const (
 // Error codes sent in `error` messages.
 const (
 	CodeBadFrame      = "bad_frame"
+	CodeInvalidText   = "invalid_text" // a JSON string escapes a lone surrogate; `field` names it
 	CodeUnknownType   = "unknown_type"
 	CodeUnknownTopic  = "unknown_topic"
 	CodeForbidden     = "forbidden"
@@ -104,12 +106,14 @@ type (
 		ID      string `json:"id,omitempty"`
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
 	}
 )
 
 // errorText is the English text of each code; clients show their own.
 var errorText = map[string]string{
 	CodeBadFrame:      "frame is not a valid JSON message",
+	CodeInvalidText:   "frame holds text that is not valid Unicode",
 	CodeUnknownType:   "unknown message type",
 	CodeUnknownTopic:  "unknown topic",
 	CodeForbidden:     "not allowed on this topic",

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fasthttp/websocket"
+
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/realtime"
@@ -152,5 +154,54 @@ func TestWSNotificationsResumeAfterADrop(t *testing.T) {
 	go env.Board.Hub.Close()
 	if code := ws.CloseCode(5 * time.Second); code != realtime.CloseGoingAway {
 		t.Fatalf("shutdown closed with %d", code)
+	}
+}
+
+// Text that is not valid Unicode: a text frame of invalid UTF-8 closes the
+// connection with 1007 (not read as U+FFFD); JSON escaping a lone surrogate
+// is refused with invalid_text naming the field, and nothing is relayed.
+func TestWSInvalidUnicode(t *testing.T) {
+	env := webtest.Start(t, nil)
+	c, _ := env.NewUser(account.RoleParticipant)
+	th := newThread(t, c, "bacheca", "Testo non valido")
+	topic := "thread:" + th.Thread.ID
+
+	watcherClient, _ := env.NewUser(account.RoleParticipant)
+	watcher := dialWS(t, env, watcherClient)
+	watcher.Hello()
+	if _, m := watcher.Subscribe(topic, -1); m.Type != "subscribed" {
+		t.Fatalf("watcher subscribe: %+v", m)
+	}
+
+	ws := dialWS(t, env, c)
+	ws.Hello()
+	cases := []struct{ frame, field string }{
+		{`{"type":"publish","id":"p1","topic":"` + topic + `","event":"typing","data":{"text":"ab\ud800cd"}}`, "data.text"},
+		{`{"type":"publish","id":"p2","topic":"` + topic + `","event":"typing","data":["\udc00"]}`, "data[0]"},
+		{`{"type":"subscribe","id":"p3","topic":"thread:\ud800"}`, "topic"},
+	}
+	for _, tc := range cases {
+		if err := ws.WS.WriteMessage(websocket.TextMessage, []byte(tc.frame)); err != nil {
+			t.Fatal(err)
+		}
+		m := ws.Expect("error")
+		if m.Code != realtime.CodeInvalidText || m.Field != tc.field {
+			t.Errorf("case %s: got %+v, want invalid_text on %s", tc.field, m, tc.field)
+		}
+	}
+	// A valid pair goes through, and is the first thing the watcher sees.
+	ws.Send(map[string]any{"type": "publish", "id": "ok", "topic": topic, "event": "typing", "data": map[string]string{"text": "\U0001F600"}})
+	if m := ws.Expect("ack"); m.ID != "ok" {
+		t.Fatalf("valid pair: %+v", m)
+	}
+	if m := watcher.Expect("transient"); !strings.Contains(string(m.Data), "\U0001F600") {
+		t.Fatalf("watcher got %+v (%s), want the valid publish only", m, m.Data)
+	}
+
+	if err := ws.WS.WriteMessage(websocket.TextMessage, []byte("{\"type\":\"ping\",\"id\":\"a\xffb\"}")); err != nil {
+		t.Fatal(err)
+	}
+	if code := ws.CloseCode(10 * time.Second); code != realtime.CloseInvalidData {
+		t.Fatalf("invalid UTF-8 frame closed with %d, want %d", code, realtime.CloseInvalidData)
 	}
 }

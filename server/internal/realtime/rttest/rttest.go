@@ -29,6 +29,7 @@ type Msg struct {
 	At     time.Time       `json:"at"`
 	UserID string          `json:"user_id"`
 	Code   string          `json:"code"`
+	Field  string          `json:"field"`
 }
 
 // Client is one connection.
