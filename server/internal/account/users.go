@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -248,6 +249,10 @@ type Page[T any] struct {
 func (s *Service) ListUsers(ctx context.Context, q string, page, perPage int) (Page[User], error) {
 	filter := bson.D{}
 	if q = strings.TrimSpace(q); q != "" {
+		if !utf8.ValidString(q) || strings.ContainsRune(q, 0) {
+			// A BSON regex is a C string: a NUL would make the store fail.
+			return Page[User]{}, problem.ErrInvalid.With(map[string]string{"q": problem.FieldControl})
+		}
 		re := bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}
 		filter = bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "name", Value: re}}, bson.D{{Key: "email", Value: re}}}}}
 	}

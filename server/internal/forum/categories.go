@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sort"
@@ -208,19 +209,21 @@ func (s *Service) CreateCategory(ctx context.Context, u *account.User, in Catego
 		d.Position = all[len(all)-1].Position + 1
 	}
 	base := slugify(in.NameIT)
-	for i := 1; ; i++ {
-		d.ID = base
-		if i > 1 {
-			d.ID = base + "-" + strconv.Itoa(i)
-		}
+	// Another admin may take the chosen slug meanwhile: read again and retry.
+	for range 10 {
+		d.ID = freeSlug(base, all)
 		_, err := s.Store.C(colCategories).InsertOne(ctx, d)
 		if err == nil {
 			return d.view(lang), nil
 		}
-		if !mongo.IsDuplicateKeyError(err) || i > 50 {
+		if !mongo.IsDuplicateKeyError(err) {
 			return Category{}, fmt.Errorf("insert category: %w", err)
 		}
+		if all, err = s.allCategories(ctx); err != nil {
+			return Category{}, err
+		}
 	}
+	return Category{}, problem.ErrConflict
 }
 
 // UpdateCategory renames, describes, archives or restores a category (admins).
@@ -297,7 +300,10 @@ func (s *Service) ReorderCategories(ctx context.Context, u *account.User, in Cat
 	return s.CategoriesFor(ctx, u, lang)
 }
 
-// slugify makes a URL-safe id from a name: lower case, accents dropped.
+// slugify makes a URL-safe id from a name: lower case, accents dropped,
+// Latin letters without a decomposition spelled out. A name with nothing
+// left in ASCII (Greek, Cyrillic, emoji) gets "categoria-" and a random
+// suffix, so such names do not all compete for one slug.
 func slugify(name string) string {
 	var b strings.Builder
 	dash := false
@@ -306,6 +312,9 @@ func slugify(name string) string {
 		case unicode.Is(unicode.Mn, r):
 		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			b.WriteRune(r)
+			dash = false
+		case latinSpelling[r] != "":
+			b.WriteString(latinSpelling[r])
 			dash = false
 		case b.Len() > 0 && !dash:
 			b.WriteByte('-')
@@ -317,7 +326,26 @@ func slugify(name string) string {
 		slug = strings.TrimRight(slug[:40], "-")
 	}
 	if slug == "" {
-		slug = "categoria"
+		slug = "categoria-" + strings.ToLower(rand.Text()[:6])
 	}
 	return slug
+}
+
+// latinSpelling spells the Latin letters that NFD does not decompose.
+var latinSpelling = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i", 'ŋ': "n", 'ħ': "h",
+}
+
+// freeSlug is base if no category has it as id, else base-N with the
+// smallest free N from 2: there is no cap on how many share a base.
+func freeSlug(base string, all []categoryDoc) string {
+	taken := make(map[string]bool, len(all))
+	for _, d := range all {
+		taken[d.ID] = true
+	}
+	id := base
+	for n := 2; taken[id]; n++ {
+		id = base + "-" + strconv.Itoa(n)
+	}
+	return id
 }

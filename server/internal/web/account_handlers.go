@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/server/internal/account"
-	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
 func (h *accountAPI) getSession(c *fiber.Ctx) error {
@@ -163,14 +162,17 @@ func (h *accountAPI) administrations(c *fiber.Ctx) error {
 	return c.JSON(list)
 }
 
+// enrolmentParams are GET /admin/enrolments' query parameters.
+type enrolmentParams struct {
+	Status string `json:"status" validate:"oneof=pending approved rejected"`
+}
+
 func (h *accountAPI) enrolments(c *fiber.Ctx) error {
-	status := c.Query("status", account.StatusPending)
-	switch status {
-	case account.StatusPending, account.StatusApproved, account.StatusRejected:
-	default:
-		return problem.ErrInvalid.With(map[string]string{"status": problem.FieldOneOf})
+	in := enrolmentParams{Status: account.StatusPending}
+	if err := queryParams(c, &in); err != nil {
+		return err
 	}
-	list, err := h.Accounts.Administrations(c.UserContext(), status)
+	list, err := h.Accounts.Administrations(c.UserContext(), in.Status)
 	if err != nil {
 		return err
 	}
@@ -241,12 +243,19 @@ func (h *accountAPI) acceptInvitation(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": u})
 }
 
+// userParams are GET /admin/users' query parameters.
+type userParams struct {
+	Q       string `json:"q" validate:"max=100"`
+	Page    int    `json:"page" validate:"min=1,max=100000"`
+	PerPage int    `json:"per_page" validate:"min=1,max=100"`
+}
+
 func (h *accountAPI) users(c *fiber.Ctx) error {
-	page, perPage, err := paging(c)
-	if err != nil {
+	in := userParams{Page: 1, PerPage: 20}
+	if err := queryParams(c, &in); err != nil {
 		return err
 	}
-	p, err := h.Accounts.ListUsers(c.UserContext(), c.Query("q"), page, perPage)
+	p, err := h.Accounts.ListUsers(c.UserContext(), in.Q, in.Page, in.PerPage)
 	if err != nil {
 		return err
 	}
@@ -267,20 +276,4 @@ func (h *accountAPI) setRole(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(u)
-}
-
-// paging reads ?page= (1-based) and ?per_page= (default 20, max 100).
-func paging(c *fiber.Ctx) (page, perPage int, err error) {
-	page, perPage = c.QueryInt("page", 1), c.QueryInt("per_page", 20)
-	fields := map[string]string{}
-	if page < 1 || page > 100000 {
-		fields["page"] = problem.FieldInvalid
-	}
-	if perPage < 1 || perPage > 100 {
-		fields["per_page"] = problem.FieldInvalid
-	}
-	if len(fields) > 0 {
-		return 0, 0, problem.ErrInvalid.With(fields)
-	}
-	return page, perPage, nil
 }

@@ -21,9 +21,25 @@ func draftKey(c *fiber.Ctx) string {
 	return utils.CopyString(key)
 }
 
-// forumPaging reads ?page= and ?per_page=; the forum applies its defaults and caps.
-func forumPaging(c *fiber.Ctx) (page, perPage int) {
-	return c.QueryInt("page", 1), c.QueryInt("per_page", 0)
+// listParams are a paged list's query parameters; per_page 0 is the
+// forum's default for the list.
+type listParams struct {
+	Page    int `json:"page" validate:"min=1,max=100000"`
+	PerPage int `json:"per_page" validate:"min=0,max=100"`
+}
+
+// forumPaging reads ?page= and ?per_page=.
+func forumPaging(c *fiber.Ctx) (page, perPage int, err error) {
+	in := listParams{Page: 1}
+	err = queryParams(c, &in)
+	return in.Page, in.PerPage, err
+}
+
+// threadParams are GET /threads/:id's query parameters.
+type threadParams struct {
+	View    string `json:"view" validate:"oneof=tree flat"`
+	Page    int    `json:"page" validate:"min=1,max=100000"`
+	PerPage int    `json:"per_page" validate:"min=0,max=100"`
 }
 
 func (h *forumAPI) categories(c *fiber.Ctx) error {
@@ -35,7 +51,10 @@ func (h *forumAPI) categories(c *fiber.Ctx) error {
 }
 
 func (h *forumAPI) categoryThreads(c *fiber.Ctx) error {
-	page, per := forumPaging(c)
+	page, per, err := forumPaging(c)
+	if err != nil {
+		return err
+	}
 	list, err := h.Forum.CategoryThreads(c.UserContext(), currentUser(c), param(c, "id"), page, per, langOf(c))
 	if err != nil {
 		return err
@@ -80,7 +99,10 @@ func (h *forumAPI) reorderCategories(c *fiber.Ctx) error {
 }
 
 func (h *forumAPI) latestThreads(c *fiber.Ctx) error {
-	page, per := forumPaging(c)
+	page, per, err := forumPaging(c)
+	if err != nil {
+		return err
+	}
 	list, err := h.Forum.LatestThreads(c.UserContext(), currentUser(c), page, per)
 	if err != nil {
 		return err
@@ -101,9 +123,11 @@ func (h *forumAPI) createThread(c *fiber.Ctx) error {
 }
 
 func (h *forumAPI) thread(c *fiber.Ctx) error {
-	page, per := forumPaging(c)
-	view := utils.CopyString(c.Query("view", forum.ViewTree))
-	tp, err := h.Forum.Thread(c.UserContext(), currentUser(c), param(c, "id"), view, page, per, langOf(c))
+	in := threadParams{View: forum.ViewTree, Page: 1}
+	if err := queryParams(c, &in); err != nil {
+		return err
+	}
+	tp, err := h.Forum.Thread(c.UserContext(), currentUser(c), param(c, "id"), in.View, in.Page, in.PerPage, langOf(c))
 	if err != nil {
 		return err
 	}
@@ -151,7 +175,10 @@ func (h *forumAPI) markRead(c *fiber.Ctx) error {
 }
 
 func (h *forumAPI) post(c *fiber.Ctx) error {
-	_, per := forumPaging(c)
+	_, per, err := forumPaging(c)
+	if err != nil {
+		return err
+	}
 	p, err := h.Forum.PostPage(c.UserContext(), currentUser(c), param(c, "id"), per)
 	if err != nil {
 		return err

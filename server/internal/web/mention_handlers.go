@@ -2,9 +2,6 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
-
-	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
 // maxMentionSuggestions is the autocomplete list's length (docs/api.md).
@@ -19,8 +16,8 @@ type mentionParams struct {
 }
 
 func (s *server) mentions(c *fiber.Ctx) error {
-	in := mentionParams{Q: utils.CopyString(c.Query("q"))}
-	if err := problem.Validate(&in); err != nil {
+	var in mentionParams
+	if err := queryParams(c, &in); err != nil {
 		return err
 	}
 	list, err := s.Accounts.SuggestHandles(c.UserContext(), in.Q, maxMentionSuggestions)

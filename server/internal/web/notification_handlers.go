@@ -9,8 +9,17 @@ func (s *server) notificationRoutes(api fiber.Router) {
 	api.Post("/notifications/read", s.requireActive, s.readNotifications)
 }
 
+// notificationParams are GET /notifications' query parameters.
+type notificationParams struct {
+	Page int `json:"page" validate:"min=1,max=100000"`
+}
+
 func (s *server) notifications(c *fiber.Ctx) error {
-	p, err := s.Notifications.List(c.UserContext(), currentUser(c).ID, c.QueryInt("page", 1))
+	in := notificationParams{Page: 1}
+	if err := queryParams(c, &in); err != nil {
+		return err
+	}
+	p, err := s.Notifications.List(c.UserContext(), currentUser(c).ID, in.Page)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/search"
@@ -27,17 +26,8 @@ type searchParams struct {
 }
 
 func (s *server) search(c *fiber.Ctx) error {
-	in := searchParams{
-		Q:              utils.CopyString(c.Query("q")),
-		Category:       utils.CopyString(c.Query("category")),
-		Author:         utils.CopyString(c.Query("author")),
-		Administration: utils.CopyString(c.Query("administration")),
-		From:           utils.CopyString(c.Query("from")),
-		To:             utils.CopyString(c.Query("to")),
-		Page:           c.QueryInt("page", 1),
-		PerPage:        c.QueryInt("per_page", 0),
-	}
-	if err := problem.Validate(&in); err != nil {
+	in := searchParams{Page: 1}
+	if err := queryParams(c, &in); err != nil {
 		return err
 	}
 	q := search.Query{Text: in.Q, CategoryID: in.Category, Author: in.Author, AdministrationIPA: in.Administration,
