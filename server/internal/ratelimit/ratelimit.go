@@ -40,15 +40,13 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	return false, l.wait(b)
 }
 
-// Blocked reports, without taking a token, whether key has none left.
-func (l *Limiter) Blocked(key string) (bool, time.Duration) {
+// Refund gives back a token taken by Allow for an event that, as it
+// turned out, does not count (a login that succeeded).
+func (l *Limiter) Refund(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.refill(key)
-	if b.tokens >= 1 {
-		return false, 0
-	}
-	return true, l.wait(b)
+	b.tokens = math.Min(l.n, b.tokens+1)
 }
 
 func (l *Limiter) wait(b *bucket) time.Duration {

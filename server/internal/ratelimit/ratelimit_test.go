@@ -21,8 +21,20 @@ func TestLimiter(t *testing.T) {
 	if ok, _ := l.Allow("b"); !ok {
 		t.Fatal("other key refused")
 	}
-	if blocked, _ := l.Blocked("a"); !blocked {
-		t.Fatal("Blocked should report an empty bucket")
+	l.Refund("a")
+	if ok, _ := l.Allow("a"); !ok {
+		t.Fatal("refunded token refused")
+	}
+	for i := 0; i < 5; i++ {
+		l.Refund("b") // never above the burst
+	}
+	for i := 0; i < 3; i++ {
+		if ok, _ := l.Allow("b"); !ok {
+			t.Fatalf("b attempt %d refused", i)
+		}
+	}
+	if ok, _ := l.Allow("b"); ok {
+		t.Fatal("refunds raised b above its burst of 3")
 	}
 	now = now.Add(20 * time.Second)
 	if ok, _ := l.Allow("a"); !ok {
@@ -32,7 +44,7 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("only one token should have refilled")
 	}
 	now = now.Add(time.Hour)
-	l.Blocked("c") // triggers a sweep
+	l.Allow("c") // triggers a sweep
 	if len(l.buckets) != 1 {
 		t.Fatalf("sweep kept %d buckets, want only c", len(l.buckets))
 	}

@@ -35,16 +35,16 @@ func (h *accountAPI) login(c *fiber.Ctx) error {
 		return err
 	}
 	email := account.NormalizeEmail(in.Email)
-	if err := allow(h.limits.loginIP, clientIP(c)); err != nil {
+	ip := clientIP(c)
+	if err := allow(h.limits.loginIP, ip); err != nil {
 		return err
 	}
-	if blocked, wait := h.limits.loginAccount.Blocked(email); blocked {
-		return tooMany(wait)
+	done, err := h.limits.loginAttempt(email, ip)
+	if err != nil {
+		return err
 	}
 	u, token, err := h.Accounts.Login(c.UserContext(), email, in.Password)
-	if errors.Is(err, account.ErrInvalidCredentials) {
-		h.limits.loginAccount.Allow(email)
-	}
+	done(errors.Is(err, account.ErrInvalidCredentials))
 	if err != nil {
 		return err
 	}

@@ -34,17 +34,73 @@ func retryAfter(t *testing.T, r *webtest.Response) {
 	}
 }
 
-func TestLoginRateLimitPerAccount(t *testing.T) {
-	env := webtest.Start(t, nil)
-	_, u := env.NewUser(account.RoleParticipant)
-	c := env.Client()
-	for i := 0; i < 5; i++ {
-		if r := loginFrom(c, fmt.Sprintf("10.0.0.%d", i), u.Email, "password-sbagliata"); r.Status != 401 {
-			t.Fatalf("attempt %d: %d %s", i, r.Status, r.Body)
+// trustLoopbackProxy believes X-Forwarded-For from the test client, so each
+// request can come from another address.
+func trustLoopbackProxy(c *config.Config) { c.TrustedProxies = []string{"127.0.0.1"} }
+
+// Failures from one address lock that address out of the account, and only
+// it: the owner logs in from another address, however long the attacker
+// keeps failing, and the attacker stays locked out, even with the right
+// password. One address cannot lock out the 4 people it targets. (That the
+// right password waits after an address's own 5 failures on one account,
+// apart from the address's limit over all accounts, is in
+// TestLoginBruteForceStillLimited.)
+func TestLoginLockoutIsNotAWeapon(t *testing.T) {
+	env := webtest.Start(t, trustLoopbackProxy)
+	attacker := env.Client()
+	const from = "198.51.100.7"
+	var owners []*account.User
+	for range 4 {
+		_, u := env.NewUser(account.RoleParticipant)
+		owners = append(owners, u)
+	}
+	for _, u := range owners {
+		for i := 0; i < 5; i++ {
+			if r := loginFrom(attacker, from, u.Email, "password-sbagliata"); r.Status != 401 {
+				t.Fatalf("case %s attempt %d: got %d %s, want 401", u.Email, i, r.Status, r.Body)
+			}
 		}
 	}
-	// Now even the right password waits, whatever X-Forwarded-For says.
-	retryAfter(t, loginFrom(c, "10.9.9.9", u.Email, webtest.Password))
+	// 20 attempts in a minute is also the address's limit over all accounts.
+	for _, u := range owners {
+		retryAfter(t, loginFrom(attacker, from, u.Email, webtest.Password))
+	}
+	for round := range 2 {
+		for i, u := range owners {
+			owner := env.Client()
+			if r := loginFrom(owner, fmt.Sprintf("203.0.113.%d", i+1), u.Email, webtest.Password); r.Status != 200 || owner.Cookie("tavolo_session") == "" {
+				t.Fatalf("case owner %d round %d: got %d %s, want 200 and a session", i, round, r.Status, r.Body)
+			}
+			// The attacker keeps trying; refused attempts count for nothing.
+			for range 3 {
+				retryAfter(t, loginFrom(attacker, from, u.Email, "password-sbagliata"))
+			}
+		}
+	}
+	if attacker.Cookie("tavolo_session") != "" {
+		t.Fatal("the attacker got a session")
+	}
+}
+
+// Brute force stays bounded: one address gets 5 guesses at an account, and
+// addresses taking turns get loginAccountCeiling (50) together, after which
+// even a fresh address with the right password waits.
+func TestLoginBruteForceStillLimited(t *testing.T) {
+	env := webtest.Start(t, trustLoopbackProxy)
+	_, u := env.NewUser(account.RoleParticipant)
+	c := env.Client()
+	failures := 0
+	for a := 1; failures < 50; a++ {
+		from := fmt.Sprintf("192.0.2.%d", a)
+		for i := 0; i < 5; i++ {
+			if r := loginFrom(c, from, u.Email, fmt.Sprintf("tentativo-%d", failures)); r.Status != 401 {
+				t.Fatalf("case guess %d from %s: got %d %s, want 401", failures, from, r.Status, r.Body)
+			}
+			failures++
+		}
+		retryAfter(t, loginFrom(c, from, u.Email, webtest.Password))
+	}
+	retryAfter(t, loginFrom(c, "192.0.2.250", u.Email, webtest.Password))
 	if c.Cookie("tavolo_session") != "" {
 		t.Fatal("logged in past the limit")
 	}
@@ -73,7 +129,7 @@ func TestLoginRateLimitPerIPIgnoresSpoofedForwardedFor(t *testing.T) {
 // With a trusted proxy, X-Forwarded-For names the client: the limit then
 // counts each client apart.
 func TestLoginRateLimitBehindTrustedProxy(t *testing.T) {
-	env := webtest.Start(t, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
+	env := webtest.Start(t, trustLoopbackProxy)
 	c := env.Client()
 	for i := 0; i < 25; i++ {
 		if r := loginFrom(c, fmt.Sprintf("192.0.2.%d", i), fmt.Sprintf("nessuno%d@example.it", i), "password-qualsiasi"); r.Status != 401 {
