@@ -24,7 +24,8 @@ func IsObject(data []byte) bool {
 // Unicode, and its path: dotted object keys and [i] array indexes, as
 // problem.Validate names fields ("referente.name", "ids[2]"); "" is the
 // whole document. A document that is not JSON is reported only if it holds
-// invalid UTF-8: the decoder names its syntax error.
+// invalid UTF-8: the decoder names its syntax error. One nested deeper than
+// encoding/json allows is reported, at "".
 func InvalidText(data []byte) (path string, found bool) {
 	if utf8.Valid(data) && !bytes.Contains(data, []byte(`\ud`)) && !bytes.Contains(data, []byte(`\uD`)) {
 		return "", false // the usual case (no surrogate escape), without a walk
@@ -46,6 +47,9 @@ func InvalidText(data []byte) (path string, found bool) {
 		}
 		if d, ok := tok.(json.Delim); ok {
 			if d == '{' || d == '[' {
+				if len(stack) == maxDepth {
+					return "", true // encoding/json refuses it too; the walk stays small
+				}
 				stack = append(stack, container{path: valuePath(stack), array: d == '[', wantKey: d == '{'})
 				continue
 			}
@@ -71,6 +75,9 @@ func InvalidText(data []byte) (path string, found bool) {
 		}
 	}
 }
+
+// maxDepth is encoding/json's own nesting limit.
+const maxDepth = 10000
 
 // container is an object or array being walked: its path, and where in it
 // the walk is.

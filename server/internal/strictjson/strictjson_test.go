@@ -1,6 +1,9 @@
 package strictjson
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestInvalidText(t *testing.T) {
 	cases := []struct {
@@ -31,6 +34,12 @@ func TestInvalidText(t *testing.T) {
 		{"syntax error with bad bytes", "{\"a\":\xff}", "", true},
 		{"syntax error", `{"a":"\ud800`, "", false},
 	}
+	deep := strings.Repeat("[", maxDepth+1) + `"\ud800"` + strings.Repeat("]", maxDepth+1)
+	cases = append(cases, struct {
+		name, doc string
+		path      string
+		found     bool
+	}{"deeper than encoding/json allows", `{"a":` + deep + `}`, "", true})
 	for _, tc := range cases {
 		path, found := InvalidText([]byte(tc.doc))
 		if path != tc.path || found != tc.found {
@@ -47,5 +56,25 @@ func TestIsObject(t *testing.T) {
 		if got := IsObject([]byte(doc)); got != want {
 			t.Errorf("case %q: got %v, want %v", doc, got, want)
 		}
+	}
+}
+
+// BenchmarkInvalidText: a 50,000-character reply body, as browsers send it
+// (no escapes: the fast path) and with every character an escaped pair
+// (the walk).
+func BenchmarkInvalidText(b *testing.B) {
+	for _, bc := range []struct{ name, text string }{
+		{"plain", strings.Repeat("Università è ", 50000/13)},
+		{"escaped pairs", strings.Repeat(`\ud83d\ude00`, 50000/12)},
+	} {
+		doc := []byte(`{"body":"` + bc.text + `","parent_id":"12-3"}`)
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				if _, bad := InvalidText(doc); bad {
+					b.Fatal("valid document refused")
+				}
+			}
+		})
 	}
 }
