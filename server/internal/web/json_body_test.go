@@ -147,7 +147,7 @@ func TestNotificationsReadNullBody(t *testing.T) {
 		ThreadID: "t1", PostID: "t1-2", ThreadTitle: "Mensa", ActorID: "someone", ActorName: "Mario"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, body := range []string{"null", "[]", `""`, "1"} {
+	for _, body := range []string{"null", "[]", `""`, "1", `{"ids":[]}`} {
 		c.Expect(400, "POST", "/api/v1/notifications/read", body)
 	}
 	var a notificationsAnswer

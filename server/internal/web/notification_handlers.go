@@ -26,9 +26,10 @@ func (s *server) notifications(c *fiber.Ctx) error {
 	return c.JSON(p)
 }
 
-// readNotificationsInput: no ids marks everything read.
+// readNotificationsInput: no ids marks everything read; an empty list is
+// refused rather than read as "everything".
 type readNotificationsInput struct {
-	IDs []string `json:"ids" validate:"max=100,dive,max=20"`
+	IDs *[]string `json:"ids" validate:"omitnil,min=1,max=100,dive,max=20"`
 }
 
 func (s *server) readNotifications(c *fiber.Ctx) error {
@@ -36,7 +37,11 @@ func (s *server) readNotifications(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if err := s.Notifications.MarkRead(c.UserContext(), currentUser(c).ID, in.IDs); err != nil {
+	var ids []string
+	if in.IDs != nil {
+		ids = *in.IDs
+	}
+	if err := s.Notifications.MarkRead(c.UserContext(), currentUser(c).ID, ids); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
