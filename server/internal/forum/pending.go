@@ -31,8 +31,9 @@ const (
 )
 
 type postedWork struct {
-	ThreadID string `bson:"thread_id"`
-	AuthorID string `bson:"author_id"`
+	ThreadID string    `bson:"thread_id"`
+	AuthorID string    `bson:"author_id"`
+	Since    time.Time `bson:"since"` // the forum's clock before the post was written
 }
 
 type postChangedWork struct {
@@ -76,16 +77,15 @@ func (s *Service) redoPosted(ctx context.Context, w *outbox.Work) error {
 	if err != nil {
 		return err
 	}
-	since := w.Entry().CreatedAt
 	for _, p := range posts {
-		if p.Author.ID != in.AuthorID || p.CreatedAt.Before(since) || p.Deleted {
+		if p.Author.ID != in.AuthorID || p.CreatedAt.Before(in.Since) || p.Deleted {
 			continue
 		}
 		_, recipients, err := s.render(ctx, p.Body, nil)
 		if err != nil {
 			return err
 		}
-		d := &delivery{actor: &account.User{ID: p.Author.ID, Name: p.Author.Name}, t: t, p: p, redo: since}
+		d := &delivery{actor: &account.User{ID: p.Author.ID, Name: p.Author.Name}, t: t, p: p, redo: in.Since}
 		s.followUp(ctx, w, d, posts[p.ParentN], recipients)
 	}
 	return nil

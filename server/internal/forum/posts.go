@@ -211,7 +211,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	// up by scanning the whole collection. So the lock is checked again on
 	// the document as updated; a thread locked in between loses the number
 	// (a gap the tree tolerates) and gets its reply count back.
-	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: t.ID, AuthorID: u.ID})
+	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: t.ID, AuthorID: u.ID, Since: s.now()})
 	if err != nil {
 		return PostView{}, err
 	}

@@ -123,7 +123,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 		return ThreadView{}, PostView{}, fmt.Errorf("next thread id: %w", err)
 	}
 	// Recorded once the id is known: a crash before leaves an unused id.
-	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: strconv.FormatInt(ctr.N, 10), AuthorID: u.ID})
+	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: strconv.FormatInt(ctr.N, 10), AuthorID: u.ID, Since: s.now()})
 	if err != nil {
 		return ThreadView{}, PostView{}, err
 	}
