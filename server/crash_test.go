@@ -114,7 +114,7 @@ func TestKillMidBurstRedoesPendingWork(t *testing.T) {
 	b := newBoard(t)
 	b.start()
 	admin := login(t, b.base, "admin@tavolo.test", demo.Password)
-	author := login(t, b.base, "elena.marchetti@example.org", demo.Password)   // the thread's author, mentioned in every reply
+	author := login(t, b.base, "elena.marchetti@example.org", demo.Password)  // the thread's author, mentioned in every reply
 	follower := login(t, b.base, "giulia.bianchi@example.org", demo.Password) // follows the thread
 	var me struct {
 		ID     string `json:"id"`
