@@ -24,7 +24,8 @@ import (
 //     stored, then the author's posts since the entry are indexed and their
 //     notifications sent (notify skips whoever was told already).
 //   - kindPostChanged (edit, delete, retitle): the index is made to match
-//     the stored post.
+//     the stored post. The people an edit newly mentions are not told
+//     again: the stored post no longer says which mentions were new.
 const (
 	kindPosted      = "forum.posted"
 	kindPostChanged = "forum.post_changed"

@@ -206,16 +206,17 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, err
 	}
 
-	// Take the next number and move the thread's activity in one write.
-	// The filter is the _id alone: the embedded store looks anything else
-	// up by scanning the whole collection. So the lock is checked again on
-	// the document as updated; a thread locked in between loses the number
-	// (a gap the tree tolerates) and gets its reply count back.
 	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: t.ID, AuthorID: u.ID, Since: s.now()})
 	if err != nil {
 		return PostView{}, err
 	}
 	defer func() { w.End(err) }() // a failure keeps the work for a recount (pending.go)
+
+	// Take the next number and move the thread's activity in one write.
+	// The filter is the _id alone: the embedded store looks anything else
+	// up by scanning the whole collection. So the lock is checked again on
+	// the document as updated; a thread locked in between loses the number
+	// (a gap the tree tolerates) and gets its reply count back.
 	now := s.now()
 	defer s.threadWritten(t.ID)
 	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
