@@ -64,7 +64,9 @@ func (b *board) start() {
 		b.t.Fatal(err)
 	}
 	b.t.Cleanup(func() { b.kill() })
-	waitReady(b.t, b.base)
+	// A child built with -race seeds the demo accounts (a password hash
+	// each) slowly on a busy machine.
+	waitReadyWithin(b.t, b.base, 90*time.Second)
 }
 
 func (b *board) kill() {
