@@ -117,7 +117,9 @@ func (o *Outbox) work(e Entry) *Work {
 // Recover redoes every entry stored before this run, one after the other,
 // and returns when each Redo has returned (their parts may still be
 // running). An entry without a handler, or whose Redo fails, stays for the
-// next start.
+// next start. It takes every entry for one left by a dead process: true of
+// the embedded store, which one process owns; several instances sharing a
+// MongoDB would need each entry to name its owner first.
 func (o *Outbox) Recover(ctx context.Context) error {
 	cur, err := o.col.Find(ctx, bson.D{})
 	if err != nil {
