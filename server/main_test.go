@@ -109,7 +109,13 @@ func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
 
 func waitReady(t *testing.T, base string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	waitReadyWithin(t, base, 30*time.Second)
+}
+
+// waitReadyWithin waits for /readyz to answer 200, failing the test after d.
+func waitReadyWithin(t *testing.T, base string, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		if res, err := http.Get(base + "/readyz"); err == nil {
 			res.Body.Close()
@@ -119,7 +125,7 @@ func waitReady(t *testing.T, base string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal("board not ready within 30 s")
+	t.Fatalf("board not ready within %s", d)
 }
 
 type client struct {

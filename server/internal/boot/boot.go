@@ -17,6 +17,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/mailer"
 	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/realtime"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -37,6 +38,8 @@ type Board struct {
 	Hub         *realtime.Hub
 	Forum       *forum.Service
 
+	// Outbox records the work that follows each write until it is done.
+	Outbox *outbox.Outbox
 	Search *search.Index
 	// SearchQueue indexes posts in the background; Flush waits for it.
 	SearchQueue *search.Queue
@@ -75,12 +78,19 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.Hub = realtime.New(realtime.Options{Log: o.eventLog, Logger: log})
 	b.closers = append(b.closers, b.Hub.Close) // sends 1001 to every websocket
 	b.Accounts.OnSessionEnd(b.Hub.EndSession)
+	b.Outbox = outbox.New(st, log)
+	b.closers = append(b.closers, b.Outbox.Close) // after the indexer and the forum's worker report
 	b.Search = search.New(st)
 	b.SearchQueue = b.Search.Async(log)
 	b.closers = append(b.closers, b.SearchQueue.Close) // drains before the hub and the store close
 	b.Notify = notify.New(st, b.Hub, log)
 	b.Attachments = attachment.New(st, cfg.AttachmentMaxBytes)
 	if b.Forum, err = b.buildForum(ctx, log, b.Hub, o.forumNow); err != nil {
+		return nil, err
+	}
+	// Every service has said how to redo its kinds of pending work; the
+	// work a crash cut off is redone before any request.
+	if err := b.Outbox.Recover(ctx); err != nil {
 		return nil, err
 	}
 

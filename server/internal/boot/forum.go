@@ -30,6 +30,7 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		Notifier:    b.Notify,
 		Attachments: b.Attachments,
 		Directory:   b.Accounts,
+		Outbox:      b.Outbox,
 		Now:         now,
 		Background:  true,
 		SoleWriter:  b.Store.Embedded,

@@ -17,7 +17,8 @@
 // Listings and read positions are maps split over a few shards by a hash of
 // the thread id, so that an update rewrites a small document (shards.go).
 // version and listing_version tag the per-instance view cache (cache.go).
-// Notifications go out on a background worker (background.go).
+// Notifications go out on a background worker (background.go); the work
+// that follows a write is recorded until done (pending.go).
 package forum
 
 import (
@@ -30,6 +31,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/ttlcache"
@@ -49,8 +51,10 @@ type TopicAuthorizer interface {
 
 // Indexer keeps the search index in step with posts.
 type Indexer interface {
-	Put(ctx context.Context, d search.Doc) error
-	Remove(ctx context.Context, postID string) error
+	// Put and Remove queue the change; done (nil or a pending-work part)
+	// is told once it is applied.
+	Put(ctx context.Context, d search.Doc, done func(error)) error
+	Remove(ctx context.Context, postID string, done func(error)) error
 }
 
 // Notifier stores in-app notifications and pushes them live.
@@ -79,7 +83,10 @@ type Deps struct {
 	Notifier    Notifier
 	Attachments Attachments
 	Directory   Directory
-	Now         func() time.Time // nil: time.Now
+	// Outbox records the work that follows each write until it is done
+	// (pending.go).
+	Outbox *outbox.Outbox
+	Now    func() time.Time // nil: time.Now
 	// Background sends notifications after the action returns (background.go).
 	Background bool
 	// SoleWriter says this instance is the only one writing the store (the
@@ -117,10 +124,12 @@ func New(d Deps) *Service {
 	if d.Background {
 		s.bg = newBackground()
 	}
+	s.handlePending()
 	return s
 }
 
-// Init creates the default categories the first time the board starts.
+// Init creates the default categories the first time the board starts;
+// then the caller redoes the work left pending (Outbox.Recover).
 func (s *Service) Init(ctx context.Context) error {
 	if err := s.migrateShards(ctx); err != nil {
 		return err

@@ -225,7 +225,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 	}
 	var errs []error
 	for _, d := range docs {
-		if err := s.Indexer.Put(ctx, d); err != nil {
+		if err := s.Indexer.Put(ctx, d, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -69,22 +70,26 @@ func (s *Service) publishThread(ctx context.Context, t *ThreadSummary) {
 	s.publish(ctx, topicForum, "thread.updated", t)
 }
 
-// index puts a post into the search index; a failure is logged, the post stays.
-func (s *Service) index(ctx context.Context, t *ThreadSummary, p *postDoc) {
+// index puts a post into the search index; a failure is logged, the post
+// stays, and done (the pending work's part, or nil) is told.
+func (s *Service) index(ctx context.Context, t *ThreadSummary, p *postDoc, done func(error)) {
 	d := search.Doc{
 		PostID: postID(t.ID, p.N), ThreadID: t.ID, N: p.N, Title: t.Title, Text: p.plainText(),
 		CategoryID: t.CategoryID, AuthorID: p.Author.ID, AuthorName: p.Author.Name,
 		AdministrationIPA: p.Author.AdministrationIPA, AdministrationName: p.Author.AdministrationName, CreatedAt: p.CreatedAt,
 	}
-	if err := s.Indexer.Put(ctx, d); err != nil {
+	if err := s.Indexer.Put(ctx, d, done); err != nil {
 		s.log.Error("index post", "post", d.PostID, "err", err)
+		if done != nil {
+			done(err)
+		}
 	}
 }
 
 // notify sends one kind of notification to users other than the actor and
 // returns who was notified.
-func (s *Service) notify(ctx context.Context, actor *account.User, t *ThreadSummary, p *postDoc, kind string, users, skip []string) []string {
-	skipped := map[string]bool{actor.ID: true}
+func (s *Service) notify(ctx context.Context, d *delivery, kind string, users, skip []string) []string {
+	skipped := map[string]bool{d.actor.ID: true}
 	for _, id := range skip {
 		skipped[id] = true
 	}
@@ -98,36 +103,39 @@ func (s *Service) notify(ctx context.Context, actor *account.User, t *ThreadSumm
 	if len(to) == 0 {
 		return nil
 	}
+	t, p := d.t, d.p
 	err := s.Notifier.Notify(ctx, notify.Input{
 		UserIDs: to, Kind: kind, ThreadID: t.ID, PostID: postID(t.ID, p.N), ThreadTitle: t.Title,
-		ActorID: actor.ID, ActorName: actor.Name, Excerpt: s.excerpt(p),
+		ActorID: d.actor.ID, ActorName: d.actor.Name, Excerpt: s.excerpt(p), Redo: d.redo,
 	})
 	if err != nil {
 		s.log.Error("notify", "kind", kind, "post", postID(t.ID, p.N), "err", err)
+		d.err = cmp.Or(d.err, err)
 	}
 	return to
 }
 
 // notifyReply tells the author of the post replied to (or of the thread).
-func (s *Service) notifyReply(ctx context.Context, u *account.User, t *ThreadSummary, p *postDoc, parent *postDoc) []string {
-	to := t.AuthorID
+func (s *Service) notifyReply(ctx context.Context, d *delivery, parent *postDoc) []string {
+	to := d.t.AuthorID
 	if parent != nil {
 		to = parent.Author.ID
 	}
-	return s.notify(ctx, u, t, p, "reply", []string{to}, nil)
+	return s.notify(ctx, d, "reply", []string{to}, nil)
 }
 
-func (s *Service) notifyMentions(ctx context.Context, u *account.User, t *ThreadSummary, p *postDoc, users []string) []string {
-	return s.notify(ctx, u, t, p, "mention", users, nil)
+func (s *Service) notifyMentions(ctx context.Context, d *delivery, users []string) []string {
+	return s.notify(ctx, d, "mention", users, nil)
 }
 
 // notifyFollowers tells the followers of key ("thread:<id>", "category:<id>")
 // who were not notified otherwise.
-func (s *Service) notifyFollowers(ctx context.Context, u *account.User, t *ThreadSummary, p *postDoc, key, kind string, skip []string) {
+func (s *Service) notifyFollowers(ctx context.Context, d *delivery, key, kind string, skip []string) {
 	users, err := s.followers(ctx, key)
 	if err != nil {
 		s.log.Error("load followers", "key", key, "err", err)
+		d.err = cmp.Or(d.err, err)
 		return
 	}
-	s.notify(ctx, u, t, p, kind, users, skip)
+	s.notify(ctx, d, kind, users, skip)
 }

@@ -178,7 +178,7 @@ func (s *Service) render(ctx context.Context, body string, already []string) (r 
 }
 
 // Reply adds a post to a thread, under parent_id or directly under the thread.
-func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, in NewPost) (PostView, error) {
+func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, in NewPost) (_ PostView, err error) {
 	in.ParentID = strings.TrimSpace(in.ParentID) // the body is kept byte for byte
 	if err := problem.Validate(in); err != nil {
 		return PostView{}, err
@@ -205,6 +205,12 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if err != nil {
 		return PostView{}, err
 	}
+
+	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: t.ID, AuthorID: u.ID, Since: s.now()})
+	if err != nil {
+		return PostView{}, err
+	}
+	defer func() { w.End(err) }() // a failure keeps the work for a recount (pending.go)
 
 	// Take the next number and move the thread's activity in one write.
 	// The filter is the _id alone: the embedded store looks anything else
@@ -249,14 +255,9 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, err
 	}
 
-	s.index(ctx, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.created", p.public(t.ID))
 	s.publishThread(ctx, t)
-	s.later(ctx, func(ctx context.Context) {
-		notified := s.notifyReply(ctx, u, t, p, parent)
-		notified = append(notified, s.notifyMentions(ctx, u, t, p, recipients)...)
-		s.notifyFollowers(ctx, u, t, p, "thread:"+t.ID, "followed_thread", notified)
-	})
+	s.followUp(ctx, w, &delivery{actor: u, t: t, p: p}, parent, recipients)
 	return s.view(u, t.ID, p), nil
 }
 
@@ -289,7 +290,7 @@ func (s *Service) parent(ctx context.Context, t *ThreadSummary, id string) (*pos
 }
 
 // EditPost replaces a post's body, keeping the old version in its history.
-func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in PostEdit) (PostView, error) {
+func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in PostEdit) (_ PostView, err error) {
 	if err := problem.Validate(in); err != nil {
 		return PostView{}, err
 	}
@@ -306,6 +307,11 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if err != nil {
 		return PostView{}, err
 	}
+	w, err := s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
+	if err != nil {
+		return PostView{}, err
+	}
+	defer func() { w.End(err) }()
 	// The old version goes to the history first, with $addToSet so a retry
 	// or a lost race adds nothing twice; the edit itself only applies to
 	// the version it was made from.
@@ -331,9 +337,9 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	s.bumpThread(ctx, t.ID)
 	p.Body, p.HTML, p.Mentions, p.plain, p.EditedAt, p.EditorName, p.EditCount = in.Body, r.html, r.mentions, r.plain, &now, u.Name, p.EditCount+1
 
-	s.index(ctx, t, p)
+	s.reindex(ctx, w, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
-	s.later(ctx, func(ctx context.Context) { s.notifyMentions(ctx, u, t, p, recipients) })
+	s.later(ctx, func(ctx context.Context) { s.notifyMentions(ctx, &delivery{actor: u, t: t, p: p}, recipients) })
 	return s.view(u, t.ID, p), nil
 }
 
@@ -360,7 +366,7 @@ func (s *Service) lockPost(id string) (unlock func()) {
 // DeletePost leaves a placeholder where the post was, so replies keep their
 // place; its text, files, reactions and history are gone. Deleting twice is
 // harmless.
-func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) error {
+func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) (err error) {
 	unlock := s.lockPost(id)
 	defer unlock()
 	t, p, err := s.postByID(ctx, id)
@@ -373,6 +379,11 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) er
 	if u.ID != p.Author.ID && !u.CanModerate() {
 		return ErrNotAuthor
 	}
+	w, err := s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
+	if err != nil {
+		return err
+	}
+	defer func() { w.End(err) }()
 	key := "posts." + strconv.Itoa(p.N)
 	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
 		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
@@ -385,9 +396,7 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) er
 		return fmt.Errorf("drop history of %s: %w", id, err)
 	}
 	p.Deleted = true
-	if err := s.Indexer.Remove(ctx, id); err != nil {
-		s.log.Error("unindex post", "post", id, "err", err)
-	}
+	s.reindex(ctx, w, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
 	return nil
 }

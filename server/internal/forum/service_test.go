@@ -11,6 +11,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/testenv"
@@ -46,14 +47,20 @@ func (r *recorder) Head(_ context.Context, topic string) (int64, error) {
 	return r.heads[topic], nil
 }
 
-func (r *recorder) Put(_ context.Context, d search.Doc) error {
+func (r *recorder) Put(_ context.Context, d search.Doc, done func(error)) error {
 	r.docs[d.PostID] = d
+	if done != nil {
+		done(nil)
+	}
 	return nil
 }
 
-func (r *recorder) Remove(_ context.Context, id string) error {
+func (r *recorder) Remove(_ context.Context, id string, done func(error)) error {
 	delete(r.docs, id)
 	r.removed = append(r.removed, id)
+	if done != nil {
+		done(nil)
+	}
 	return nil
 }
 
@@ -112,7 +119,7 @@ func testDeps(st *store.Store, rec *recorder) Deps {
 	if rec == nil {
 		rec = newRecorder()
 	}
-	return Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Indexer: rec,
+	return Deps{Store: st, EditWindow: time.Hour, Publisher: rec, Indexer: rec, Outbox: outbox.New(st, nil),
 		Notifier: rec, Attachments: files{}, Directory: directory{}, Now: func() time.Time { return testNow }}
 }
 

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -90,7 +91,7 @@ func (s *Service) writableCategory(ctx context.Context, id string) (*categoryDoc
 
 // CreateThread opens a thread with its first post. The sequence is safe to
 // interrupt: the post is written before the thread becomes visible.
-func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThread) (ThreadView, PostView, error) {
+func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThread) (_ ThreadView, _ PostView, err error) {
 	in.Title, in.Tags = strings.TrimSpace(in.Title), normTags(in.Tags)
 	if err := problem.Validate(in); err != nil {
 		return ThreadView{}, PostView{}, err
@@ -121,6 +122,12 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	if err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("next thread id: %w", err)
 	}
+	// Recorded once the id is known: a crash before leaves an unused id.
+	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: strconv.FormatInt(ctr.N, 10), AuthorID: u.ID, Since: s.now()})
+	if err != nil {
+		return ThreadView{}, PostView{}, err
+	}
+	defer func() { w.End(err) }()
 	now := s.now()
 	t := ThreadSummary{
 		ID: strconv.FormatInt(ctr.N, 10), CategoryID: cat.ID, Title: in.Title, Tags: in.Tags,
@@ -151,15 +158,11 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 		return ThreadView{}, PostView{}, err
 	}
 
-	s.index(ctx, &t, p)
 	seq := s.head(ctx, threadTopic(t.ID))
 	s.publish(ctx, categoryTopic(cat.ID), "thread.created", t)
 	s.publish(ctx, topicForum, "thread.created", t)
 	nt := t
-	s.later(ctx, func(ctx context.Context) {
-		notified := s.notifyMentions(ctx, u, &nt, p, recipients)
-		s.notifyFollowers(ctx, u, &nt, p, "category:"+cat.ID, "followed_category", notified)
-	})
+	s.followUp(ctx, w, &delivery{actor: u, t: &nt, p: p}, nil, recipients)
 
 	view := ThreadView{ThreadSummary: t, Following: true, LastReadN: 1, Seq: seq}
 	return view, s.view(u, t.ID, p), nil
@@ -354,7 +357,7 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 
 // UpdateThread changes the title or tags (author within the edit window, or
 // a moderator) and the locked or pinned flags (moderators).
-func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, p ThreadPatch) (ThreadView, error) {
+func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, p ThreadPatch) (_ ThreadView, err error) {
 	if p.Title != nil {
 		*p.Title = strings.TrimSpace(*p.Title)
 	}
@@ -394,6 +397,13 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		set["pinned"] = *p.Pinned
 	}
 	if len(set) > 0 {
+		var w *outbox.Work
+		if p.Title != nil { // the opening post is indexed with the title
+			if w, err = s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: postID(id, 1)}); err != nil {
+				return ThreadView{}, err
+			}
+			defer func() { w.End(err) }()
+		}
 		defer s.threadWritten(id)
 		if err := s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t); err != nil {
@@ -405,10 +415,12 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		if err := s.bumpListing(ctx, t.CategoryID); err != nil {
 			return ThreadView{}, err
 		}
-		if p.Title != nil {
-			if first, err := s.post(ctx, t, 1); err == nil && !first.Deleted {
-				s.index(ctx, t, first)
+		if w != nil {
+			first, err := s.post(ctx, t, 1)
+			if err != nil {
+				return ThreadView{}, err
 			}
+			s.reindex(ctx, w, t, first)
 		}
 		s.publishThread(ctx, t)
 	}

@@ -61,6 +61,10 @@ type Publisher interface {
 type Input struct {
 	UserIDs                                                          []string
 	Kind, ThreadID, PostID, ThreadTitle, ActorID, ActorName, Excerpt string
+	// Redo, when set, is when the work that notifies began: work redone
+	// after a crash skips the users who already have a notification of
+	// Kind about PostID from since then, so nobody is told twice.
+	Redo time.Time
 }
 
 // Notification is one entry of a user's list.
@@ -152,6 +156,19 @@ func (s *Service) Notify(ctx context.Context, in Input) error {
 			continue
 		}
 		seen[uid] = true
+		if !in.Redo.IsZero() {
+			had, err := s.has(ctx, uid, in.Kind, in.PostID, in.Redo)
+			if err != nil {
+				s.log.Error("notify: check earlier", "user_id", uid, "kind", in.Kind, "err", err)
+				if first == nil {
+					first = err
+				}
+				continue
+			}
+			if had {
+				continue
+			}
+		}
 		if err := s.notifyOne(ctx, uid, item); err != nil {
 			s.log.Error("notify", "user_id", uid, "kind", in.Kind, "err", err)
 			if first == nil {
@@ -182,6 +199,35 @@ func (s *Service) notifyOne(ctx context.Context, userID string, item Notificatio
 		return fmt.Errorf("notify: publish for %s: %w", userID, err)
 	}
 	return nil
+}
+
+// has reports whether the user has a notification of kind about postID
+// created at or after since, reading the newest buckets back to since: the redo of a
+// crash reads the few buckets written after it.
+func (s *Service) has(ctx context.Context, userID, kind, postID string, since time.Time) (bool, error) {
+	h, err := s.head(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	for hi := h.N; hi >= 1; {
+		lo := max(h.bucketOf(hi), 1)
+		items, err := s.items(ctx, userID, h, lo, hi)
+		if err != nil {
+			return false, err
+		}
+		older := false
+		for _, it := range items {
+			if it.PostID == postID && it.Kind == kind && !it.CreatedAt.Before(since) {
+				return true, nil
+			}
+			older = older || it.CreatedAt.Before(since)
+		}
+		if older {
+			return false, nil
+		}
+		hi = lo - 1
+	}
+	return false, nil
 }
 
 // List returns page (1-based) of the user's notifications, newest first.

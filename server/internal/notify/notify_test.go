@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -185,5 +186,54 @@ func TestLegacyBuckets(t *testing.T) {
 		if want := it.ID == "3" || it.ID == "22"; it.Read != want {
 			t.Errorf("notification %s read = %v", it.ID, it.Read)
 		}
+	}
+}
+
+// Redone work (after a crash) tells nobody twice about a post: a user who
+// already has a notification about it from since the work began is skipped,
+// however many newer notifications lie above it.
+func TestRedoNotifiesOnce(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	s := New(testenv.Store(t), &recorder{}, slog.Default())
+	began := time.Now().UTC().Add(-time.Second)
+	note := func(user, post string, redo time.Time) {
+		t.Helper()
+		if err := s.Notify(ctx, Input{UserIDs: []string{user}, Kind: KindReply, ThreadID: "t1", PostID: post, ActorID: "x", Redo: redo}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note("told", "t1-5", time.Time{})
+	for i := range 2 * bucketSize { // buckets above the one to find
+		note("told", "t9-"+strconv.Itoa(i+1), time.Time{})
+	}
+	note("fresh", "t9-1", time.Time{})
+	if err := s.Notify(ctx, Input{UserIDs: []string{"fresh"}, Kind: KindMention, PostID: "t1-5", ActorID: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		user string
+		want int64 // notifications afterwards
+	}{
+		{"told", 2*bucketSize + 1}, // already told: nothing added
+		{"fresh", 3},               // told about another post, and of another kind
+		{"nobody", 1},              // no notification yet
+	}
+	for _, c := range cases {
+		note(c.user, "t1-5", began)
+		note(c.user, "t1-5", began) // and redone again
+		p, err := s.List(ctx, c.user, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != c.want {
+			t.Errorf("case %s: %d notifications, want %d", c.user, p.Total, c.want)
+		}
+	}
+	// A notification about the post from before the work began is another
+	// event (an earlier mention): the redo still tells the user.
+	note("early", "t1-5", time.Time{})
+	note("early", "t1-5", time.Now().UTC().Add(time.Second))
+	if p, err := s.List(ctx, "early", 1); err != nil || p.Total != 2 {
+		t.Errorf("case early: %d notifications (%v), want 2", p.Total, err)
 	}
 }

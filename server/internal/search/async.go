@@ -30,6 +30,7 @@ type Queue struct {
 type queued struct {
 	put    *Doc
 	remove string
+	done   func(error)   // put or remove: told how it went, once applied
 	flush  chan struct{} // closed when everything queued before is applied
 }
 
@@ -54,14 +55,16 @@ func (ix *Index) Async(log *slog.Logger) *Queue {
 	return q
 }
 
-// Put queues d for indexing. It blocks only when the queue is full.
-func (q *Queue) Put(ctx context.Context, d Doc) error {
-	return q.send(ctx, queued{put: &d})
+// Put queues d for indexing. It blocks only when the queue is full. done
+// (when not nil) is told once the post is in the index, or why not; a
+// pending-work record waits for it (see package outbox).
+func (q *Queue) Put(ctx context.Context, d Doc, done func(error)) error {
+	return q.send(ctx, queued{put: &d, done: done})
 }
 
-// Remove queues the removal of a post from the index.
-func (q *Queue) Remove(ctx context.Context, postID string) error {
-	return q.send(ctx, queued{remove: postID})
+// Remove queues the removal of a post from the index; done as for Put.
+func (q *Queue) Remove(ctx context.Context, postID string, done func(error)) error {
+	return q.send(ctx, queued{remove: postID, done: done})
 }
 
 // Flush waits until everything queued before it is in the index.
@@ -127,30 +130,44 @@ func (q *Queue) apply(batch []queued, paced bool) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var puts []Doc
+	var told []func(error)
 	flushPuts := func() {
 		if len(puts) == 0 {
 			return
 		}
-		if err := q.ix.PutMany(ctx, puts); err != nil {
+		err := q.ix.PutMany(ctx, puts)
+		if err != nil {
 			q.log.Error("index posts", "posts", len(puts), "err", err)
 		}
-		puts = puts[:0]
+		tell(told, err)
+		puts, told = puts[:0], told[:0]
 	}
 	for _, op := range batch {
 		switch {
 		case op.put != nil:
 			puts = append(puts, *op.put)
+			told = append(told, op.done)
 		case op.remove != "":
 			flushPuts()
-			if err := q.ix.Remove(ctx, op.remove); err != nil {
+			err := q.ix.Remove(ctx, op.remove)
+			if err != nil {
 				q.log.Error("unindex post", "post", op.remove, "err", err)
 			}
+			tell([]func(error){op.done}, err)
 		case op.flush != nil:
 			flushPuts()
 			close(op.flush)
 		}
 	}
 	flushPuts()
+}
+
+func tell(dones []func(error), err error) {
+	for _, done := range dones {
+		if done != nil {
+			done(err)
+		}
+	}
 }
 
 // PutMany indexes docs like Put does one by one (a later doc of the same

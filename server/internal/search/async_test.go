@@ -13,13 +13,25 @@ func TestQueue(t *testing.T) {
 		q := ix.Async(nil)
 		defer q.Close()
 		ctx := testenv.Ctx(t)
+		told := make(chan error, len(seedDocs))
 		for _, d := range seedDocs {
-			if err := q.Put(ctx, d); err != nil {
+			if err := q.Put(ctx, d, func(err error) { told <- err }); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if err := q.Flush(ctx); err != nil {
 			t.Fatal(err)
+		}
+		// Every put was told it is in the index, before the flush returned.
+		for i := range seedDocs {
+			select {
+			case err := <-told:
+				if err != nil {
+					t.Errorf("put %d told %v", i, err)
+				}
+			default:
+				t.Fatalf("only %d of %d puts told they were applied", i, len(seedDocs))
+			}
 		}
 		testQuery(t, ix)
 	})
@@ -33,13 +45,22 @@ func TestQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		q := ix.Async(nil)
-		if err := q.Put(ctx, edited); err != nil { // an edit of an indexed post
+		if err := q.Put(ctx, edited, nil); err != nil { // an edit of an indexed post
 			t.Fatal(err)
 		}
-		if err := q.Remove(ctx, "t1-2"); err != nil {
+		removed := make(chan error, 1)
+		if err := q.Remove(ctx, "t1-2", func(err error) { removed <- err }); err != nil {
 			t.Fatal(err)
 		}
 		q.Close() // drains
+		select {
+		case err := <-removed:
+			if err != nil {
+				t.Errorf("removal told %v", err)
+			}
+		default:
+			t.Error("removal not told it was applied")
+		}
 		for text, want := range map[string][]string{"qualita": nil, "penali": {"t2-1"}, "manutenzione": {"t2-1"}, "capitolato": {"t1-1"}} {
 			r, err := ix.Query(ctx, Query{Text: text})
 			if err != nil {
@@ -49,7 +70,7 @@ func TestQueue(t *testing.T) {
 				t.Errorf("%q: %v, want %v", text, got, want)
 			}
 		}
-		if err := q.Put(ctx, edited); err == nil {
+		if err := q.Put(ctx, edited, nil); err == nil {
 			t.Fatal("put after close accepted")
 		}
 	})

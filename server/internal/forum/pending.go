@@ -1,0 +1,190 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/outbox"
+)
+
+// The work that follows a stored write (the thread's counters, listing and
+// category totals, the search index, notifications) survives a crash
+// through the outbox: each action records an entry before its first write
+// and the entry goes once that work is done. After a crash, the entry's
+// redo rebuilds the work from what is stored:
+//   - kindPosted (a reply or a new thread): the thread's counters and
+//     listing entry and its category's totals are recomputed from the posts
+//     stored, then the author's posts since the entry are indexed and their
+//     notifications sent (notify skips whoever was told already).
+//   - kindPostChanged (edit, delete, retitle): the index is made to match
+//     the stored post. The people an edit newly mentions are not told
+//     again: the stored post no longer says which mentions were new.
+const (
+	kindPosted      = "forum.posted"
+	kindPostChanged = "forum.post_changed"
+)
+
+type postedWork struct {
+	ThreadID string    `bson:"thread_id"`
+	AuthorID string    `bson:"author_id"`
+	Since    time.Time `bson:"since"` // the forum's clock before the post was written
+}
+
+type postChangedWork struct {
+	PostID string `bson:"post_id"`
+}
+
+func (s *Service) handlePending() {
+	s.Outbox.Handle(kindPosted, s.redoPosted)
+	s.Outbox.Handle(kindPostChanged, s.redoPostChanged)
+}
+
+// followUp indexes a stored post and notifies the people concerned in the
+// background, each a part of w. redo is zero on the request's own path and
+// the entry's time when redone.
+func (s *Service) followUp(ctx context.Context, w *outbox.Work, d *delivery, parent *postDoc, recipients []string) {
+	s.index(ctx, d.t, d.p, w.Part())
+	done := w.Part()
+	s.later(ctx, func(ctx context.Context) {
+		if d.p.N == 1 {
+			notified := s.notifyMentions(ctx, d, recipients)
+			s.notifyFollowers(ctx, d, "category:"+d.t.CategoryID, "followed_category", notified)
+		} else {
+			notified := s.notifyReply(ctx, d, parent)
+			notified = append(notified, s.notifyMentions(ctx, d, recipients)...)
+			s.notifyFollowers(ctx, d, "thread:"+d.t.ID, "followed_thread", notified)
+		}
+		done(d.err)
+	})
+}
+
+// redoPosted finishes a reply or a new thread cut off by a crash.
+func (s *Service) redoPosted(ctx context.Context, w *outbox.Work) error {
+	var in postedWork
+	if err := w.Entry().Decode(&in); err != nil {
+		return err
+	}
+	t, posts, err := s.recount(ctx, in.ThreadID)
+	if errors.Is(err, ErrThreadNotFound) {
+		return nil // the thread was never stored: nothing follows
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range posts {
+		if p.Author.ID != in.AuthorID || p.CreatedAt.Before(in.Since) || p.Deleted {
+			continue
+		}
+		_, recipients, err := s.render(ctx, p.Body, nil)
+		if err != nil {
+			return err
+		}
+		d := &delivery{actor: &account.User{ID: p.Author.ID, Name: p.Author.Name}, t: t, p: p, redo: in.Since}
+		s.followUp(ctx, w, d, posts[p.ParentN], recipients)
+	}
+	return nil
+}
+
+// recount sets the thread's counters and latest activity from the posts
+// stored, rewrites its listing entry and its category's totals. It runs
+// at start-up, before any request: nothing writes the thread meanwhile.
+func (s *Service) recount(ctx context.Context, threadID string) (*ThreadSummary, map[int]*postDoc, error) {
+	var t ThreadSummary
+	err := s.Store.C(colThreads).FindOne(ctx, bson.M{"_id": threadID}).Decode(&t)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil, ErrThreadNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load thread %s: %w", threadID, err)
+	}
+	posts, err := s.posts(ctx, &t)
+	if err != nil {
+		return nil, nil, err
+	}
+	var last *postDoc
+	for _, p := range posts {
+		if last == nil || p.N > last.N {
+			last = p
+		}
+	}
+	if last == nil {
+		return nil, nil, ErrThreadNotFound
+	}
+	defer s.threadWritten(t.ID)
+	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
+		"$set": bson.M{"post_count": last.N, "reply_count": len(posts) - 1, "last_activity_at": last.CreatedAt, "last_poster_name": last.Author.Name},
+		"$inc": bson.M{"version": 1},
+	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&t)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recount thread %s: %w", t.ID, err)
+	}
+	if err := s.list(ctx, &t); err != nil {
+		return nil, nil, err
+	}
+	return &t, posts, s.recountCategory(ctx, t.CategoryID)
+}
+
+// recountCategory sets a category's thread and post totals from its listing.
+func (s *Service) recountCategory(ctx context.Context, id string) error {
+	ts, err := s.listing(ctx, id)
+	if err != nil {
+		return err
+	}
+	posts := 0
+	for _, t := range ts {
+		posts += t.ReplyCount + 1
+	}
+	defer s.categoryWritten(id)
+	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{
+		"$set": bson.M{"thread_count": len(ts), "post_count": posts}, "$inc": bson.M{"listing_version": 1}}); err != nil {
+		return fmt.Errorf("recount category %s: %w", id, err)
+	}
+	return nil
+}
+
+// redoPostChanged makes the index match a post edited, deleted or retitled.
+func (s *Service) redoPostChanged(ctx context.Context, w *outbox.Work) error {
+	var in postChangedWork
+	if err := w.Entry().Decode(&in); err != nil {
+		return err
+	}
+	t, p, err := s.postByID(ctx, in.PostID)
+	if errors.Is(err, ErrPostNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.reindex(ctx, w, t, p)
+	return nil
+}
+
+// reindex puts the post into the index as it is stored, or takes it out.
+func (s *Service) reindex(ctx context.Context, w *outbox.Work, t *ThreadSummary, p *postDoc) {
+	if !p.Deleted {
+		s.index(ctx, t, p, w.Part())
+		return
+	}
+	done := w.Part()
+	if err := s.Indexer.Remove(ctx, postID(t.ID, p.N), done); err != nil {
+		s.log.Error("unindex post", "post", postID(t.ID, p.N), "err", err)
+		done(err)
+	}
+}
+
+// delivery is the notifying of one post: who acted, where, and the first
+// failure (which keeps the pending work for a redo).
+type delivery struct {
+	actor *account.User
+	t     *ThreadSummary
+	p     *postDoc
+	redo  time.Time // notify.Input.Redo
+	err   error
+}
