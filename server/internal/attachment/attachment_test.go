@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 
+	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
 
@@ -95,11 +97,14 @@ func TestSaveGetOpen(t *testing.T) {
 	if a.Name != "verbale.pdf" || a.ContentType != "application/pdf" || a.Size != int64(len(pdf)) || a.Image || a.URL != URLPrefix+a.ID {
 		t.Fatalf("saved %+v", a)
 	}
+	if _, ok := fileKey(a.ID); !ok || len(a.ID) != 22 {
+		t.Fatalf("id %q is not 22 base64url characters", a.ID)
+	}
 	got, err := st.Get(ctx, a.ID)
 	if err != nil || got.OwnerID != "u1" || got.Name != a.Name {
 		t.Fatalf("get %+v %v", got, err)
 	}
-	rc, _, err := st.Open(ctx, a.ID)
+	rc, _, err := st.OpenFor(ctx, &account.User{ID: "u1", AdministrationStatus: account.StatusApproved}, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +122,38 @@ func TestSaveGetOpen(t *testing.T) {
 	for _, id := range []string{"", "../../etc/passwd", "0123456789abcdef01234567", "zz"} {
 		if _, err := st.Get(ctx, id); !errors.Is(err, ErrNotFound) {
 			t.Errorf("get %q: %v", id, err)
+		}
+	}
+}
+
+func TestNewIDsAreDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for range 10000 {
+		id := newID()
+		if _, ok := fileKey(id); !ok || seen[id] {
+			t.Fatalf("id %q: valid %v, repeated %v", id, ok, seen[id])
+		}
+		seen[id] = true
+	}
+}
+
+func TestIDsIn(t *testing.T) {
+	const random, legacy = "Ab-_0123456789xyzXYZ_Q", "0123456789abcdef01234567"
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"image and link", "![x](" + URLPrefix + random + ") e [y](" + URLPrefix + legacy + ")", []string{random, legacy}},
+		{"each once", URLPrefix + random + " " + URLPrefix + random, []string{random}},
+		{"too long", URLPrefix + random + "Z", nil},
+		{"too short", URLPrefix + random[:21], nil},
+		{"legacy upper case", URLPrefix + strings.ToUpper(legacy), nil},
+		{"other path", "/api/v1/other/" + random, nil},
+		{"none", "ciao", nil},
+	}
+	for _, tt := range tests {
+		if got := IDsIn(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: IDsIn = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

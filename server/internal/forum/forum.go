@@ -58,9 +58,11 @@ type Notifier interface {
 	Notify(ctx context.Context, in notify.Input) error
 }
 
-// Attachments tells who uploaded a file.
+// Attachments tells who uploaded a file and attaches files to posts
+// (files.go).
 type Attachments interface {
 	Get(ctx context.Context, id string) (attachment.Attachment, error)
+	Attach(ctx context.Context, ownerID string, ids []string, to attachment.Ref) error
 }
 
 // Directory resolves @handles and an administration's members (accounts).
@@ -123,6 +125,9 @@ func New(d Deps) *Service {
 // Init creates the default categories the first time the board starts.
 func (s *Service) Init(ctx context.Context) error {
 	if err := s.migrateShards(ctx); err != nil {
+		return err
+	}
+	if err := s.migrateFileRefs(ctx); err != nil {
 		return err
 	}
 	return s.ensureDefaultCategories(ctx)

@@ -234,6 +234,9 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if parent != nil {
 		p.ParentN, p.Depth = parent.N, parent.Depth+1
 	}
+	if err := s.attachFiles(ctx, u, postID(t.ID, p.N), files, in.Body); err != nil {
+		return PostView{}, err
+	}
 	if err := s.putPost(ctx, t, p); err != nil {
 		return PostView{}, err
 	}
@@ -304,6 +307,9 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	}
 	r, recipients, err := s.render(ctx, in.Body, p.Mentions)
 	if err != nil {
+		return PostView{}, err
+	}
+	if err := s.attachFiles(ctx, u, id, nil, in.Body); err != nil {
 		return PostView{}, err
 	}
 	// The old version goes to the history first, with $addToSet so a retry
