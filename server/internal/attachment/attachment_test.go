@@ -3,6 +3,7 @@ package attachment
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"slices"
@@ -154,6 +155,63 @@ func TestIDsIn(t *testing.T) {
 	for _, tt := range tests {
 		if got := IDsIn(tt.text); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: IDsIn = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMay(t *testing.T) {
+	st := New(testenv.Store(t), 64)
+	ctx := testenv.Ctx(t)
+	rules := map[string]Access{"gone": Gone, "hidden": Hidden, "visible": Visible}
+	st.Authorize("thing", func(_ context.Context, _ *account.User, id string) (Access, error) { return rules[id], nil })
+	owner := &account.User{ID: "u1", AdministrationStatus: account.StatusApproved}
+	other := &account.User{ID: "u2", AdministrationStatus: account.StatusApproved}
+	suspended := &account.User{ID: "u1", AdministrationStatus: account.StatusApproved, Suspended: true}
+	ref := func(kind, id string) Ref { return Ref{Kind: kind, ID: id} }
+	tests := []struct {
+		name        string
+		refs        []Ref
+		owner, othr bool
+	}{
+		{"unattached", nil, true, false},
+		{"attached to something never stored", []Ref{ref("thing", "gone")}, true, false},
+		{"attached to something hidden", []Ref{ref("thing", "hidden")}, false, false},
+		{"attached to something visible", []Ref{ref("thing", "visible")}, true, true},
+		{"hidden and visible", []Ref{ref("thing", "hidden"), ref("thing", "visible")}, true, true},
+		{"a kind nobody registered", []Ref{ref("room", "x")}, false, false},
+	}
+	for _, tt := range tests {
+		a, err := st.Save(ctx, "u1", "x.pdf", strings.NewReader("%PDF-1.4"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range tt.refs {
+			if err := st.Attach(ctx, "u1", []string{a.ID}, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Attach(ctx, "u2", []string{a.ID}, ref("thing", "visible")); err != nil { // not u2's: ignored
+			t.Fatal(err)
+		}
+		if a, err = st.Get(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			who  string
+			u    *account.User
+			want bool
+		}{{"owner", owner, tt.owner}, {"other", other, tt.othr}, {"suspended owner", suspended, false}, {"nobody", nil, false}} {
+			got, err := st.May(ctx, c.u, a)
+			if err != nil || got != c.want {
+				t.Errorf("%s, %s: may = %v (%v), want %v", tt.name, c.who, got, err, c.want)
+			}
+			rc, _, err := st.OpenFor(ctx, c.u, a.ID)
+			if !c.want && !errors.Is(err, ErrNotFound) || c.want && err != nil {
+				t.Errorf("%s, %s: open: %v", tt.name, c.who, err)
+			}
+			if rc != nil {
+				rc.Close()
+			}
 		}
 	}
 }
