@@ -347,6 +347,33 @@ describe('forum', () => {
     await checkPage(pa, 'thread with a refused upload');
   });
 
+  it('an image A uploads is A’s alone until the reply is sent; then B sees it in the post', async () => {
+    for (const p of [pa, pb]) {
+      await p.goto(`/forum/t/${thread.id}`);
+      await expectHeading(p, TITLE);
+    }
+    // A valid 1×1 PNG, so that the browser really decodes what it is served.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
+    const reply = pa.locator('section', { has: pa.getByRole('heading', { name: 'Rispondi alla discussione' }) });
+    await reply.getByLabel('Allega file').setInputFiles({ name: 'schema.png', mimeType: 'image/png', buffer: png });
+    let url = '';
+    await waitFor(async () => {
+      url = /\/api\/v1\/attachments\/[A-Za-z0-9_-]+/.exec(await mainComposer(pa).inputValue())?.[0] ?? '';
+      return url !== '';
+    }, { message: 'no link to the uploaded image in the composer' });
+    assert.match(url, /\/attachments\/[A-Za-z0-9_-]{22}$/, 'the id is 22 random characters');
+    const status = (page) => page.evaluate(async (u) => (await fetch(u)).status, url);
+    assert.equal(await status(pa), 200, 'the uploader reads the fresh upload');
+    assert.equal(await status(pb), 404, 'another user cannot read an upload not yet posted');
+
+    await pa.getByRole('button', { name: 'Invia risposta' }).click();
+    const img = pb.locator(`.forum-post-body img[src="${url}"]`);
+    await waitFor(async () => (await img.count()) === 1 && (await img.evaluate((el) => el.complete && el.naturalWidth === 1)),
+      { message: 'B does not see the posted image', timeout: 15000 });
+    assert.equal(await status(pb), 200, 'B reads the file of a post B may see');
+    await checkPage(pb, 'thread with a posted image (B)');
+  });
+
   it('B reacts to the opening post and A sees the count live; A edits it and B reads the old text in its history', async () => {
     for (const p of [pa, pb]) {
       await p.goto(`/forum/t/${thread.id}`);

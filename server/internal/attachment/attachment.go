@@ -6,6 +6,8 @@ package attachment
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -42,22 +44,29 @@ type Attachment struct {
 	ContentType string    `json:"content_type"`
 	Size        int64     `json:"size"`
 	OwnerID     string    `json:"-"`
+	AttachedTo  []Ref     `json:"-"`
 	Image       bool      `json:"image"`
 	URL         string    `json:"url"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-// Store keeps attachments in the GridFS bucket "attachments".
+// Store keeps attachments in the GridFS bucket "attachments" and decides
+// who may read them (access.go).
 type Store struct {
 	bucket   *mongo.GridFSBucket
+	read     *mongo.Collection // the files collection on the read pool
 	maxBytes int64
+	rules    rules
 }
 
 // New returns the store; files over maxBytes are refused.
 func New(st *store.Store, maxBytes int64) *Store {
+	name := options.GridFSBucket().SetName("attachments")
 	return &Store{
-		bucket:   st.DB.GridFSBucket(options.GridFSBucket().SetName("attachments")),
+		bucket:   st.DB.GridFSBucket(name),
+		read:     st.ReadDB.GridFSBucket(name).GetFilesCollection(),
 		maxBytes: maxBytes,
+		rules:    rules{kinds: map[string]Rule{}},
 	}
 }
 
@@ -66,28 +75,64 @@ type metadata struct {
 	OwnerID     string `bson:"owner_id"`
 	ContentType string `bson:"content_type"`
 	Image       bool   `bson:"image"`
+	AttachedTo  []Ref  `bson:"attached_to,omitempty"`
 }
 
-// filesDoc is a GridFS files document.
+// filesDoc is a GridFS files document. _id is a random string; files
+// uploaded before ids were random keep their ObjectID.
 type filesDoc struct {
-	ID         bson.ObjectID `bson:"_id"`
-	Length     int64         `bson:"length"`
-	UploadDate time.Time     `bson:"uploadDate"`
-	Filename   string        `bson:"filename"`
-	Metadata   metadata      `bson:"metadata"`
+	ID         any       `bson:"_id"`
+	Length     int64     `bson:"length"`
+	UploadDate time.Time `bson:"uploadDate"`
+	Filename   string    `bson:"filename"`
+	Metadata   metadata  `bson:"metadata"`
 }
 
 func (f filesDoc) attachment() Attachment {
-	id := f.ID.Hex()
+	var id string
+	switch v := f.ID.(type) {
+	case bson.ObjectID:
+		id = v.Hex()
+	case string:
+		id = v
+	}
 	return Attachment{
 		ID: id, Name: f.Filename, ContentType: f.Metadata.ContentType, Size: f.Length,
-		OwnerID: f.Metadata.OwnerID, Image: f.Metadata.Image, URL: URLPrefix + id,
+		OwnerID: f.Metadata.OwnerID, AttachedTo: f.Metadata.AttachedTo, Image: f.Metadata.Image, URL: URLPrefix + id,
 		CreatedAt: f.UploadDate.UTC(),
 	}
 }
 
+// idBytes is the randomness of a file id: 128 bits, so that ids cannot be
+// guessed or walked from one's own.
+const idBytes = 16
+
+// newID is idBytes random bytes, base64url without padding (22 characters).
+func newID() string {
+	b := make([]byte, idBytes)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// fileKey is the stored _id of a file id: a random id as it is, a legacy
+// id as its ObjectID. Anything else is no file of ours.
+func fileKey(id string) (any, bool) {
+	switch {
+	case len(id) == base64.RawURLEncoding.EncodedLen(idBytes) && strings.Trim(id, idChars) == "":
+		return id, true
+	case len(id) == 24:
+		if oid, err := bson.ObjectIDFromHex(id); err == nil && oid.Hex() == id {
+			return oid, true
+		}
+	}
+	return nil, false
+}
+
+const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
 // Save reads at most the size limit from r, checks the type by content and
-// stores the file under a sanitised name.
+// stores the file under a sanitised name and a random id. The file is
+// nobody's but its owner's until it is attached (Attach).
 func (s *Store) Save(ctx context.Context, ownerID, filename string, r io.Reader) (Attachment, error) {
 	data, err := io.ReadAll(io.LimitReader(r, s.maxBytes+1))
 	if err != nil {
@@ -102,21 +147,22 @@ func (s *Store) Save(ctx context.Context, ownerID, filename string, r io.Reader)
 	}
 	name := sanitizeName(filename, kind)
 	meta := metadata{OwnerID: ownerID, ContentType: kind.contentType, Image: kind.image}
-	id, err := s.bucket.UploadFromStream(ctx, name, bytes.NewReader(data), options.GridFSUpload().SetMetadata(meta))
-	if err != nil {
+	id := newID()
+	if err := s.bucket.UploadFromStreamWithID(ctx, id, name, bytes.NewReader(data), options.GridFSUpload().SetMetadata(meta)); err != nil {
 		return Attachment{}, fmt.Errorf("attachment: store %q: %w", name, err)
 	}
 	return filesDoc{ID: id, Length: int64(len(data)), UploadDate: time.Now(), Filename: name, Metadata: meta}.attachment(), nil
 }
 
 // Get describes a stored file. An ID that is not one of ours is not found.
+// It says nothing of who may read it: see OpenFor.
 func (s *Store) Get(ctx context.Context, id string) (Attachment, error) {
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
+	key, ok := fileKey(id)
+	if !ok {
 		return Attachment{}, ErrNotFound
 	}
 	var f filesDoc
-	err = s.bucket.GetFilesCollection().FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&f)
+	err := s.read.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&f)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return Attachment{}, ErrNotFound
 	}
@@ -126,18 +172,15 @@ func (s *Store) Get(ctx context.Context, id string) (Attachment, error) {
 	return f.attachment(), nil
 }
 
-// Open returns the file's bytes; the caller closes the reader.
-func (s *Store) Open(ctx context.Context, id string) (io.ReadCloser, Attachment, error) {
-	a, err := s.Get(ctx, id)
+// open returns the bytes of a file already described; the caller closes
+// the reader.
+func (s *Store) open(ctx context.Context, a Attachment) (io.ReadCloser, error) {
+	key, _ := fileKey(a.ID)
+	ds, err := s.bucket.OpenDownloadStream(ctx, key)
 	if err != nil {
-		return nil, Attachment{}, err
+		return nil, fmt.Errorf("attachment: open %s: %w", a.ID, err)
 	}
-	oid, _ := bson.ObjectIDFromHex(a.ID)
-	ds, err := s.bucket.OpenDownloadStream(ctx, oid)
-	if err != nil {
-		return nil, Attachment{}, fmt.Errorf("attachment: open %s: %w", id, err)
-	}
-	return ds, a, nil
+	return ds, nil
 }
 
 // sanitizeName keeps a display name that is safe in a header and on any

@@ -3,12 +3,15 @@ package attachment
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 
+	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
 
@@ -95,11 +98,14 @@ func TestSaveGetOpen(t *testing.T) {
 	if a.Name != "verbale.pdf" || a.ContentType != "application/pdf" || a.Size != int64(len(pdf)) || a.Image || a.URL != URLPrefix+a.ID {
 		t.Fatalf("saved %+v", a)
 	}
+	if _, ok := fileKey(a.ID); !ok || len(a.ID) != 22 {
+		t.Fatalf("id %q is not 22 base64url characters", a.ID)
+	}
 	got, err := st.Get(ctx, a.ID)
 	if err != nil || got.OwnerID != "u1" || got.Name != a.Name {
 		t.Fatalf("get %+v %v", got, err)
 	}
-	rc, _, err := st.Open(ctx, a.ID)
+	rc, _, err := st.OpenFor(ctx, &account.User{ID: "u1", AdministrationStatus: account.StatusApproved}, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +123,95 @@ func TestSaveGetOpen(t *testing.T) {
 	for _, id := range []string{"", "../../etc/passwd", "0123456789abcdef01234567", "zz"} {
 		if _, err := st.Get(ctx, id); !errors.Is(err, ErrNotFound) {
 			t.Errorf("get %q: %v", id, err)
+		}
+	}
+}
+
+func TestNewIDsAreDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for range 10000 {
+		id := newID()
+		if _, ok := fileKey(id); !ok || seen[id] {
+			t.Fatalf("id %q: valid %v, repeated %v", id, ok, seen[id])
+		}
+		seen[id] = true
+	}
+}
+
+func TestIDsIn(t *testing.T) {
+	const random, legacy = "Ab-_0123456789xyzXYZ_Q", "0123456789abcdef01234567"
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"image and link", "![x](" + URLPrefix + random + ") e [y](" + URLPrefix + legacy + ")", []string{random, legacy}},
+		{"each once", URLPrefix + random + " " + URLPrefix + random, []string{random}},
+		{"too long", URLPrefix + random + "Z", nil},
+		{"too short", URLPrefix + random[:21], nil},
+		{"legacy upper case", URLPrefix + strings.ToUpper(legacy), nil},
+		{"other path", "/api/v1/other/" + random, nil},
+		{"none", "ciao", nil},
+	}
+	for _, tt := range tests {
+		if got := IDsIn(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: IDsIn = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMay(t *testing.T) {
+	st := New(testenv.Store(t), 64)
+	ctx := testenv.Ctx(t)
+	rules := map[string]Access{"gone": Gone, "hidden": Hidden, "visible": Visible}
+	st.Authorize("thing", func(_ context.Context, _ *account.User, id string) (Access, error) { return rules[id], nil })
+	owner := &account.User{ID: "u1", AdministrationStatus: account.StatusApproved}
+	other := &account.User{ID: "u2", AdministrationStatus: account.StatusApproved}
+	suspended := &account.User{ID: "u1", AdministrationStatus: account.StatusApproved, Suspended: true}
+	ref := func(kind, id string) Ref { return Ref{Kind: kind, ID: id} }
+	tests := []struct {
+		name        string
+		refs        []Ref
+		owner, othr bool
+	}{
+		{"unattached", nil, true, false},
+		{"attached to something never stored", []Ref{ref("thing", "gone")}, true, false},
+		{"attached to something hidden", []Ref{ref("thing", "hidden")}, false, false},
+		{"attached to something visible", []Ref{ref("thing", "visible")}, true, true},
+		{"hidden and visible", []Ref{ref("thing", "hidden"), ref("thing", "visible")}, true, true},
+		{"a kind nobody registered", []Ref{ref("room", "x")}, false, false},
+	}
+	for _, tt := range tests {
+		a, err := st.Save(ctx, "u1", "x.pdf", strings.NewReader("%PDF-1.4"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range tt.refs {
+			if err := st.Attach(ctx, "u1", []string{a.ID}, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Attach(ctx, "u2", []string{a.ID}, ref("thing", "visible")); err != nil { // not u2's: ignored
+			t.Fatal(err)
+		}
+		if a, err = st.Get(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			who  string
+			u    *account.User
+			want bool
+		}{{"owner", owner, tt.owner}, {"other", other, tt.othr}, {"suspended owner", suspended, false}, {"nobody", nil, false}} {
+			got, err := st.May(ctx, c.u, a)
+			if err != nil || got != c.want {
+				t.Errorf("%s, %s: may = %v (%v), want %v", tt.name, c.who, got, err, c.want)
+			}
+			rc, _, err := st.OpenFor(ctx, c.u, a.ID)
+			if !c.want && !errors.Is(err, ErrNotFound) || c.want && err != nil {
+				t.Errorf("%s, %s: open: %v", tt.name, c.who, err)
+			}
+			if rc != nil {
+				rc.Close()
+			}
 		}
 	}
 }

@@ -37,6 +37,7 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 	})
 	b.closers = append(b.closers, f.Close) // sends the notifications still queued
 	f.RegisterTopics(live)
+	f.RegisterFiles(b.Attachments)
 	b.DemoSeeders = append(b.DemoSeeders, forumDemo(f))
 	if err := f.Init(ctx); err != nil {
 		return nil, fmt.Errorf("forum: %w", err)

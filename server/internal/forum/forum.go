@@ -62,9 +62,11 @@ type Notifier interface {
 	Notify(ctx context.Context, in notify.Input) error
 }
 
-// Attachments tells who uploaded a file.
+// Attachments tells who uploaded a file and attaches files to posts
+// (files.go).
 type Attachments interface {
 	Get(ctx context.Context, id string) (attachment.Attachment, error)
+	Attach(ctx context.Context, ownerID string, ids []string, to attachment.Ref) error
 }
 
 // Directory resolves @handles and an administration's members (accounts).
@@ -132,6 +134,9 @@ func New(d Deps) *Service {
 // then the caller redoes the work left pending (Outbox.Recover).
 func (s *Service) Init(ctx context.Context) error {
 	if err := s.migrateShards(ctx); err != nil {
+		return err
+	}
+	if err := s.migrateFileRefs(ctx); err != nil {
 		return err
 	}
 	return s.ensureDefaultCategories(ctx)

@@ -240,6 +240,9 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if parent != nil {
 		p.ParentN, p.Depth = parent.N, parent.Depth+1
 	}
+	if err := s.attachFiles(ctx, u, postID(t.ID, p.N), files, in.Body); err != nil {
+		return PostView{}, err
+	}
 	if err := s.putPost(ctx, t, p); err != nil {
 		return PostView{}, err
 	}
@@ -312,6 +315,9 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 		return PostView{}, err
 	}
 	defer func() { w.End(err) }()
+	if err := s.attachFiles(ctx, u, id, nil, in.Body); err != nil {
+		return PostView{}, err
+	}
 	// The old version goes to the history first, with $addToSet so a retry
 	// or a lost race adds nothing twice; the edit itself only applies to
 	// the version it was made from.

@@ -110,6 +110,9 @@ func (files) Get(_ context.Context, id string) (attachment.Attachment, error) {
 	return attachment.Attachment{}, attachment.ErrNotFound
 }
 
+// Attach is the real store's concern (attachment and web tests).
+func (files) Attach(context.Context, string, []string, attachment.Ref) error { return nil }
+
 // testNow is the tests' fixed clock.
 var testNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 

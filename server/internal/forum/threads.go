@@ -137,6 +137,9 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	}
 	p := &postDoc{N: 1, Author: authorOf(u), Body: in.Body, HTML: r.html, Mentions: r.mentions, plain: r.plain, CreatedAt: now,
 		EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: files}
+	if err := s.attachFiles(ctx, u, postID(t.ID, p.N), files, in.Body); err != nil {
+		return ThreadView{}, PostView{}, err
+	}
 	if err := s.putPost(ctx, &t, p); err != nil {
 		return ThreadView{}, PostView{}, err
 	}

@@ -46,7 +46,9 @@ var md = goldmark.New(
 )
 
 var (
-	attachmentOrHTTPS = regexp.MustCompile(`^(?:/api/v1/attachments/[0-9a-f]{24}|https://\S+)$`)
+	// Attachment ids: 22 base64url characters, or the 24 hex digits of
+	// files uploaded before ids were random (package attachment).
+	attachmentOrHTTPS = regexp.MustCompile(`^(?:/api/v1/attachments/(?:[0-9a-f]{24}|[A-Za-z0-9_-]{22})|https://\S+)$`)
 	alignValue        = regexp.MustCompile(`^(?:left|right|center)$`)
 	languageClass     = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]{1,40}$`)
 	relValue          = regexp.MustCompile(`^` + linkRel + `$`)

@@ -126,6 +126,9 @@ func TestRenderGolden(t *testing.T) {
 			"![a](/api/v1/attachments/0123456789abcdef01234567) ![b](https://example.org/b.png) ![c](http://example.org/c.png) ![d](/etc/passwd)",
 			`<p><img src="/api/v1/attachments/0123456789abcdef01234567" alt="a"> <img src="https://example.org/b.png" alt="b"> ` +
 				`<img alt="c"> <img alt="d"></p>` + "\n"},
+		{"images: random attachment ids, not longer or shorter ones",
+			"![a](/api/v1/attachments/Ab-_0123456789xyzXYZ_Q) ![b](/api/v1/attachments/Ab-_0123456789xyzXYZ_Qz) ![c](/api/v1/attachments/Ab-_0123456789xyzXYZ_)",
+			`<p><img src="/api/v1/attachments/Ab-_0123456789xyzXYZ_Q" alt="a"> <img alt="b"> <img alt="c"></p>` + "\n"},
 		{"raw html dropped",
 			"ciao <b onclick=x>forte</b>\n\n<div>blocco</div>",
 			"<p>ciao forte</p>\n\n"},

@@ -10,7 +10,8 @@ import (
 )
 
 // attachmentRoutes: uploads (CSRF applies, as to every POST) and downloads,
-// both for active users.
+// both for active users; a download also needs the right to see what the
+// file is attached to (attachment.Store.May).
 func (s *server) attachmentRoutes(api fiber.Router) {
 	api.Post("/attachments", s.requireActive, s.uploadAttachment)
 	api.Get("/attachments/:id", s.requireActive, s.downloadAttachment)
@@ -34,11 +35,11 @@ func (s *server) uploadAttachment(c *fiber.Ctx) error {
 }
 
 // downloadAttachment sends the stored bytes with the type detected at
-// upload. The sandbox CSP and nosniff keep a file from ever running as a
+// upload, to those who may read them; to anyone else the file is not found. The sandbox CSP and nosniff keep a file from ever running as a
 // page of the board. The bytes are read here (at most the upload limit)
 // because the request's context ends when the handler returns.
 func (s *server) downloadAttachment(c *fiber.Ctx) error {
-	rc, a, err := s.Attachments.Open(c.UserContext(), c.Params("id"))
+	rc, a, err := s.Attachments.OpenFor(c.UserContext(), currentUser(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
