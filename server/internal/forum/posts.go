@@ -357,10 +357,20 @@ func (s *Service) lockPost(id string) (unlock func()) {
 	return m.Unlock
 }
 
+// PostDeletion is what a deleter may say: a moderator's reason, shown on
+// the placeholder to the author and every reader.
+type PostDeletion struct {
+	Reason string `json:"reason" validate:"max=500,nocontrol"`
+}
+
 // DeletePost leaves a placeholder where the post was, so replies keep their
 // place; its text, files, reactions and history are gone. Deleting twice is
 // harmless.
-func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) error {
+func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in PostDeletion) error {
+	if err := problem.Validate(in); err != nil {
+		return err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
 	unlock := s.lockPost(id)
 	defer unlock()
 	t, p, err := s.postByID(ctx, id)
@@ -373,10 +383,13 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) er
 	if u.ID != p.Author.ID && !u.CanModerate() {
 		return ErrNotAuthor
 	}
+	if in.Reason != "" && !u.CanModerate() {
+		return problem.ErrInvalid.With(map[string]string{"reason": fieldDeleteReason})
+	}
 	key := "posts." + strconv.Itoa(p.N)
 	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
 		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
-		key + ".reactions": bson.M{}, key + ".mentions": []string{},
+		key + ".reactions": bson.M{}, key + ".mentions": []string{}, key + ".delete_reason": in.Reason,
 	}}); err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
@@ -384,7 +397,7 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) er
 	if _, err := s.Store.C(colHistory).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
 		return fmt.Errorf("drop history of %s: %w", id, err)
 	}
-	p.Deleted = true
+	p.Deleted, p.DelReason = true, in.Reason
 	if err := s.Indexer.Remove(ctx, id); err != nil {
 		s.log.Error("unindex post", "post", id, "err", err)
 	}
