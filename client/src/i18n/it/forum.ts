@@ -93,7 +93,6 @@ export const forum = {
   editLabel: (n: number) => `Modifica il messaggio #${n}`,
   delete: 'Elimina',
   deleteLabel: (n: number) => `Elimina il messaggio #${n}`,
-  confirmDelete: 'Eliminare questo messaggio? Resterà un segnaposto per le risposte.',
   saveEdit: 'Salva modifiche',
   lock: 'Chiudi discussione',
   unlock: 'Riapri discussione',
