@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
@@ -55,6 +55,14 @@ export function PostItem({
   const [deleting, setDeleting] = useState(false)
   const { user } = useSession()
   const isMod = user?.role === 'moderator' || user?.role === 'admin'
+  // After a deletion from this post's dialog, the button that opened it is gone: the placeholder
+  // takes the focus (once the dialog, which makes the rest of the page inert, is gone too).
+  const focusPlaceholder = useRef(false)
+  useEffect(() => {
+    if (!post.deleted || !focusPlaceholder.current) return
+    focusPlaceholder.current = false
+    document.getElementById(`p${post.n}`)?.focus()
+  }, [post.deleted, post.n])
   // Replies whose parent is not just above them get an "in reply to" link.
   const showReplyTo = post.reply_to_n > 0 && (view === 'flat' || post.depth >= indent)
   const openHistory = () => {
@@ -217,12 +225,13 @@ export function PostItem({
           open={deleting}
           moderator={isMod}
           onClose={() => setDeleting(false)}
-          onConfirm={(reason) =>
-            actions.onDelete(post, reason).then(() => {
-              // The button that opened the dialog is gone: the placeholder takes the focus.
-              requestAnimationFrame(() => document.getElementById(`p${post.n}`)?.focus())
+          onConfirm={(reason) => {
+            focusPlaceholder.current = true
+            return actions.onDelete(post, reason).catch((err: unknown) => {
+              focusPlaceholder.current = false
+              throw err
             })
-          }
+          }}
         />
       ) : null}
     </article>

@@ -39,7 +39,7 @@ export const admin = {
     confirmFromTo: (from: string, to: string) => `Da «${from}» a «${to}».`,
     canDo: 'Con il nuovo ruolo potrà:',
     can: {
-      participant: 'leggere e scrivere nel forum, reagire, seguire discussioni, caricare allegati e invitare colleghi della propria amministrazione. Perde ogni potere di moderazione e di amministrazione.',
+      participant: 'leggere e scrivere nel forum, reagire, seguire discussioni, caricare allegati e invitare altre persone della propria amministrazione. Perde ogni potere di moderazione e di amministrazione.',
       moderator: 'tutto ciò che fa chi partecipa e inoltre chiudere, riaprire e mettere in evidenza le discussioni, modificare ed eliminare i messaggi di chiunque, indicando un motivo visibile a tutti.',
       admin: 'tutto ciò che fa chi modera e inoltre approvare o respingere le iscrizioni delle amministrazioni, creare inviti per qualunque amministrazione, gestire le categorie e cambiare il ruolo di ogni utente, compresi gli altri amministratori.',
     } as Record<string, string>,
