@@ -294,3 +294,26 @@ describe('composer', () => {
     await expectHeading(pa, 'Forum');
   });
 });
+
+describe('words', () => {
+  it('the enrolment form links the privacy notice where it asks for personal data', async () => {
+    const p = await newPage(browser, board.base);
+    try {
+      await p.goto('/iscrizione');
+      await expectHeading(p, 'Iscrizione dell’amministrazione');
+      const referente = p.getByRole('group', { name: 'Referente' });
+      const link = referente.getByRole('link', { name: 'informativa sul trattamento dei dati personali' });
+      await link.waitFor();
+      await checkPage(p, 'enrolment with the privacy note');
+      await link.click();
+      await expectPath(p, '/privacy');
+      await expectHeading(p, 'Informativa sul trattamento dei dati personali');
+      // It promises no feature the Tavolo lacks.
+      const text = await p.locator('main').innerText();
+      assert.doesNotMatch(text, /schede di esperienza/, 'experience records do not exist yet');
+      assert.match(text, /non ha una funzione di esportazione/, 'says that export and deletion go through the staff');
+    } finally {
+      await p.context().close();
+    }
+  });
+});
