@@ -186,7 +186,7 @@ describe('forum', () => {
     await pa.getByTestId('notification-bell').click();
     await expectPath(pa, '/notifiche');
     await expectHeading(pa, 'Notifiche');
-    await expectText(pa.locator('main'), `${B.name} ti ha menzionato in «${TITLE}»`);
+    await expectText(pa.locator('main'), `${B.name} ti menziona in «${TITLE}»`);
     await checkPage(pa, 'notifications');
   });
 
@@ -396,7 +396,11 @@ describe('forum', () => {
     await post(pb, 1, A.name).getByRole('button', { name: /mostra la cronologia/ }).click();
     const history = pb.getByRole('dialog', { name: 'Cronologia delle modifiche' });
     await expectText(history, 'Come avete misurato');
-    assert.doesNotMatch(await history.innerText(), /questionario/, 'the history shows the version before the edit');
+    // The version before the edit, and the words the edit added (as a word diff).
+    const previous = (await history.locator('details .forum-post-body').first().textContent()) ?? '';
+    assert.match(previous, /Come avete misurato/, 'the history keeps the version before the edit');
+    assert.doesNotMatch(previous, /questionario/, 'the history shows the version before the edit');
+    await expectText(history.locator('ins').first(), 'questionario');
     await checkPage(pb, 'edit history (B)');
   });
 });

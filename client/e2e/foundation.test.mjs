@@ -103,7 +103,7 @@ describe('foundation', () => {
     // The referente, now approved, reaches the board and makes an invitation link.
     await r.getByRole('button', { name: 'Verifica di nuovo' }).click();
     await expectPath(r, '/');
-    await expectHeading(r, `Benvenuto, ${referente.name}`);
+    await expectHeading(r, `Ti diamo il benvenuto, ${referente.name}`);
     await r.getByRole('link', { name: 'Profilo', exact: true }).click();
     await expectPath(r, '/profilo');
     await expectHeading(r, 'Il tuo profilo');
@@ -142,7 +142,7 @@ describe('foundation', () => {
     await field(c, 'Conferma password').fill(colleague.password);
     await submit(c, 'Crea il mio account');
     await expectPath(c, '/');
-    await expectHeading(c, `Benvenuto, ${colleague.name}`);
+    await expectHeading(c, `Ti diamo il benvenuto, ${colleague.name}`);
     await expectText(c.locator('main'), `Partecipi al Cantiere per ${referente.adminName}.`);
     await checkPage(c, 'home (colleague)');
 
@@ -160,7 +160,7 @@ describe('foundation', () => {
     await expectPath(c, '/login');
     await loginUI(c, colleague);
     await expectPath(c, '/');
-    await expectHeading(c, `Benvenuto, ${colleague.name}`);
+    await expectHeading(c, `Ti diamo il benvenuto, ${colleague.name}`);
     await checkPage(c, 'home after re-login');
 
     // Change password: wrong current password is reported next to its field.
@@ -313,7 +313,7 @@ describe('foundation', () => {
     await field(p, 'Password').fill('new-password-1');
     await submit(p, 'Accedi');
     await expectPath(p, '/');
-    await expectHeading(p, `Benvenuto, ${u.name}`);
+    await expectHeading(p, `Ti diamo il benvenuto, ${u.name}`);
 
     // The link is single use.
     await p.getByRole('button', { name: 'Esci' }).click();

@@ -37,7 +37,7 @@ describe('realtime connection indicator', () => {
     assert.equal(await indicator(page).count(), 0, 'no indicator before login');
 
     await loginUI(page, u);
-    await expectHeading(page, `Benvenuto, ${u.name}`);
+    await expectHeading(page, `Ti diamo il benvenuto, ${u.name}`);
     await expectText(indicator(page), 'Stato della connessione: connesso');
     assert.equal(await indicator(page).getAttribute('aria-live'), 'polite');
     await page.evaluate(() => (window.__e2eNoReload = true));
@@ -58,7 +58,7 @@ describe('realtime connection indicator', () => {
     // The browser itself logs the refused attempts while the server was down: expected here, nothing else is.
     page.problems = page.problems.filter((m) => !/net::ERR_(CONNECTION_REFUSED|INTERNET_DISCONNECTED|CONNECTION_RESET)/.test(m));
     // Still logged in (server-side session survived), nothing reloaded.
-    await expectHeading(page, `Benvenuto, ${u.name}`);
+    await expectHeading(page, `Ti diamo il benvenuto, ${u.name}`);
     assert.equal(await page.evaluate(() => window.__e2eNoReload), true, 'the page reloaded');
     await checkPage(page, 'home after reconnection');
 

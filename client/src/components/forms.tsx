@@ -104,20 +104,29 @@ export function useForm<V extends Record<string, string>>(initial: V): Form<V> {
 
 /** The list of errors at the top of a form; takes the focus after a failed submit. */
 export function ErrorSummary<V extends Record<string, string>>({ form, labels }: { form: Form<V>; labels: Record<string, string> }) {
+  return <ErrorList errors={form.errors} general={form.general} attempt={form.attempt} labels={labels} />
+}
+
+/**
+ * ErrorSummary for forms that keep their own state (e.g. the new-thread
+ * form, whose body lives in the composer): bump attempt on every failed
+ * submit so the list takes the focus again.
+ */
+export function ErrorList({ errors, general, attempt, labels }: { errors: Errors; general: string; attempt: number; labels: Record<string, string> }) {
   const t = useT()
   const ref = useRef<HTMLDivElement>(null)
-  const entries = Object.entries(form.errors)
-  const show = entries.length > 0 || form.general !== ''
+  const entries = Object.entries(errors)
+  const show = entries.length > 0 || general !== ''
   useEffect(() => {
-    if (form.attempt > 0 && ref.current) ref.current.focus()
-  }, [form.attempt])
+    if (attempt > 0 && ref.current) ref.current.focus()
+  }, [attempt])
   if (!show) return null
   return (
     <div ref={ref} tabIndex={-1} className="alert alert-danger error-summary" role="alert" aria-labelledby="error-summary-title">
       <h2 id="error-summary-title" className="h5">
         {t.common.errors.summaryTitle}
       </h2>
-      {form.general ? <p className="mb-2">{form.general}</p> : null}
+      {general ? <p className="mb-2">{general}</p> : null}
       {entries.length > 0 ? (
         <>
           <p className="mb-1">{t.common.errors.summaryIntro(entries.length)}</p>

@@ -6,6 +6,7 @@ import { apiErrorMessage } from '../components/forms'
 import { forumApi, type Attachment, type MentionSuggestion } from './api'
 import { isDraftStorageEvent, readLocal, readServer, registerPending, saveServer, writeLocal } from './drafts'
 import { uploadAttachment } from './upload'
+import { MarkdownPreview } from './MarkdownPreview'
 import { applyFormat, applyMention, mentionAt, pickDraft, type Format } from './text'
 
 const SAVE_DELAY_MS = 800
@@ -184,6 +185,13 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
   const open = mention !== null && suggestions.length > 0
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      // Ctrl/Cmd+Enter sends the form this composer is in (its own checks run as for the button).
+      e.preventDefault()
+      setMention(null)
+      e.currentTarget.form?.requestSubmit()
+      return
+    }
     if (!open) return
     if (e.key === 'ArrowDown') {
       e.preventDefault()
@@ -332,8 +340,9 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
         {open ? tc.mentionCount(suggestions.length) : ''}
       </div>
       <small id={hintId} className="form-text d-block">
-        {tc.hint}
+        {tc.hint} {t.compose.sendHint}
       </small>
+      <MarkdownPreview value={value} id={id} />
       {error ? (
         <div id={errId} className="invalid-feedback d-block">
           {error}

@@ -3,7 +3,7 @@ import { useLocation, useNavigate } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
-import { apiErrorMessage } from '../components/forms'
+import { ErrorList, apiErrorMessage } from '../components/forms'
 import { Page } from '../components/Page'
 import { forumApi, type Attachment, type Category } from './api'
 import { Composer } from './Composer'
@@ -25,6 +25,16 @@ export default function NewThread() {
   const [errs, setErrs] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState('')
   const [busy, setBusy] = useState(false)
+  /** Bumped on every failed submit: the error summary takes the focus. */
+  const [attempt, setAttempt] = useState(0)
+  // A field's error goes away as soon as the field changes.
+  const clear = (k: string) =>
+    setErrs((e) => {
+      if (!(k in e)) return e
+      const { [k]: _drop, ...rest } = e
+      void _drop
+      return rest
+    })
 
   useEffect(() => {
     forumApi.categories().then((l) => setCats(l.filter((c) => !c.archived)), (e) => setGeneral(apiErrorMessage(e, t)))
@@ -42,7 +52,7 @@ export default function NewThread() {
     setErrs(v)
     setGeneral('')
     if (Object.keys(v).length) {
-      document.getElementById('f-' + Object.keys(v)[0])?.focus()
+      setAttempt((a) => a + 1)
       return
     }
     setBusy(true)
@@ -61,17 +71,20 @@ export default function NewThread() {
         const f: Record<string, string> = {}
         for (const [k, m] of Object.entries(err.fields)) f[k.startsWith('tags') ? 'tags' : k] = m
         setErrs(f)
-        const first = Object.keys(f)[0]
-        document.getElementById('f-' + first)?.focus()
         if (!['category_id', 'title', 'body', 'tags'].some((k) => k in f)) setGeneral(err.message || apiErrorMessage(err, t))
       } else {
         setGeneral(apiErrorMessage(err, t))
       }
+      setAttempt((a) => a + 1)
     } finally {
       setBusy(false)
     }
   }
 
+  const changeBody = (v: string) => {
+    setBody(v)
+    clear('body')
+  }
   const err = (k: string) =>
     errs[k] ? (
       <div id={`f-${k}-error`} className="invalid-feedback d-block">
@@ -81,11 +94,7 @@ export default function NewThread() {
   return (
     <Page title={tf.newThread}>
       <form onSubmit={submit} noValidate className="forum-new-thread">
-        {general ? (
-          <div className="alert alert-danger" role="alert">
-            {general}
-          </div>
-        ) : null}
+        <ErrorList errors={errs} general={general} attempt={attempt} labels={{ category_id: tf.category, title: tf.newTitle, tags: tf.newTags, body: tf.body }} />
         <div className="select-wrapper mb-4">
           <label htmlFor="f-category_id" className="active">
             {tf.category} <span className="text-danger" aria-hidden="true">*</span>
@@ -96,7 +105,10 @@ export default function NewThread() {
             aria-required
             aria-invalid={errs.category_id ? true : undefined}
             aria-describedby={errs.category_id ? 'f-category_id-error' : undefined}
-            onChange={(e) => setCategory(e.target.value)}
+            onChange={(e) => {
+              setCategory(e.target.value)
+              clear('category_id')
+            }}
           >
             <option value="">{tf.chooseCategory}</option>
             {cats.map((c) => (
@@ -119,7 +131,10 @@ export default function NewThread() {
             aria-required
             aria-invalid={errs.title ? true : undefined}
             aria-describedby={errs.title ? 'f-title-error' : undefined}
-            onChange={(e) => setTitle(e.target.value)}
+            onChange={(e) => {
+              setTitle(e.target.value)
+              clear('title')
+            }}
           />
           {err('title')}
         </div>
@@ -133,7 +148,10 @@ export default function NewThread() {
             value={tags}
             aria-invalid={errs.tags ? true : undefined}
             aria-describedby={'f-tags-hint' + (errs.tags ? ' f-tags-error' : '')}
-            onChange={(e) => setTags(e.target.value)}
+            onChange={(e) => {
+              setTags(e.target.value)
+              clear('tags')
+            }}
           />
           <small id="f-tags-hint" className="form-text">
             {tf.tagsHint}
@@ -147,13 +165,13 @@ export default function NewThread() {
             name="body"
             label={tf.body}
             value={body}
-            onChange={setBody}
+            onChange={changeBody}
             onAttachment={(a) => setAtts((l) => [...l, a])}
             error={errs.body}
             required
           />
         ) : (
-          <Composer draftKey="thread:new:none" name="body" label={tf.body} value={body} onChange={setBody} error={errs.body} required key="none" />
+          <Composer draftKey="thread:new:none" name="body" label={tf.body} value={body} onChange={changeBody} error={errs.body} required key="none" />
         )}
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? tf.publishing : tf.publish}

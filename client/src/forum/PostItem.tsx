@@ -1,15 +1,19 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { forumApi, REACTIONS, type HistoryEntry, type Post } from './api'
 import { DateTime, Dialog } from './common'
+import { useSession } from '../session/SessionContext'
+import { DeletePostDialog } from './DeletePostDialog'
+import { EditDiff } from './EditDiff'
 
 export interface PostActions {
   onReply: (p: Post) => void
   onQuote: (p: Post, selection: string) => void
   onEdit: (p: Post) => void
-  onDelete: (p: Post) => void
+  /** Deletes after the dialog's confirmation; rejects with the API error to show there. */
+  onDelete: (p: Post, reason: string) => Promise<void>
   onReact: (p: Post, kind: string, on: boolean) => void
 }
 
@@ -48,6 +52,17 @@ export function PostItem({
   const [histOpen, setHistOpen] = useState(false)
   const [histErr, setHistErr] = useState('')
   const [bodyEl, setBodyEl] = useState<HTMLDivElement | null>(null)
+  const [deleting, setDeleting] = useState(false)
+  const { user } = useSession()
+  const isMod = user?.role === 'moderator' || user?.role === 'admin'
+  // After a deletion from this post's dialog, the button that opened it is gone: the placeholder
+  // takes the focus (once the dialog, which makes the rest of the page inert, is gone too).
+  const focusPlaceholder = useRef(false)
+  useEffect(() => {
+    if (!post.deleted || !focusPlaceholder.current) return
+    focusPlaceholder.current = false
+    document.getElementById(`p${post.n}`)?.focus()
+  }, [post.deleted, post.n])
   // Replies whose parent is not just above them get an "in reply to" link.
   const showReplyTo = post.reply_to_n > 0 && (view === 'flat' || post.depth >= indent)
   const openHistory = () => {
@@ -105,7 +120,9 @@ export function PostItem({
         </Link>
       </header>
       {post.deleted ? (
-        <p className="fst-italic text-muted-accessible mb-2">{tf.deleted}</p>
+        <p className="fst-italic text-muted-accessible mb-2" data-testid="deleted-placeholder">
+          {post.delete_reason ? t.compose.deletedByModerator(post.delete_reason) : tf.deleted}
+        </p>
       ) : (
         <>
           {/* Server-rendered and sanitised markdown (docs/api.md: Post.html). */}
@@ -173,7 +190,7 @@ export function PostItem({
                 <button type="button" className="btn btn-link btn-sm p-0" aria-label={tf.editLabel(post.n)} onClick={() => actions.onEdit(post)}>
                   {tf.edit}
                 </button>
-                <button type="button" className="btn btn-link btn-sm p-0 text-danger" aria-label={tf.deleteLabel(post.n)} onClick={() => actions.onDelete(post)}>
+                <button type="button" className="btn btn-link btn-sm p-0 text-danger" aria-label={tf.deleteLabel(post.n)} onClick={() => setDeleting(true)}>
                   {tf.delete}
                 </button>
               </>
@@ -191,12 +208,32 @@ export function PostItem({
             {history.map((h, i) => (
               <li key={i} className="mb-3 border-bottom pb-2">
                 <h3 className="h6">{tf.historyVersion(dateTime(h.edited_at), h.editor_name)}</h3>
-                <div className="forum-post-body" dangerouslySetInnerHTML={{ __html: h.html }} />
+                <h4 className="h6 fw-normal fst-italic">{t.compose.changes}</h4>
+                <EditDiff before={h.body} after={i === 0 ? post.body : history[i - 1].body} />
+                <details>
+                  <summary>{t.compose.fullText}</summary>
+                  <div className="forum-post-body" dangerouslySetInnerHTML={{ __html: h.html }} />
+                </details>
               </li>
             ))}
           </ol>
         ) : null}
       </Dialog>
+      {post.can_edit && !post.deleted ? (
+        <DeletePostDialog
+          post={post}
+          open={deleting}
+          moderator={isMod}
+          onClose={() => setDeleting(false)}
+          onConfirm={(reason) => {
+            focusPlaceholder.current = true
+            return actions.onDelete(post, reason).catch((err: unknown) => {
+              focusPlaceholder.current = false
+              throw err
+            })
+          }}
+        />
+      ) : null}
     </article>
   )
 }

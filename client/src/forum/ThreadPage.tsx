@@ -13,6 +13,7 @@ import { Composer } from './Composer'
 import { clearDraft } from './drafts'
 import { applyEvent, insertIndex } from './live'
 import { PostItem, type PostActions } from './PostItem'
+import { ThreadNotFound } from './ThreadNotFound'
 import { appendBlock, quoteMarkdown } from './text'
 
 /** The tree's indentation cap (the server caps `depth` at the same value). */
@@ -35,6 +36,7 @@ function ThreadPage({ id }: { id: string }) {
   const page = usePageParam(location.search)
   const [data, setData] = useState<ThreadPageData | null>(null)
   const [error, setError] = useState('')
+  const [missing, setMissing] = useState(false)
   const [below, setBelow] = useState(0)
   const [fresh, setFresh] = useState<Set<string>>(new Set())
   const [replyTo, setReplyTo] = useState<Post | null>(null)
@@ -64,6 +66,7 @@ function ThreadPage({ id }: { id: string }) {
       document.title = `${d.thread.title} · ${t.common.boardName}`
       return d.seq
     } catch (e) {
+      setMissing(e instanceof ApiError && e.status === 404)
       setError(e instanceof ApiError && e.status === 404 ? tf.notFound : apiErrorMessage(e, t))
       return undefined
     }
@@ -149,6 +152,7 @@ function ThreadPage({ id }: { id: string }) {
     }
   }, [data, id])
 
+  if (missing) return <ThreadNotFound />
   if (error) return <ErrorAlert text={error} />
   if (!data) return <Loading />
   const thread = data.thread
@@ -258,13 +262,10 @@ function ThreadPage({ id }: { id: string }) {
       setReplyTo(null)
       setTexts((x) => ({ ...x, [`edit:${p.id}`]: x[`edit:${p.id}`] || p.body }))
     },
-    onDelete: (p) => {
-      if (!window.confirm(tf.confirmDelete)) return
-      forumApi.deletePost(p.id).then(
-        () => replacePost({ ...p, deleted: true, body: '', html: '', can_edit: false, reactions: {}, attachments: [] }),
-        (err) => setNotice(apiErrorMessage(err, t)),
-      )
-    },
+    onDelete: (p, reason) =>
+      forumApi.deletePost(p.id, reason).then(() =>
+        replacePost({ ...p, deleted: true, delete_reason: reason.trim() || undefined, body: '', html: '', can_edit: false, reactions: {}, attachments: [] }),
+      ),
     onReact: (p, kind, on) => {
       forumApi.react(p.id, kind, on).then(
         (np) => replacePost({ ...np, mine: np.mine ?? (on ? [...(p.mine ?? []), kind] : (p.mine ?? []).filter((k) => k !== kind)) }),

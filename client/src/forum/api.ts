@@ -1,5 +1,5 @@
 // Shapes and calls of docs/api.md "Forums" (follow the server where it differs).
-import { api } from '../api/client'
+import { api, request } from '../api/client'
 
 export interface Category {
   id: string
@@ -72,6 +72,8 @@ export interface Post {
   edited_at: string | null
   edit_count: number
   deleted: boolean
+  /** A moderator's reason, shown on the placeholder. */
+  delete_reason?: string
   reactions: Record<string, ReactionSummary> | null
   mine?: string[] | null
   attachments: Attachment[] | null
@@ -184,7 +186,8 @@ export const forumApi = {
   markRead: (threadId: string, n: number) => api.put<void>(`/threads/${e(threadId)}/read`, { n }),
   post: (id: string) => api.get<{ post: Post; page: number }>('/posts/' + e(id)),
   editPost: (id: string, body: string) => api.patch<Post>('/posts/' + e(id), { body }),
-  deletePost: (id: string) => api.delete('/posts/' + e(id)),
+  /** A moderator may give a reason, shown on the placeholder. */
+  deletePost: (id: string, reason = '') => request<void>('DELETE', '/posts/' + e(id), reason.trim() ? { reason: reason.trim() } : undefined),
   history: (id: string) => api.get<HistoryEntry[]>(`/posts/${e(id)}/history`),
   react: (id: string, kind: string, on: boolean) =>
     on ? api.put<Post>(`/posts/${e(id)}/reactions/${e(kind)}`) : api.delete<Post>(`/posts/${e(id)}/reactions/${e(kind)}`),

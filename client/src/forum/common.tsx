@@ -99,11 +99,21 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
   const t = useT()
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useRef('dlg-' + Math.random().toString(36).slice(2)).current
+  /** What had the focus before the dialog opened: it gets it back on close (Escape included). */
+  const opener = useRef<Element | null>(null)
   useEffect(() => {
     const d = ref.current
     if (!d) return
-    if (open && !d.open) d.showModal()
-    if (!open && d.open) d.close()
+    if (open && !d.open) {
+      opener.current = document.activeElement
+      d.showModal()
+    }
+    if (!open) {
+      if (d.open) d.close()
+      const o = opener.current
+      opener.current = null
+      if (o instanceof HTMLElement && o.isConnected) o.focus()
+    }
   }, [open])
   return (
     <dialog ref={ref} className="forum-dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>

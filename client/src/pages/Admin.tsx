@@ -5,6 +5,7 @@ import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { ErrorSummary, SelectField, TextField, apiErrorMessage, check, useForm, type Errors } from '../components/forms'
 import { InviteLink } from '../components/InviteLink'
+import { RoleDialog } from '../components/RoleDialog'
 import { Loading, Page } from '../components/Page'
 
 /** Polite announcements for actions done on this page. */
@@ -45,7 +46,7 @@ function RejectForm({ admin, onDone, onCancel }: { admin: Administration; onDone
   )
 }
 
-function Enrolments() {
+function Enrolments({ onApproved }: { onApproved: () => void }) {
   const { t, date } = useI18n()
   const a = t.admin.enrolments
   const [items, setItems] = useState<Administration[] | null>(null)
@@ -66,6 +67,7 @@ function Enrolments() {
       await api.post(`/admin/administrations/${encodeURIComponent(adm.id)}/approve`)
       remove(adm.id)
       announce(a.approved(adm.name))
+      onApproved()
     } catch (e) {
       setError(apiErrorMessage(e, t))
     } finally {
@@ -145,6 +147,7 @@ function Users() {
   const [page, setPage] = useState(1)
   const [data, setData] = useState<Paged<User> | null>(null)
   const [error, setError] = useState('')
+  const [change, setChange] = useState<{ target: User; role: Role } | null>(null)
   const { announce, node } = useAnnouncer()
 
   const load = useCallback(() => {
@@ -164,6 +167,7 @@ function Users() {
     setQuery(q.trim())
   }
   const setRole = async (target: User, role: Role) => {
+    setChange(null)
     setError('')
     try {
       const updated = await api.patch<User>(`/admin/users/${encodeURIComponent(target.id)}`, { role })
@@ -231,7 +235,7 @@ function Users() {
                           className="form-select form-select-sm"
                           value={x.role}
                           disabled={x.id === me?.id}
-                          onChange={(e) => void setRole(x, e.target.value as Role)}
+                          onChange={(e) => setChange({ target: x, role: e.target.value as Role })}
                         >
                           {ROLES.map((r) => (
                             <option key={r} value={r}>
@@ -269,11 +273,13 @@ function Users() {
           ) : null}
         </>
       ) : null}
+      <RoleDialog change={change} onCancel={() => setChange(null)} onConfirm={(target, role) => void setRole(target, role)} />
     </section>
   )
 }
 
-function Invite() {
+/** refresh changes when the list of approved administrations may have (an approval on this page). */
+function Invite({ refresh }: { refresh: number }) {
   const { t } = useI18n()
   const i = t.admin.invite
   const [admins, setAdmins] = useState<Administration[]>([])
@@ -284,7 +290,7 @@ function Invite() {
       (xs) => setAdmins([...xs].sort((a, b) => a.name.localeCompare(b.name, 'it'))),
       () => setAdmins([]),
     )
-  }, [])
+  }, [refresh])
   const validate = (v: typeof form.values): Errors => {
     const e: Errors = {}
     if (!v.administration_id) e.administration_id = t.common.errors.required
@@ -327,6 +333,7 @@ function Invite() {
 
 export default function Admin() {
   const { t } = useI18n()
+  const [approvals, setApprovals] = useState(0)
   return (
     <Page title={t.admin.title}>
       <nav aria-label={t.admin.title} className="mb-4">
@@ -348,9 +355,9 @@ export default function Admin() {
           </li>
         </ul>
       </nav>
-      <Enrolments />
+      <Enrolments onApproved={() => setApprovals((n) => n + 1)} />
       <Users />
-      <Invite />
+      <Invite refresh={approvals} />
     </Page>
   )
 }

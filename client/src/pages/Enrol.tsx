@@ -3,6 +3,7 @@ import { api } from '../api/client'
 import { CATEGORIES, REGIONS } from '../api/types'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
+import { PrivacyNote } from '../components/PrivacyNote'
 import { ErrorSummary, SelectField, TextField, check, useForm, type Errors } from '../components/forms'
 import { Loading, Page } from '../components/Page'
 
@@ -95,6 +96,7 @@ export default function Enrol() {
         </fieldset>
         <fieldset className="mb-4">
           <legend className="h4 mb-4">{e.referenteSection}</legend>
+          <PrivacyNote />
           <TextField form={form} name="referente.name" label={f.referenteName} autoComplete="name" maxLength={100} required />
           <TextField form={form} name="referente.email" type="email" label={f.referenteEmail} autoComplete="email" required />
           <TextField form={form} name="referente.password" type="password" label={f.password} hint={f.passwordHint} autoComplete="new-password" maxLength={128} required />

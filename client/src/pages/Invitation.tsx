@@ -5,6 +5,7 @@ import type { InvitationInfo } from '../api/types'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { ErrorSummary, TextField, apiErrorMessage, check, useForm, type Errors } from '../components/forms'
+import { PrivacyNote } from '../components/PrivacyNote'
 import { Loading, Page } from '../components/Page'
 
 export default function Invitation() {
@@ -72,6 +73,7 @@ export default function Invitation() {
         })}
       >
         <ErrorSummary form={form} labels={{ name: f.name, email: f.email, password: f.password, password_confirm: f.passwordConfirm }} />
+        <PrivacyNote />
         <TextField form={form} name="name" label={f.name} autoComplete="name" maxLength={100} required />
         <TextField form={form} name="email" type="email" label={f.email} autoComplete="email" required />
         <TextField form={form} name="password" type="password" label={f.password} hint={f.passwordHint} autoComplete="new-password" maxLength={128} required />

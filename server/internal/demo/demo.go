@@ -10,6 +10,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -70,7 +71,7 @@ func Seed(ctx context.Context, acc *account.Service, adminEmail string, seeders 
 	add(c.Moderator, Password)
 
 	for i, row := range rows[1:] {
-		codice, name, istat, region := row[0], row[1], row[2], row[5]
+		codice, name, istat, region := row[0], accented(row[1]), row[2], row[5]
 		a, err := acc.NewApprovedAdministration(ctx, codice, name, category(istat), regionKey(region, istat))
 		if err != nil {
 			return nil, fmt.Errorf("demo administration %s: %w", codice, err)
@@ -101,6 +102,20 @@ var people = []string{
 	"Sara Marino", "Matteo Greco", "Valentina Bruno", "Davide Gallo", "Martina Conti", "Simone De Luca",
 	"Elisa Mancini", "Andrea Costa", "Federica Giordano", "Stefano Rizzo", "Silvia Lombardi", "Paolo Moretti",
 	"Laura Barbieri", "Giorgio Fontana", "Anna Santoro", "Roberto Mariani", "Ilaria Rinaldi", "Nicola Caruso",
+}
+
+// apostropheAccent is a vowel written with an apostrophe for its accent, as
+// the IPA open data does ("Universita'"): a vowel, then ' not followed by a
+// letter (so the elision in "L'Aquila" stays).
+var apostropheAccent = regexp.MustCompile(`([aeiouAEIOU])'([^\p{L}]|$)`)
+
+var graveAccent = map[string]string{"a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù", "A": "À", "E": "È", "I": "Ì", "O": "Ò", "U": "Ù"}
+
+// accented writes the IPA's "Universita'" as "Università", as people read it.
+func accented(s string) string {
+	return apostropheAccent.ReplaceAllStringFunc(s, func(m string) string {
+		return graveAccent[m[:1]] + m[2:]
+	})
 }
 
 // category maps the ISTAT category of the IPA index to ours.

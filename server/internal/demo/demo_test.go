@@ -52,3 +52,48 @@ func TestSeed(t *testing.T) {
 		t.Fatalf("%+v %v", u, err)
 	}
 }
+
+func TestAccented(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Universita' degli Studi di Messina", "Università degli Studi di Messina"},
+		{"Comunita' Montana Amiternina", "Comunità Montana Amiternina"},
+		{"Citta' metropolitana", "Città metropolitana"},
+		{"E' aperto, si'", "È aperto, sì"},
+		{"L'Aquila", "L'Aquila"},
+		{"Valle d'Aosta", "Valle d'Aosta"},
+		{"Sant'Elia a Pianisi", "Sant'Elia a Pianisi"},
+		{"Comune di Roma", "Comune di Roma"},
+	} {
+		if got := accented(tc.in); got != tc.want {
+			t.Errorf("case %q: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestDemoNamesAccented: demo administrations read "Università", not "Universita'".
+func TestDemoNamesAccented(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	acc := account.New(testenv.Store(t), account.Options{})
+	if err := acc.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Seed(ctx, acc, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	approved, err := acc.Administrations(ctx, account.StatusApproved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, a := range approved {
+		names[a.Name] = true
+		if apostropheAccent.MatchString(a.Name) {
+			t.Errorf("%s: %q has an apostrophe for an accent", a.CodiceIPA, a.Name)
+		}
+	}
+	for _, want := range []string{"Università degli Studi di Messina", "Comunità Montana Amiternina"} {
+		if !names[want] {
+			t.Errorf("no administration named %q among %v", want, names)
+		}
+	}
+}

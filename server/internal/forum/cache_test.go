@@ -83,7 +83,7 @@ func testCachedViews(t *testing.T, sole bool) {
 	if mine, err := a.Thread(ctx, ua, th.ID, ViewFlat, 1, 0, "it"); err != nil || len(mine.Posts[0].Mine) != 1 || !mine.Posts[0].CanEdit {
 		t.Fatalf("per-reader fields on the cached posts: %+v %v", mine.Posts[0], err)
 	}
-	if err := b.DeletePost(ctx, ub, reply.ID); err != nil {
+	if err := b.DeletePost(ctx, ub, reply.ID, PostDeletion{}); err != nil {
 		t.Fatal(err)
 	}
 	if p := page(a); !p.Posts[1].Deleted || p.Posts[1].Body != "" {

@@ -29,4 +29,5 @@ var (
 	fieldCategoryOrder   = problem.DefineField("forum_category_order", "Indica ogni categoria esattamente una volta.", "List every category exactly once.")
 	fieldDraftKey        = problem.DefineField("forum_draft_key", "Chiave della bozza non valida.", "Not a valid draft key.")
 	fieldReadN           = problem.DefineField("forum_read_n", "Numero di messaggio non valido.", "Not a valid post number.")
+	fieldDeleteReason    = problem.DefineField("forum_delete_reason", "Solo un moderatore può indicare il motivo dell'eliminazione.", "Only a moderator may give a reason for deleting.")
 )

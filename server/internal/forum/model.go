@@ -125,6 +125,7 @@ type postDoc struct {
 	EditorName  string                        `bson:"editor_name"`
 	EditCount   int                           `bson:"edit_count"`
 	Deleted     bool                          `bson:"deleted"`
+	DelReason   string                        `bson:"delete_reason,omitempty"` // a moderator's, shown on the placeholder
 	Reactions   map[string]map[string]reactor `bson:"reactions"`
 	Attachments []Attachment                  `bson:"attachments"`
 }
@@ -170,6 +171,7 @@ type Post struct {
 	EditedAt           *time.Time                 `json:"edited_at"`
 	EditCount          int                        `json:"edit_count"`
 	Deleted            bool                       `json:"deleted"`
+	DeleteReason       string                     `json:"delete_reason,omitempty"`
 	Reactions          map[string]ReactionSummary `json:"reactions"`
 	Attachments        []Attachment               `json:"attachments"`
 }
@@ -236,7 +238,7 @@ func (p *postDoc) public(threadID string) Post {
 		ID: postID(threadID, p.N), ThreadID: threadID, N: p.N, Depth: min(p.Depth, MaxDepth),
 		AuthorID: p.Author.ID, AuthorName: p.Author.Name, AuthorHandle: p.Author.Handle,
 		AdministrationName: p.Author.AdministrationName, AdministrationIPA: p.Author.AdministrationIPA,
-		CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, EditCount: p.EditCount, Deleted: p.Deleted,
+		CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, EditCount: p.EditCount, Deleted: p.Deleted, DeleteReason: p.DelReason,
 		Reactions: map[string]ReactionSummary{}, Attachments: []Attachment{},
 	}
 	if p.ParentN > 0 {

@@ -369,10 +369,20 @@ func (s *Service) lockPost(id string) (unlock func()) {
 	return m.Unlock
 }
 
+// PostDeletion is what a deleter may say: a moderator's reason, shown on
+// the placeholder to the author and every reader.
+type PostDeletion struct {
+	Reason string `json:"reason" validate:"max=500,nocontrol"`
+}
+
 // DeletePost leaves a placeholder where the post was, so replies keep their
 // place; its text, files, reactions and history are gone. Deleting twice is
 // harmless.
-func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) (err error) {
+func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in PostDeletion) (err error) {
+	if err := problem.Validate(in); err != nil {
+		return err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
 	unlock := s.lockPost(id)
 	defer unlock()
 	t, p, err := s.postByID(ctx, id)
@@ -385,6 +395,9 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) (e
 	if u.ID != p.Author.ID && !u.CanModerate() {
 		return ErrNotAuthor
 	}
+	if in.Reason != "" && !u.CanModerate() {
+		return problem.ErrInvalid.With(map[string]string{"reason": fieldDeleteReason})
+	}
 	w, err := s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
 	if err != nil {
 		return err
@@ -393,7 +406,7 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) (e
 	key := "posts." + strconv.Itoa(p.N)
 	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
 		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
-		key + ".reactions": bson.M{}, key + ".mentions": []string{},
+		key + ".reactions": bson.M{}, key + ".mentions": []string{}, key + ".delete_reason": in.Reason,
 	}}); err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
@@ -401,7 +414,7 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string) (e
 	if _, err := s.Store.C(colHistory).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
 		return fmt.Errorf("drop history of %s: %w", id, err)
 	}
-	p.Deleted = true
+	p.Deleted, p.DelReason = true, in.Reason
 	s.reindex(ctx, w, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
 	return nil

@@ -218,7 +218,7 @@ func TestNotificationsIndexAndEvents(t *testing.T) {
 	if doc := rec.docs[first.ID]; doc.Title != title {
 		t.Errorf("title not re-indexed: %+v", doc)
 	}
-	if err := s.DeletePost(ctx, b, p2.ID); err != nil {
+	if err := s.DeletePost(ctx, b, p2.ID, PostDeletion{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := rec.docs[p2.ID]; ok || !reflect.DeepEqual(rec.removed, []string{p2.ID}) {

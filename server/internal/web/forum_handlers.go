@@ -199,7 +199,13 @@ func (h *forumAPI) editPost(c *fiber.Ctx) error {
 }
 
 func (h *forumAPI) deletePost(c *fiber.Ctx) error {
-	if err := h.Forum.DeletePost(c.UserContext(), currentUser(c), param(c, "id")); err != nil {
+	var in forum.PostDeletion // the body is optional: a moderator's reason
+	if len(c.Body()) > 0 {
+		if err := decode(c, &in); err != nil {
+			return err
+		}
+	}
+	if err := h.Forum.DeletePost(c.UserContext(), currentUser(c), param(c, "id"), in); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

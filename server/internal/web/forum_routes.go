@@ -40,6 +40,8 @@ func (s *server) forumRoutes(api fiber.Router) {
 	api.Put("/follows/categories/:id", active, h.followCategory(true))
 	api.Delete("/follows/categories/:id", active, h.followCategory(false))
 
+	api.Post("/markdown/preview", active, h.markdownPreview)
+
 	api.Get("/drafts/:key", active, h.draft)
 	api.Put("/drafts/:key", active, h.saveDraft)
 	api.Delete("/drafts/:key", active, h.deleteDraft)

@@ -22,7 +22,7 @@ export const account: Translation<typeof it> = {
   },
   home: {
     title: 'Outsourcing Cantiere',
-    lead: 'For a few months the Cantiere gathers the public administrations that want to design a strategic outsourcing: in-person seminars, remote work and a comparison table with those who have already done it.',
+    lead: 'For a few months the Cantiere (innovation workshop) gathers the public administrations that want to design a strategic outsourcing: in-person seminars, remote work and a comparison table with those who have already done it.',
     points: [
       'Forums for each phase: strategic analysis, make-or-buy, management models, award documents, contract governance.',
       'Comparison with administrations that have already completed an outsourcing.',

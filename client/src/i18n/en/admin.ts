@@ -38,6 +38,16 @@ export const admin: Translation<typeof it> = {
     previous: 'Previous page',
     next: 'Next page',
     page: (p: number, n: number) => `Page ${p} of ${n}`,
+    confirmTitle: (name: string) => `Change the role of ${name}?`,
+    confirmFromTo: (from: string, to: string) => `From “${from}” to “${to}”.`,
+    canDo: 'With the new role they can:',
+    can: {
+      participant: 'read and write in the forum, react, follow threads, upload files and invite colleagues of their own administration. Any moderation or administration power is removed.',
+      moderator: 'do everything a participant does, and also lock, reopen and pin threads, and edit and delete anyone’s posts, giving a reason everyone sees.',
+      admin: 'do everything a moderator does, and also approve or reject administrations’ enrolments, create invitations for any administration, manage categories and change the role of every user, other administrators included.',
+    } as Record<string, string>,
+    adminWarning: 'Careful: the administrator role gives full control of the Tavolo. Give it only to someone who must run the Cantiere.',
+    confirm: 'Change role',
   },
   invite: {
     lead: 'Create an invitation link for a person of an approved administration.',

@@ -50,7 +50,7 @@ export const common: Translation<typeof it> = {
   },
   footer: {
     title: 'Tavolo — Outsourcing Cantiere',
-    about: 'An initiative of the Innovation Cantieri of the Department of Public Function.',
+    about: 'An initiative of the Cantieri di innovazione of the Department of Public Function.',
     legal: 'Legal notes',
     accessibility: 'Accessibility statement',
     privacy: 'Privacy notice',

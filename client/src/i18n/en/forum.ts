@@ -93,7 +93,6 @@ export const forum: Translation<typeof it> = {
   editLabel: (n: number) => `Edit post #${n}`,
   delete: 'Delete',
   deleteLabel: (n: number) => `Delete post #${n}`,
-  confirmDelete: 'Delete this post? A placeholder stays for its replies.',
   saveEdit: 'Save changes',
   lock: 'Lock thread',
   unlock: 'Unlock thread',

@@ -6,5 +6,6 @@ import { admin } from './admin'
 import { lists } from './lists'
 import { legal } from './legal'
 import { forum } from './forum'
+import { compose } from './compose'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose }

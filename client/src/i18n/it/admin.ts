@@ -35,6 +35,16 @@ export const admin = {
     previous: 'Pagina precedente',
     next: 'Pagina successiva',
     page: (p: number, n: number) => `Pagina ${p} di ${n}`,
+    confirmTitle: (name: string) => `Cambiare il ruolo di ${name}?`,
+    confirmFromTo: (from: string, to: string) => `Da «${from}» a «${to}».`,
+    canDo: 'Con il nuovo ruolo potrà:',
+    can: {
+      participant: 'leggere e scrivere nel forum, reagire, seguire discussioni, caricare allegati e invitare altre persone della propria amministrazione. Perde ogni potere di moderazione e di amministrazione.',
+      moderator: 'tutto ciò che fa chi partecipa e inoltre chiudere, riaprire e mettere in evidenza le discussioni, modificare ed eliminare i messaggi di chiunque, indicando un motivo visibile a tutti.',
+      admin: 'tutto ciò che fa chi modera e inoltre approvare o respingere le iscrizioni delle amministrazioni, creare inviti per qualunque amministrazione, gestire le categorie e cambiare il ruolo di ogni utente, compresi gli altri amministratori.',
+    } as Record<string, string>,
+    adminWarning: 'Attenzione: il ruolo di amministratore dà il controllo completo del Tavolo. Assegnalo solo a chi deve gestire il Cantiere.',
+    confirm: 'Cambia ruolo',
   },
   invite: {
     lead: 'Crea un link di invito per una persona di un’amministrazione approvata.',

@@ -93,7 +93,6 @@ export const forum = {
   editLabel: (n: number) => `Modifica il messaggio #${n}`,
   delete: 'Elimina',
   deleteLabel: (n: number) => `Elimina il messaggio #${n}`,
-  confirmDelete: 'Eliminare questo messaggio? Resterà un segnaposto per le risposte.',
   saveEdit: 'Salva modifiche',
   lock: 'Chiudi discussione',
   unlock: 'Riapri discussione',
@@ -154,7 +153,7 @@ export const forum = {
     unreadMark: 'da leggere',
     kind: {
       reply: (actor: string, title: string) => `${actor} ha risposto in «${title}»`,
-      mention: (actor: string, title: string) => `${actor} ti ha menzionato in «${title}»`,
+      mention: (actor: string, title: string) => `${actor} ti menziona in «${title}»`,
       followed_thread: (actor: string, title: string) => `${actor} ha scritto in «${title}», che segui`,
       followed_category: (actor: string, title: string) => `${actor} ha aperto «${title}» in una categoria che segui`,
       other: (actor: string, title: string) => `${actor}: «${title}»`,

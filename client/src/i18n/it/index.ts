@@ -6,6 +6,7 @@ import { admin } from './admin'
 import { lists } from './lists'
 import { legal } from './legal'
 import { forum } from './forum'
+import { compose } from './compose'
 
-export const it = { common, account, admin, lists, legal, forum }
+export const it = { common, account, admin, lists, legal, forum, compose }
 export type Dictionary = typeof it
