@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -15,15 +16,25 @@ func (s *server) mentionRoutes(api fiber.Router) {
 }
 
 type mentionParams struct {
-	Q string `json:"q" validate:"max=31,nocontrol"` // a handle, maybe with its "@"
+	Q      string `json:"q" validate:"max=31,nocontrol"`              // a handle, maybe with its "@"
+	Thread string `json:"thread" validate:"omitempty,numeric,max=20"` // the thread written in: its participants rank first
 }
 
 func (s *server) mentions(c *fiber.Ctx) error {
-	in := mentionParams{Q: utils.CopyString(c.Query("q"))}
+	in := mentionParams{Q: utils.CopyString(c.Query("q")), Thread: utils.CopyString(c.Query("thread"))}
 	if err := problem.Validate(&in); err != nil {
 		return err
 	}
-	list, err := s.Accounts.SuggestHandles(c.UserContext(), in.Q, maxMentionSuggestions)
+	u := currentUser(c)
+	w := account.Writer{AdministrationID: u.AdministrationID}
+	if in.Thread != "" {
+		ids, err := s.Forum.RecentParticipants(c.UserContext(), in.Thread)
+		if err != nil {
+			return err
+		}
+		w.Participants = ids
+	}
+	list, err := s.Accounts.SuggestHandles(c.UserContext(), in.Q, maxMentionSuggestions, w)
 	if err != nil {
 		return err
 	}
