@@ -197,5 +197,6 @@ export const forumApi = {
   notifications: (page = 1) => api.get<NotificationList>('/notifications', { query: { page } }),
   readNotifications: (ids?: string[]) => api.post<void>('/notifications/read', ids ? { ids } : {}),
   search: (q: Record<string, string | number>, signal?: AbortSignal) => api.get<SearchResult>('/search', { query: q, signal }),
-  mentions: (q: string, signal?: AbortSignal) => api.get<MentionSuggestion[]>('/mentions', { query: { q }, signal }),
+  mentions: (q: string, thread?: string, signal?: AbortSignal) =>
+    api.get<MentionSuggestion[]>('/mentions', { query: thread ? { q, thread } : { q }, signal }),
 }
