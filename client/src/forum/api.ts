@@ -181,7 +181,7 @@ export const forumApi = {
     api.patch<ThreadSummary>('/threads/' + e(id), b),
   reply: (threadId: string, b: { body: string; parent_id?: string; attachment_ids?: string[] }) =>
     api.post<Post>(`/threads/${e(threadId)}/posts`, b),
-  markRead: (threadId: string, n: number) => api.put<void>(`/threads/${e(threadId)}/read`, { n }),
+  markRead: (threadId: string, n: number, keepalive = false) => api.put<void>(`/threads/${e(threadId)}/read`, { n }, { keepalive }),
   post: (id: string) => api.get<{ post: Post; page: number }>('/posts/' + e(id)),
   editPost: (id: string, body: string) => api.patch<Post>('/posts/' + e(id), { body }),
   deletePost: (id: string) => api.delete('/posts/' + e(id)),

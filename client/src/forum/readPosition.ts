@@ -17,17 +17,26 @@ export function reportRead(threadId: string, n: number) {
   timer = window.setTimeout(() => void flushReads(), BATCH_MS)
 }
 
-/** Sends what is pending; resolves once every position sent so far is stored (or failed). */
-export function flushReads(): Promise<void> {
+/**
+ * Sends what is pending (keepalive: so that it outlives the page); resolves
+ * once every position sent so far is stored (or failed).
+ */
+export function flushReads(keepalive = false): Promise<void> {
   window.clearTimeout(timer)
   for (const [id, n] of pending) {
-    const p: Promise<unknown> = forumApi.markRead(id, n).catch(() => undefined)
+    const p: Promise<unknown> = forumApi.markRead(id, n, keepalive).catch(() => undefined)
     inflight.add(p)
     void p.then(() => inflight.delete(p))
   }
   pending.clear()
   return Promise.all([...inflight]).then(() => undefined)
 }
+
+// Leaving or reloading the page, or hiding it, sends what was seen at once.
+window.addEventListener('pagehide', () => void flushReads(true))
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') void flushReads(true)
+})
 
 /** Unread posts of a thread summary (from the reader's last position when a live event lacks the count). */
 export function unreadOf(x: ThreadSummary, old?: ThreadSummary): number {
