@@ -74,6 +74,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>
   signal?: AbortSignal
   headers?: Record<string, string>
+  /** Let the request outlive the page (sent while it unloads). */
+  keepalive?: boolean
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -98,7 +100,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
 
   let res: Response
   try {
-    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal })
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal, keepalive: opts.keepalive })
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e
     throw new ApiError(0, 'network', '')

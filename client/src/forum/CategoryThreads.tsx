@@ -8,6 +8,7 @@ import { apiErrorMessage } from '../components/forms'
 import { Loading } from '../components/Page'
 import { forumApi, type ThreadList, type ThreadSummary } from './api'
 import { DateTime, ErrorAlert, Pagination, useAnnouncer, usePageParam } from './common'
+import { flushReads, unreadOf } from './readPosition'
 import { mergeThread } from './text'
 
 export default function CategoryRoute() {
@@ -16,14 +17,6 @@ export default function CategoryRoute() {
 }
 
 type Row = ThreadSummary & { live?: 'new' | 'updated' }
-
-/** Unread posts of a thread summary (from the reader's position when the event lacks it). */
-function unreadOf(x: ThreadSummary, old?: ThreadSummary): number {
-  if (typeof x.unread_count === 'number') return x.unread_count
-  const lastRead = old?.last_read_n ?? 0
-  if (!old) return (x.post_count ?? x.reply_count + 1)
-  return Math.max(0, (x.post_count ?? x.reply_count + 1) - lastRead)
-}
 
 function CategoryThreads({ id }: { id: string }) {
   const { t } = useI18n()
@@ -38,6 +31,7 @@ function CategoryThreads({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
+      await flushReads()
       const d = await forumApi.categoryThreads(id, page)
       setData(d)
       if (d.category) document.title = `${d.category.name} · ${t.common.boardName}`

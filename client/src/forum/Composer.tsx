@@ -50,6 +50,12 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
   const [suggestions, setSuggestions] = useState<MentionSuggestion[]>([])
   const [active, setActive] = useState(0)
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null)
+  /** The query the suggestions answer: older answers are not offered for a newer @word. */
+  const [answered, setAnswered] = useState<string | null>(null)
+  /** Enter came before the answer: pick its first suggestion when it arrives. */
+  const pickFirst = useRef(false)
+  /** The thread written in (from the draft key), whose participants the server ranks first. */
+  const threadId = /^(?:reply|edit):(\d+)/.exec(draftKey)?.[1]
 
   const valueRef = useRef(value)
   valueRef.current = value
@@ -141,13 +147,15 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
   useEffect(() => {
     if (!mention) {
       setSuggestions([])
+      pickFirst.current = false
       return
     }
     const ctl = new AbortController()
     const h = window.setTimeout(() => {
-      forumApi.mentions(mention.query, ctl.signal).then(
+      forumApi.mentions(mention.query, threadId, ctl.signal).then(
         (list) => {
           setSuggestions(list ?? [])
+          setAnswered(mention.query)
           setActive(0)
         },
         () => setSuggestions([]),
@@ -157,7 +165,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
       window.clearTimeout(h)
       ctl.abort()
     }
-  }, [mention])
+  }, [mention, threadId])
 
   const updateMention = (el: HTMLTextAreaElement) => {
     const m = el.selectionStart === el.selectionEnd ? mentionAt(el.value, el.selectionStart) : null
@@ -182,7 +190,13 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
     setAndSelect(r.value, r.caret, r.caret)
   }
 
-  const open = mention !== null && suggestions.length > 0
+  const open = mention !== null && answered === mention.query && suggestions.length > 0
+  useEffect(() => {
+    if (!open || !pickFirst.current) return
+    pickFirst.current = false
+    pick(suggestions[0])
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, suggestions])
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -192,7 +206,13 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
       e.currentTarget.form?.requestSubmit()
       return
     }
-    if (!open) return
+    if (!open) {
+      if (e.key === 'Enter' && mention && answered !== mention.query) {
+        e.preventDefault()
+        pickFirst.current = true
+      }
+      return
+    }
     if (e.key === 'ArrowDown') {
       e.preventDefault()
       setActive((a) => (a + 1) % suggestions.length)

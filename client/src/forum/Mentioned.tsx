@@ -17,7 +17,7 @@ export default function Mentioned({ kind }: { kind: MentionSuggestion['kind'] })
   useEffect(() => {
     const ctl = new AbortController()
     setFound(undefined)
-    forumApi.mentions(handle, ctl.signal).then(
+    forumApi.mentions(handle, undefined, ctl.signal).then(
       (list) => setFound(list.find((m) => m.kind === kind && m.handle === handle) ?? null),
       (e) => !ctl.signal.aborted && setError(apiErrorMessage(e, t)),
     )

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
+import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
@@ -14,6 +14,7 @@ import { clearDraft } from './drafts'
 import { applyEvent, insertIndex } from './live'
 import { PostItem, type PostActions } from './PostItem'
 import { ThreadNotFound } from './ThreadNotFound'
+import { flushReads, reportRead } from './readPosition'
 import { appendBlock, quoteMarkdown } from './text'
 
 /** The tree's indentation cap (the server caps `depth` at the same value). */
@@ -124,33 +125,55 @@ function ThreadPage({ id }: { id: string }) {
     }
   }, [data, location.hash, page, view, id, navigate, tf])
 
-  // Mark read: the highest post number that has been on screen.
-  const seen = useRef(0)
-  const sent = useRef(0)
+  // Read: the highest post number on screen while the page is visible,
+  // live arrivals included; sent batched (readPosition.ts), and at once on leaving.
+  const onScreen = useRef(new Set<number>())
   useEffect(() => {
-    if (!data) return
-    sent.current = Math.max(sent.current, data.thread.last_read_n ?? 0)
-    let h: number | undefined
+    const seen = () => {
+      if (document.visibilityState === 'visible' && onScreen.current.size > 0) reportRead(id, Math.max(...onScreen.current))
+    }
     const io = new IntersectionObserver((entries) => {
-      for (const e of entries) if (e.isIntersecting) seen.current = Math.max(seen.current, Number((e.target as HTMLElement).dataset.postN) || 0)
-      if (seen.current > sent.current) {
-        window.clearTimeout(h)
-        h = window.setTimeout(() => {
-          const n = seen.current
-          if (n <= sent.current) return
-          sent.current = n
-          forumApi.markRead(id, n).catch(() => {
-            sent.current = 0
-          })
-        }, 1000)
+      for (const e of entries) {
+        const n = Number((e.target as HTMLElement).dataset.postN) || 0
+        if (e.isIntersecting) onScreen.current.add(n)
+        else onScreen.current.delete(n)
       }
+      seen()
     })
+    onScreen.current.clear()
     document.querySelectorAll('.forum-post[data-post-n]').forEach((el) => io.observe(el))
+    document.addEventListener('visibilitychange', seen)
     return () => {
       io.disconnect()
-      window.clearTimeout(h)
+      document.removeEventListener('visibilitychange', seen)
     }
   }, [data, id])
+  useEffect(() => () => void flushReads(), [id])
+
+  // A return visit opens at the first unread post, under a divider; the
+  // position is the one at opening, so the divider stays while reading.
+  const readAtOpen = useRef<number | null>(null)
+  if (data && readAtOpen.current === null) readAtOpen.current = data.thread.last_read_n ?? 0
+  const lastRead = readAtOpen.current ?? 0
+  const firstUnread = data && lastRead > 0 ? data.posts.find((p) => p.n > lastRead) : undefined
+  const landed = useRef(false)
+  useEffect(() => {
+    if (!data || landed.current) return
+    landed.current = true
+    const unread = (data.thread.post_count ?? 0) - lastRead
+    if (lastRead === 0 || unread <= 0 || location.hash) return
+    if (!firstUnread) {
+      if (!q.get('page')) navigate(`${location.pathname}${location.search}#p${lastRead + 1}`, { replace: true })
+      return
+    }
+    requestAnimationFrame(() => {
+      const el = document.getElementById('forum-unread-divider')
+      el?.scrollIntoView({ block: 'start' })
+      el?.focus({ preventScroll: true })
+    })
+    announce(tf.unreadLanded(unread))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data])
 
   if (missing) return <ThreadNotFound />
   if (error) return <ErrorAlert text={error} />
@@ -385,41 +408,47 @@ function ThreadPage({ id }: { id: string }) {
       <h2 className="visually-hidden">{tf.posts}</h2>
       <div className="forum-posts">
         {data.posts.map((p) => (
-          <PostItem
-            key={p.id}
-            post={p}
-            threadId={id}
-            view={view}
-            indent={view === 'flat' ? 0 : MAX_INDENT}
-            onPage={onPage}
-            canReply={canReply}
-            isNew={fresh.has(p.id) || (!!thread.last_read_n && p.n > thread.last_read_n && p.author_id !== userId)}
-            actions={actions}
-          >
-            {editing === p.id ? (
-              <form className="mt-2" onSubmit={submitEdit(p)} noValidate>
-                <Composer
-                  draftKey={`edit:${p.id}`}
-                  label={tf.editLabel(p.n)}
-                  value={texts[`edit:${p.id}`] ?? p.body}
-                  initial={p.body}
-                  onChange={(v) => setText(`edit:${p.id}`, v)}
-                  error={formErr[`edit:${p.id}`] || undefined}
-                  autoFocus
-                  required
-                />
-                <div className="d-flex gap-2">
-                  <button type="submit" className="btn btn-primary btn-sm" disabled={busy === `edit:${p.id}`}>
-                    {tf.saveEdit}
-                  </button>
-                  <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => setEditing(null)}>
-                    {t.common.cancel}
-                  </button>
-                </div>
-              </form>
+          <Fragment key={p.id}>
+            {p === firstUnread ? (
+              <p id="forum-unread-divider" className="forum-unread-divider" tabIndex={-1}>
+                <span>{tf.unreadDivider}</span>
+              </p>
             ) : null}
-            {replyTo?.id === p.id && canReply ? composerFor(p) : null}
-          </PostItem>
+            <PostItem
+              post={p}
+              threadId={id}
+              view={view}
+              indent={view === 'flat' ? 0 : MAX_INDENT}
+              onPage={onPage}
+              canReply={canReply}
+              isNew={fresh.has(p.id) || (!!thread.last_read_n && p.n > thread.last_read_n && p.author_id !== userId)}
+              actions={actions}
+            >
+              {editing === p.id ? (
+                <form className="mt-2" onSubmit={submitEdit(p)} noValidate>
+                  <Composer
+                    draftKey={`edit:${p.id}`}
+                    label={tf.editLabel(p.n)}
+                    value={texts[`edit:${p.id}`] ?? p.body}
+                    initial={p.body}
+                    onChange={(v) => setText(`edit:${p.id}`, v)}
+                    error={formErr[`edit:${p.id}`] || undefined}
+                    autoFocus
+                    required
+                  />
+                  <div className="d-flex gap-2">
+                    <button type="submit" className="btn btn-primary btn-sm" disabled={busy === `edit:${p.id}`}>
+                      {tf.saveEdit}
+                    </button>
+                    <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => setEditing(null)}>
+                      {t.common.cancel}
+                    </button>
+                  </div>
+                </form>
+              ) : null}
+              {replyTo?.id === p.id && canReply ? composerFor(p) : null}
+            </PostItem>
+          </Fragment>
         ))}
       </div>
       {below > 0 ? (

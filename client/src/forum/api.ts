@@ -183,7 +183,7 @@ export const forumApi = {
     api.patch<ThreadSummary>('/threads/' + e(id), b),
   reply: (threadId: string, b: { body: string; parent_id?: string; attachment_ids?: string[] }) =>
     api.post<Post>(`/threads/${e(threadId)}/posts`, b),
-  markRead: (threadId: string, n: number) => api.put<void>(`/threads/${e(threadId)}/read`, { n }),
+  markRead: (threadId: string, n: number, keepalive = false) => api.put<void>(`/threads/${e(threadId)}/read`, { n }, { keepalive }),
   post: (id: string) => api.get<{ post: Post; page: number }>('/posts/' + e(id)),
   editPost: (id: string, body: string) => api.patch<Post>('/posts/' + e(id), { body }),
   /** A moderator may give a reason, shown on the placeholder. */
@@ -200,5 +200,6 @@ export const forumApi = {
   notifications: (page = 1) => api.get<NotificationList>('/notifications', { query: { page } }),
   readNotifications: (ids?: string[]) => api.post<void>('/notifications/read', ids ? { ids } : {}),
   search: (q: Record<string, string | number>, signal?: AbortSignal) => api.get<SearchResult>('/search', { query: q, signal }),
-  mentions: (q: string, signal?: AbortSignal) => api.get<MentionSuggestion[]>('/mentions', { query: { q }, signal }),
+  mentions: (q: string, thread?: string, signal?: AbortSignal) =>
+    api.get<MentionSuggestion[]>('/mentions', { query: thread ? { q, thread } : { q }, signal }),
 }

@@ -118,11 +118,11 @@ func TestHandlesAreUniqueAcrossUsersAndAdministrations(t *testing.T) {
 	if err != nil || len(found) != 3 || found["mario"].Kind != KindAdministration || found["mario2"].Kind != KindUser {
 		t.Fatalf("found %+v %v", found, err)
 	}
-	sugg, err := s.SuggestHandles(ctx, "@mar", 2)
+	sugg, err := s.SuggestHandles(ctx, "@mar", 2, Writer{})
 	if err != nil || len(sugg) != 2 {
 		t.Fatalf("suggest %+v %v", sugg, err)
 	}
-	if sugg, _ := s.SuggestHandles(ctx, ".*", 10); len(sugg) != 0 {
+	if sugg, _ := s.SuggestHandles(ctx, ".*", 10, Writer{}); len(sugg) != 0 {
 		t.Fatalf("prefix is a regexp: %+v", sugg)
 	}
 	if _, err := s.NewApprovedAdministration(ctx, "mario2", "Ente", "altro", "lazio"); !isTaken(err) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -108,11 +109,21 @@ func (s *Service) ResolveHandles(ctx context.Context, handles []string) (map[str
 	return out, nil
 }
 
+// Writer is whom @-suggestions are ranked for: their administration and
+// the users who wrote last in the thread they write in.
+type Writer struct {
+	AdministrationID string
+	Participants     []string // user IDs
+}
+
+// maxSuggestScan bounds the matches ranked for one suggestion list.
+const maxSuggestScan = 1000
+
 // SuggestHandles returns up to limit active handles starting with prefix,
-// or whose name has a word starting with it, for @-autocomplete. The
-// handles collection is one small document per user and administration:
-// the scan is bounded by that.
-func (s *Service) SuggestHandles(ctx context.Context, prefix string, limit int) ([]Mentionable, error) {
+// or whose name has a word starting with it, for @-autocomplete, in the
+// order rankSuggestions gives. The handles collection is one small
+// document per user and administration: the scan is bounded by that.
+func (s *Service) SuggestHandles(ctx context.Context, prefix string, limit int, w Writer) ([]Mentionable, error) {
 	if limit <= 0 || limit > 50 {
 		limit = 10
 	}
@@ -128,13 +139,117 @@ func (s *Service) SuggestHandles(ctx context.Context, prefix string, limit int) 
 			bson.D{{Key: "name", Value: bson.Regex{Pattern: `(^|\s)` + q, Options: "i"}}},
 		}})
 	}
-	cur, err := s.st.C(colHandles).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	cur, err := s.st.C(colHandles).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(maxSuggestScan))
 	if err != nil {
 		return nil, fmt.Errorf("suggest handles: %w", err)
 	}
-	out := []Mentionable{}
-	if err := cur.All(ctx, &out); err != nil {
+	found := []Mentionable{}
+	if err := cur.All(ctx, &found); err != nil {
 		return nil, fmt.Errorf("read handles: %w", err)
 	}
+	ids := slices.Clone(w.Participants)
+	for _, m := range found {
+		if m.Kind == KindUser {
+			ids = append(ids, m.ID)
+		}
+	}
+	adminOf, err := s.administrationsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := rankSuggestions(p, found, nearness(w, adminOf))
+	return out[:min(limit, len(out))], nil
+}
+
+// administrationsOf maps each of the users to their administration's ID.
+func (s *Service) administrationsOf(ctx context.Context, userIDs []string) (map[string]string, error) {
+	out := make(map[string]string, len(userIDs))
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	cur, err := s.st.R(colUsers).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: userIDs}}}},
+		options.Find().SetProjection(bson.D{{Key: "administration_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("load administrations of users: %w", err)
+	}
+	var us []struct {
+		ID    string `bson:"_id"`
+		Admin string `bson:"administration_id"`
+	}
+	if err := cur.All(ctx, &us); err != nil {
+		return nil, fmt.Errorf("read administrations of users: %w", err)
+	}
+	for _, u := range us {
+		out[u.ID] = u.Admin
+	}
 	return out, nil
+}
+
+// near is who is close to the writer: their own administration, the
+// thread's recent participants and those participants' administrations.
+type near struct {
+	ownAdmin     string
+	users        map[string]bool   // participants
+	admins       map[string]bool   // the writer's and the participants' administrations
+	administered map[string]string // user ID -> administration ID, for the suggested users
+}
+
+func nearness(w Writer, adminOf map[string]string) near {
+	n := near{ownAdmin: w.AdministrationID, users: map[string]bool{}, admins: map[string]bool{}, administered: adminOf}
+	if w.AdministrationID != "" {
+		n.admins[w.AdministrationID] = true
+	}
+	for _, id := range w.Participants {
+		n.users[id] = true
+		if a := adminOf[id]; a != "" {
+			n.admins[a] = true
+		}
+	}
+	return n
+}
+
+// isClose reports whether m is someone of the writer's administration, a
+// recent participant, or one of those administrations.
+func (n near) isClose(m Mentionable) bool {
+	if m.Kind == KindAdministration {
+		return n.admins[m.ID]
+	}
+	return n.users[m.ID] || n.ownAdmin != "" && n.administered[m.ID] == n.ownAdmin
+}
+
+// rankSuggestions orders the matches of prefix p: handles and names that
+// start with p before those matching at a later word; within each, those
+// close to the writer before the rest; then by handle.
+func rankSuggestions(p string, found []Mentionable, n near) []Mentionable {
+	type ranked struct {
+		m          Mentionable
+		inner, far bool
+	}
+	rs := make([]ranked, len(found))
+	for i, m := range found {
+		starts := strings.HasPrefix(m.Handle, p) || strings.HasPrefix(strings.ToLower(m.Name), p)
+		rs[i] = ranked{m: m, inner: !starts, far: !n.isClose(m)}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		if a.inner != b.inner {
+			return boolOrder(a.inner)
+		}
+		if a.far != b.far {
+			return boolOrder(a.far)
+		}
+		return strings.Compare(a.m.Handle, b.m.Handle)
+	})
+	out := make([]Mentionable, len(rs))
+	for i, r := range rs {
+		out[i] = r.m
+	}
+	return out
+}
+
+// boolOrder sorts false before true.
+func boolOrder(later bool) int {
+	if later {
+		return 1
+	}
+	return -1
 }

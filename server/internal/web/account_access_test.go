@@ -179,7 +179,7 @@ func TestProfileUpdate(t *testing.T) {
 	if r := c.Expect(400, "PATCH", "/api/v1/me", map[string]any{"lang": "de"}); !strings.Contains(string(r.Body), "not valid") {
 		t.Fatalf("%s", r.Body)
 	}
-	found, err := env.Board.Accounts.SuggestHandles(t.Context(), "nom", 10)
+	found, err := env.Board.Accounts.SuggestHandles(t.Context(), "nom", 10, account.Writer{})
 	if err != nil || len(found) != 1 || found[0].Handle != u.Handle || found[0].Name != "Nome Nuovo" {
 		t.Fatalf("suggest %+v %v", found, err)
 	}

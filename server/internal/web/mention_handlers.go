@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/cantieri/tavolo/server/internal/account"
 )
 
 // maxMentionSuggestions is the autocomplete list's length (docs/api.md).
@@ -12,7 +14,8 @@ func (s *server) mentionRoutes(api fiber.Router) {
 }
 
 type mentionParams struct {
-	Q string `json:"q" validate:"max=31,nocontrol"` // a handle, maybe with its "@"
+	Q      string `json:"q" validate:"max=31,nocontrol"`              // a handle, maybe with its "@"
+	Thread string `json:"thread" validate:"omitempty,numeric,max=20"` // the thread written in: its participants rank first
 }
 
 func (s *server) mentions(c *fiber.Ctx) error {
@@ -20,7 +23,16 @@ func (s *server) mentions(c *fiber.Ctx) error {
 	if err := queryParams(c, &in); err != nil {
 		return err
 	}
-	list, err := s.Accounts.SuggestHandles(c.UserContext(), in.Q, maxMentionSuggestions)
+	u := currentUser(c)
+	w := account.Writer{AdministrationID: u.AdministrationID}
+	if in.Thread != "" {
+		ids, err := s.Forum.RecentParticipants(c.UserContext(), in.Thread)
+		if err != nil {
+			return err
+		}
+		w.Participants = ids
+	}
+	list, err := s.Accounts.SuggestHandles(c.UserContext(), in.Q, maxMentionSuggestions, w)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ export const forum: Translation<typeof it> = {
   pinned: 'pinned',
   locked: 'locked',
   isNew: 'new',
+  unreadDivider: 'New since your last visit',
+  unreadLanded: (n: number) => (n === 1 ? '1 new post since your last visit' : `${n} new posts since your last visit`),
   unread: (n: number) => (n === 1 ? '1 unread post' : `${n} unread posts`),
   updatedLive: 'updated',
   liveNewThread: (title: string) => `New thread: ${title}`,

@@ -47,6 +47,8 @@ export const forum = {
   pinned: 'in evidenza',
   locked: 'chiusa',
   isNew: 'nuovo',
+  unreadDivider: 'Nuovi dalla tua ultima visita',
+  unreadLanded: (n: number) => (n === 1 ? '1 messaggio nuovo dalla tua ultima visita' : `${n} messaggi nuovi dalla tua ultima visita`),
   unread: (n: number) => (n === 1 ? '1 messaggio non letto' : `${n} messaggi non letti`),
   updatedLive: 'aggiornata',
   liveNewThread: (title: string) => `Nuova discussione: ${title}`,

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n'
 import { useTopic } from '../../realtime/hooks'
 import type { RealtimeEvent } from '../../realtime/socket'
 import { forumApi, type ThreadSummary } from '../../forum/api'
+import { flushReads, unreadOf } from '../../forum/readPosition'
 
 const SHOWN = 8
 
@@ -20,6 +21,7 @@ export function ForumSlot() {
 
   const load = useCallback(async () => {
     try {
+      await flushReads()
       const r = await forumApi.latestThreads(1)
       setItems((r.items ?? []).slice(0, SHOWN))
       setSeq(r.seq)
@@ -35,9 +37,11 @@ export function ForumSlot() {
   useTopic('forum', seq, (ev: RealtimeEvent) => {
     const x = ev.data as ThreadSummary
     if (!x || typeof x.id !== 'string' || !itemsRef.current) return
+    const old = itemsRef.current.find((i) => i.id === x.id)
     const rest = itemsRef.current.filter((i) => i.id !== x.id)
+    const row = { ...x, last_read_n: old?.last_read_n ?? 0, unread_count: unreadOf(x, old ?? { ...x, last_read_n: 0 }) }
     // Newest activity first; a list this short may reorder (it is a summary, not a reading view).
-    setItems([x, ...rest].sort((a, b) => (a.last_activity_at < b.last_activity_at ? 1 : -1)).slice(0, SHOWN))
+    setItems([row, ...rest].sort((a, b) => (a.last_activity_at < b.last_activity_at ? 1 : -1)).slice(0, SHOWN))
     setSaid(ev.event === 'thread.created' ? tf.liveNewThread(x.title) : tf.liveUpdatedThread(x.title))
   }, async () => (await load()) ?? undefined)
 
@@ -56,6 +60,7 @@ export function ForumSlot() {
           {items.map((x) => (
             <li key={x.id} className="py-2 border-bottom">
               <Link to={`/forum/t/${x.id}`}>{x.title}</Link>
+              {x.unread_count ? <span className="badge bg-primary forum-unread ms-2">{tf.unread(x.unread_count)}</span> : null}
               <div className="small text-muted-accessible">
                 {tf.replyCount(x.reply_count)} · {tf.lastPoster}: {x.last_poster_name}, <time dateTime={x.last_activity_at}>{dateTime(x.last_activity_at)}</time>
               </div>
