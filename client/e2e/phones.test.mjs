@@ -254,6 +254,13 @@ for (const width of WIDTHS) {
 
       await visit(page, '/forum', 'Forum', `${width}-user-forum`);
       await visit(page, `/forum/c/${category.id}`, category.name_it ?? category.name, `${width}-user-category`);
+      // A reply arrives live: the row gets its "aggiornata" badge (issue 7 item 10: it had 2.4:1 contrast).
+      const r = await api(page, 'POST', `/api/v1/threads/${thread.id}/posts`, { body: `Aggiornamento a ${width} px.` });
+      assert.equal(r.status, 201, `live reply: ${JSON.stringify(r.body)}`);
+      await expectText(page.locator('main'), 'aggiornata');
+      await assertNoSidewaysScroll(page, `${width} category with a live update`);
+      await checkPage(page, `${width} category with a live update`);
+      await shot(page, `${width}-user-category-live`);
       await visit(page, `/forum/t/${thread.id}`, /Contratti di servizio/, `${width}-user-thread`);
       await expectText(page.locator('table').first(), 'Cooperativa Servizi Integrati');
       await visit(page, '/cerca?q=fornitore', 'Cerca nel forum', `${width}-user-search`);
