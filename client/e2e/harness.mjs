@@ -112,11 +112,12 @@ export function launch() {
 
 /**
  * A new browser context whose pages fail the test on console errors,
- * CSP violations and uncaught exceptions.
+ * CSP violations and uncaught exceptions. Other options go to the context
+ * (a phone: {viewport, isMobile: true, hasTouch: true}).
  */
-export async function newPage(browser, base, { lang = 'it-IT' } = {}) {
-  const context = await browser.newContext({ baseURL: base, locale: lang });
-  const page = await context.newPage();
+export async function newPage(browser, base, { lang = 'it-IT', ...context } = {}) {
+  const ctx = await browser.newContext({ baseURL: base, locale: lang, ...context });
+  const page = await ctx.newPage();
   page.problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) page.problems.push(m.text());

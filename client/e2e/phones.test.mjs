@@ -18,6 +18,7 @@ import {
   expectText,
   launch,
   loginUI,
+  newPage,
   startBoard,
   waitFor,
 } from './harness.mjs';
@@ -84,22 +85,9 @@ after(async () => {
   await board?.stop();
 });
 
-/** A phone: the width, touch, a mobile user agent's viewport rules. */
-async function phone(width) {
-  const context = await browser.newContext({
-    baseURL: board.base,
-    locale: 'it-IT',
-    viewport: { width, height: 640 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) page.problems.push(m.text());
-  });
-  page.on('pageerror', (e) => page.problems.push(String(e)));
-  return page;
+/** A phone: the width, touch, a mobile browser's viewport rules. */
+function phone(width) {
+  return newPage(browser, board.base, { viewport: { width, height: 640 }, isMobile: true, hasTouch: true });
 }
 
 /** Fails when the page scrolls sideways; names the elements that stick out. */
