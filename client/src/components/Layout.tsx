@@ -59,7 +59,8 @@ function UserZone() {
         <Icon name="it-user" color="white" size="sm" className="me-1" />
         <span className="d-none d-md-inline">{user.name}</span>
       </Link>
-      <button type="button" className="btn btn-primary btn-sm" onClick={() => void logout()}>
+      {/* Phones: "Esci" lives in the side menu (Navbar), where it has room. */}
+      <button type="button" className="btn btn-primary btn-sm d-none d-md-inline-block" onClick={() => void logout()}>
         {t.common.logout}
       </button>
     </div>
@@ -68,7 +69,7 @@ function UserZone() {
 
 function Navbar() {
   const { t } = useI18n()
-  const { user } = useSession()
+  const { user, logout } = useSession()
   const [open, setOpen] = useState(false)
   const location = useLocation()
   const toggler = useRef<HTMLButtonElement>(null)
@@ -121,6 +122,13 @@ function Navbar() {
                   </NavLink>
                 </li>
               ))}
+              {user ? (
+                <li className="nav-item d-md-none">
+                  <button type="button" className="nav-link btn btn-link menu-logout" onClick={() => void logout()}>
+                    <span>{t.common.logout}</span>
+                  </button>
+                </li>
+              ) : null}
             </ul>
           </div>
         </div>
@@ -137,7 +145,7 @@ function SiteHeader() {
       <Headers>
         <Header type="slim">
           <HeaderContent>
-            <a className="d-lg-block navbar-brand" href={t.common.ownerUrl} rel="noopener">
+            <a className="d-lg-block navbar-brand owner-link" href={t.common.ownerUrl} rel="noopener">
               {t.common.owner}
             </a>
             <HeaderRightZone>
@@ -160,7 +168,7 @@ function SiteHeader() {
               </div>
               <HeaderRightZone>
                 {isActive(user) ? (
-                  <div className="d-flex align-items-center gap-3">
+                  <div className="d-flex align-items-center gap-2 gap-sm-3 header-status">
                     <NotificationBell />
                     <ConnectionIndicator />
                   </div>

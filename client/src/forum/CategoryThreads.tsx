@@ -117,7 +117,7 @@ function CategoryThreads({ id }: { id: string }) {
                     <span className="visually-hidden"> ({tf.unread(unread)})</span>
                   </span>
                 ) : null}{' '}
-                {x.live === 'updated' ? <span className="badge bg-warning text-dark">{tf.updatedLive}</span> : null}
+                {x.live === 'updated' ? <span className="badge bg-warning">{tf.updatedLive}</span> : null}
               </h3>
               <p className="small mb-0 text-muted-accessible">
                 {tf.started} {x.author_name}

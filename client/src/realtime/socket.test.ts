@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import {
   BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,
+  BACKOFF_MAX_VISIBLE_MS,
   HEARTBEAT_MS,
   RealtimeClient,
   backoffDelay,
@@ -44,9 +45,10 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup(opts: { online?: boolean; random?: () => number } = {}) {
+function setup(opts: { online?: boolean; visible?: boolean; random?: () => number } = {}) {
   const sockets: FakeSocket[] = []
   let online = opts.online ?? true
+  let visible = opts.visible ?? true
   let env: EnvCallbacks | null = null
   const onSessionEnded = vi.fn()
   const onConnectFailures = vi.fn()
@@ -59,6 +61,7 @@ function setup(opts: { online?: boolean; random?: () => number } = {}) {
     },
     url: () => 'ws://test/ws',
     isOnline: () => online,
+    isVisible: () => visible,
     listenEnv: (cb) => {
       env = cb
       return () => {
@@ -82,6 +85,10 @@ function setup(opts: { online?: boolean; random?: () => number } = {}) {
       if (v) env?.online()
       else env?.offline()
     },
+    setVisible(v: boolean) {
+      visible = v
+      if (v) env?.visible()
+    },
     onSessionEnded,
     onConnectFailures,
   }
@@ -90,6 +97,16 @@ function setup(opts: { online?: boolean; random?: () => number } = {}) {
 const ev = (topic: string, seq: number, data: unknown = {}) => ({ type: 'event', topic, seq, event: 'post.created', data, at: '' })
 
 describe('backoffDelay', () => {
+  it('never exceeds the visible cap when given it', () => {
+    for (let n = 0; n < 40; n++) {
+      for (const r of [0, 0.3, 0.999999]) {
+        const d = backoffDelay(n, () => r, BACKOFF_BASE_MS, BACKOFF_MAX_VISIBLE_MS)
+        expect(d, `attempt ${n}, random ${r}`).toBeLessThanOrEqual(BACKOFF_MAX_VISIBLE_MS)
+        expect(d, `attempt ${n}, random ${r}`).toBe(Math.floor(r * Math.min(BACKOFF_MAX_VISIBLE_MS, BACKOFF_BASE_MS * 2 ** n)))
+      }
+    }
+  })
+
   it('stays within [0, min(30 s, 0.5 s · 2^n)] with full jitter', () => {
     for (let n = 0; n < 40; n++) {
       const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** n)
@@ -168,10 +185,10 @@ describe('RealtimeClient', () => {
     expect(h.last().ofType('subscribe')[0]).toMatchObject({ topic: 'forum', since: 42 })
   })
 
-  it('backs off exponentially while connections fail, and resets after success', () => {
+  it('backs off exponentially while connections fail, at most 4 s while visible, and resets after success', () => {
     const h = setup({ random: () => 0.999 })
     h.client.start()
-    const delays = [499, 999, 1998, 3996, 7992, 15984, 29970, 29970]
+    const delays = [499, 999, 1998, 3996, 3996, 3996, 3996]
     for (const d of delays) {
       h.last().drop()
       const before = h.sockets.length
@@ -186,6 +203,99 @@ describe('RealtimeClient', () => {
     const before = h.sockets.length
     vi.advanceTimersByTime(499)
     expect(h.sockets.length).toBe(before + 1)
+  })
+
+  it('waits up to 30 s while the tab is hidden', () => {
+    const h = setup({ random: () => 0.999, visible: false })
+    h.client.start()
+    const delays = [499, 999, 1998, 3996, 7992, 15984, 29970, 29970]
+    for (const d of delays) {
+      h.last().drop()
+      const before = h.sockets.length
+      vi.advanceTimersByTime(d - 1)
+      expect(h.sockets.length, `wait ${d}`).toBe(before)
+      vi.advanceTimersByTime(1)
+      expect(h.sockets.length, `wait ${d}`).toBe(before + 1)
+    }
+  })
+
+  it('jitters each wait uniformly in [0, cap] (visible cap 4 s)', () => {
+    // attempt n waits floor(r · min(4 s, 0.5 s · 2^n)) for the random value r.
+    const cases = [
+      { r: 0, attempts: 6, want: [0, 0, 0, 0, 0, 0] },
+      { r: 0.25, attempts: 6, want: [125, 250, 500, 1000, 1000, 1000] },
+      { r: 0.5, attempts: 6, want: [250, 500, 1000, 2000, 2000, 2000] },
+      { r: 0.999, attempts: 6, want: [499, 999, 1998, 3996, 3996, 3996] },
+    ]
+    for (const c of cases) {
+      const h = setup({ random: () => c.r })
+      h.client.start()
+      for (let n = 0; n < c.attempts; n++) {
+        h.last().drop()
+        const before = h.sockets.length
+        if (c.want[n] > 0) {
+          vi.advanceTimersByTime(c.want[n] - 1)
+          expect(h.sockets.length, `r=${c.r} attempt ${n}: connected before ${c.want[n]} ms`).toBe(before)
+        }
+        vi.advanceTimersByTime(c.want[n] > 0 ? 1 : 0)
+        expect(h.sockets.length, `r=${c.r} attempt ${n}: not connected at ${c.want[n]} ms`).toBe(before + 1)
+      }
+      h.client.stop()
+      vi.useRealTimers()
+    }
+  })
+
+  it('retries at once when the tab becomes visible, instead of waiting out a hidden backoff', () => {
+    const h = setup({ random: () => 0.999, visible: false })
+    h.client.start()
+    for (let i = 0; i < 7; i++) {
+      h.last().drop()
+      vi.runOnlyPendingTimers()
+    }
+    h.last().drop() // the next wait is ~30 s
+    const before = h.sockets.length
+    vi.advanceTimersByTime(10_000)
+    expect(h.sockets.length).toBe(before)
+    h.setVisible(true)
+    expect(h.sockets.length).toBe(before + 1)
+    // Visible now: the next failure waits at most the first step, then never more than 4 s.
+    h.last().drop()
+    vi.advanceTimersByTime(BACKOFF_BASE_MS)
+    expect(h.sockets.length).toBe(before + 2)
+    for (let i = 0; i < 5; i++) {
+      h.last().drop()
+      vi.advanceTimersByTime(BACKOFF_MAX_VISIBLE_MS)
+      expect(h.sockets.length).toBe(before + 3 + i)
+    }
+  })
+
+  it('retries at once when the browser says it is online, even during a backoff wait', () => {
+    const h = setup({ random: () => 0.999 })
+    h.client.start()
+    for (let i = 0; i < 4; i++) {
+      h.last().drop()
+      vi.runOnlyPendingTimers()
+    }
+    h.last().drop() // waits ~4 s
+    const before = h.sockets.length
+    h.setOnline(true)
+    expect(h.sockets.length).toBe(before + 1)
+    h.last().open()
+    expect(h.client.getState()).toBe('connected')
+    // The superseded backoff timer does not open a second socket.
+    vi.advanceTimersByTime(BACKOFF_MAX_VISIBLE_MS * 2)
+    expect(h.sockets.length).toBe(before + 1)
+  })
+
+  it('pings at once when shown again or back online with an open socket', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    h.setVisible(true)
+    expect(h.last().ofType('ping')).toHaveLength(1)
+    h.setOnline(true)
+    expect(h.last().ofType('ping')).toHaveLength(2)
+    expect(h.sockets).toHaveLength(1)
   })
 
   it('queues outgoing messages while offline and flushes them on open', async () => {

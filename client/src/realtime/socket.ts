@@ -4,7 +4,9 @@
  * - connects to /ws while a user is active (`realtime.start()` / `stop()`,
  *   driven by the session), and says `ping` every 25 s; two pings without
  *   any answer mean the connection is dead;
- * - reconnects with full-jitter exponential backoff (0.5 s → 30 s);
+ * - reconnects with full-jitter exponential backoff from 0.5 s, waiting at
+ *   most 4 s while the page is visible (30 s while hidden), and at once when
+ *   the browser comes back online or the tab becomes visible;
  * - remembers the last seq of every topic and resubscribes with `since`
  *   after a reconnect, so the server replays exactly what was missed;
  * - drops events whose seq is not newer than what a subscriber has;
@@ -71,6 +73,8 @@ export interface RealtimeDeps {
   createSocket: (url: string) => SocketLike
   url: () => string
   isOnline: () => boolean
+  /** The tab is shown (document.visibilityState === 'visible'). */
+  isVisible: () => boolean
   /** Registers online/offline/visibility listeners; returns a remover. */
   listenEnv: (cb: EnvCallbacks) => () => void
   setTimeout: (fn: () => void, ms: number) => unknown
@@ -87,6 +91,9 @@ export interface RealtimeDeps {
 export const HEARTBEAT_MS = 25_000
 export const MAX_MISSED_PONGS = 2
 export const BACKOFF_BASE_MS = 500
+/** The longest wait between attempts while someone looks at the page. */
+export const BACKOFF_MAX_VISIBLE_MS = 4_000
+/** The longest wait while the tab is hidden (visibilitychange retries at once). */
 export const BACKOFF_MAX_MS = 30_000
 export const MAX_QUEUE = 200
 export const FAILURES_BEFORE_SESSION_CHECK = 3
@@ -186,7 +193,7 @@ export class RealtimeClient {
     this.removeEnv = this.deps.listenEnv({
       online: () => this.handleOnline(),
       offline: () => this.updateState(),
-      visible: () => this.handleVisible(),
+      visible: () => this.retryNow(),
     })
     this.connect()
   }
@@ -293,7 +300,8 @@ export class RealtimeClient {
     this.clearReconnect()
     this.updateState()
     if (!this.deps.isOnline()) return // wait for 'online'
-    const delay = backoffDelay(this.attempt++, this.deps.random)
+    const max = this.deps.isVisible() ? BACKOFF_MAX_VISIBLE_MS : BACKOFF_MAX_MS
+    const delay = backoffDelay(this.attempt++, this.deps.random, BACKOFF_BASE_MS, max)
     this.reconnectTimer = this.deps.setTimeout(() => {
       this.reconnectTimer = null
       this.connect()
@@ -309,16 +317,14 @@ export class RealtimeClient {
 
   private handleOnline() {
     this.updateState()
-    if (this.running && !this.ws) {
-      this.attempt = 0
-      this.connect()
-    }
+    this.retryNow()
   }
 
-  private handleVisible() {
+  /** Back online or shown again: connect now instead of waiting out the backoff. */
+  private retryNow() {
     if (!this.running) return
     if (this.ws && this.opened) {
-      // Back from sleep: find out now whether the socket survived.
+      // Back from sleep or a network change: find out now whether the socket survived.
       this.sendPing()
     } else if (!this.ws) {
       this.attempt = 0
@@ -599,6 +605,7 @@ function browserDeps(): RealtimeDeps {
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
     isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
+    isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
     listenEnv: (cb) => {
       const vis = () => {
         if (document.visibilityState === 'visible') cb.visible()
@@ -643,6 +650,7 @@ function lazyDeps(): RealtimeDeps {
     createSocket: (u) => get().createSocket(u),
     url: () => get().url(),
     isOnline: () => get().isOnline(),
+    isVisible: () => get().isVisible(),
     listenEnv: (cb) => get().listenEnv(cb),
     setTimeout: (fn, ms) => get().setTimeout(fn, ms),
     clearTimeout: (h) => get().clearTimeout(h),
