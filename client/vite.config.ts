@@ -10,14 +10,15 @@ const backend = 'http://127.0.0.1:8080'
 // sources (or in the design-react-kit header components we use) reach the
 // build. Kept whatever the sources say: the elements the server's markdown
 // sanitiser may emit in a post (server/internal/markdown) and the classes
-// built at run time (icon sizes, the header wrappers' `it-header-${type}-…`).
+// built at run time (icon sizes, the header wrappers' `it-header-${type}-…`,
+// react-router's `active` link).
 const purge = purgeCSS({
   content: ['index.html', 'src/**/*.{ts,tsx}', 'node_modules/design-react-kit/dist/Header/*.js'],
   safelist: {
     standard: [
       'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 'del', 'code', 'pre', 'blockquote',
       'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'img', 'input', 'mention',
-      /^icon-/, /^it-header-/, /^navbar-expand/, /^theme-/,
+      'active', /^icon-/, /^it-header-/, /^navbar-expand/, /^theme-/,
     ],
   },
   variables: true,
