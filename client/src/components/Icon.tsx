@@ -1,7 +1,8 @@
-import sprite from 'bootstrap-italia/dist/svg/sprites.svg?url'
+import sprite from 'virtual:tavolo-sprite'
 
 /**
- * An icon from bootstrap-italia's bundled sprite (`it-user`, `it-close`…).
+ * An icon from bootstrap-italia's sprite (`it-user`, `it-close`…): the build keeps only
+ * the icons whose names appear literally in the sources.
  * Decorative by default; pass `title` for a meaningful icon.
  */
 export function Icon({ name, className = '', title, size, color }: { name: string; className?: string; title?: string; size?: 'xs' | 'sm' | 'lg' | 'xl'; color?: 'primary' | 'white' | 'light' | 'secondary' | 'success' | 'danger' | 'warning' }) {

@@ -10,7 +10,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/readyz", s.readyz)
 	s.wsRoutes(app)
 
-	api := app.Group("/api/v1", withDeadline, s.limitJSONBody, s.csrf, s.session)
+	api := app.Group("/api/v1", compressJSON, withDeadline, s.limitJSONBody, s.csrf, s.session)
 	s.accountRoutes(api)
 	s.forumRoutes(api)
 	s.attachmentRoutes(api)
