@@ -36,6 +36,7 @@ var jsonBodyRoutes = []struct {
 	{"PUT", "/api/v1/threads/:id/read", `{"n":"%s"}`, "n"},
 	{"PATCH", "/api/v1/posts/:id", `{"body":"%s"}`, "body"},
 	{"PUT", "/api/v1/drafts/:key", `{"body":"%s"}`, "body"},
+	{"POST", "/api/v1/markdown/preview", `{"body":"%s"}`, "body"},
 	{"POST", "/api/v1/notifications/read", `{"ids":["%s"]}`, "ids[0]"},
 }
 
