@@ -80,7 +80,29 @@ export interface RequestOptions {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+// GET answers asked for before the code that wants them has loaded (see
+// requestEarly): the first request for the same URL within EARLY_MS takes
+// the answer instead of asking again.
+const EARLY_MS = 10_000
+const early = new Map<string, { at: number; answer: Promise<unknown> }>()
+let keepEarly = false
+
+/**
+ * Runs ask, keeping the answers of the GET requests it makes for the code
+ * that will make them again once loaded. main.tsx uses it so the session and
+ * a page's data travel while the JavaScript that shows them is still on its
+ * way: on a slow link each step of that chain costs a round trip.
+ */
+export function requestEarly(ask: () => Promise<unknown>) {
+  keepEarly = true
+  try {
+    ask().catch(() => undefined) // the taker sees the failure
+  } finally {
+    keepEarly = false
+  }
+}
+
+export function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   let url = API_BASE + path
   if (opts.query) {
     const q = new URLSearchParams()
@@ -88,6 +110,18 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     const s = q.toString()
     if (s) url += (url.includes('?') ? '&' : '?') + s
   }
+  if (method !== 'GET') return send<T>(method, url, body, opts)
+  const kept = early.get(url)
+  if (kept) {
+    early.delete(url)
+    if (Date.now() - kept.at < EARLY_MS) return kept.answer as Promise<T>
+  }
+  const answer = send<T>(method, url, body, opts)
+  if (keepEarly) early.set(url, { at: Date.now(), answer })
+  return answer
+}
+
+async function send<T>(method: string, url: string, body: unknown, opts: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
   let payload: BodyInit | undefined
   if (body instanceof FormData) {

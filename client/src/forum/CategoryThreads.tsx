@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react'
 import { Link, useLocation, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
@@ -33,7 +33,7 @@ function CategoryThreads({ id }: { id: string }) {
     try {
       await flushReads()
       const d = await forumApi.categoryThreads(id, page)
-      setData(d)
+      startTransition(() => setData(d)) // rendered in slices: input stays responsive
       if (d.category) document.title = `${d.category.name} · ${t.common.boardName}`
       return d.seq
     } catch (e) {

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { startTransition, useEffect, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
@@ -46,9 +46,12 @@ export default function Search() {
     for (const f of FIELDS) if (cur[f]) q[f] = cur[f]
     forumApi.search(q, ctl.signal).then(
       (r) => {
-        setRes(r)
-        setErrs({})
-        setLoading(false)
+        // Rendered in slices: input stays responsive on a slow phone.
+        startTransition(() => {
+          setRes(r)
+          setErrs({})
+          setLoading(false)
+        })
       },
       (e) => {
         if (e instanceof DOMException) return

@@ -130,11 +130,7 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
   )
 }
 
-/** Page number from ?page=, at least 1. */
-export function usePageParam(search: string): number {
-  const p = Number(new URLSearchParams(search).get('page') ?? '1')
-  return Number.isFinite(p) && p >= 1 ? Math.floor(p) : 1
-}
+export { pageParam as usePageParam } from './pageParam'
 
 export function ErrorAlert({ text }: { text: string }) {
   if (!text) return null

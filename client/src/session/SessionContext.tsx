@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { api, onAuthError, setCsrfToken } from '../api/client'
 import { isActive, type SessionInfo, type User } from '../api/types'
 import { useI18n } from '../i18n'
@@ -38,14 +38,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       const s = await api.get<SessionInfo>('/session')
       setCsrfToken(s.csrf_token)
-      setEnrolment(s.enrolment ?? { open: false, deadline: null })
-      setUser(s.user)
+      // Rendered in slices (a transition): the first screen's render does
+      // not block input on a slow phone.
+      startTransition(() => {
+        setEnrolment(s.enrolment ?? { open: false, deadline: null })
+        setUser(s.user)
+      })
       return s.user
     } catch {
       // The server is unreachable: keep what we have and show the shell.
       return null
     } finally {
-      setLoaded(true)
+      startTransition(() => setLoaded(true))
     }
   }, [setUser])
 
