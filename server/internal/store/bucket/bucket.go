@@ -44,36 +44,34 @@ type Ref struct {
 
 // List is the buckets of every list of one kind, in one collection.
 type List[T any] struct {
+	Layout
 	c    store.Collection
-	l    Layout
 	sole bool
 }
 
 // New returns the lists of a kind kept in collection.
 func New[T any](st *store.Store, collection string, l Layout) *List[T] {
-	return &List[T]{c: st.Collection(collection), l: l, sole: st.SoleWriter()}
+	return &List[T]{Layout: l, c: st.Collection(collection), sole: st.SoleWriter()}
 }
 
-// Size is the bucket size a new head stores in SizeField.
-func (l *List[T]) Size() int { return l.l.Size }
-
-func (l *List[T]) size(r Ref) int {
+// SizeOf is the bucket size of the list r.
+func (l Layout) SizeOf(r Ref) int {
 	if r.Size > 0 {
 		return r.Size
 	}
-	return l.l.Legacy
+	return l.Legacy
 }
 
 // ID is the _id of the bucket that holds item n.
-func (l *List[T]) ID(r Ref, n int) string { return r.Owner + "#" + strconv.Itoa(n/l.size(r)) }
+func (l Layout) ID(r Ref, n int) string { return r.Owner + "#" + strconv.Itoa(n/l.SizeOf(r)) }
 
 // First is the first number of the bucket that holds item n.
-func (l *List[T]) First(r Ref, n int) int { return n / l.size(r) * l.size(r) }
+func (l Layout) First(r Ref, n int) int { return n / l.SizeOf(r) * l.SizeOf(r) }
 
 // Path is the field path of item n in its bucket, or of sub inside it
 // ("" for the item itself), for updates.
-func (l *List[T]) Path(n int, sub string) string {
-	p := l.l.Field + "." + strconv.Itoa(n)
+func (l Layout) Path(n int, sub string) string {
+	p := l.Field + "." + strconv.Itoa(n)
 	if sub != "" {
 		p += "." + sub
 	}
@@ -112,7 +110,7 @@ func (l *List[T]) Get(ctx context.Context, r Ref, n int) (item T, ok bool, err e
 // Load reads, in parallel, the buckets holding items lo to hi and returns
 // every item they hold by number (callers keep the range they want).
 func (l *List[T]) Load(ctx context.Context, r Ref, lo, hi int) (map[int]T, error) {
-	size := l.size(r)
+	size := l.SizeOf(r)
 	ids := make([]string, 0, hi/size-lo/size+1)
 	for b := lo / size; b <= hi/size; b++ {
 		ids = append(ids, r.Owner+"#"+strconv.Itoa(b))
@@ -141,7 +139,7 @@ func (l *List[T]) items(raw bson.Raw) (map[string]T, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
-	v, err := raw.LookupErr(l.l.Field)
+	v, err := raw.LookupErr(l.Field)
 	if err != nil {
 		return nil, nil
 	}
@@ -191,7 +189,7 @@ func (l *List[T]) Docs(r Ref, items map[int]T) []any {
 		if !ok {
 			m = bson.M{}
 			byID[id] = m
-			out = append(out, bson.M{"_id": id, l.l.Field: m})
+			out = append(out, bson.M{"_id": id, l.Field: m})
 		}
 		m[strconv.Itoa(n)] = it
 	}

@@ -152,7 +152,9 @@ type Batch[V any] struct {
 }
 
 // Batch starts a batch of op writes.
-func (m *Map[V]) Batch(op string) *Batch[V] { return &Batch[V]{m: m, op: op, shards: map[string]bson.M{}} }
+func (m *Map[V]) Batch(op string) *Batch[V] {
+	return &Batch[V]{m: m, op: op, shards: map[string]bson.M{}}
+}
 
 // Add writes v to key in the owner's map; a later Add of the same key wins.
 func (b *Batch[V]) Add(owner, key string, v V) {
