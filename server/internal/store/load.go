@@ -35,3 +35,18 @@ func loadOne[D any](ctx context.Context, c Collection, id string, into *D) error
 	}
 	return nil
 }
+
+// Field decodes the named field of a raw document (the map of a bucket or
+// a shard); a missing document or field decodes as V's zero value.
+func Field[V any](raw bson.Raw, name string) (V, error) {
+	var out V
+	if len(raw) == 0 {
+		return out, nil
+	}
+	v, err := raw.LookupErr(name)
+	if err != nil {
+		return out, nil
+	}
+	err = v.Unmarshal(&out)
+	return out, err
+}

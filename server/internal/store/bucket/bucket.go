@@ -136,18 +136,7 @@ func (l *List[T]) Load(ctx context.Context, r Ref, lo, hi int) (map[int]T, error
 
 // items decodes a bucket's map of items; a missing bucket has none.
 func (l *List[T]) items(raw bson.Raw) (map[string]T, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	v, err := raw.LookupErr(l.Field)
-	if err != nil {
-		return nil, nil
-	}
-	var m map[string]T
-	if err := v.Unmarshal(&m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return store.Field[map[string]T](raw, l.Field)
 }
 
 // Update applies update (field paths from Path) to item n's bucket.

@@ -129,18 +129,7 @@ func (m *Map[V]) scan(ctx context.Context, c *mongo.Collection) ([]string, []map
 
 // values decodes a shard's map; a missing shard has none.
 func (m *Map[V]) values(raw bson.Raw) (map[string]V, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	v, err := raw.LookupErr(m.field)
-	if err != nil {
-		return nil, nil
-	}
-	var out map[string]V
-	if err := v.Unmarshal(&out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return store.Field[map[string]V](raw, m.field)
 }
 
 // Batch gathers writes of one operator ($set, $max) to many keys, one

@@ -1,19 +1,26 @@
 package shard_test
 
 import (
+	"context"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
 
+// newMap is a map of ints over 4 shards in a fresh database.
+func newMap(t *testing.T) (*store.Store, context.Context, *shard.Map[int]) {
+	st := testenv.Store(t)
+	return st, testenv.Ctx(t), shard.New[int](st, "maps", "values", 4)
+}
+
 // Keys land in the shard their hash names, Set replaces, Max only raises,
 // and the whole map reads back by owner, by shard and over every owner.
 func TestMap(t *testing.T) {
-	st, ctx := testenv.Store(t), testenv.Ctx(t)
-	m := shard.New[int](st, "maps", "values", 4)
+	_, ctx, m := newMap(t)
 	keys := []string{"1", "2", "3", "10", "11", "12", "100"}
 	for i, k := range keys {
 		if err := m.Set(ctx, "u", k, i+1); err != nil {
@@ -90,8 +97,7 @@ func TestMap(t *testing.T) {
 // its shards, the old document goes, and splitting again changes nothing;
 // $max keeps a newer value already in a shard.
 func TestSplit(t *testing.T) {
-	st, ctx := testenv.Store(t), testenv.Ctx(t)
-	m := shard.New[int](st, "maps", "values", 4)
+	st, ctx, m := newMap(t)
 	if _, err := st.C("maps").InsertOne(ctx, bson.M{"_id": "u", "values": bson.M{"a": 1, "b": 2, "c": 3, "d": 4}}); err != nil {
 		t.Fatal(err)
 	}
@@ -126,8 +132,7 @@ func TestSplit(t *testing.T) {
 
 // A batch writes one update per shard and names the shards it wrote.
 func TestBatch(t *testing.T) {
-	st, ctx := testenv.Store(t), testenv.Ctx(t)
-	m := shard.New[int](st, "maps", "values", 4)
+	_, ctx, m := newMap(t)
 	b := m.Batch("$set")
 	want := map[string]int{"x": 1, "y": 2, "z": 3, "w": 4, "q": 5}
 	shards := map[string]bool{}
