@@ -40,7 +40,6 @@ import (
 	"github.com/cantieri/tavolo/server/internal/store/shard"
 	"github.com/cantieri/tavolo/server/internal/store/versioned"
 	"github.com/cantieri/tavolo/server/internal/ttlcache"
-	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
@@ -110,9 +109,9 @@ type Service struct {
 	categories  *versioned.Docs[*categoryDoc]
 	threadDocs  *versioned.Docs[versionedThread]
 	// Short-lived per-instance copies (cache.go).
-	positions *ttlcache.Cache[map[string]int]      // read positions shard id -> thread id -> n
-	followed  *ttlcache.Cache[*followsDoc]         // user id -> follows
-	bg        *worker.Queue[func(context.Context)] // nil: notifications inline
+	positions *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
+	followed  *ttlcache.Cache[*followsDoc]    // user id -> follows
+	bg        *outbox.Later                   // nil: notifications inline
 	postLocks [64]sync.Mutex
 }
 
@@ -135,7 +134,7 @@ func New(d Deps) *Service {
 			Version: "version", Max: 100000, TTL: threadTTL, Copy: copyThread}),
 		positions: ttlcache.New[map[string]int](100000, stateTTL), followed: ttlcache.New[*followsDoc](100000, stateTTL)}
 	if d.Background {
-		s.bg = newBackground()
+		s.bg = outbox.NewLater()
 	}
 	s.handlePending()
 	return s
