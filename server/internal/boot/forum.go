@@ -33,7 +33,6 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		Outbox:      b.Outbox,
 		Now:         now,
 		Background:  true,
-		SoleWriter:  b.Store.Embedded,
 	})
 	b.closers = append(b.closers, f.Close) // sends the notifications still queued
 	f.RegisterTopics(live)

@@ -40,7 +40,7 @@ func TestLegacyBucketsStillServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	for bkt := 0; bkt <= 60/postsPerBucket; bkt++ {
-		if _, err := st.C(colPosts).DeleteOne(ctx, bson.M{"_id": bucketID(id, bkt)}); err != nil {
+		if _, err := st.C(colPosts).DeleteOne(ctx, bson.M{"_id": id + "#" + strconv.Itoa(bkt)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func TestLegacyBucketsStillServe(t *testing.T) {
 		legacy[n/legacyBucket][strconv.Itoa(n)] = p
 	}
 	for bkt, posts := range legacy {
-		if _, err := st.C(colPosts).InsertOne(ctx, bson.M{"_id": bucketID(id, bkt), "posts": posts}); err != nil {
+		if _, err := st.C(colPosts).InsertOne(ctx, bson.M{"_id": id + "#" + strconv.Itoa(bkt), "posts": posts}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,8 +79,10 @@ func TestLegacyBucketsStillServe(t *testing.T) {
 	if got := page.Posts[60]; got.ID != reply.ID || got.ReplyToN != 55 || got.Body != "Dopo l'aggiornamento" {
 		t.Errorf("reply: %+v", got)
 	}
-	var d bucketDoc
-	if err := st.C(colPosts).FindOne(ctx, bson.M{"_id": bucketID(id, 61/legacyBucket)}).Decode(&d); err != nil || d.Posts["61"] == nil {
+	var d struct {
+		Posts map[string]*postDoc `bson:"posts"`
+	}
+	if err := st.C(colPosts).FindOne(ctx, bson.M{"_id": id + "#" + strconv.Itoa(61/legacyBucket)}).Decode(&d); err != nil || d.Posts["61"] == nil {
 		t.Errorf("the reply is not in the legacy bucket: %v", err)
 	}
 }

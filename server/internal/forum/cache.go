@@ -1,18 +1,14 @@
 package forum
 
 import (
-	"container/list"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"github.com/cantieri/tavolo/server/internal/store/shard"
+	"github.com/cantieri/tavolo/server/internal/store/versioned"
 )
 
 // The thread page and the category page are assembled from documents that
@@ -37,68 +33,6 @@ import (
 
 // cacheMaxBytes bounds the cache (an estimate of the decoded size).
 const cacheMaxBytes = 64 << 20
-
-type viewCache struct {
-	mu    sync.Mutex
-	ll    *list.List // front: most recently used
-	m     map[string]*list.Element
-	bytes int64
-	max   int64
-}
-
-type cacheItem struct {
-	key     string
-	version [2]int64
-	size    int64
-	val     any
-}
-
-func newViewCache(max int64) *viewCache {
-	return &viewCache{ll: list.New(), m: map[string]*list.Element{}, max: max}
-}
-
-func (c *viewCache) get(key string, version [2]int64) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if !ok {
-		return nil, false
-	}
-	it := e.Value.(*cacheItem)
-	if it.version != version {
-		return nil, false
-	}
-	c.ll.MoveToFront(e)
-	return it.val, true
-}
-
-func (c *viewCache) put(key string, version [2]int64, val any, size int64) {
-	if size > c.max/4 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[key]; ok {
-		it := e.Value.(*cacheItem)
-		// Never replace a newer version with an older one read concurrently.
-		if it.version[0] > version[0] || it.version[1] > version[1] {
-			return
-		}
-		c.bytes += size - it.size
-		it.version, it.size, it.val = version, size, val
-		c.ll.MoveToFront(e)
-	} else {
-		c.m[key] = c.ll.PushFront(&cacheItem{key: key, version: version, size: size, val: val})
-		c.bytes += size
-	}
-	for c.bytes > c.max && c.ll.Len() > 1 {
-		e := c.ll.Back()
-		it := e.Value.(*cacheItem)
-		c.ll.Remove(e)
-		delete(c.m, it.key)
-		c.bytes -= it.size
-	}
-}
 
 // threadPosts is the shared part of a thread's pages.
 type threadPosts struct {
@@ -136,45 +70,42 @@ type versionedThread struct {
 	Version       int64 `bson:"version"`
 }
 
-// threadTTL is how long a SoleWriter instance keeps a thread document for
-// its views. Every write to forum_threads drops the entry (threadWritten),
-// so the TTL only bounds a write that forgot to. Where other instances
-// write too, views read the document every time: it carries the version.
+// threadTTL is how long the sole writer keeps a thread document for its
+// views (store/versioned). Every write to forum_threads drops the entry
+// (threadWritten), so the TTL only bounds a write that forgot to. Where
+// other instances write too, views read the document every time: it
+// carries the version.
 const threadTTL = time.Minute
+
+// copyThread copies a kept thread document: callers change their copy,
+// even decode into it.
+func copyThread(t versionedThread) versionedThread {
+	t.Tags = slices.Clone(t.Tags)
+	return t
+}
 
 func (s *Service) threadVersioned(ctx context.Context, id string) (*ThreadSummary, int64, error) {
 	if !safeKey(id) {
 		return nil, 0, ErrThreadNotFound
 	}
-	now := time.Now()
-	cached, ok, gen := s.threadDocs.Get(id, now)
-	if ok && s.SoleWriter {
-		c := cached.ThreadSummary // callers change their copy, even decode into it
-		c.Tags = slices.Clone(c.Tags)
-		return &c, cached.Version, nil
-	}
-	var t versionedThread
-	err := s.Store.R(colThreads).FindOne(ctx, bson.M{"_id": id}).Decode(&t)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, 0, ErrThreadNotFound
-	}
+	t, ok, err := s.threadDocs.Current(ctx, id)
 	if err != nil {
-		return nil, 0, fmt.Errorf("load thread %s: %w", id, err)
+		return nil, 0, err
 	}
-	if s.SoleWriter {
-		s.threadDocs.Put(id, t, now, gen)
+	if !ok {
+		return nil, 0, ErrThreadNotFound
 	}
 	return &t.ThreadSummary, t.Version, nil
 }
 
 // threadWritten drops the thread's cached document; call it after every
 // write to forum_threads.
-func (s *Service) threadWritten(id string) { s.threadDocs.Drop(id) }
+func (s *Service) threadWritten(id string) { s.threadDocs.Written(id) }
 
 // threadPostsOf is the thread's posts, from the cache when still current.
 func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version int64) (*threadPosts, error) {
-	key, ver := "t:"+t.ID, [2]int64{version, int64(t.PostCount)}
-	if v, ok := s.cache.get(key, ver); ok {
+	key, ver := "t:"+t.ID, versioned.Version{version, int64(t.PostCount)}
+	if v, ok := s.cache.Get(key, ver); ok {
 		if tp := v.(*threadPosts); tp.gapsAt.IsZero() || time.Since(tp.gapsAt) < gapTTL {
 			return tp, nil
 		}
@@ -203,7 +134,7 @@ func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version i
 		// thread is re-read every gapTTL rather than on every view.
 		tp.gapsAt = time.Now()
 	}
-	s.cache.put(key, ver, tp, size)
+	s.cache.Put(key, ver, tp, size)
 	return tp, nil
 }
 
@@ -217,8 +148,7 @@ func cachedOrder(order []*postDoc, cached map[*postDoc]*cachedPost) []*cachedPos
 
 // bumpThread marks the thread's posts changed, after the change.
 func (s *Service) bumpThread(ctx context.Context, threadID string) {
-	defer s.threadWritten(threadID)
-	if _, err := s.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"version": 1}}); err != nil {
+	if err := s.threadDocs.Bump(ctx, threadID); err != nil {
 		// The cached posts of other instances may stay stale until the next change.
 		s.log.Error("bump thread version", "thread", threadID, "err", err)
 	}
@@ -227,8 +157,8 @@ func (s *Service) bumpThread(ctx context.Context, threadID string) {
 // sortedListing is a category's threads, pinned first then by activity,
 // from the cache when the category's listing_version still matches.
 func (s *Service) sortedListing(ctx context.Context, cat *categoryDoc) ([]ThreadSummary, error) {
-	key, ver := "c:"+cat.ID, [2]int64{cat.ListingVersion, 0}
-	if v, ok := s.cache.get(key, ver); ok {
+	key, ver := "c:"+cat.ID, versioned.Version{cat.ListingVersion, 0}
+	if v, ok := s.cache.Get(key, ver); ok {
 		return v.([]ThreadSummary), nil
 	}
 	ts, err := s.listing(ctx, cat.ID)
@@ -236,19 +166,13 @@ func (s *Service) sortedListing(ctx context.Context, cat *categoryDoc) ([]Thread
 		return nil, err
 	}
 	sortThreads(ts, true)
-	s.cache.put(key, ver, ts, int64(len(ts))*700)
+	s.cache.Put(key, ver, ts, int64(len(ts))*700)
 	return ts, nil
 }
 
 // bumpListing marks the category's listing changed, after the change.
 func (s *Service) bumpListing(ctx context.Context, categoryID string) error {
-	defer s.categoryWritten(categoryID)
-	_, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": categoryID}, bson.M{"$inc": bson.M{"listing_version": 1}},
-		options.UpdateOne())
-	if err != nil {
-		return fmt.Errorf("bump listing of %s: %w", categoryID, err)
-	}
-	return nil
+	return s.categories.Bump(ctx, categoryID)
 }
 
 // Per-reader documents (read positions, follows) and the category shown on
@@ -260,6 +184,7 @@ const stateTTL = 2 * time.Second
 // readerState is what a reader's views add on top of the shared part: the
 // follows, and the shards of read positions of the threads asked for.
 type readerState struct {
+	reads   *shard.Map[int]
 	shards  [readShards]map[string]int // nil: not asked for
 	follows *followsDoc
 }
@@ -267,11 +192,11 @@ type readerState struct {
 // lastRead is the last post of the thread the reader has read; the thread
 // must have been asked for.
 func (r readerState) lastRead(threadID string) int {
-	return r.shards[shardOf(threadID, readShards)][threadID]
+	return r.shards[r.reads.Of(threadID)][threadID]
 }
 
 func (s *Service) readerState(ctx context.Context, userID string, threadIDs ...string) (readerState, error) {
-	var st readerState
+	st := readerState{reads: s.reads}
 	now := time.Now()
 	fol, ok, gen := s.followed.Get(userID, now)
 	if !ok {
@@ -288,11 +213,11 @@ func (s *Service) readerState(ctx context.Context, userID string, threadIDs ...s
 		gens    []uint64
 	)
 	for _, id := range threadIDs {
-		k := shardOf(id, readShards)
+		k := s.reads.Of(id)
 		if st.shards[k] != nil {
 			continue
 		}
-		key := shardID(userID, k)
+		key := s.reads.ID(userID, k)
 		m, ok, gen := s.positions.Get(key, now)
 		if !ok {
 			m = map[string]int{} // marks the shard asked for; filled below
@@ -303,12 +228,11 @@ func (s *Service) readerState(ctx context.Context, userID string, threadIDs ...s
 	if len(missing) == 0 {
 		return st, nil
 	}
-	docs, err := loadDocs[mapDoc[int]](ctx, s, colReads, missing)
+	maps, err := s.reads.Load(ctx, missing)
 	if err != nil {
 		return readerState{}, err
 	}
-	for i, d := range docs {
-		m := d.Threads
+	for i, m := range maps {
 		if m == nil {
 			m = map[string]int{}
 		}
@@ -321,29 +245,30 @@ func (s *Service) readerState(ctx context.Context, userID string, threadIDs ...s
 // categoryShown is the category as a thread page shows it (its counters
 // may lag by stateTTL); writes check the category itself.
 func (s *Service) categoryShown(ctx context.Context, id string) (*categoryDoc, error) {
-	now := time.Now()
-	c, ok, gen := s.categories.Get(id, now)
-	if ok {
-		return c, nil
+	return categoryFrom(ctx, id, s.categories.Recent)
+}
+
+// categoryCurrent is the category as it is now: on the sole writer from
+// the cache, which every write of this instance drops (categoryWritten);
+// else read (store/versioned).
+func (s *Service) categoryCurrent(ctx context.Context, id string) (*categoryDoc, error) {
+	return categoryFrom(ctx, id, s.categories.Current)
+}
+
+func categoryFrom(ctx context.Context, id string, get func(context.Context, string) (*categoryDoc, bool, error)) (*categoryDoc, error) {
+	if !safeKey(id) {
+		return nil, ErrCategoryNotFound
 	}
-	c, err := s.category(ctx, id)
+	c, ok, err := get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.categories.Put(id, c, now, gen)
-	return c, nil
-}
-
-// categoryCurrent is the category as it is now: on a SoleWriter instance
-// from the cache, which every write of this instance drops
-// (categoryWritten); else read.
-func (s *Service) categoryCurrent(ctx context.Context, id string) (*categoryDoc, error) {
-	if s.SoleWriter {
-		return s.categoryShown(ctx, id)
+	if !ok {
+		return nil, ErrCategoryNotFound
 	}
-	return s.category(ctx, id)
+	return c, nil
 }
 
 // categoryWritten drops the category's cached document; call it after
 // every write to forum_categories.
-func (s *Service) categoryWritten(id string) { s.categories.Drop(id) }
+func (s *Service) categoryWritten(id string) { s.categories.Written(id) }

@@ -24,7 +24,9 @@ func testCachedViews(t *testing.T, sole bool) {
 	rec := newRecorder()
 	mk := func() *Service {
 		d := testDeps(st, rec)
-		d.SoleWriter = sole
+		if !sole {
+			d.Store = st.Shared() // as on MongoDB: no sole-writer shortcut
+		}
 		return New(d)
 	}
 	a, b := mk(), mk()

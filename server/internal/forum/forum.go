@@ -17,6 +17,8 @@
 // Listings and read positions are maps split over a few shards by a hash of
 // the thread id, so that an update rewrites a small document (shards.go).
 // version and listing_version tag the per-instance view cache (cache.go).
+// The buckets, shards and versioned documents are the storage kit's
+// (store/bucket, store/shard, store/versioned).
 // Notifications go out on a background worker (background.go); the work
 // that follows a write is recorded until done (pending.go).
 package forum
@@ -34,8 +36,10 @@ import (
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/bucket"
+	"github.com/cantieri/tavolo/server/internal/store/shard"
+	"github.com/cantieri/tavolo/server/internal/store/versioned"
 	"github.com/cantieri/tavolo/server/internal/ttlcache"
-	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
@@ -91,24 +95,24 @@ type Deps struct {
 	Now    func() time.Time // nil: time.Now
 	// Background sends notifications after the action returns (background.go).
 	Background bool
-	// SoleWriter says this instance is the only one writing the store (the
-	// embedded store belongs to one process): views may then keep thread
-	// documents until this instance changes them (cache.go).
-	SoleWriter bool
 }
 
 // Service is the forum's domain logic.
 type Service struct {
 	Deps
 	log   *slog.Logger
-	cache *viewCache
+	cache *versioned.Cache
+	// The collections shaped by the storage kit (store/...).
+	postBuckets *bucket.List[*postDoc]
+	listings    *shard.Map[listedThread]
+	reads       *shard.Map[int]
+	categories  *versioned.Docs[*categoryDoc]
+	threadDocs  *versioned.Docs[versionedThread]
 	// Short-lived per-instance copies (cache.go).
-	positions  *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
-	followed   *ttlcache.Cache[*followsDoc]    // user id -> follows
-	categories *ttlcache.Cache[*categoryDoc]
-	threadDocs *ttlcache.Cache[versionedThread]     // SoleWriter only
-	bg         *worker.Queue[func(context.Context)] // nil: notifications inline
-	postLocks  [64]sync.Mutex
+	positions *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
+	followed  *ttlcache.Cache[*followsDoc]    // user id -> follows
+	bg        *outbox.Later                   // nil: notifications inline
+	postLocks [64]sync.Mutex
 }
 
 // New returns the service; call Init once at start-up.
@@ -120,11 +124,17 @@ func New(d Deps) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{Deps: d, log: log.With("component", "forum"), cache: newViewCache(cacheMaxBytes),
-		positions: ttlcache.New[map[string]int](100000, stateTTL), followed: ttlcache.New[*followsDoc](100000, stateTTL),
-		categories: ttlcache.New[*categoryDoc](10000, stateTTL), threadDocs: ttlcache.New[versionedThread](100000, threadTTL)}
+	s := &Service{Deps: d, log: log.With("component", "forum"), cache: versioned.NewCache(cacheMaxBytes),
+		postBuckets: bucket.New[*postDoc](d.Store, colPosts, postLayout),
+		listings:    shard.New[listedThread](d.Store, colListings, "threads", listingShards),
+		reads:       shard.New[int](d.Store, colReads, "threads", readShards),
+		categories: versioned.New(d.Store, colCategories, versioned.Options[*categoryDoc]{
+			Version: "listing_version", Max: 10000, TTL: stateTTL}),
+		threadDocs: versioned.New(d.Store, colThreads, versioned.Options[versionedThread]{
+			Version: "version", Max: 100000, TTL: threadTTL, Copy: copyThread}),
+		positions: ttlcache.New[map[string]int](100000, stateTTL), followed: ttlcache.New[*followsDoc](100000, stateTTL)}
 	if d.Background {
-		s.bg = newBackground()
+		s.bg = outbox.NewLater()
 	}
 	s.handlePending()
 	return s

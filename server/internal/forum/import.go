@@ -93,8 +93,8 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 	var (
 		threadDocs, bucketDocs, followerDocs []any
 		docs                                 []search.Doc
-		listings                             = map[string]bson.M{} // listing shard -> $set
-		reads                                = map[string]bson.M{} // read positions shard -> $max
+		listings                             = s.listings.Batch("$set")
+		reads                                = s.reads.Batch("$max")
 		follows                              = map[string]bson.M{} // user -> $set
 		catInc                               = map[string][2]int{}
 		catLast                              = map[string]time.Time{}
@@ -134,34 +134,18 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 			LastPosterName: last.Author.Name, BucketSize: postsPerBucket,
 		}
 		threadDocs = append(threadDocs, t)
-		buckets := map[int]bson.M{}
+		items := make(map[int]*postDoc, len(posts))
 		for _, p := range posts {
-			b := p.N / t.bucketSize()
-			if buckets[b] == nil {
-				buckets[b] = bson.M{}
-			}
-			buckets[b][strconv.Itoa(p.N)] = p
-			rk := shardID(p.Author.ID, shardOf(id, readShards))
-			if reads[rk] == nil {
-				reads[rk] = bson.M{}
-			}
-			if n, _ := reads[rk]["threads."+id].(int); p.N > n {
-				reads[rk]["threads."+id] = p.N
-			}
+			items[p.N] = p
+			reads.Add(p.Author.ID, id, p.N) // posts go up in number: the last is the highest
 			docs = append(docs, search.Doc{
 				PostID: postID(id, p.N), ThreadID: id, N: p.N, Title: title, Text: p.plainText(),
 				CategoryID: in.CategoryID, AuthorID: p.Author.ID, AuthorName: p.Author.Name,
 				AdministrationIPA: p.Author.AdministrationIPA, AdministrationName: p.Author.AdministrationName, CreatedAt: p.CreatedAt,
 			})
 		}
-		for b, m := range buckets {
-			bucketDocs = append(bucketDocs, bson.M{"_id": bucketID(id, b), "posts": m})
-		}
-		lk := shardID(in.CategoryID, shardOf(id, listingShards))
-		if listings[lk] == nil {
-			listings[lk] = bson.M{}
-		}
-		listings[lk]["threads."+id] = listedThread(t)
+		bucketDocs = append(bucketDocs, s.postBuckets.Docs(t.postList(), items)...)
+		listings.Add(in.CategoryID, id, listedThread(t))
 		if follows[in.Author.ID] == nil {
 			follows[in.Author.ID] = bson.M{}
 		}
@@ -189,10 +173,8 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		return nil, err
 	}
 	up := options.UpdateOne().SetUpsert(true)
-	for shard, set := range listings {
-		if _, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": shard}, bson.M{"$set": set}, up); err != nil {
-			return nil, fmt.Errorf("import listing %s: %w", shard, err)
-		}
+	if _, err := listings.Write(ctx); err != nil {
+		return nil, fmt.Errorf("import listings: %w", err)
 	}
 	for cat, inc := range catInc {
 		defer s.categoryWritten(cat)
@@ -202,11 +184,12 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 			return nil, fmt.Errorf("import counters of %s: %w", cat, err)
 		}
 	}
-	for shard, max := range reads {
-		if _, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": shard}, bson.M{"$max": max}, up); err != nil {
-			return nil, fmt.Errorf("import read positions: %w", err)
-		}
+	written, err := reads.Write(ctx)
+	for _, shard := range written {
 		s.positions.Drop(shard)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import read positions: %w", err)
 	}
 	for user, set := range follows {
 		if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$set": set}, up); err != nil {

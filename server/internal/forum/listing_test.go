@@ -16,7 +16,9 @@ func TestListedThreadRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var d listingDoc
+		var d struct {
+			Threads map[string]listedThread `bson:"threads"`
+		}
 		if err := bson.Unmarshal(raw, &d); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

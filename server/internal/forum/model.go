@@ -10,6 +10,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/markdown"
+	"github.com/cantieri/tavolo/server/internal/store/bucket"
 )
 
 // Tree layout and paging.
@@ -64,15 +65,15 @@ type ThreadSummary struct {
 	BucketSize int `bson:"bucket_size,omitempty" json:"-"`
 }
 
-func (t *ThreadSummary) bucketSize() int {
-	if t.BucketSize > 0 {
-		return t.BucketSize
-	}
-	return legacyBucket
-}
+// postLayout is how forum_posts splits a thread's posts (store/bucket):
+// the thread document is the list's head.
+var postLayout = bucket.Layout{Field: "posts", Size: postsPerBucket, Legacy: legacyBucket}
+
+// postList names the thread's list of posts.
+func (t *ThreadSummary) postList() bucket.Ref { return bucket.Ref{Owner: t.ID, Size: t.BucketSize} }
 
 // bucketOf is the _id of the bucket that holds post n.
-func (t *ThreadSummary) bucketOf(n int) string { return bucketID(t.ID, n/t.bucketSize()) }
+func (t *ThreadSummary) bucketOf(n int) string { return postLayout.ID(t.postList(), n) }
 
 // ThreadView is a summary with the reader's own state.
 type ThreadView struct {
@@ -225,10 +226,6 @@ func splitPostID(id string) (threadID string, n int, ok bool) {
 		return "", 0, false
 	}
 	return id[:i], n, true
-}
-
-func bucketID(threadID string, bucket int) string {
-	return threadID + "#" + strconv.Itoa(bucket)
 }
 
 // public is the post without per-reader fields; deleted posts keep only

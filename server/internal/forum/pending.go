@@ -51,8 +51,7 @@ func (s *Service) handlePending() {
 // the entry's time when redone.
 func (s *Service) followUp(ctx context.Context, w *outbox.Work, d *delivery, parent *postDoc, recipients []string) {
 	s.index(ctx, d.t, d.p, w.Part())
-	done := w.Part()
-	s.later(ctx, func(ctx context.Context) {
+	s.bg.Part(ctx, w, func(ctx context.Context) error {
 		if d.p.N == 1 {
 			notified := s.notifyMentions(ctx, d, recipients)
 			s.notifyFollowers(ctx, d, "category:"+d.t.CategoryID, "followed_category", notified)
@@ -61,7 +60,7 @@ func (s *Service) followUp(ctx context.Context, w *outbox.Work, d *delivery, par
 			notified = append(notified, s.notifyMentions(ctx, d, recipients)...)
 			s.notifyFollowers(ctx, d, "thread:"+d.t.ID, "followed_thread", notified)
 		}
-		done(d.err)
+		return d.err
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // NewPost is a reply to the thread or to one of its posts.
@@ -44,29 +45,20 @@ type Permalink struct {
 	Page int      `json:"page"`
 }
 
-type bucketDoc struct {
-	Posts map[string]*postDoc `bson:"posts"`
-}
-
 // putPost writes a post into its bucket; rewriting the same number is harmless.
 func (s *Service) putPost(ctx context.Context, t *ThreadSummary, p *postDoc) error {
-	_, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)},
-		bson.M{"$set": bson.M{"posts." + strconv.Itoa(p.N): p}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
+	if err := s.postBuckets.Put(ctx, t.postList(), p.N, p); err != nil {
 		return fmt.Errorf("write post %s: %w", postID(t.ID, p.N), err)
 	}
 	return nil
 }
 
 func (s *Service) post(ctx context.Context, t *ThreadSummary, n int) (*postDoc, error) {
-	var b bucketDoc
-	opts := options.FindOne().SetProjection(bson.M{"posts." + strconv.Itoa(n): 1})
-	err := s.Store.R(colPosts).FindOne(ctx, bson.M{"_id": t.bucketOf(n)}, opts).Decode(&b)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+	p, ok, err := s.postBuckets.Get(ctx, t.postList(), n)
+	if err != nil {
 		return nil, fmt.Errorf("load post %s: %w", postID(t.ID, n), err)
 	}
-	p, ok := b.Posts[strconv.Itoa(n)]
-	if !ok {
+	if !ok || p == nil {
 		return nil, ErrPostNotFound
 	}
 	return p, nil
@@ -91,19 +83,9 @@ func (s *Service) postByID(ctx context.Context, id string) (*ThreadSummary, *pos
 
 // posts reads every bucket of a thread, one _id lookup per bucket, in parallel.
 func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc, error) {
-	ids := make([]string, t.PostCount/t.bucketSize()+1)
-	for b := range ids {
-		ids[b] = bucketID(t.ID, b)
-	}
-	docs, err := loadDocs[bucketDoc](ctx, s, colPosts, ids)
+	out, err := s.postBuckets.Load(ctx, t.postList(), 0, t.PostCount)
 	if err != nil {
 		return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
-	}
-	out := make(map[int]*postDoc, t.PostCount)
-	for _, d := range docs {
-		for _, p := range d.Posts {
-			out[p.N] = p
-		}
 	}
 	return out, nil
 }
@@ -329,15 +311,17 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 		bson.M{"$addToSet": bson.M{"versions": old}}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return PostView{}, fmt.Errorf("keep history of %s: %w", id, err)
 	}
+	// The edit applies only to the version it was made from; lockPost
+	// holds the read-check-write together (bucket.List.UpdateIf).
 	now := s.now()
-	key := "posts." + strconv.Itoa(p.N)
-	res, err := s.Store.C(colPosts).UpdateOne(ctx, s.editFilter(t.bucketOf(p.N), key, p.EditCount),
+	key := postLayout.Path(p.N, "")
+	matched, err := s.postBuckets.UpdateIf(ctx, t.postList(), p.N, bson.M{"edit_count": p.EditCount, "deleted": false},
 		bson.M{"$set": bson.M{key + ".body": in.Body, key + ".html": r.html, key + ".mentions": r.mentions,
 			key + ".edited_at": now, key + ".editor_name": u.Name}, "$inc": bson.M{key + ".edit_count": 1}})
 	if err != nil {
 		return PostView{}, fmt.Errorf("edit post %s: %w", id, err)
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		return PostView{}, ErrEditConflict
 	}
 	s.bumpThread(ctx, t.ID)
@@ -349,22 +333,10 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	return s.view(u, t.ID, p), nil
 }
 
-// editFilter makes an edit apply only to the version it was made from. On
-// MongoDB the filter says so (its _id index finds the bucket first). The
-// embedded store pushes down only a filter on _id alone and would scan every
-// bucket for the rest, so there the check is lockPost's: the embedded store
-// belongs to this one process.
-func (s *Service) editFilter(bucket, key string, editCount int) bson.M {
-	if s.Store.Embedded {
-		return bson.M{"_id": bucket}
-	}
-	return bson.M{"_id": bucket, key + ".edit_count": editCount, key + ".deleted": false}
-}
-
 // lockPost serialises read-check-write edits of one post in this process
 // (striped: posts sharing a stripe wait for each other briefly).
 func (s *Service) lockPost(id string) (unlock func()) {
-	m := &s.postLocks[hash32(id)%uint32(len(s.postLocks))]
+	m := &s.postLocks[shard.Hash(id)%uint32(len(s.postLocks))]
 	m.Lock()
 	return m.Unlock
 }
@@ -458,12 +430,12 @@ func (s *Service) React(ctx context.Context, u *account.User, id, kind string, o
 	if had == on {
 		return s.view(u, t.ID, p), nil
 	}
-	path := "posts." + strconv.Itoa(p.N) + ".reactions." + kind + "." + u.ID
+	path := postLayout.Path(p.N, "reactions."+kind+"."+u.ID)
 	update := bson.M{"$unset": bson.M{path: ""}}
 	if on {
 		update = bson.M{"$set": bson.M{path: reactor{Name: u.Name, At: s.now()}}}
 	}
-	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, update); err != nil {
+	if err := s.postBuckets.Update(ctx, t.postList(), p.N, update); err != nil {
 		return PostView{}, fmt.Errorf("react to %s: %w", id, err)
 	}
 	s.bumpThread(ctx, t.ID)

@@ -46,11 +46,8 @@ func (s *Service) markRead(ctx context.Context, userID, threadID string, n int) 
 	if !safeKey(userID) {
 		return fmt.Errorf("user id %q cannot key a read position", userID)
 	}
-	shard := shardID(userID, shardOf(threadID, readShards))
-	defer s.positions.Drop(shard)
-	_, err := s.Store.C(colReads).UpdateOne(ctx, bson.M{"_id": shard},
-		bson.M{"$max": bson.M{"threads." + threadID: n}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
+	defer s.positions.Drop(s.reads.IDOf(userID, threadID))
+	if err := s.reads.Max(ctx, userID, threadID, n); err != nil {
 		return fmt.Errorf("mark %s read: %w", threadID, err)
 	}
 	return nil

@@ -33,7 +33,9 @@ func TestUnshardedMapsAreMigrated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var docs []mapDoc[bson.RawValue]
+		var docs []struct {
+			Threads map[string]bson.RawValue `bson:"threads"`
+		}
 		if err := cur.All(ctx, &docs); err != nil {
 			t.Fatal(err)
 		}

@@ -173,16 +173,11 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 
 // list writes the thread's entry in its category listing.
 func (s *Service) list(ctx context.Context, t *ThreadSummary) error {
-	_, err := s.Store.C(colListings).UpdateOne(ctx, bson.M{"_id": shardID(t.CategoryID, shardOf(t.ID, listingShards))},
-		bson.M{"$set": bson.M{"threads." + t.ID: listedThread(*t)}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
+	if err := s.listings.Set(ctx, t.CategoryID, t.ID, listedThread(*t)); err != nil {
 		return fmt.Errorf("list thread %s: %w", t.ID, err)
 	}
 	return nil
 }
-
-// listingDoc is one shard of a category's listing (shards.go).
-type listingDoc = mapDoc[listedThread]
 
 // listedThread is a summary as its listing stores it: one BSON document
 // encoded into a binary field. The embedded store decodes and re-encodes the
@@ -215,17 +210,13 @@ func (l *listedThread) UnmarshalBSONValue(typ byte, data []byte) error {
 }
 
 func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSummary, error) {
-	ids := make([]string, listingShards)
-	for k := range ids {
-		ids[k] = shardID(categoryID, k)
-	}
-	docs, err := loadDocs[listingDoc](ctx, s, colListings, ids)
+	shards, err := s.listings.All(ctx, categoryID)
 	if err != nil {
 		return nil, err
 	}
 	out := []ThreadSummary{}
-	for _, d := range docs {
-		for _, t := range d.Threads {
+	for _, m := range shards {
+		for _, t := range m {
 			out = append(out, ThreadSummary(t))
 		}
 	}
@@ -274,17 +265,13 @@ func (s *Service) CategoryThreads(ctx context.Context, u *account.User, category
 // LatestThreads is a page of the most recently active threads of every category.
 func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perPage int) (ThreadList, error) {
 	seq := s.head(ctx, topicForum)
-	cur, err := s.Store.R(colListings).Find(ctx, bson.M{})
+	shards, err := s.listings.Scan(ctx)
 	if err != nil {
 		return ThreadList{}, fmt.Errorf("load listings: %w", err)
 	}
-	var docs []listingDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return ThreadList{}, fmt.Errorf("load listings: %w", err)
-	}
 	var ts []ThreadSummary
-	for _, d := range docs {
-		for _, t := range d.Threads {
+	for _, m := range shards {
+		for _, t := range m {
 			ts = append(ts, ThreadSummary(t))
 		}
 	}

@@ -5,6 +5,8 @@
 //
 //	notification_heads   {_id: user_id, n, unread, read_upto, bucket_size}   n = number of the latest notification
 //	notification_buckets {_id: "<user_id>#<bucket>", items: {"<n>": item}}   bucket = n / bucket_size
+//
+// The list is the storage kit's bucketed list (store/bucket).
 package notify
 
 import (
@@ -23,6 +25,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/bucket"
 )
 
 const (
@@ -100,42 +103,32 @@ type ReadEvent struct {
 
 // Service stores and announces notifications.
 type Service struct {
-	heads, buckets *mongo.Collection
-	// rheads, rbuckets read the same collections in parallel (store.R).
-	rheads, rbuckets *mongo.Collection
-	pub              Publisher
-	log              *slog.Logger
+	heads   store.Collection
+	buckets *bucket.List[Notification]
+	pub     Publisher
+	log     *slog.Logger
 }
 
 // New returns the service.
 func New(st *store.Store, pub Publisher, log *slog.Logger) *Service {
-	return &Service{heads: st.C("notification_heads"), buckets: st.C("notification_buckets"),
-		rheads: st.R("notification_heads"), rbuckets: st.R("notification_buckets"), pub: pub, log: log}
+	return &Service{heads: st.Collection("notification_heads"),
+		buckets: bucket.New[Notification](st, "notification_buckets", bucket.Layout{Field: "items", Size: bucketSize, Legacy: legacyBucket}),
+		pub:     pub, log: log}
 }
 
 type head struct {
+	userID     string
 	N          int64 `bson:"n"`
 	Unread     int64 `bson:"unread"`
 	ReadUpto   int64 `bson:"read_upto"`
 	BucketSize int64 `bson:"bucket_size"` // 0: legacyBucket
 }
 
-func (h head) bucketSize() int64 {
-	if h.BucketSize > 0 {
-		return h.BucketSize
-	}
-	return legacyBucket
-}
-
-// bucketOf is the first number of the bucket that holds n.
-func (h head) bucketOf(n int64) int64 { return n / h.bucketSize() * h.bucketSize() }
+// list names the user's list of notifications.
+func (h head) list() bucket.Ref { return bucket.Ref{Owner: h.userID, Size: int(h.BucketSize)} }
 
 // Topic is the realtime topic of a user's notifications.
 func Topic(userID string) string { return "user:" + userID }
-
-func (h head) bucketID(userID string, n int64) string {
-	return userID + "#" + strconv.FormatInt(n/h.bucketSize(), 10)
-}
 
 // Notify stores a notification for every user in in.UserIDs except the
 // actor (each once), then announces it. A failure for one user is logged
@@ -180,21 +173,18 @@ func (s *Service) Notify(ctx context.Context, in Input) error {
 }
 
 func (s *Service) notifyOne(ctx context.Context, userID string, item Notification) error {
-	var h head
-	err := s.heads.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: userID}},
+	h := head{userID: userID}
+	err := s.heads.W.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: userID}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}, {Key: "unread", Value: 1}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "bucket_size", Value: int64(bucketSize)}}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: bucket.SizeField, Value: int64(s.buckets.Size)}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
 	if err != nil {
 		return fmt.Errorf("notify: next number for %s: %w", userID, err)
 	}
-	key := strconv.FormatInt(h.N, 10)
-	if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: h.bucketID(userID, h.N)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "items." + key, Value: item}}}},
-		options.UpdateOne().SetUpsert(true)); err != nil {
+	if err := s.buckets.Put(ctx, h.list(), int(h.N), item); err != nil {
 		return fmt.Errorf("notify: store for %s: %w", userID, err)
 	}
-	item.ID = key
+	item.ID = strconv.FormatInt(h.N, 10)
 	if _, err := s.pub.Publish(ctx, Topic(userID), EventCreated, item); err != nil {
 		return fmt.Errorf("notify: publish for %s: %w", userID, err)
 	}
@@ -210,8 +200,8 @@ func (s *Service) has(ctx context.Context, userID, kind, postID string, since ti
 		return false, err
 	}
 	for hi := h.N; hi >= 1; {
-		lo := max(h.bucketOf(hi), 1)
-		items, err := s.items(ctx, userID, h, lo, hi)
+		lo := max(int64(s.buckets.First(h.list(), int(hi))), 1)
+		items, err := s.items(ctx, h, lo, hi)
 		if err != nil {
 			return false, err
 		}
@@ -249,7 +239,7 @@ func (s *Service) List(ctx context.Context, userID string, page int) (Page, erro
 	if hi < 1 {
 		return out, nil
 	}
-	items, err := s.items(ctx, userID, h, lo, hi)
+	items, err := s.items(ctx, h, lo, hi)
 	if err != nil {
 		return out, err
 	}
@@ -266,8 +256,8 @@ func (s *Service) List(ctx context.Context, userID string, page int) (Page, erro
 }
 
 func (s *Service) head(ctx context.Context, userID string) (head, error) {
-	var h head
-	err := s.rheads.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&h)
+	h := head{userID: userID}
+	err := s.heads.R.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&h)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return h, fmt.Errorf("notify: read head of %s: %w", userID, err)
 	}
@@ -276,23 +266,15 @@ func (s *Service) head(ctx context.Context, userID string) (head, error) {
 
 // items reads the notifications numbered lo..hi (at most two buckets for
 // one page).
-func (s *Service) items(ctx context.Context, userID string, h head, lo, hi int64) (map[int64]Notification, error) {
-	out := map[int64]Notification{}
-	for b := h.bucketOf(lo); b <= hi; b += h.bucketSize() {
-		var doc struct {
-			Items map[string]Notification `bson:"items"`
-		}
-		err := s.rbuckets.FindOne(ctx, bson.D{{Key: "_id", Value: h.bucketID(userID, b)}}).Decode(&doc)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("notify: read bucket of %s: %w", userID, err)
-		}
-		for k, it := range doc.Items {
-			if n, err := strconv.ParseInt(k, 10, 64); err == nil && n >= lo && n <= hi {
-				out[n] = it
-			}
+func (s *Service) items(ctx context.Context, h head, lo, hi int64) (map[int64]Notification, error) {
+	all, err := s.buckets.Load(ctx, h.list(), int(lo), int(hi))
+	if err != nil {
+		return nil, fmt.Errorf("notify: read buckets of %s: %w", h.userID, err)
+	}
+	out := make(map[int64]Notification, len(all))
+	for n, it := range all {
+		if n >= int(lo) && n <= int(hi) {
+			out[int64(n)] = it
 		}
 	}
 	return out, nil
@@ -309,7 +291,7 @@ func (s *Service) MarkRead(ctx context.Context, userID string, ids []string) err
 	if ev.All {
 		// $inc by what was unread when read, so a notification arriving
 		// meanwhile stays counted.
-		if _, err := s.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, bson.D{
+		if _, err := s.heads.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, bson.D{
 			{Key: "$max", Value: bson.D{{Key: "read_upto", Value: h.N}}},
 			{Key: "$inc", Value: bson.D{{Key: "unread", Value: -h.Unread}}},
 		}); err != nil {
@@ -350,12 +332,12 @@ func (s *Service) markSome(ctx context.Context, userID string, h head, ids []str
 	items := map[int64]Notification{}
 	read := map[int64]bool{}
 	for _, n := range nums {
-		lo := h.bucketOf(n)
+		lo := int64(s.buckets.First(h.list(), int(n)))
 		if read[lo] {
 			continue
 		}
 		read[lo] = true
-		got, err := s.items(ctx, userID, h, lo, lo+h.bucketSize()-1)
+		got, err := s.items(ctx, h, lo, lo+int64(s.buckets.SizeOf(h.list()))-1)
 		if err != nil {
 			return nil, err
 		}
@@ -368,14 +350,13 @@ func (s *Service) markSome(ctx context.Context, userID string, h head, ids []str
 			continue
 		}
 		key := strconv.FormatInt(n, 10)
-		if _, err := s.buckets.UpdateOne(ctx, bson.D{{Key: "_id", Value: h.bucketID(userID, n)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "items." + key + ".read", Value: true}}}}); err != nil {
+		if err := s.buckets.Update(ctx, h.list(), int(n), bson.M{"$set": bson.M{s.buckets.Path(int(n), "read"): true}}); err != nil {
 			return nil, fmt.Errorf("notify: mark %s read for %s: %w", key, userID, err)
 		}
 		marked = append(marked, key)
 	}
 	if len(marked) > 0 {
-		if _, err := s.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}},
+		if _, err := s.heads.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "unread", Value: -len(marked)}}}}); err != nil {
 			return nil, fmt.Errorf("notify: count read for %s: %w", userID, err)
 		}

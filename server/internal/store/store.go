@@ -41,6 +41,9 @@ type Store struct {
 	ReadDB   *mongo.Database // reads only, in parallel
 	Embedded bool
 
+	// shared: kit types treat this store as written by other instances
+	// too, even when embedded (Shared).
+	shared       bool
 	readClient   *mongo.Client
 	ids          *idIndexer // embedded mode
 	stopEmbedded func()
@@ -130,14 +133,49 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 // database; tests give each test its own.
 func (s *Store) WithDatabase(name string) *Store {
 	return &Store{Client: s.Client, readClient: s.readClient, DB: s.Client.Database(name),
-		ReadDB: s.readClient.Database(name), Embedded: s.Embedded, ids: s.ids}
+		ReadDB: s.readClient.Database(name), Embedded: s.Embedded, shared: s.shared, ids: s.ids}
 }
+
+// Shared returns a store on the same database that the kit treats as one
+// of several writers, as on MongoDB with several instances: no sole-writer
+// shortcut. Tests use it to run two instances on the embedded store.
+func (s *Store) Shared() *Store {
+	c := *s
+	c.shared, c.stopEmbedded = true, nil // the copy does not own the clients
+	return &c
+}
+
+// SoleWriter reports whether this process is the only one writing the
+// store: true of the embedded store, which one process owns. The kit's
+// caches and guarded updates take shortcuts on it (store/versioned,
+// store/bucket); domain rules must not ask.
+func (s *Store) SoleWriter() bool { return s.Embedded && !s.shared }
+
+// The writer/reader rule. On the embedded store every write goes through
+// one connection (FerretDB loses concurrent read-modify-writes, see Store),
+// so writes queue; reads that need not see this process's latest writes in
+// order go through a pool of readers. On MongoDB both are the same client.
+//   - C: every write, and a read that must see the writes before it (a
+//     read-check-write, the start-up redo).
+//   - R: every other read, above all the hot views.
 
 // C returns a collection for writes (and reads that must see them in order).
 func (s *Store) C(name string) *mongo.Collection { return s.DB.Collection(name) }
 
 // R returns a collection for reads that may run in parallel: hot views.
 func (s *Store) R(name string) *mongo.Collection { return s.ReadDB.Collection(name) }
+
+// Collection is one collection through both clients, for the kit's types:
+// W for writes, R for reads (the writer/reader rule above).
+type Collection struct {
+	Name string
+	W, R *mongo.Collection
+}
+
+// Collection returns the named collection through both clients.
+func (s *Store) Collection(name string) Collection {
+	return Collection{Name: name, W: s.C(name), R: s.R(name)}
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
