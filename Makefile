@@ -3,7 +3,7 @@ GO      ?= go
 NPM     ?= npm
 BIN     := tmp/tavolo
 
-.PHONY: run demo test test-go test-client check-dist e2e client build bench-ws bench-forum clean
+.PHONY: run demo test test-go test-client check-dist check-api-types api-types e2e client build bench-ws bench-forum clean
 
 run:
 	$(GO) run ./server
@@ -13,7 +13,7 @@ demo:
 
 # Every test: Go (race detector, real embedded FerretDB), the client's unit
 # tests, the committed client build, and end-to-end tests in Chromium.
-test: test-go test-client check-dist e2e
+test: test-go test-client check-api-types check-dist e2e
 
 test-go:
 	$(GO) vet ./...
@@ -25,6 +25,18 @@ client/node_modules: client/package-lock.json
 
 client: client/node_modules
 	cd client && $(NPM) run build
+
+# The client's API types are generated from the contract; CI fails when the
+# committed ones differ from what the contract gives.
+API_SPEC := server/internal/web/openapi/openapi.yaml
+API_TYPES := client/src/api/schema.d.ts
+
+api-types: client/node_modules
+	cd client && npx openapi-typescript ../$(API_SPEC) -o ../$(API_TYPES)
+
+check-api-types: api-types
+	@git diff --exit-code --stat -- $(API_TYPES) || (echo "$(API_TYPES) differs from $(API_SPEC): run make api-types and commit" && exit 1)
+	@test -z "$$(git status --porcelain -- $(API_TYPES))" || (echo "$(API_TYPES) is not committed: run make api-types and commit"; exit 1)
 
 test-client: client/node_modules
 	cd client && $(NPM) test

@@ -1,6 +1,8 @@
-// Shapes of docs/api.md. Keep in sync with the contract.
-export type Role = 'participant' | 'moderator' | 'admin'
-export type AdminStatus = 'pending' | 'approved' | 'rejected'
+// Shapes of the API that the client names; see ./schema.d.ts for all of them.
+import type { components, paths } from './schema'
+
+export type Role = components['schemas']['Role']
+export type AdminStatus = components['schemas']['AdministrationStatus']
 
 export const CATEGORIES = [
   'comune', 'unione_comuni', 'comunita_montana', 'provincia', 'citta_metropolitana', 'regione', 'asl',
@@ -15,45 +17,13 @@ export const REGIONS = [
 ] as const
 export type Region = (typeof REGIONS)[number]
 
-export interface User {
-  id: string
-  email: string
-  name: string
-  role: Role
-  administration_id: string
-  administration_ipa: string
-  administration_name: string
-  administration_status: AdminStatus
-  referente: boolean
-  /** For @mentions. */
-  handle?: string
-  /** Not in the contract yet: the reason when the administration was rejected. */
-  administration_rejection_reason?: string
-  lang: 'it' | 'en'
-  suspended: boolean
-  created_at: string
-}
+// The shapes come from the API's contract (server/internal/web/openapi/openapi.yaml),
+// generated into ./schema.d.ts by `make api-types`.
+type Schemas = components['schemas']
 
-export interface Administration {
-  id: string
-  codice_ipa: string
-  name: string
-  category: Category
-  region: Region
-  status: AdminStatus
-  referente_id: string
-  referente_name: string
-  referente_email: string
-  created_at: string
-  decided_at?: string | null
-  rejection_reason?: string | null
-}
-
-export interface SessionInfo {
-  user: User | null
-  csrf_token: string
-  enrolment: { open: boolean; deadline: string | null }
-}
+export type User = Schemas['User']
+export type Administration = Schemas['Administration']
+export type SessionInfo = Schemas['Session']
 
 export interface Paged<T> {
   items: T[]
@@ -62,17 +32,8 @@ export interface Paged<T> {
   total: number
 }
 
-export interface Invitation {
-  token: string
-  url: string
-  expires_at: string
-}
-
-export interface InvitationInfo {
-  administration_name: string
-  email: string
-  expires_at: string
-}
+export type Invitation = NonNullable<paths['/invitations']['post']['responses'][201]['content']['application/json']>
+export type InvitationInfo = paths['/invitations/{token}']['get']['responses'][200]['content']['application/json']
 
 /** A user who may use the board (forum, realtime): not suspended, and an admin or approved. */
 export function isActive(u: User | null | undefined): boolean {

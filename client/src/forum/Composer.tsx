@@ -12,7 +12,7 @@ import { applyFormat, applyMention, mentionAt, pickDraft, type Format } from './
 const SAVE_DELAY_MS = 800
 
 export interface ComposerProps {
-  /** docs/api.md draft key: thread:new:<cat>, reply:<thread>, reply:<thread>:<post>, edit:<post> */
+  /** The API contract's draft key: thread:new:<cat>, reply:<thread>, reply:<thread>:<post>, edit:<post> */
   draftKey: string
   label: string
   value: string

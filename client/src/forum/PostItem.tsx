@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
-import { forumApi, REACTIONS, type HistoryEntry, type Post } from './api'
+import { forumApi, REACTIONS, type HistoryEntry, type Post, type ReactionKind } from './api'
 import { DateTime, Dialog } from './common'
 import { useSession } from '../session/SessionContext'
 import { DeletePostDialog } from './DeletePostDialog'
@@ -14,7 +14,7 @@ export interface PostActions {
   onEdit: (p: Post) => void
   /** Deletes after the dialog's confirmation; rejects with the API error to show there. */
   onDelete: (p: Post, reason: string) => Promise<void>
-  onReact: (p: Post, kind: string, on: boolean) => void
+  onReact: (p: Post, kind: ReactionKind, on: boolean) => void
 }
 
 /** The text selected inside this post's body, if any. */
@@ -125,7 +125,7 @@ export function PostItem({
         </p>
       ) : (
         <>
-          {/* Server-rendered and sanitised markdown (docs/api.md: Post.html). */}
+          {/* Server-rendered and sanitised markdown (the API contract: Post.html). */}
           <div ref={setBodyEl} className="forum-post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
           {post.attachments && post.attachments.length > 0 ? (
             <div className="forum-attachments small">

@@ -1,166 +1,29 @@
-// Shapes and calls of docs/api.md "Forums" (follow the server where it differs).
+// Calls of the API's forum operations.
 import { api, request } from '../api/client'
+import type { components } from '../api/schema'
 
-export interface Category {
-  id: string
-  slug: string
-  name: string
-  name_it: string
-  name_en: string
-  description: string
-  description_it: string
-  description_en: string
-  position: number
-  archived: boolean
-  thread_count: number
-  post_count: number
-  last_activity_at: string | null
-}
+// The shapes come from the API's contract (server/internal/web/openapi/openapi.yaml),
+// generated into ../api/schema.d.ts by `make api-types`.
+type Schemas = components['schemas']
 
-export interface ThreadSummary {
-  id: string
-  category_id: string
-  title: string
-  tags: string[] | null
-  author_id: string
-  author_name: string
-  author_handle: string
-  administration_name: string
-  administration_ipa?: string
-  created_at: string
-  last_activity_at: string
-  post_count?: number
-  reply_count: number
-  last_poster_name: string
-  pinned: boolean
-  locked: boolean
-  following?: boolean
-  unread_count?: number
-  last_read_n?: number
-  seq?: number
-}
-
-export interface Attachment {
-  id: string
-  name: string
-  content_type: string
-  size: number
-  url: string
-  image: boolean
-}
-
-export interface ReactionSummary {
-  count: number
-  users: { id: string; name: string }[]
-}
-
-export interface Post {
-  id: string
-  thread_id: string
-  n: number
-  parent_id: string
-  reply_to_n: number
-  depth: number
-  author_id: string
-  author_name: string
-  author_handle: string
-  administration_name: string
-  administration_ipa: string
-  body: string
-  html: string
-  created_at: string
-  edited_at: string | null
-  edit_count: number
-  deleted: boolean
-  /** A moderator's reason, shown on the placeholder. */
-  delete_reason?: string
-  reactions: Record<string, ReactionSummary> | null
-  mine?: string[] | null
-  attachments: Attachment[] | null
-  can_edit?: boolean
-}
-
-export interface ThreadList {
-  category?: Category
-  items: ThreadSummary[]
-  page: number
-  per_page: number
-  total: number
-  seq: number
-}
-
-export interface ThreadPageData {
-  thread: ThreadSummary
-  category: Category
-  posts: Post[]
-  view: 'tree' | 'flat'
-  page: number
-  per_page: number
-  total: number
-  seq: number
-}
-
-export interface HistoryEntry {
-  n: number
-  body: string
-  html: string
-  edited_at: string
-  editor_name: string
-}
-
-export interface Notification {
-  id: string
-  kind: 'reply' | 'mention' | 'followed_thread' | 'followed_category' | string
-  thread_id: string
-  post_id: string
-  thread_title: string
-  actor_name: string
-  excerpt: string
-  created_at: string
-  read: boolean
-}
-
-export interface NotificationList {
-  items: Notification[]
-  unread: number
-  seq: number
-  page?: number
-  per_page?: number
-  total?: number
-}
-
-export interface SearchHit {
-  thread_id: string
-  post_id: string
-  n: number
-  title: string
-  snippet: string
-  score: number
-  author_name: string
-  administration_name: string
-  category_id: string
-  created_at: string
-}
-
-export interface SearchResult {
-  items: SearchHit[] | null
-  total: number
-  page: number
-  per_page: number
-}
-
-export interface MentionSuggestion {
-  kind: 'user' | 'administration'
-  handle: string
-  name: string
-  detail: string
-}
-
-export interface Draft {
-  key: string
-  body: string
-  updated_at: string
-}
+export type Category = Schemas['Category']
+/** A thread from a list or a thread.* event; the reader's state is only in lists and pages. */
+export type ThreadSummary = Schemas['ThreadFields'] & Partial<Omit<Schemas['ThreadView'], keyof Schemas['ThreadFields']>>
+export type Attachment = Schemas['Attachment']
+export type ReactionSummary = Schemas['ReactionSummary']
+/** A post from a page or a post.* event; mine and can_edit are only in pages and answers. */
+export type Post = Schemas['PostFields'] & Partial<Omit<Schemas['PostView'], keyof Schemas['PostFields']>>
+/** A list as the client holds it: thread.* events update its items. */
+export type ThreadList = Omit<Schemas['ThreadList'], 'items'> & { items: ThreadSummary[] }
+/** A page as the client holds it: live events update its thread and posts. */
+export type ThreadPageData = Omit<Schemas['ThreadPage'], 'thread' | 'posts'> & { thread: ThreadSummary; posts: Post[] }
+export type HistoryEntry = Schemas['Version']
+export type Notification = Schemas['Notification']
+export type NotificationList = Schemas['NotificationPage']
+export type SearchHit = Schemas['SearchHit']
+export type SearchResult = Schemas['SearchResults']
+export type MentionSuggestion = Schemas['Mentionable']
+export type Draft = Schemas['Draft']
 
 export const REACTIONS = ['utile', 'anche_per_noi', 'grazie', 'da_approfondire'] as const
 export type ReactionKind = (typeof REACTIONS)[number]

@@ -50,7 +50,7 @@ export function chain<T>(key: string, fn: () => Promise<T>): Promise<T> {
 export async function readServer(key: string): Promise<DraftCopy | null> {
   try {
     const d = await forumApi.draft(key)
-    return { body: d.body, updatedAt: Date.parse(d.updated_at) || 0 }
+    return { body: d.body, updatedAt: d.updated_at ? Date.parse(d.updated_at) || 0 : 0 }
   } catch {
     return null // 404: none
   }

@@ -1,5 +1,5 @@
 // Applying thread:<id> events to the page on screen (pure; see live.test.ts).
-import type { Post, ThreadPageData, ThreadSummary } from './api'
+import type { Post, ReactionKind, ThreadPageData, ThreadSummary } from './api'
 import { pageCount } from './text'
 
 export type LiveOutcome =
@@ -15,7 +15,7 @@ export type LiveOutcome =
 function withReader(p: Post, old: Post | undefined, userId: string): Post {
   const mine = Object.entries(p.reactions ?? {})
     .filter(([, r]) => r.users.some((u) => u.id === userId))
-    .map(([k]) => k)
+    .map(([k]) => k as ReactionKind)
   return { ...p, mine, can_edit: p.deleted ? false : (p.can_edit ?? old?.can_edit ?? p.author_id === userId) }
 }
 

@@ -32,7 +32,7 @@ type Administration struct {
 	RejectionReason string     `bson:"rejection_reason,omitempty" json:"rejection_reason,omitempty"`
 }
 
-// Closed lists of docs/api.md, as validator oneof lists.
+// Closed lists of the API contract (Enrolment), as validator oneof lists.
 const (
 	Categories = "comune unione_comuni comunita_montana provincia citta_metropolitana regione asl azienda_ospedaliera universita camera_commercio ministero ente_ricerca ente_nazionale altro"
 	Regions    = "abruzzo basilicata calabria campania emilia_romagna friuli_venezia_giulia lazio liguria lombardia marche molise piemonte puglia sardegna sicilia toscana trentino_alto_adige umbria valle_d_aosta veneto nazionale"

@@ -198,7 +198,7 @@ func TestThreadPageEncodeJSON(t *testing.T) {
 	p := Post{ID: "1-1", ThreadID: "1", N: 1, Body: "<i>a</i>", Reactions: map[string]ReactionSummary{}, Attachments: []Attachment{}}
 	raw, _ := json.Marshal(&p)
 	for _, posts := range [][]PostView{{}, {{Post: p, Mine: []string{"utile"}, raw: raw}, {Post: p, Mine: []string{}}}} {
-		tp := ThreadPage{Thread: ThreadView{ThreadSummary: ThreadSummary{ID: "1", Title: "x < y", Tags: []string{}}}, Posts: posts, View: ViewTree, Page: 1, PerPage: 50, Total: 2}
+		tp := ThreadPage{Thread: ThreadView{Thread: Thread{ID: "1", Title: "x < y", Tags: []string{}}}, Posts: posts, View: ViewTree, Page: 1, PerPage: 50, Total: 2}
 		got, err := tp.EncodeJSON()
 		if err != nil {
 			t.Fatal(err)

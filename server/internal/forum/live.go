@@ -65,9 +65,10 @@ func (s *Service) publish(ctx context.Context, topic, event string, data any) {
 
 // publishThread tells the thread's readers and the thread lists.
 func (s *Service) publishThread(ctx context.Context, t *ThreadSummary) {
-	s.publish(ctx, threadTopic(t.ID), "thread.updated", t)
-	s.publish(ctx, categoryTopic(t.CategoryID), "thread.updated", t)
-	s.publish(ctx, topicForum, "thread.updated", t)
+	w := t.wire()
+	s.publish(ctx, threadTopic(t.ID), "thread.updated", w)
+	s.publish(ctx, categoryTopic(t.CategoryID), "thread.updated", w)
+	s.publish(ctx, topicForum, "thread.updated", w)
 }
 
 // index puts a post into the search index; a failure is logged, the post

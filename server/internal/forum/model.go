@@ -39,30 +39,60 @@ func validKind(k string) bool {
 	return false
 }
 
-// ThreadSummary is a thread as lists show it; the thread document and the
-// category listing entries have this shape.
+// ThreadSummary is a thread as stored: the thread document and the category
+// listing entries have this shape. Readers get it as a Thread.
 type ThreadSummary struct {
-	ID                 string    `bson:"_id" json:"id"`
-	CategoryID         string    `bson:"category_id" json:"category_id"`
-	Title              string    `bson:"title" json:"title"`
-	Tags               []string  `bson:"tags" json:"tags"`
-	AuthorID           string    `bson:"author_id" json:"author_id"`
-	AuthorName         string    `bson:"author_name" json:"author_name"`
-	AuthorHandle       string    `bson:"author_handle" json:"author_handle"`
-	AdministrationName string    `bson:"administration_name" json:"administration_name"`
-	AdministrationIPA  string    `bson:"administration_ipa" json:"administration_ipa"`
-	CreatedAt          time.Time `bson:"created_at" json:"created_at"`
-	LastActivityAt     time.Time `bson:"last_activity_at" json:"last_activity_at"`
-	PostCount          int       `bson:"post_count" json:"post_count"` // highest post number
-	ReplyCount         int       `bson:"reply_count" json:"reply_count"`
-	LastPosterName     string    `bson:"last_poster_name" json:"last_poster_name"`
-	Pinned             bool      `bson:"pinned" json:"pinned"`
-	Locked             bool      `bson:"locked" json:"locked"`
+	ID                 string    `bson:"_id"`
+	CategoryID         string    `bson:"category_id"`
+	Title              string    `bson:"title"`
+	Tags               []string  `bson:"tags"`
+	AuthorID           string    `bson:"author_id"`
+	AuthorName         string    `bson:"author_name"`
+	AuthorHandle       string    `bson:"author_handle"`
+	AdministrationName string    `bson:"administration_name"`
+	AdministrationIPA  string    `bson:"administration_ipa"`
+	CreatedAt          time.Time `bson:"created_at"`
+	LastActivityAt     time.Time `bson:"last_activity_at"`
+	PostCount          int       `bson:"post_count"` // highest post number
+	ReplyCount         int       `bson:"reply_count"`
+	LastPosterName     string    `bson:"last_poster_name"`
+	Pinned             bool      `bson:"pinned"`
+	Locked             bool      `bson:"locked"`
 	// BucketSize is how many posts share a forum_posts document. The
 	// embedded store rewrites the whole bucket for every post written, so
 	// small buckets make replies cheap; reading a whole thread (a view
 	// cache miss) costs a lookup per bucket. 0: legacyBucket.
-	BucketSize int `bson:"bucket_size,omitempty" json:"-"`
+	BucketSize int `bson:"bucket_size,omitempty"`
+}
+
+// Thread is a thread as the API answers it and as the thread.created and
+// thread.updated events carry it: openapi.yaml's ThreadFields. It is kept
+// apart from the stored ThreadSummary so that either can change alone.
+type Thread struct {
+	ID                 string    `json:"id"`
+	CategoryID         string    `json:"category_id"`
+	Title              string    `json:"title"`
+	Tags               []string  `json:"tags"`
+	AuthorID           string    `json:"author_id"`
+	AuthorName         string    `json:"author_name"`
+	AuthorHandle       string    `json:"author_handle"`
+	AdministrationName string    `json:"administration_name"`
+	AdministrationIPA  string    `json:"administration_ipa"`
+	CreatedAt          time.Time `json:"created_at"`
+	LastActivityAt     time.Time `json:"last_activity_at"`
+	PostCount          int       `json:"post_count"`
+	ReplyCount         int       `json:"reply_count"`
+	LastPosterName     string    `json:"last_poster_name"`
+	Pinned             bool      `json:"pinned"`
+	Locked             bool      `json:"locked"`
+}
+
+// wire is the thread as readers get it.
+func (t *ThreadSummary) wire() Thread {
+	return Thread{ID: t.ID, CategoryID: t.CategoryID, Title: t.Title, Tags: t.Tags, AuthorID: t.AuthorID,
+		AuthorName: t.AuthorName, AuthorHandle: t.AuthorHandle, AdministrationName: t.AdministrationName,
+		AdministrationIPA: t.AdministrationIPA, CreatedAt: t.CreatedAt, LastActivityAt: t.LastActivityAt,
+		PostCount: t.PostCount, ReplyCount: t.ReplyCount, LastPosterName: t.LastPosterName, Pinned: t.Pinned, Locked: t.Locked}
 }
 
 // postLayout is how forum_posts splits a thread's posts (store/bucket):
@@ -75,9 +105,9 @@ func (t *ThreadSummary) postList() bucket.Ref { return bucket.Ref{Owner: t.ID, S
 // bucketOf is the _id of the bucket that holds post n.
 func (t *ThreadSummary) bucketOf(n int) string { return postLayout.ID(t.postList(), n) }
 
-// ThreadView is a summary with the reader's own state.
+// ThreadView is a thread with the reader's own state.
 type ThreadView struct {
-	ThreadSummary
+	Thread
 	Following   bool  `json:"following"`
 	UnreadCount int   `json:"unread_count"`
 	LastReadN   int   `json:"last_read_n"`

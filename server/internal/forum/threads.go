@@ -162,12 +162,12 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	}
 
 	seq := s.head(ctx, threadTopic(t.ID))
-	s.publish(ctx, categoryTopic(cat.ID), "thread.created", t)
-	s.publish(ctx, topicForum, "thread.created", t)
+	s.publish(ctx, categoryTopic(cat.ID), "thread.created", t.wire())
+	s.publish(ctx, topicForum, "thread.created", t.wire())
 	nt := t
 	s.followUp(ctx, w, &delivery{actor: u, t: &nt, p: p}, nil, recipients)
 
-	view := ThreadView{ThreadSummary: t, Following: true, LastReadN: 1, Seq: seq}
+	view := ThreadView{Thread: t.wire(), Following: true, LastReadN: 1, Seq: seq}
 	return view, s.view(u, t.ID, p), nil
 }
 
@@ -301,7 +301,7 @@ func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSu
 
 func personal(t ThreadSummary, rs readerState) ThreadView {
 	last := rs.lastRead(t.ID)
-	return ThreadView{ThreadSummary: t, Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
+	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
 }
 
 // Thread is a page of a thread in tree or flat order.

@@ -13,8 +13,8 @@ type accountAPI struct {
 	limits *accountLimits
 }
 
-// accountRoutes is the route table of docs/api.md "Session and account",
-// "Enrolment and administrations", "Invitations" and "Users and roles".
+// accountRoutes is the route table of the session, enrolment, invitations
+// and users operations of the contract (openapi/openapi.yaml).
 func (s *server) accountRoutes(api fiber.Router) {
 	h := &accountAPI{server: s, limits: newAccountLimits()}
 	admin := s.requireRole(account.RoleAdmin)

@@ -65,7 +65,7 @@ func TestForumLiveEvents(t *testing.T) {
 	if got.ID != p.ID || got.HTML == "" || seq != page.Seq+1 {
 		t.Fatalf("post.created = %+v seq %d (page seq %d)", got, seq, page.Seq)
 	}
-	var ts forum.ThreadSummary
+	var ts forum.Thread
 	event(t, ws, "thread:"+id, "thread.updated", &ts)
 	if ts.ReplyCount != 1 {
 		t.Fatalf("thread.updated = %+v", ts)

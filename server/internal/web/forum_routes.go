@@ -6,8 +6,8 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 )
 
-// forumAPI serves docs/api.md "Forums" (search, attachments, notifications
-// and mentions have their own tables).
+// forumAPI serves the contract's forum operations (search, attachments,
+// notifications and mentions have their own tables).
 type forumAPI struct{ *server }
 
 // forumRoutes is the route table of the forums; every route needs an active user.

@@ -6,7 +6,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 )
 
-// maxMentionSuggestions is the autocomplete list's length (docs/api.md).
+// maxMentionSuggestions is the autocomplete list's length (the contract's /mentions).
 const maxMentionSuggestions = 10
 
 func (s *server) mentionRoutes(api fiber.Router) {

@@ -175,6 +175,9 @@ func (c *Client) Send(req *http.Request) *Response {
 	if err != nil {
 		c.T.Fatal(err)
 	}
+	if err := checkContract(req, res, data); err != nil {
+		c.T.Errorf("contract: %v", err)
+	}
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: data}
 }
 

@@ -1,4 +1,4 @@
-/** Labels of the closed lists in docs/api.md (stored values are snake_case). */
+/** Labels of the closed lists of the API contract (stored values are snake_case). */
 export const lists = {
   categories: {
     comune: 'Comune',
