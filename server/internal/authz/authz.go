@@ -148,30 +148,43 @@ const (
 	ByState                 // rows refuse the item's current state
 )
 
+// Verdict is Check's answer.
+type Verdict struct {
+	Denial Denial // Allowed, or why not
+	// OwnOnly: allowed only because the item is the subject's own, so the
+	// domain's rules for authors (the edit window) apply.
+	OwnOnly bool
+}
+
 // Check decides whether s may do a to it. It allocates nothing.
-func Check(a Action, s Subject, it Item) Denial {
-	best := ByRole
+func Check(a Action, s Subject, it Item) Verdict {
+	best, own := ByRole, false
 	for i := range rules {
 		r := &rules[i]
 		if r.Action != a || r.Roles&s.Roles == 0 {
 			continue
 		}
 		switch {
+		case it.State&^r.States != 0: // first: a deleted post is deleted for everyone
+			best = max(best, ByState)
 		case r.Owner == Own && (s.UserID == "" || it.OwnerID != s.UserID):
 			best = max(best, ByOwner)
 		case r.Administration == Own && (s.AdministrationID == "" || it.AdministrationID != s.AdministrationID):
 			best = max(best, ByAdministration)
-		case it.State&^r.States != 0:
-			best = max(best, ByState)
+		case r.Owner == Own:
+			own = true // an unscoped row may still grant it
 		default:
-			return Allowed
+			return Verdict{}
 		}
 	}
-	return best
+	if own {
+		return Verdict{OwnOnly: true}
+	}
+	return Verdict{Denial: best}
 }
 
 // Can reports whether s may do a to it.
-func Can(a Action, s Subject, it Item) bool { return Check(a, s, it) == Allowed }
+func Can(a Action, s Subject, it Item) bool { return Check(a, s, it).Denial == Allowed }
 
 // Rules is the table, for documentation and generated tests.
 func Rules() []Rule { return rules }

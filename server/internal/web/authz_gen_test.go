@@ -123,7 +123,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 // table must hold with their sessions gone too (they get a fresh one).
 func (w *authzWorld) suspend(t *testing.T) {
 	u := w.users[authz.Suspended]
-	if _, err := w.env.Board.Accounts.SetSuspended(testenv.Ctx(t), u.ID, true); err != nil {
+	if _, err := w.env.Board.Accounts.SetSuspended(testenv.Ctx(t), w.bossUser, u.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	u.Suspended = true
