@@ -18,6 +18,7 @@ const (
 	DeletePost                     // delete a post (the placeholder stays)
 	GiveDeleteReason               // say why a post was deleted
 	React                          // add or remove a reaction on a post
+	ReadPostFiles                  // download the files attached to a post
 	SubscribeForum                 // follow the forum's live topics (forum, category:, thread:)
 	SubscribeUser                  // follow a user's own live topic (user:)
 	numActions
@@ -51,6 +52,7 @@ var actions = [numActions]ActionInfo{
 	DeletePost:       {Name: "delete post", Dims: Dims{Owner: true}},
 	GiveDeleteReason: {Name: "give delete reason", Dims: Dims{Owner: true}},
 	React:            {Name: "react", Dims: Dims{Owner: true, States: Deleted}},
+	ReadPostFiles:    {Name: "read post files", Dims: Dims{States: Deleted}},
 	SubscribeForum:   {Name: "subscribe forum topics", Dims: Dims{States: Archived}},
 	SubscribeUser:    {Name: "subscribe user topic", Dims: Dims{Owner: true}},
 }
@@ -91,6 +93,8 @@ var rules = []Rule{
 	{Action: DeletePost, Roles: moderators, States: Locked | Archived},
 	{Action: GiveDeleteReason, Roles: moderators, States: Locked | Archived},
 	{Action: React, Roles: active, States: Locked | Archived},
+	{Action: ReadPostFiles, Roles: active, States: Locked | Archived},
+	{Action: ReadPostFiles, Roles: moderators, States: Locked | Archived | Deleted},
 	{Action: SubscribeForum, Roles: active, States: Locked | Archived},
 	{Action: SubscribeUser, Roles: active, Owner: Own},
 }

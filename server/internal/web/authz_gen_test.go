@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/realtime/rttest"
@@ -297,12 +298,25 @@ var httpDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) (int
 	authz.React: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		return w.threadCase(t, c, "PUT", "/api/v1/posts/{thread}-1/reactions/utile", nil)
 	},
+	authz.ReadPostFiles: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		id := uploadPDF(t, w.boss, fmt.Sprintf("caso%d.pdf", w.seq.Add(1)))
+		var th created
+		w.boss.Expect(201, "POST", "/api/v1/threads", map[string]any{"category_id": w.category, "title": "Con allegato",
+			"body": "Vedi " + link(id)}).JSON(t, &th)
+		if c.State&authz.Deleted != 0 {
+			if err := w.env.Board.Forum.DeletePost(testenv.Ctx(t), w.mod, th.Thread.ID+"-1", forum.PostDeletion{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return w.clients[c.Role].Do("GET", attachment.URLPrefix+id, nil).Status, false
+	},
 }
 
 // deniedAlsoAs is a denial status besides 401/403/409 that an action
 // keeps: a participant's delete reason is refused as an invalid field, so
 // the form can show it there.
-var deniedAlsoAs = map[authz.Action]int{authz.GiveDeleteReason: 400}
+// A file one may not see is answered 404, as if it did not exist.
+var deniedAlsoAs = map[authz.Action]int{authz.GiveDeleteReason: 400, authz.ReadPostFiles: 404}
 
 // wsDrivers subscribe to a topic for a cell: whether it was accepted.
 var wsDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) bool{
