@@ -38,11 +38,6 @@ type User struct {
 	CreatedAt                     time.Time `bson:"created_at" json:"created_at"`
 }
 
-// CanModerate reports whether the user curates content everywhere.
-func (u *User) CanModerate() bool {
-	return u != nil && (u.Role == RoleModerator || u.Role == RoleAdmin)
-}
-
 // IsAdmin reports whether the user runs the Cantiere.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
 
