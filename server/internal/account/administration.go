@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -196,14 +197,29 @@ func (s *Service) Administrations(ctx context.Context, status string) ([]Adminis
 	return out, nil
 }
 
-// Approve approves a pending (or earlier rejected) administration.
-func (s *Service) Approve(ctx context.Context, id string) (*Administration, error) {
+// Approve approves a pending (or earlier rejected) administration; actor
+// is the admin who decides.
+func (s *Service) Approve(ctx context.Context, actor *User, id string) (*Administration, error) {
+	if err := mayReview(actor, id); err != nil {
+		return nil, err
+	}
 	return s.decide(ctx, id, StatusApproved, "")
 }
 
-// Reject rejects a pending administration with a reason.
-func (s *Service) Reject(ctx context.Context, id, reason string) (*Administration, error) {
+// Reject rejects a pending administration with a reason; actor is the
+// admin who decides.
+func (s *Service) Reject(ctx context.Context, actor *User, id, reason string) (*Administration, error) {
+	if err := mayReview(actor, id); err != nil {
+		return nil, err
+	}
 	return s.decide(ctx, id, StatusRejected, strings.TrimSpace(reason))
+}
+
+func mayReview(actor *User, id string) error {
+	if !authz.Can(authz.ReviewEnrolments, actor.Subject(), authz.Item{AdministrationID: id}) {
+		return problem.ErrForbidden
+	}
+	return nil
 }
 
 // decide sets the status, then refreshes what is copied elsewhere: each

@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/mailer"
 )
 
@@ -45,13 +46,12 @@ func (s *Service) Invite(ctx context.Context, actor *User, administrationID, ema
 	if administrationID == "" {
 		administrationID = actor.AdministrationID
 	}
-	if !actor.IsAdmin() {
-		if !actor.Referente {
-			return nil, ErrNotReferente
-		}
-		if administrationID != actor.AdministrationID {
-			return nil, ErrOtherAdministration
-		}
+	switch authz.Check(authz.Invite, actor.Subject(), authz.Item{AdministrationID: administrationID}).Denial {
+	case authz.Allowed:
+	case authz.ByAdministration:
+		return nil, ErrOtherAdministration
+	default:
+		return nil, ErrNotReferente
 	}
 	a, err := s.Administration(ctx, administrationID)
 	if err != nil {

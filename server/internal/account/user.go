@@ -2,7 +2,11 @@
 // invitations, password resets and roles.
 package account
 
-import "time"
+import (
+	"time"
+
+	"github.com/cantieri/tavolo/server/internal/authz"
+)
 
 // Role is what a user may do across the board.
 type Role string
@@ -34,11 +38,6 @@ type User struct {
 	CreatedAt                     time.Time `bson:"created_at" json:"created_at"`
 }
 
-// CanModerate reports whether the user curates content everywhere.
-func (u *User) CanModerate() bool {
-	return u != nil && (u.Role == RoleModerator || u.Role == RoleAdmin)
-}
-
 // IsAdmin reports whether the user runs the Cantiere.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
 
@@ -57,3 +56,31 @@ const (
 	StatusApproved = "approved"
 	StatusRejected = "rejected"
 )
+
+// Subject is the user as the authorisation table sees them. A suspended
+// user is only suspended; a member of an administration not approved is
+// only pending (admins are never pending).
+func (u *User) Subject() authz.Subject {
+	if u == nil {
+		return authz.Subject{Roles: authz.Of(authz.Anonymous)}
+	}
+	s := authz.Subject{UserID: u.ID, AdministrationID: u.AdministrationID}
+	switch {
+	case u.Suspended:
+		s.Roles = authz.Of(authz.Suspended)
+		return s
+	case !u.Active():
+		s.Roles = authz.Of(authz.Pending)
+		return s
+	case u.Role == RoleAdmin:
+		s.Roles = authz.Of(authz.Admin)
+	case u.Role == RoleModerator:
+		s.Roles = authz.Of(authz.Moderator)
+	default:
+		s.Roles = authz.Of(authz.Participant)
+	}
+	if u.Referente {
+		s.Roles |= authz.Of(authz.Referente)
+	}
+	return s
+}

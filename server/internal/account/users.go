@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -214,6 +215,9 @@ func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID, cur
 
 // SetRole changes a user's role; an admin cannot demote themself.
 func (s *Service) SetRole(ctx context.Context, actor *User, userID string, role Role) (*User, error) {
+	if !authz.Can(authz.ManageUsers, actor.Subject(), authz.Item{OwnerID: userID}) {
+		return nil, problem.ErrForbidden
+	}
 	if actor.ID == userID && role != RoleAdmin {
 		return nil, ErrCannotDemoteSelf
 	}
@@ -223,8 +227,12 @@ func (s *Service) SetRole(ctx context.Context, actor *User, userID string, role 
 	return s.User(ctx, userID)
 }
 
-// SetSuspended suspends or reinstates a user; suspension ends their sessions.
-func (s *Service) SetSuspended(ctx context.Context, userID string, suspended bool) (*User, error) {
+// SetSuspended suspends or reinstates a user (actor acts); suspension ends
+// their sessions.
+func (s *Service) SetSuspended(ctx context.Context, actor *User, userID string, suspended bool) (*User, error) {
+	if !authz.Can(authz.ManageUsers, actor.Subject(), authz.Item{OwnerID: userID}) {
+		return nil, problem.ErrForbidden
+	}
 	if err := s.updateUser(ctx, userID, bson.D{{Key: "suspended", Value: suspended}}); err != nil {
 		return nil, err
 	}

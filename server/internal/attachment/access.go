@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 )
 
 // Ref names what a file is attached to: a kind of thing ("post"; later a
@@ -97,7 +98,7 @@ func (s *Store) Attach(ctx context.Context, ownerID string, ids []string, ref Re
 // May reports whether u may read a: when a is attached to something, if u
 // may see one of those things; otherwise only its owner.
 func (s *Store) May(ctx context.Context, u *account.User, a Attachment) (bool, error) {
-	if !u.Active() {
+	if !authz.Can(authz.TakePart, u.Subject(), authz.Item{}) {
 		return false, nil
 	}
 	attached := false

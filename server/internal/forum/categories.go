@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -192,7 +193,7 @@ type CategoryOrder struct {
 
 // CreateCategory adds a category at the end (admins).
 func (s *Service) CreateCategory(ctx context.Context, u *account.User, in CategoryInput, lang string) (Category, error) {
-	if !u.IsAdmin() {
+	if !authz.Can(authz.ManageCategories, u.Subject(), authz.Item{}) {
 		return Category{}, ErrAdminOnly
 	}
 	in.NameIT, in.NameEN = strings.TrimSpace(in.NameIT), strings.TrimSpace(in.NameEN)
@@ -228,7 +229,7 @@ func (s *Service) CreateCategory(ctx context.Context, u *account.User, in Catego
 
 // UpdateCategory renames, describes, archives or restores a category (admins).
 func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string, p CategoryPatch, lang string) (Category, error) {
-	if !u.IsAdmin() {
+	if !authz.Can(authz.ManageCategories, u.Subject(), authz.Item{}) {
 		return Category{}, ErrAdminOnly
 	}
 	set := bson.M{}
@@ -266,7 +267,7 @@ func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string
 
 // ReorderCategories sets the positions from the order of ids (admins).
 func (s *Service) ReorderCategories(ctx context.Context, u *account.User, in CategoryOrder, lang string) ([]Category, error) {
-	if !u.IsAdmin() {
+	if !authz.Can(authz.ManageCategories, u.Subject(), authz.Item{}) {
 		return nil, ErrAdminOnly
 	}
 	if err := problem.Validate(in); err != nil {

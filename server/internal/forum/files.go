@@ -12,6 +12,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/authz"
 )
 
 // fileKindPost is the kind of attachment.Ref naming a post ("<thread>-<n>").
@@ -37,7 +38,7 @@ func (s *Service) postAccess(ctx context.Context, u *account.User, id string) (a
 	if err != nil {
 		return attachment.Hidden, err
 	}
-	if !u.Active() || p.Deleted && !u.CanModerate() {
+	if !authz.Can(authz.ReadPostFiles, u.Subject(), authz.Item{OwnerID: p.Author.ID, State: postState(p.Deleted)}) {
 		return attachment.Hidden, nil
 	}
 	return attachment.Visible, nil

@@ -5,6 +5,7 @@ import (
 	"context"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/search"
@@ -15,31 +16,37 @@ const topicForum = "forum"
 func threadTopic(id string) string   { return "thread:" + id }
 func categoryTopic(id string) string { return "category:" + id }
 
-// RegisterTopics sets who may subscribe to the forum's topics: active users;
-// a thread in an archived category stays readable.
+// RegisterTopics sets who may subscribe to the forum's topics: the table's
+// SubscribeForum; a thread in an archived category stays readable.
 func (s *Service) RegisterTopics(a TopicAuthorizer) {
-	active := func(u *account.User) error {
-		if !u.Active() {
+	may := func(u *account.User, st authz.State) error {
+		if !authz.Can(authz.SubscribeForum, u.Subject(), authz.Item{State: st}) {
 			return problem.ErrForbidden
 		}
 		return nil
 	}
 	a.Authorize("forum", func(ctx context.Context, u *account.User, id string) error {
-		return active(u)
+		return may(u, 0)
 	})
 	a.Authorize("category", func(ctx context.Context, u *account.User, id string) error {
-		if err := active(u); err != nil {
+		if err := may(u, 0); err != nil {
 			return err
 		}
-		_, err := s.category(ctx, id)
-		return err
+		c, err := s.category(ctx, id)
+		if err != nil {
+			return err
+		}
+		return may(u, categoryState(c))
 	})
 	a.Authorize("thread", func(ctx context.Context, u *account.User, id string) error {
-		if err := active(u); err != nil {
+		if err := may(u, 0); err != nil {
 			return err
 		}
-		_, err := s.thread(ctx, id)
-		return err
+		t, err := s.thread(ctx, id)
+		if err != nil {
+			return err
+		}
+		return may(u, t.state())
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
 )
@@ -322,15 +323,9 @@ func (s *Service) viewOf(u *account.User, pub *Post) PostView {
 
 // mayEdit is nil when u may change the body of a post by authorID.
 func (s *Service) mayEdit(u *account.User, deleted bool, authorID string, createdAt time.Time) error {
-	switch {
-	case deleted:
-		return ErrPostDeleted
-	case u.CanModerate():
-		return nil
-	case u.ID != authorID:
-		return ErrNotAuthor
-	case s.Now().After(createdAt.Add(s.EditWindow)):
+	ownOnly, err := check(authz.EditPost, u, authz.Item{OwnerID: authorID, State: postState(deleted)}, ErrNotAuthor, ErrNotAuthor, ErrPostDeleted)
+	if err == nil && ownOnly && s.Now().After(createdAt.Add(s.EditWindow)) {
 		return ErrEditWindowClosed
 	}
-	return nil
+	return err
 }

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
@@ -169,10 +170,10 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if err != nil {
 		return PostView{}, err
 	}
-	if t.Locked && !u.CanModerate() {
-		return PostView{}, ErrThreadLocked
+	if _, err := check(authz.Reply, u, authz.Item{State: t.state()}, errForbidden, errForbidden, ErrThreadLocked); err != nil {
+		return PostView{}, err
 	}
-	if _, err := s.writableCategory(ctx, t.CategoryID); err != nil {
+	if _, err := s.writableCategory(ctx, u, authz.Reply, t.CategoryID); err != nil {
 		return PostView{}, err
 	}
 	parent, err := s.parent(ctx, t, in.ParentID)
@@ -211,7 +212,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if err != nil {
 		return PostView{}, fmt.Errorf("number reply in %s: %w", threadID, err)
 	}
-	if t.Locked && !u.CanModerate() {
+	if !authz.Can(authz.Reply, u.Subject(), authz.Item{State: t.state()}) { // locked meanwhile
 		if _, err := s.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"reply_count": -1}}); err != nil {
 			s.log.Error("give back reply count", "thread", t.ID, "err", err)
 		}
@@ -364,10 +365,11 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in
 	if p.Deleted {
 		return nil
 	}
-	if u.ID != p.Author.ID && !u.CanModerate() {
-		return ErrNotAuthor
+	it := authz.Item{OwnerID: p.Author.ID}
+	if _, err := check(authz.DeletePost, u, it, ErrNotAuthor, ErrNotAuthor, ErrNotAuthor); err != nil {
+		return err
 	}
-	if in.Reason != "" && !u.CanModerate() {
+	if in.Reason != "" && !authz.Can(authz.GiveDeleteReason, u.Subject(), it) {
 		return problem.ErrInvalid.With(map[string]string{"reason": fieldDeleteReason})
 	}
 	w, err := s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
@@ -423,8 +425,8 @@ func (s *Service) React(ctx context.Context, u *account.User, id, kind string, o
 	if err != nil {
 		return PostView{}, err
 	}
-	if p.Deleted {
-		return PostView{}, ErrPostDeleted
+	if _, err := check(authz.React, u, authz.Item{OwnerID: p.Author.ID, State: postState(p.Deleted)}, errForbidden, errForbidden, ErrPostDeleted); err != nil {
+		return PostView{}, err
 	}
 	_, had := p.Reactions[kind][u.ID]
 	if had == on {

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
@@ -77,14 +78,15 @@ func (s *Service) thread(ctx context.Context, id string) (*ThreadSummary, error)
 	return t, err
 }
 
-// writable refuses new content in archived categories.
-func (s *Service) writableCategory(ctx context.Context, id string) (*categoryDoc, error) {
+// writableCategory asks the table whether u may do a (write) in the
+// category in its current state: archived ones take no new content.
+func (s *Service) writableCategory(ctx context.Context, u *account.User, a authz.Action, id string) (*categoryDoc, error) {
 	c, err := s.categoryCurrent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.Archived {
-		return nil, ErrCategoryArchived
+	if _, err := check(a, u, authz.Item{State: categoryState(c)}, errForbidden, errForbidden, ErrCategoryArchived); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -103,8 +105,8 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	if err != nil {
 		return ThreadView{}, PostView{}, err
 	}
-	if cat.Archived {
-		return ThreadView{}, PostView{}, ErrCategoryArchived
+	if _, err := check(authz.CreateThread, u, authz.Item{State: categoryState(cat)}, errForbidden, errForbidden, ErrCategoryArchived); err != nil {
+		return ThreadView{}, PostView{}, err
 	}
 	files, err := s.attachments(ctx, u, in.AttachmentIDs)
 	if err != nil {
@@ -361,16 +363,19 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 	if err != nil {
 		return ThreadView{}, err
 	}
-	if (p.Locked != nil || p.Pinned != nil) && !u.CanModerate() {
-		return ThreadView{}, ErrModeratorOnly
+	it := authz.Item{OwnerID: t.AuthorID, State: t.state()}
+	if p.Locked != nil || p.Pinned != nil {
+		if _, err := check(authz.ModerateThread, u, it, ErrModeratorOnly, ErrModeratorOnly, ErrModeratorOnly); err != nil {
+			return ThreadView{}, err
+		}
 	}
 	set := bson.M{}
 	if p.Title != nil || p.Tags != nil {
-		switch {
-		case u.CanModerate():
-		case u.ID != t.AuthorID:
-			return ThreadView{}, ErrNotAuthor
-		case s.Now().After(t.CreatedAt.Add(s.EditWindow)):
+		ownOnly, err := check(authz.EditThread, u, it, ErrNotAuthor, ErrNotAuthor, ErrNotAuthor)
+		if err != nil {
+			return ThreadView{}, err
+		}
+		if ownOnly && s.Now().After(t.CreatedAt.Add(s.EditWindow)) {
 			return ThreadView{}, ErrEditWindowClosed
 		}
 		if p.Title != nil {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -26,7 +27,7 @@ type rules struct {
 func newRules() *rules {
 	r := &rules{kinds: map[string]Rule{}}
 	r.add("user", func(_ context.Context, u *account.User, id string) error {
-		if id == "" || id != u.ID {
+		if !authz.Can(authz.SubscribeUser, u.Subject(), authz.Item{OwnerID: id}) {
 			return problem.ErrForbidden
 		}
 		return nil

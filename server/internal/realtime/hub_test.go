@@ -35,7 +35,9 @@ func newHarness(t *testing.T, l Log) *harness {
 	up := websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		id := Identity{User: &account.User{ID: q.Get("u")}, SessionID: q.Get("s")}
+		// an active participant, as the web gate admits only those
+		u := &account.User{ID: q.Get("u"), Role: account.RoleParticipant, AdministrationStatus: account.StatusApproved}
+		id := Identity{User: u, SessionID: q.Get("s")}
 		if ttl, err := time.ParseDuration(q.Get("ttl")); err == nil {
 			id.ExpiresAt = time.Now().Add(ttl)
 		}

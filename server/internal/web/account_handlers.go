@@ -130,7 +130,7 @@ func (h *accountAPI) resetPassword(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if err := h.Accounts.ResetPassword(c.UserContext(), c.Params("token"), in.Password); err != nil {
+	if err := h.Accounts.ResetPassword(c.UserContext(), param(c, "token"), in.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -180,7 +180,7 @@ func (h *accountAPI) enrolments(c *fiber.Ctx) error {
 }
 
 func (h *accountAPI) approve(c *fiber.Ctx) error {
-	a, err := h.Accounts.Approve(c.UserContext(), c.Params("id"))
+	a, err := h.Accounts.Approve(c.UserContext(), currentUser(c), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (h *accountAPI) reject(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	a, err := h.Accounts.Reject(c.UserContext(), c.Params("id"), in.Reason)
+	a, err := h.Accounts.Reject(c.UserContext(), currentUser(c), param(c, "id"), in.Reason)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (h *accountAPI) invite(c *fiber.Ctx) error {
 }
 
 func (h *accountAPI) invitation(c *fiber.Ctx) error {
-	inv, err := h.Accounts.Invitation(c.UserContext(), c.Params("token"))
+	inv, err := h.Accounts.Invitation(c.UserContext(), param(c, "token"))
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (h *accountAPI) acceptInvitation(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u, token, err := h.Accounts.AcceptInvitation(c.UserContext(), c.Params("token"), in, langOf(c))
+	u, token, err := h.Accounts.AcceptInvitation(c.UserContext(), param(c, "token"), in, langOf(c))
 	if err != nil {
 		return err
 	}
@@ -271,7 +271,7 @@ func (h *accountAPI) setRole(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	u, err := h.Accounts.SetRole(c.UserContext(), currentUser(c), c.Params("id"), in.Role)
+	u, err := h.Accounts.SetRole(c.UserContext(), currentUser(c), param(c, "id"), in.Role)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 )
 
 // accountAPI serves sessions, enrolment, invitations, profiles and the
@@ -17,7 +17,7 @@ type accountAPI struct {
 // and users operations of the contract (openapi/openapi.yaml).
 func (s *server) accountRoutes(api fiber.Router) {
 	h := &accountAPI{server: s, limits: newAccountLimits()}
-	admin := s.requireRole(account.RoleAdmin)
+	enrolments, users := s.require(authz.ReviewEnrolments), s.require(authz.ManageUsers)
 
 	api.Get("/session", h.getSession)
 	api.Post("/session", h.login)
@@ -30,14 +30,14 @@ func (s *server) accountRoutes(api fiber.Router) {
 
 	api.Post("/enrolments", h.enrol)
 	api.Get("/administrations", s.requireActive, h.administrations)
-	api.Get("/admin/enrolments", admin, h.enrolments)
-	api.Post("/admin/administrations/:id/approve", admin, h.approve)
-	api.Post("/admin/administrations/:id/reject", admin, h.reject)
+	api.Get("/admin/enrolments", enrolments, h.enrolments)
+	api.Post("/admin/administrations/:id/approve", enrolments, h.approve)
+	api.Post("/admin/administrations/:id/reject", enrolments, h.reject)
 
 	api.Post("/invitations", s.requireActive, h.invite)
 	api.Get("/invitations/:token", h.invitation)
 	api.Post("/invitations/:token/accept", h.acceptInvitation)
 
-	api.Get("/admin/users", admin, h.users)
-	api.Patch("/admin/users/:id", admin, h.setRole)
+	api.Get("/admin/users", users, h.users)
+	api.Patch("/admin/users/:id", users, h.setRole)
 }

@@ -111,9 +111,7 @@ func TestSessionEndListeners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Board.Accounts.SetSuspended(t.Context(), u.ID, true); err != nil {
-		t.Fatal(err)
-	}
+	env.Suspend(u)
 	select {
 	case got := <-ended:
 		if got != sid {

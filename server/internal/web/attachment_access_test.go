@@ -103,9 +103,7 @@ func TestAttachmentWhoReadsWhat(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := env.Board.Accounts.SetSuspended(ctx, su.ID, true); err != nil {
-		t.Fatal(err)
-	}
+	env.Suspend(su)
 	const missing = "AAAAAAAAAAAAAAAAAAAAAA"
 	readers := []struct {
 		name string

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 )
 
 // forumAPI serves the contract's forum operations (search, attachments,
@@ -13,7 +13,7 @@ type forumAPI struct{ *server }
 // forumRoutes is the route table of the forums; every route needs an active user.
 func (s *server) forumRoutes(api fiber.Router) {
 	h := &forumAPI{server: s}
-	active, admin := s.requireActive, s.requireRole(account.RoleAdmin)
+	active, admin := s.requireActive, s.require(authz.ManageCategories)
 
 	api.Get("/categories", active, h.categories)
 	api.Get("/categories/:id/threads", active, h.categoryThreads)

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -73,13 +74,26 @@ func (s *server) requireUser(c *fiber.Ctx) error {
 
 // requireActive lets through users who may take part: logged in, their
 // administration approved, not suspended.
-func (s *server) requireActive(c *fiber.Ctx) error {
-	if err := activeError(currentUser(c)); err != nil {
-		return err
-	}
-	return c.Next()
+func (s *server) requireActive(c *fiber.Ctx) error { return allowed(c, authz.TakePart) }
+
+// require lets through users the table allows action on no particular item
+// (the admin pages); the domain checks again, with the item.
+func (s *server) require(action authz.Action) fiber.Handler {
+	return func(c *fiber.Ctx) error { return allowed(c, action) }
 }
 
+func allowed(c *fiber.Ctx, action authz.Action) error {
+	u := currentUser(c)
+	if authz.Can(action, u.Subject(), authz.Item{}) {
+		return c.Next()
+	}
+	if err := activeError(u); err != nil {
+		return err
+	}
+	return problem.ErrForbidden
+}
+
+// activeError says why u may not take part (nil when they may).
 func activeError(u *account.User) error {
 	switch {
 	case u == nil:
@@ -92,20 +106,5 @@ func activeError(u *account.User) error {
 		return account.ErrAdministrationRejected
 	default:
 		return account.ErrAdministrationPending
-	}
-}
-
-// requireRole lets through active users with at least role: moderator
-// (moderators and admins) or admin.
-func (s *server) requireRole(role account.Role) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		u := currentUser(c)
-		if err := activeError(u); err != nil {
-			return err
-		}
-		if role == account.RoleAdmin && !u.IsAdmin() || role == account.RoleModerator && !u.CanModerate() {
-			return problem.ErrForbidden
-		}
-		return c.Next()
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/realtime"
 )
@@ -61,7 +62,7 @@ func (s *server) wsGate(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
 	u, sid, expires, err := s.Accounts.SessionUser(ctx, c.Cookies(sessionCookie))
-	if errors.Is(err, problem.ErrUnauthorized) || err == nil && !u.Active() {
+	if errors.Is(err, problem.ErrUnauthorized) || err == nil && !authz.Can(authz.TakePart, u.Subject(), authz.Item{}) {
 		return problem.ErrUnauthorized
 	}
 	if err != nil {

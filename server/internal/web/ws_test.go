@@ -44,9 +44,7 @@ func TestWSUpgradeIsRefused(t *testing.T) {
 	env := webtest.Start(t, nil)
 	c, _ := env.NewUser(account.RoleParticipant)
 	suspended, su := env.NewUser(account.RoleParticipant)
-	if _, err := env.Board.Accounts.SetSuspended(context.Background(), su.ID, true); err != nil {
-		t.Fatal(err)
-	}
+	env.Suspend(su)
 	cases := []struct {
 		name   string
 		header http.Header

@@ -78,3 +78,12 @@ func (c *Client) Cookie(name string) string {
 	}
 	return ""
 }
+
+// Suspend suspends u, as an admin of their own would.
+func (e *Env) Suspend(u *account.User) {
+	e.T.Helper()
+	_, admin := e.Admin()
+	if _, err := e.Board.Accounts.SetSuspended(testenv.Ctx(e.T), admin, u.ID, true); err != nil {
+		e.T.Fatalf("suspend: %v", err)
+	}
+}

@@ -1,0 +1,100 @@
+package authz
+
+// Action is something a subject may be allowed to do.
+type Action uint8
+
+// The actions; keep actions (below) in step.
+const (
+	TakePart         Action = iota // read and write the forums, search, notifications, drafts
+	ManageCategories               // create, update, archive and reorder categories
+	ReviewEnrolments               // list, approve and reject administrations
+	ManageUsers                    // list users, change roles, suspend
+	Invite                         // invite a member into an administration
+	CreateThread                   // open a thread in a category
+	Reply                          // reply in a thread
+	EditThread                     // change a thread's title or tags
+	ModerateThread                 // lock or pin a thread
+	EditPost                       // change a post's body
+	DeletePost                     // delete a post (the placeholder stays)
+	GiveDeleteReason               // say why a post was deleted
+	React                          // add or remove a reaction on a post
+	ReadPostFiles                  // download the files attached to a post
+	SubscribeForum                 // follow the forum's live topics (forum, category:, thread:)
+	SubscribeUser                  // follow a user's own live topic (user:)
+	numActions
+)
+
+// Dims says which item dimensions matter to an action: the generated tests
+// build one case per role × each listed dimension.
+type Dims struct {
+	Owner          bool
+	Administration bool
+	States         State // each state the item may be in
+}
+
+// ActionInfo names an action and the dimensions of its items.
+type ActionInfo struct {
+	Name string
+	Dims Dims
+}
+
+var actions = [numActions]ActionInfo{
+	TakePart:         {Name: "take part"},
+	ManageCategories: {Name: "manage categories"},
+	ReviewEnrolments: {Name: "review enrolments"},
+	ManageUsers:      {Name: "manage users"},
+	Invite:           {Name: "invite", Dims: Dims{Administration: true}},
+	CreateThread:     {Name: "create thread", Dims: Dims{States: Archived}},
+	Reply:            {Name: "reply", Dims: Dims{States: Locked | Archived}},
+	EditThread:       {Name: "edit thread", Dims: Dims{Owner: true, States: Locked}},
+	ModerateThread:   {Name: "lock or pin thread", Dims: Dims{States: Locked}},
+	EditPost:         {Name: "edit post", Dims: Dims{Owner: true, States: Deleted}},
+	DeletePost:       {Name: "delete post", Dims: Dims{Owner: true}},
+	GiveDeleteReason: {Name: "give delete reason", Dims: Dims{Owner: true}},
+	React:            {Name: "react", Dims: Dims{Owner: true, States: Deleted}},
+	ReadPostFiles:    {Name: "read post files", Dims: Dims{States: Deleted}},
+	SubscribeForum:   {Name: "subscribe forum topics", Dims: Dims{States: Archived}},
+	SubscribeUser:    {Name: "subscribe user topic", Dims: Dims{Owner: true}},
+}
+
+func (a Action) String() string { return actions[a].Name }
+
+// Info is the action's name and dimensions.
+func (a Action) Info() ActionInfo { return actions[a] }
+
+// Actions lists every action, for tables and generated tests.
+func Actions() []Action {
+	out := make([]Action, numActions)
+	for i := range out {
+		out[i] = Action(i)
+	}
+	return out
+}
+
+// rules is THE table. A row grants; nothing else does. The edit window
+// and "an admin keeps their own role" are value rules the domain checks
+// after this table.
+var rules = []Rule{
+	{Action: TakePart, Roles: active},
+	{Action: ManageCategories, Roles: admins},
+	{Action: ReviewEnrolments, Roles: admins},
+	{Action: ManageUsers, Roles: admins},
+	{Action: Invite, Roles: admins},
+	{Action: Invite, Roles: Of(Referente), Administration: Own},
+	{Action: CreateThread, Roles: active},
+	{Action: Reply, Roles: active},
+	{Action: Reply, Roles: moderators, States: Locked},
+	{Action: EditThread, Roles: active, Owner: Own, States: Locked | Archived},
+	{Action: EditThread, Roles: moderators, States: Locked | Archived},
+	{Action: ModerateThread, Roles: moderators, States: Locked | Archived},
+	{Action: EditPost, Roles: active, Owner: Own, States: Locked | Archived},
+	{Action: EditPost, Roles: moderators, States: Locked | Archived},
+	{Action: DeletePost, Roles: active, Owner: Own, States: Locked | Archived},
+	{Action: DeletePost, Roles: moderators, States: Locked | Archived},
+	{Action: GiveDeleteReason, Roles: moderators, States: Locked | Archived},
+	{Action: React, Roles: active, States: Locked | Archived},
+	{Action: ReadPostFiles, Roles: active, States: Locked | Archived},
+	{Action: ReadPostFiles, Roles: moderators, States: Locked | Archived | Deleted},
+	{Action: SubscribeForum, Roles: active, States: Locked | Archived},
+	{Action: SubscribeUser, Roles: active, Owner: Own},
+}
