@@ -1267,7 +1267,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": "Accepted";
+                };
             };
             default: components["responses"]["Problem"];
         };

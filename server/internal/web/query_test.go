@@ -21,6 +21,7 @@ var getRoutes = []getRoute{
 	{"/healthz", nil},
 	{"/readyz", nil},
 	{"/ws", nil},
+	{"/api/v1/openapi.json", nil},
 	{"/api/v1/session", nil},
 	{"/api/v1/me", nil},
 	{"/api/v1/administrations", nil},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -142,7 +143,7 @@ func checkContract(req *http.Request, res *http.Response, body []byte) error {
 	}
 	mediaType := "application/json"
 	if !isJSON(res) {
-		if content.Get(res.Header.Get("Content-Type")) == nil {
+		if mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type")); content.Get(mt) == nil {
 			return fmt.Errorf("%s %s answered %d as %q, a content type the contract does not describe", req.Method, req.URL.Path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
 		return nil
