@@ -126,8 +126,17 @@ type postDoc struct {
 	EditCount   int                           `bson:"edit_count"`
 	Deleted     bool                          `bson:"deleted"`
 	DelReason   string                        `bson:"delete_reason,omitempty"` // a moderator's, shown on the placeholder
+	DeletedBy   *deletion                     `bson:"deleted_by,omitempty"`
 	Reactions   map[string]map[string]reactor `bson:"reactions"`
 	Attachments []Attachment                  `bson:"attachments"`
+}
+
+// deletion is who deleted a post and when: the post keeps its content,
+// which moderators can still read (and an audit can point at).
+type deletion struct {
+	UserID string    `bson:"user_id"`
+	Name   string    `bson:"name"`
+	At     time.Time `bson:"at"`
 }
 
 // Attachment is a file listed on a post.

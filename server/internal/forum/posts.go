@@ -376,8 +376,9 @@ type PostDeletion struct {
 }
 
 // DeletePost leaves a placeholder where the post was, so replies keep their
-// place; its text, files, reactions and history are gone. Deleting twice is
-// harmless.
+// place. Readers see only the placeholder; the stored post keeps its text,
+// files, reactions and history for moderators (DeletedPost, History).
+// Deleting twice is harmless.
 func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in PostDeletion) (err error) {
 	if err := problem.Validate(in); err != nil {
 		return err
@@ -403,32 +404,65 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in
 		return err
 	}
 	defer func() { w.End(err) }()
+	by := &deletion{UserID: u.ID, Name: u.Name, At: s.now()}
 	key := "posts." + strconv.Itoa(p.N)
 	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
-		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
-		key + ".reactions": bson.M{}, key + ".mentions": []string{}, key + ".delete_reason": in.Reason,
+		key + ".deleted": true, key + ".delete_reason": in.Reason, key + ".deleted_by": by,
 	}}); err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
 	s.bumpThread(ctx, t.ID)
-	if _, err := s.Store.C(colHistory).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-		return fmt.Errorf("drop history of %s: %w", id, err)
-	}
-	p.Deleted, p.DelReason = true, in.Reason
+	p.Deleted, p.DelReason, p.DeletedBy = true, in.Reason, by
 	s.reindex(ctx, w, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
 	return nil
 }
 
-// History lists a post's older versions, newest first.
-func (s *Service) History(ctx context.Context, id string) ([]Version, error) {
-	if _, _, err := s.postByID(ctx, id); err != nil {
+// DeletedPost is a deleted post as it was, for moderators and admins.
+type DeletedPost struct {
+	Post
+	DeletedByID   string     `json:"deleted_by_id"`
+	DeletedByName string     `json:"deleted_by_name"`
+	DeletedAt     *time.Time `json:"deleted_at"`
+}
+
+// Deleted returns what a deleted post said, to moderators and admins only.
+// Posts deleted before deletes kept their content come back empty.
+func (s *Service) Deleted(ctx context.Context, u *account.User, id string) (DeletedPost, error) {
+	if !u.CanModerate() {
+		return DeletedPost{}, ErrModeratorOnly
+	}
+	t, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return DeletedPost{}, err
+	}
+	if !p.Deleted {
+		return DeletedPost{}, ErrPostNotDeleted
+	}
+	live := *p
+	live.Deleted = false
+	out := DeletedPost{Post: live.public(t.ID)}
+	out.Deleted = true
+	if p.DeletedBy != nil {
+		out.DeletedByID, out.DeletedByName, out.DeletedAt = p.DeletedBy.UserID, p.DeletedBy.Name, &p.DeletedBy.At
+	}
+	return out, nil
+}
+
+// History lists a post's older versions, newest first; a deleted post's
+// only to moderators and admins.
+func (s *Service) History(ctx context.Context, u *account.User, id string) ([]Version, error) {
+	_, p, err := s.postByID(ctx, id)
+	if err != nil {
 		return nil, err
+	}
+	if p.Deleted && !u.CanModerate() {
+		return nil, ErrPostDeleted
 	}
 	var d struct {
 		Versions []Version `bson:"versions"`
 	}
-	err := s.Store.R(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err = s.Store.R(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load history of %s: %w", id, err)
 	}
