@@ -108,6 +108,13 @@ export interface HistoryEntry {
   editor_name: string
 }
 
+/** A deleted post as it was (GET /posts/:id/deleted, moderators and admins only). */
+export interface DeletedPost extends Post {
+  deleted_by_id: string
+  deleted_by_name: string
+  deleted_at: string | null
+}
+
 export interface Notification {
   id: string
   kind: 'reply' | 'mention' | 'followed_thread' | 'followed_category' | string
@@ -189,6 +196,7 @@ export const forumApi = {
   /** A moderator may give a reason, shown on the placeholder. */
   deletePost: (id: string, reason = '') => request<void>('DELETE', '/posts/' + e(id), reason.trim() ? { reason: reason.trim() } : undefined),
   history: (id: string) => api.get<HistoryEntry[]>(`/posts/${e(id)}/history`),
+  deletedPost: (id: string) => api.get<DeletedPost>(`/posts/${e(id)}/deleted`),
   react: (id: string, kind: string, on: boolean) =>
     on ? api.put<Post>(`/posts/${e(id)}/reactions/${e(kind)}`) : api.delete<Post>(`/posts/${e(id)}/reactions/${e(kind)}`),
   followThread: (id: string, on: boolean) => (on ? api.put<void>('/follows/threads/' + e(id)) : api.delete('/follows/threads/' + e(id))),
