@@ -71,7 +71,7 @@ function ThreadPage({ id }: { id: string }) {
       setError(e instanceof ApiError && e.status === 404 ? tf.notFound : apiErrorMessage(e, t))
       return undefined
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not reload the thread
   }, [id, view, page, userId])
 
   useEffect(() => {
@@ -172,7 +172,7 @@ function ThreadPage({ id }: { id: string }) {
       el?.focus({ preventScroll: true })
     })
     announce(tf.unreadLanded(unread))
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- lands on the first unread post once per loaded thread, not on every navigation or render
   }, [data])
 
   if (missing) return <ThreadNotFound />
