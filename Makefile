@@ -11,7 +11,7 @@ run:
 demo:
 	$(GO) run ./server -demo
 
-# Every test: the client's lint, Go (race detector, real embedded FerretDB), its unit
+# Every test: the client's lint, Go (race detector, real embedded FerretDB), the client's unit
 # tests, the committed client build, and end-to-end tests in Chromium.
 test: lint test-go test-client check-dist e2e
 
