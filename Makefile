@@ -3,7 +3,7 @@ GO      ?= go
 NPM     ?= npm
 BIN     := tmp/tavolo
 
-.PHONY: run demo test test-go test-client check-dist check-api-types api-types e2e client build bench-ws bench-forum clean
+.PHONY: run demo test test-go test-client lint check-dist check-api-types api-types e2e client build bench-ws bench-forum clean
 
 run:
 	$(GO) run ./server
@@ -11,9 +11,9 @@ run:
 demo:
 	$(GO) run ./server -demo
 
-# Every test: Go (race detector, real embedded FerretDB), the client's unit
+# Every test: the client's lint, Go (race detector, real embedded FerretDB), the client's unit
 # tests, the committed client build, and end-to-end tests in Chromium.
-test: test-go test-client check-api-types check-dist e2e
+test: lint test-go test-client check-api-types check-dist e2e
 
 test-go:
 	$(GO) vet ./...
@@ -22,6 +22,10 @@ test-go:
 client/node_modules: client/package-lock.json
 	cd client && $(NPM) ci --no-audit --no-fund
 	@touch client/node_modules
+
+# The client's ESLint rules (client/eslint.config.js), warnings included.
+lint: client/node_modules
+	cd client && $(NPM) run lint
 
 client: client/node_modules
 	cd client && $(NPM) run build

@@ -285,6 +285,23 @@ describe('composer', () => {
     await checkPage(padm, 'thread with a moderated post');
   });
 
+  it('a moderator can still read a deleted post, a participant sees only the placeholder', async () => {
+    await pm.goto(thread.url);
+    await expectHeading(pm, 'Anteprime e scorciatoie nel compositore');
+    for (const [n, text] of [[3, 'Seconda risposta, fuori tema.'], [4, 'Terza risposta, da ritirare.']]) {
+      const box = post(pm, n, A.name).getByTestId('deleted-content');
+      await box.getByText('Messaggio eliminato — mostra contenuto').click();
+      await expectText(box.getByTestId('deleted-body'), text);
+      await expectText(box, n === 3 ? `Eliminato da ${M.name}` : `Eliminato da ${A.name}`);
+    }
+    await checkPage(pm, 'deleted content shown to a moderator');
+    await pa.goto(thread.url);
+    await expectText(post(pa, 3, A.name).getByTestId('deleted-placeholder'), 'Messaggio eliminato da un moderatore.');
+    assert.equal(await pa.getByTestId('deleted-content').count(), 0, 'a participant is offered the deleted content');
+    const html = await pa.content();
+    assert.ok(!html.includes('fuori tema.') && !html.includes('da ritirare.'), 'the deleted text reached a participant’s page');
+  });
+
   it('a thread that does not exist has a heading and a way back', async () => {
     await pa.goto('/forum/t/999999');
     await expectHeading(pa, 'Discussione non trovata');

@@ -496,6 +496,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/posts/{id}/deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <thread_id>-<n>. */
+                id: components["parameters"]["PostID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a deleted post said and who deleted it (moderators and admins).
+         * @description 403 moderator_only for others; 404 post_not_deleted for a post that is not deleted.
+         */
+        get: operations["getDeletedPost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/posts/{id}/reactions/{kind}": {
         parameters: {
             query?: never;
@@ -928,6 +951,13 @@ export interface components {
         };
         /** @description A post as every reader sees it; also the payload of the post.* and reaction.changed events. */
         Post: components["schemas"]["PostFields"];
+        /** @description A deleted post as it was, with who deleted it (deleted_at is null for posts deleted before tombstones). */
+        DeletedPost: components["schemas"]["PostFields"] & {
+            deleted_by_id: string;
+            deleted_by_name: string;
+            /** Format: date-time */
+            deleted_at: string | null;
+        };
         /** @description A post with what concerns the reader. */
         PostView: components["schemas"]["PostFields"] & {
             /** @description The kinds the reader reacted with. */
@@ -1897,6 +1927,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Version"][] | null;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDeletedPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <thread_id>-<n>. */
+                id: components["parameters"]["PostID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The post as it was before the delete. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedPost"];
                 };
             };
             default: components["responses"]["Problem"];

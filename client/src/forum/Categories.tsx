@@ -21,7 +21,7 @@ export default function Categories() {
 
   useEffect(() => {
     forumApi.categories().then((l) => setCats(sorted(l)), (e) => setError(apiErrorMessage(e, t)))
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not refetch
   }, [])
 
   const move = (i: number, dir: -1 | 1) => {

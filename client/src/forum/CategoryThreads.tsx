@@ -39,7 +39,7 @@ function CategoryThreads({ id }: { id: string }) {
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t.common.notFound.title : apiErrorMessage(e, t))
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not refetch
   }, [id, page])
   useEffect(() => {
     void load()

@@ -85,7 +85,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
     return () => {
       cancelled = true
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- restores the draft once per draft key; later changes of initial or language must not overwrite typing
   }, [draftKey, userId])
 
   const flush = useCallback(() => {
@@ -140,7 +140,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
 
   useEffect(() => {
     if (autoFocus) ta.current?.focus()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- focuses once when mounted
   }, [])
 
   // Mentions: fetch suggestions for the @word at the caret.
@@ -195,7 +195,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
     if (!open || !pickFirst.current) return
     pickFirst.current = false
     pick(suggestions[0])
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- pick is recreated each render; this runs when the suggestions open
   }, [open, suggestions])
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {

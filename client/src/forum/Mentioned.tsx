@@ -22,7 +22,7 @@ export default function Mentioned({ kind }: { kind: MentionSuggestion['kind'] })
       (e) => !ctl.signal.aborted && setError(apiErrorMessage(e, t)),
     )
     return () => ctl.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not refetch
   }, [handle, kind])
 
   if (error) return <Page title={'@' + handle}><ErrorAlert text={error} /></Page>

@@ -38,7 +38,7 @@ export default function NewThread() {
 
   useEffect(() => {
     forumApi.categories().then((l) => setCats(l.filter((c) => !c.archived)), (e) => setGeneral(apiErrorMessage(e, t)))
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not refetch
   }, [])
 
   const submit = async (e: FormEvent) => {

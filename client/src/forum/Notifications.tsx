@@ -20,7 +20,7 @@ export default function Notifications() {
 
   const load = useCallback(() => {
     forumApi.notifications(page).then(setData, (e) => setError(apiErrorMessage(e, t)))
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not refetch
   }, [page])
   useEffect(load, [load])
 

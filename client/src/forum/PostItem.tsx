@@ -7,6 +7,7 @@ import { DateTime, Dialog } from './common'
 import { useSession } from '../session/SessionContext'
 import { DeletePostDialog } from './DeletePostDialog'
 import { EditDiff } from './EditDiff'
+import { DeletedContent } from './DeletedContent'
 
 export interface PostActions {
   onReply: (p: Post) => void
@@ -120,9 +121,12 @@ export function PostItem({
         </Link>
       </header>
       {post.deleted ? (
-        <p className="fst-italic text-muted-accessible mb-2" data-testid="deleted-placeholder">
-          {post.delete_reason ? t.compose.deletedByModerator(post.delete_reason) : tf.deleted}
-        </p>
+        <>
+          <p className="fst-italic text-muted-accessible mb-2" data-testid="deleted-placeholder">
+            {post.delete_reason ? t.compose.deletedByModerator(post.delete_reason) : tf.deleted}
+          </p>
+          {isMod ? <DeletedContent key={post.id} post={post} /> : null}
+        </>
       ) : (
         <>
           {/* Server-rendered and sanitised markdown (the API contract: Post.html). */}

@@ -61,7 +61,7 @@ export default function Search() {
       },
     )
     return () => ctl.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- searches when the URL query changes; page and the form state follow from it
   }, [location.search])
 
   const submit = (e: FormEvent) => {

@@ -1,17 +1,16 @@
-import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
-import { useTopic } from '../realtime/hooks'
-import type { RealtimeEvent } from '../realtime/socket'
+import { useLiveView } from '../live/useLiveView'
 import { apiErrorMessage } from '../components/forms'
 import { Loading } from '../components/Page'
 import { forumApi, type Attachment, type Post, type ThreadPageData } from './api'
 import { ErrorAlert, Pagination, useAnnouncer, usePageParam } from './common'
 import { Composer } from './Composer'
 import { clearDraft } from './drafts'
-import { applyEvent, insertIndex } from './live'
+import { applyEvent, insertIndex, type LiveOutcome } from './live'
 import { PostItem, type PostActions } from './PostItem'
 import { ThreadNotFound } from './ThreadNotFound'
 import { flushReads, reportRead } from './readPosition'
@@ -35,7 +34,6 @@ function ThreadPage({ id }: { id: string }) {
   const q = new URLSearchParams(location.search)
   const view: 'tree' | 'flat' = q.get('view') === 'flat' ? 'flat' : 'tree'
   const page = usePageParam(location.search)
-  const [data, setData] = useState<ThreadPageData | null>(null)
   const [error, setError] = useState('')
   const [missing, setMissing] = useState(false)
   const [below, setBelow] = useState(0)
@@ -50,60 +48,45 @@ function ThreadPage({ id }: { id: string }) {
   const [busy, setBusy] = useState<string | null>(null)
   const [notice, setNotice] = useState('')
   const [region, announce] = useAnnouncer()
-  const dataRef = useRef(data)
-  dataRef.current = data
-  /** Recent events, re-applied over a refetch that started before them. */
-  const recent = useRef<RealtimeEvent[]>([])
   const mainRef = useRef<HTMLTextAreaElement>(null)
   const isMod = user?.role === 'moderator' || user?.role === 'admin'
 
-  const load = useCallback(async () => {
-    try {
-      let d = await forumApi.thread(id, view, page)
-      for (const ev of recent.current) if (ev.seq > d.seq) d = applyEvent(d, ev.event, ev.data, userId)[0]
-      setData(d)
-      setError('')
-      setBelow(0)
-      document.title = `${d.thread.title} · ${t.common.boardName}`
-      return d.seq
-    } catch (e) {
-      setMissing(e instanceof ApiError && e.status === 404)
-      setError(e instanceof ApiError && e.status === 404 ? tf.notFound : apiErrorMessage(e, t))
-      return undefined
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, view, page, userId])
-
-  useEffect(() => {
-    void load()
-  }, [load])
-
-  const onEvent = (ev: RealtimeEvent) => {
-    recent.current = [...recent.current.slice(-49), ev]
-    const d = dataRef.current
-    if (!d) return
-    const [nd, out] = applyEvent(d, ev.event, ev.data, userId)
-    dataRef.current = nd
-    setData(nd)
-    switch (out.kind) {
-      case 'inserted':
-        if (out.post.author_id === userId) break // our own reply, from this or another tab
-        setFresh((s) => new Set(s).add(out.post.id))
-        announce(tf.liveNewPost(out.post.author_name))
-        break
-      case 'below':
-        setBelow((b) => b + 1)
-        if (out.post.author_id !== userId) announce(tf.liveNewPost(out.post.author_name))
-        break
-      case 'updated':
-        announce(tf.liveEdited(out.post.n))
-        break
-      case 'deleted':
-        announce(tf.liveDeleted(out.post.n))
-        break
-    }
-  }
-  useTopic('thread:' + id, data ? data.seq : null, onEvent, async () => (await load()) ?? undefined)
+  const { data, dataRef, commit, setData } = useLiveView<ThreadPageData, LiveOutcome>(
+    {
+      topic: 'thread:' + id,
+      fetch: () => forumApi.thread(id, view, page),
+      apply: (d, ev) => applyEvent(d, ev.event, ev.data, userId),
+      onLoad: (d) => {
+        setError('')
+        setBelow(0)
+        document.title = `${d.thread.title} · ${t.common.boardName}`
+      },
+      onError: (e) => {
+        setMissing(e instanceof ApiError && e.status === 404)
+        setError(e instanceof ApiError && e.status === 404 ? tf.notFound : apiErrorMessage(e, t))
+      },
+      onOutcome: (out) => {
+        switch (out.kind) {
+          case 'inserted':
+            if (out.post.author_id === userId) break // our own reply, from this or another tab
+            setFresh((s) => new Set(s).add(out.post.id))
+            announce(tf.liveNewPost(out.post.author_name))
+            break
+          case 'below':
+            setBelow((b) => b + 1)
+            if (out.post.author_id !== userId) announce(tf.liveNewPost(out.post.author_name))
+            break
+          case 'updated':
+            announce(tf.liveEdited(out.post.n))
+            break
+          case 'deleted':
+            announce(tf.liveDeleted(out.post.n))
+            break
+        }
+      },
+    },
+    [id, view, page, userId].join('|'),
+  )
 
   // Permalinks: scroll to #p<n>, or find the page that holds it.
   const hashDone = useRef('')
@@ -172,7 +155,7 @@ function ThreadPage({ id }: { id: string }) {
       el?.focus({ preventScroll: true })
     })
     announce(tf.unreadLanded(unread))
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- lands on the first unread post once per loaded thread, not on every navigation or render
   }, [data])
 
   if (missing) return <ThreadNotFound />
@@ -222,8 +205,7 @@ function ThreadPage({ id }: { id: string }) {
       if (d && !d.posts.some((x) => x.id === p.id)) {
         const i = insertIndex(d, p)
         const nd = i < 0 ? { ...d, total: d.total + 1 } : { ...d, total: d.total + 1, posts: [...d.posts.slice(0, i), p, ...d.posts.slice(i)] }
-        dataRef.current = nd
-        setData(nd)
+        commit(nd)
         if (i < 0) {
           navigate(`/forum/p/${p.id}`)
           return
@@ -242,8 +224,7 @@ function ThreadPage({ id }: { id: string }) {
     const d = dataRef.current
     if (!d) return
     const nd = { ...d, posts: d.posts.map((x) => (x.id === p.id ? { ...p, can_edit: p.can_edit ?? x.can_edit } : x)) }
-    dataRef.current = nd
-    setData(nd)
+    commit(nd)
   }
 
   const submitEdit = (p: Post) => async (e: FormEvent) => {

@@ -18,6 +18,8 @@ export type ThreadList = Omit<Schemas['ThreadList'], 'items'> & { items: ThreadS
 /** A page as the client holds it: live events update its thread and posts. */
 export type ThreadPageData = Omit<Schemas['ThreadPage'], 'thread' | 'posts'> & { thread: ThreadSummary; posts: Post[] }
 export type HistoryEntry = Schemas['Version']
+/** A deleted post as it was (moderators and admins only). */
+export type DeletedPost = Schemas['DeletedPost']
 export type Notification = Schemas['Notification']
 export type NotificationList = Schemas['NotificationPage']
 export type SearchHit = Schemas['SearchHit']
@@ -52,6 +54,7 @@ export const forumApi = {
   /** A moderator may give a reason, shown on the placeholder. */
   deletePost: (id: string, reason = '') => request<void>('DELETE', '/posts/' + e(id), reason.trim() ? { reason: reason.trim() } : undefined),
   history: (id: string) => api.get<HistoryEntry[]>(`/posts/${e(id)}/history`),
+  deletedPost: (id: string) => api.get<DeletedPost>(`/posts/${e(id)}/deleted`),
   react: (id: string, kind: string, on: boolean) =>
     on ? api.put<Post>(`/posts/${e(id)}/reactions/${e(kind)}`) : api.delete<Post>(`/posts/${e(id)}/reactions/${e(kind)}`),
   followThread: (id: string, on: boolean) => (on ? api.put<void>('/follows/threads/' + e(id)) : api.delete('/follows/threads/' + e(id))),

@@ -19,6 +19,8 @@ const (
 	GiveDeleteReason               // say why a post was deleted
 	React                          // add or remove a reaction on a post
 	ReadPostFiles                  // download the files attached to a post
+	ReadPostHistory                // list a post's earlier versions
+	ReadDeletedPost                // read what a deleted post said, and who deleted it
 	SubscribeForum                 // follow the forum's live topics (forum, category:, thread:)
 	SubscribeUser                  // follow a user's own live topic (user:)
 	numActions
@@ -53,6 +55,8 @@ var actions = [numActions]ActionInfo{
 	GiveDeleteReason: {Name: "give delete reason", Dims: Dims{Owner: true}},
 	React:            {Name: "react", Dims: Dims{Owner: true, States: Deleted}},
 	ReadPostFiles:    {Name: "read post files", Dims: Dims{States: Deleted}},
+	ReadPostHistory:  {Name: "read post history", Dims: Dims{States: Deleted}},
+	ReadDeletedPost:  {Name: "read deleted post"},
 	SubscribeForum:   {Name: "subscribe forum topics", Dims: Dims{States: Archived}},
 	SubscribeUser:    {Name: "subscribe user topic", Dims: Dims{Owner: true}},
 }
@@ -95,6 +99,9 @@ var rules = []Rule{
 	{Action: React, Roles: active, States: Locked | Archived},
 	{Action: ReadPostFiles, Roles: active, States: Locked | Archived},
 	{Action: ReadPostFiles, Roles: moderators, States: Locked | Archived | Deleted},
+	{Action: ReadPostHistory, Roles: active, States: Locked | Archived},
+	{Action: ReadPostHistory, Roles: moderators, States: Locked | Archived | Deleted},
+	{Action: ReadDeletedPost, Roles: moderators},
 	{Action: SubscribeForum, Roles: active, States: Locked | Archived},
 	{Action: SubscribeUser, Roles: active, Owner: Own},
 }

@@ -95,7 +95,7 @@ var defaultCategories = []categoryDoc{
 func (s *Service) ensureDefaultCategories(ctx context.Context) error {
 	for i, d := range defaultCategories {
 		d.Position = i + 1
-		_, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": d.ID},
+		_, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": d.ID},
 			bson.M{"$setOnInsert": d}, options.UpdateOne().SetUpsert(true))
 		if err != nil {
 			return fmt.Errorf("seed category %s: %w", d.ID, err)
@@ -109,7 +109,7 @@ func (s *Service) category(ctx context.Context, id string) (*categoryDoc, error)
 		return nil, ErrCategoryNotFound
 	}
 	var d categoryDoc
-	err := s.Store.R(colCategories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err := s.deps.Store.R(colCategories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrCategoryNotFound
 	}
@@ -121,7 +121,7 @@ func (s *Service) category(ctx context.Context, id string) (*categoryDoc, error)
 
 // allCategories is every category by position (a few dozen documents).
 func (s *Service) allCategories(ctx context.Context) ([]categoryDoc, error) {
-	cur, err := s.Store.R(colCategories).Find(ctx, bson.M{})
+	cur, err := s.deps.Store.R(colCategories).Find(ctx, bson.M{})
 	if err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
@@ -213,7 +213,7 @@ func (s *Service) CreateCategory(ctx context.Context, u *account.User, in Catego
 	// Another admin may take the chosen slug meanwhile: read again and retry.
 	for range 10 {
 		d.ID = freeSlug(base, all)
-		_, err := s.Store.C(colCategories).InsertOne(ctx, d)
+		_, err := s.deps.Store.C(colCategories).InsertOne(ctx, d)
 		if err == nil {
 			return d.view(lang), nil
 		}
@@ -249,7 +249,7 @@ func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string
 		return Category{}, err
 	}
 	if len(set) > 0 {
-		if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set}); err != nil {
+		if _, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set}); err != nil {
 			return Category{}, fmt.Errorf("update category %s: %w", id, err)
 		}
 	}
@@ -292,7 +292,7 @@ func (s *Service) ReorderCategories(ctx context.Context, u *account.User, in Cat
 		return nil, problem.ErrInvalid.With(map[string]string{"ids": fieldCategoryOrder})
 	}
 	for i, id := range in.IDs {
-		_, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"position": i + 1}})
+		_, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"position": i + 1}})
 		s.categoryWritten(id)
 		if err != nil {
 			return nil, fmt.Errorf("reorder category %s: %w", id, err)

@@ -15,6 +15,7 @@ var (
 	ErrModeratorOnly    = problem.Define(problem.Forbidden, "moderator_only", "Solo i moderatori possono farlo.", "Only moderators may do this.")
 	ErrAdminOnly        = problem.Define(problem.Forbidden, "admin_only", "Solo gli amministratori possono gestire le categorie.", "Only administrators may manage categories.")
 	ErrPostDeleted      = problem.Define(problem.Conflict, "post_deleted", "Il messaggio è stato eliminato.", "The post has been deleted.")
+	ErrPostNotDeleted   = problem.Define(problem.NotFound, "post_not_deleted", "Il messaggio non è stato eliminato.", "The post has not been deleted.")
 	ErrEditConflict     = problem.Define(problem.Conflict, "edit_conflict", "Il messaggio è stato modificato nel frattempo: ricarica e riprova.", "The post was changed meanwhile: reload and try again.")
 )
 

@@ -55,7 +55,7 @@ func (s *Service) attachFiles(ctx context.Context, u *account.User, postID strin
 	if len(ids) == 0 {
 		return nil
 	}
-	if err := s.Attachments.Attach(ctx, u.ID, ids, attachment.Ref{Kind: fileKindPost, ID: postID}); err != nil {
+	if err := s.deps.Attachments.Attach(ctx, u.ID, ids, attachment.Ref{Kind: fileKindPost, ID: postID}); err != nil {
 		return fmt.Errorf("attach files to %s: %w", postID, err)
 	}
 	return nil
@@ -70,14 +70,14 @@ const fileRefsMigrated = "file_refs"
 // in old posts keep working for their readers. Files of posts deleted
 // before it are no longer named anywhere and stay their owners' alone.
 func (s *Service) migrateFileRefs(ctx context.Context) error {
-	err := s.Store.C(colCounters).FindOne(ctx, bson.M{"_id": fileRefsMigrated}).Err()
+	err := s.deps.Store.C(colCounters).FindOne(ctx, bson.M{"_id": fileRefsMigrated}).Err()
 	if err == nil {
 		return nil
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("check file migration: %w", err)
 	}
-	cur, err := s.Store.R(colPosts).Find(ctx, bson.M{})
+	cur, err := s.deps.Store.R(colPosts).Find(ctx, bson.M{})
 	if err != nil {
 		return fmt.Errorf("migrate files: %w", err)
 	}
@@ -104,7 +104,7 @@ func (s *Service) migrateFileRefs(ctx context.Context) error {
 	if err := cur.Err(); err != nil {
 		return fmt.Errorf("migrate files: %w", err)
 	}
-	if _, err := s.Store.C(colCounters).UpdateOne(ctx, bson.M{"_id": fileRefsMigrated}, bson.M{"$set": bson.M{"n": 1}},
+	if _, err := s.deps.Store.C(colCounters).UpdateOne(ctx, bson.M{"_id": fileRefsMigrated}, bson.M{"$set": bson.M{"n": 1}},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("record file migration: %w", err)
 	}

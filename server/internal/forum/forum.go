@@ -99,7 +99,7 @@ type Deps struct {
 
 // Service is the forum's domain logic.
 type Service struct {
-	Deps
+	deps  Deps // kept private: callers go through the service's methods
 	log   *slog.Logger
 	cache *versioned.Cache
 	// The collections shaped by the storage kit (store/...).
@@ -124,7 +124,7 @@ func New(d Deps) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{Deps: d, log: log.With("component", "forum"), cache: versioned.NewCache(cacheMaxBytes),
+	s := &Service{deps: d, log: log.With("component", "forum"), cache: versioned.NewCache(cacheMaxBytes),
 		postBuckets: bucket.New[*postDoc](d.Store, colPosts, postLayout),
 		listings:    shard.New[listedThread](d.Store, colListings, "threads", listingShards),
 		reads:       shard.New[int](d.Store, colReads, "threads", readShards),
@@ -165,7 +165,7 @@ const (
 	colCounters   = "forum_counters"
 )
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }
 
 // safeKey reports whether an id can be a map key in a $set path.
 func safeKey(id string) bool {

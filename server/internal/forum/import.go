@@ -78,7 +78,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 	var ctr struct {
 		N int64 `bson:"n"`
 	}
-	err := s.Store.C(colCounters).FindOneAndUpdate(ctx, bson.M{"_id": "thread"}, bson.M{"$inc": bson.M{"n": len(threads)}},
+	err := s.deps.Store.C(colCounters).FindOneAndUpdate(ctx, bson.M{"_id": "thread"}, bson.M{"$inc": bson.M{"n": len(threads)}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&ctr)
 	if err != nil {
 		return nil, fmt.Errorf("import: thread ids: %w", err)
@@ -164,12 +164,12 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		docs []any
 	}{{colPosts, bucketDocs}, {colThreads, threadDocs}, {colFollowers, followerDocs}} {
 		for i := 0; i < len(w.docs); i += importChunk {
-			if _, err := s.Store.C(w.col).InsertMany(ctx, w.docs[i:min(i+importChunk, len(w.docs))]); err != nil {
+			if _, err := s.deps.Store.C(w.col).InsertMany(ctx, w.docs[i:min(i+importChunk, len(w.docs))]); err != nil {
 				return nil, fmt.Errorf("import %s: %w", w.col, err)
 			}
 		}
 	}
-	if err := s.Store.EnsureIndexes(ctx); err != nil {
+	if err := s.deps.Store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
 	up := options.UpdateOne().SetUpsert(true)
@@ -178,7 +178,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 	}
 	for cat, inc := range catInc {
 		defer s.categoryWritten(cat)
-		if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat}, bson.M{
+		if _, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat}, bson.M{
 			"$inc": bson.M{"thread_count": inc[0], "post_count": inc[1], "listing_version": 1},
 			"$max": bson.M{"last_activity_at": catLast[cat]}}); err != nil {
 			return nil, fmt.Errorf("import counters of %s: %w", cat, err)
@@ -192,15 +192,15 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 		return nil, fmt.Errorf("import read positions: %w", err)
 	}
 	for user, set := range follows {
-		if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$set": set}, up); err != nil {
+		if _, err := s.deps.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": user}, bson.M{"$set": set}, up); err != nil {
 			return nil, fmt.Errorf("import follows: %w", err)
 		}
 		s.followed.Drop(user)
 	}
-	if err := s.Store.EnsureIndexes(ctx); err != nil {
+	if err := s.deps.Store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	if bulk, ok := s.Indexer.(BulkIndexer); ok {
+	if bulk, ok := s.deps.Indexer.(BulkIndexer); ok {
 		if err := bulk.PutMany(ctx, docs); err != nil {
 			return nil, fmt.Errorf("import: index: %w", err)
 		}
@@ -208,7 +208,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 	}
 	var errs []error
 	for _, d := range docs {
-		if err := s.Indexer.Put(ctx, d, nil); err != nil {
+		if err := s.deps.Indexer.Put(ctx, d, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -54,7 +54,7 @@ func (s *Service) RegisterTopics(a TopicAuthorizer) {
 // client subscribing with since=head misses nothing. A failure reads as 0,
 // which makes the client replay or refetch rather than miss events.
 func (s *Service) head(ctx context.Context, topic string) int64 {
-	seq, err := s.Publisher.Head(ctx, topic)
+	seq, err := s.deps.Publisher.Head(ctx, topic)
 	if err != nil {
 		s.log.Error("read topic head", "topic", topic, "err", err)
 		return 0
@@ -65,7 +65,7 @@ func (s *Service) head(ctx context.Context, topic string) int64 {
 // publish sends an event after the write it describes succeeded. A failed
 // publish does not undo the write: readers catch up on their next fetch.
 func (s *Service) publish(ctx context.Context, topic, event string, data any) {
-	if _, err := s.Publisher.Publish(ctx, topic, event, data); err != nil {
+	if _, err := s.deps.Publisher.Publish(ctx, topic, event, data); err != nil {
 		s.log.Error("publish", "topic", topic, "event", event, "err", err)
 	}
 }
@@ -86,7 +86,7 @@ func (s *Service) index(ctx context.Context, t *ThreadSummary, p *postDoc, done 
 		CategoryID: t.CategoryID, AuthorID: p.Author.ID, AuthorName: p.Author.Name,
 		AdministrationIPA: p.Author.AdministrationIPA, AdministrationName: p.Author.AdministrationName, CreatedAt: p.CreatedAt,
 	}
-	if err := s.Indexer.Put(ctx, d, done); err != nil {
+	if err := s.deps.Indexer.Put(ctx, d, done); err != nil {
 		s.log.Error("index post", "post", d.PostID, "err", err)
 		if done != nil {
 			done(err)
@@ -112,7 +112,7 @@ func (s *Service) notify(ctx context.Context, d *delivery, kind string, users, s
 		return nil
 	}
 	t, p := d.t, d.p
-	err := s.Notifier.Notify(ctx, notify.Input{
+	err := s.deps.Notifier.Notify(ctx, notify.Input{
 		UserIDs: to, Kind: kind, ThreadID: t.ID, PostID: postID(t.ID, p.N), ThreadTitle: t.Title,
 		ActorID: d.actor.ID, ActorName: d.actor.Name, Excerpt: s.excerpt(p), Redo: d.redo,
 	})

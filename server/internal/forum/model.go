@@ -158,8 +158,17 @@ type postDoc struct {
 	EditCount   int                           `bson:"edit_count"`
 	Deleted     bool                          `bson:"deleted"`
 	DelReason   string                        `bson:"delete_reason,omitempty"` // a moderator's, shown on the placeholder
+	DeletedBy   *deletion                     `bson:"deleted_by,omitempty"`
 	Reactions   map[string]map[string]reactor `bson:"reactions"`
 	Attachments []Attachment                  `bson:"attachments"`
+}
+
+// deletion is who deleted a post and when: the post keeps its content,
+// which moderators can still read (and an audit can point at).
+type deletion struct {
+	UserID string    `bson:"user_id"`
+	Name   string    `bson:"name"`
+	At     time.Time `bson:"at"`
 }
 
 // Attachment is a file listed on a post.
@@ -324,7 +333,7 @@ func (s *Service) viewOf(u *account.User, pub *Post) PostView {
 // mayEdit is nil when u may change the body of a post by authorID.
 func (s *Service) mayEdit(u *account.User, deleted bool, authorID string, createdAt time.Time) error {
 	ownOnly, err := check(authz.EditPost, u, authz.Item{OwnerID: authorID, State: postState(deleted)}, ErrNotAuthor, ErrNotAuthor, ErrPostDeleted)
-	if err == nil && ownOnly && s.Now().After(createdAt.Add(s.EditWindow)) {
+	if err == nil && ownOnly && s.deps.Now().After(createdAt.Add(s.deps.EditWindow)) {
 		return ErrEditWindowClosed
 	}
 	return err

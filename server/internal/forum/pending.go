@@ -42,8 +42,8 @@ type postChangedWork struct {
 }
 
 func (s *Service) handlePending() {
-	s.Outbox.Handle(kindPosted, s.redoPosted)
-	s.Outbox.Handle(kindPostChanged, s.redoPostChanged)
+	s.deps.Outbox.Handle(kindPosted, s.redoPosted)
+	s.deps.Outbox.Handle(kindPostChanged, s.redoPostChanged)
 }
 
 // followUp indexes a stored post and notifies the people concerned in the
@@ -96,7 +96,7 @@ func (s *Service) redoPosted(ctx context.Context, w *outbox.Work) error {
 // at start-up, before any request: nothing writes the thread meanwhile.
 func (s *Service) recount(ctx context.Context, threadID string) (*ThreadSummary, map[int]*postDoc, error) {
 	var t ThreadSummary
-	err := s.Store.C(colThreads).FindOne(ctx, bson.M{"_id": threadID}).Decode(&t)
+	err := s.deps.Store.C(colThreads).FindOne(ctx, bson.M{"_id": threadID}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, nil, ErrThreadNotFound
 	}
@@ -117,7 +117,7 @@ func (s *Service) recount(ctx context.Context, threadID string) (*ThreadSummary,
 		return nil, nil, ErrThreadNotFound
 	}
 	defer s.threadWritten(t.ID)
-	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
+	err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
 		"$set": bson.M{"post_count": last.N, "reply_count": len(posts) - 1, "last_activity_at": last.CreatedAt, "last_poster_name": last.Author.Name},
 		"$inc": bson.M{"version": 1},
 	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&t)
@@ -141,7 +141,7 @@ func (s *Service) recountCategory(ctx context.Context, id string) error {
 		posts += t.ReplyCount + 1
 	}
 	defer s.categoryWritten(id)
-	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{
+	if _, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{
 		"$set": bson.M{"thread_count": len(ts), "post_count": posts}, "$inc": bson.M{"listing_version": 1}}); err != nil {
 		return fmt.Errorf("recount category %s: %w", id, err)
 	}
@@ -172,7 +172,7 @@ func (s *Service) reindex(ctx context.Context, w *outbox.Work, t *ThreadSummary,
 		return
 	}
 	done := w.Part()
-	if err := s.Indexer.Remove(ctx, postID(t.ID, p.N), done); err != nil {
+	if err := s.deps.Indexer.Remove(ctx, postID(t.ID, p.N), done); err != nil {
 		s.log.Error("unindex post", "post", postID(t.ID, p.N), "err", err)
 		done(err)
 	}

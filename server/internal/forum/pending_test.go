@@ -57,7 +57,7 @@ func TestRecoveryRecountsFromStoredPosts(t *testing.T) {
 				}
 			}
 			// The interrupted reply, write by write as Reply makes them.
-			if _, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: th.ID, AuthorID: b.ID, Since: s.now()}); err != nil {
+			if _, err := s.deps.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: th.ID, AuthorID: b.ID, Since: s.now()}); err != nil {
 				t.Fatal(err)
 			}
 			var tt ThreadSummary
@@ -77,10 +77,10 @@ func TestRecoveryRecountsFromStoredPosts(t *testing.T) {
 			// The restart: a new service on the same store, then recovery.
 			deps.Outbox = outbox.New(st, nil)
 			after := started(t, deps)
-			if err := after.Outbox.Recover(ctx); err != nil {
+			if err := after.deps.Outbox.Recover(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if err := after.Outbox.Flush(ctx); err != nil {
+			if err := after.deps.Outbox.Flush(ctx); err != nil {
 				t.Fatal(err)
 			}
 			page, err := after.Thread(ctx, a, th.ID, ViewFlat, 1, 100, "it")

@@ -100,7 +100,7 @@ func (s *Service) attachments(ctx context.Context, u *account.User, ids []string
 			continue
 		}
 		seen[id] = true
-		a, err := s.Attachments.Get(ctx, id)
+		a, err := s.deps.Attachments.Get(ctx, id)
 		if err != nil {
 			if p, ok := problem.As(err); ok && p.Kind == problem.NotFound {
 				return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
@@ -129,7 +129,7 @@ func (s *Service) render(ctx context.Context, body string, already []string) (r 
 	handles := doc.Mentions()
 	links := map[string]string{}
 	if len(handles) > 0 {
-		found, err := s.Directory.ResolveHandles(ctx, handles)
+		found, err := s.deps.Directory.ResolveHandles(ctx, handles)
 		if err != nil {
 			return rendered{}, nil, fmt.Errorf("resolve mentions: %w", err)
 		}
@@ -150,7 +150,7 @@ func (s *Service) render(ctx context.Context, body string, already []string) (r 
 				recipients = append(recipients, m.ID)
 				continue
 			}
-			members, err := s.Directory.MembersOf(ctx, m.ID)
+			members, err := s.deps.Directory.MembersOf(ctx, m.ID)
 			if err != nil {
 				return rendered{}, nil, fmt.Errorf("members of %s: %w", m.Handle, err)
 			}
@@ -189,7 +189,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, err
 	}
 
-	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: t.ID, AuthorID: u.ID, Since: s.now()})
+	w, err := s.deps.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: t.ID, AuthorID: u.ID, Since: s.now()})
 	if err != nil {
 		return PostView{}, err
 	}
@@ -202,7 +202,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	// (a gap the tree tolerates) and gets its reply count back.
 	now := s.now()
 	defer s.threadWritten(t.ID)
-	err = s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
+	err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
 		"$inc": bson.M{"post_count": 1, "reply_count": 1},
 		"$set": bson.M{"last_activity_at": now, "last_poster_name": u.Name},
 	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
@@ -213,7 +213,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, fmt.Errorf("number reply in %s: %w", threadID, err)
 	}
 	if !authz.Can(authz.Reply, u.Subject(), authz.Item{State: t.state()}) { // locked meanwhile
-		if _, err := s.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"reply_count": -1}}); err != nil {
+		if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"reply_count": -1}}); err != nil {
 			s.log.Error("give back reply count", "thread", t.ID, "err", err)
 		}
 		return PostView{}, ErrThreadLocked
@@ -233,7 +233,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		return PostView{}, err
 	}
 	defer s.categoryWritten(t.CategoryID)
-	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": t.CategoryID}, bson.M{
+	if _, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": t.CategoryID}, bson.M{
 		"$inc": bson.M{"post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return PostView{}, fmt.Errorf("count post: %w", err)
 	}
@@ -293,7 +293,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if err != nil {
 		return PostView{}, err
 	}
-	w, err := s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
+	w, err := s.deps.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
 	if err != nil {
 		return PostView{}, err
 	}
@@ -308,7 +308,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if p.EditedAt != nil {
 		old.EditedAt = *p.EditedAt
 	}
-	if _, err := s.Store.C(colHistory).UpdateOne(ctx, bson.M{"_id": id},
+	if _, err := s.deps.Store.C(colHistory).UpdateOne(ctx, bson.M{"_id": id},
 		bson.M{"$addToSet": bson.M{"versions": old}}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return PostView{}, fmt.Errorf("keep history of %s: %w", id, err)
 	}
@@ -349,8 +349,9 @@ type PostDeletion struct {
 }
 
 // DeletePost leaves a placeholder where the post was, so replies keep their
-// place; its text, files, reactions and history are gone. Deleting twice is
-// harmless.
+// place. Readers see only the placeholder; the stored post keeps its text,
+// files, reactions and history for moderators (DeletedPost, History).
+// Deleting twice is harmless.
 func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in PostDeletion) (err error) {
 	if err := problem.Validate(in); err != nil {
 		return err
@@ -372,37 +373,71 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in
 	if in.Reason != "" && !authz.Can(authz.GiveDeleteReason, u.Subject(), it) {
 		return problem.ErrInvalid.With(map[string]string{"reason": fieldDeleteReason})
 	}
-	w, err := s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
+	w, err := s.deps.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
 	if err != nil {
 		return err
 	}
 	defer func() { w.End(err) }()
+	by := &deletion{UserID: u.ID, Name: u.Name, At: s.now()}
 	key := "posts." + strconv.Itoa(p.N)
-	if _, err := s.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
-		key + ".deleted": true, key + ".body": "", key + ".html": "", key + ".attachments": []Attachment{},
-		key + ".reactions": bson.M{}, key + ".mentions": []string{}, key + ".delete_reason": in.Reason,
+	if _, err := s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
+		key + ".deleted": true, key + ".delete_reason": in.Reason, key + ".deleted_by": by,
 	}}); err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
 	s.bumpThread(ctx, t.ID)
-	if _, err := s.Store.C(colHistory).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-		return fmt.Errorf("drop history of %s: %w", id, err)
-	}
-	p.Deleted, p.DelReason = true, in.Reason
+	p.Deleted, p.DelReason, p.DeletedBy = true, in.Reason, by
 	s.reindex(ctx, w, t, p)
 	s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
 	return nil
 }
 
-// History lists a post's older versions, newest first.
-func (s *Service) History(ctx context.Context, id string) ([]Version, error) {
-	if _, _, err := s.postByID(ctx, id); err != nil {
+// DeletedPost is a deleted post as it was, for moderators and admins.
+type DeletedPost struct {
+	Post
+	DeletedByID   string     `json:"deleted_by_id"`
+	DeletedByName string     `json:"deleted_by_name"`
+	DeletedAt     *time.Time `json:"deleted_at"`
+}
+
+// Deleted returns what a deleted post said, to moderators and admins only.
+// Posts deleted before deletes kept their content come back empty.
+func (s *Service) Deleted(ctx context.Context, u *account.User, id string) (DeletedPost, error) {
+	if !authz.Can(authz.ReadDeletedPost, u.Subject(), authz.Item{}) {
+		return DeletedPost{}, ErrModeratorOnly
+	}
+	t, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return DeletedPost{}, err
+	}
+	if !p.Deleted {
+		return DeletedPost{}, ErrPostNotDeleted
+	}
+	live := *p
+	live.Deleted = false
+	out := DeletedPost{Post: live.public(t.ID)}
+	out.Deleted = true
+	if p.DeletedBy != nil {
+		out.DeletedByID, out.DeletedByName, out.DeletedAt = p.DeletedBy.UserID, p.DeletedBy.Name, &p.DeletedBy.At
+	}
+	return out, nil
+}
+
+// History lists a post's older versions, newest first; a deleted post's
+// only to moderators and admins.
+func (s *Service) History(ctx context.Context, u *account.User, id string) ([]Version, error) {
+	_, p, err := s.postByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := check(authz.ReadPostHistory, u, authz.Item{OwnerID: p.Author.ID, State: postState(p.Deleted)},
+		errForbidden, errForbidden, ErrPostDeleted); err != nil {
 		return nil, err
 	}
 	var d struct {
 		Versions []Version `bson:"versions"`
 	}
-	err := s.Store.R(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err = s.deps.Store.R(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load history of %s: %w", id, err)
 	}

@@ -60,7 +60,7 @@ type followsDoc struct {
 
 func (s *Service) follows(ctx context.Context, userID string) (*followsDoc, error) {
 	var d followsDoc
-	err := s.Store.R(colFollows).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	err := s.deps.Store.R(colFollows).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load follows: %w", err)
 	}
@@ -97,10 +97,10 @@ func (s *Service) follow(ctx context.Context, userID, kind, id string, on bool) 
 	defer s.followed.Drop(userID)
 	upsert := options.UpdateOne().SetUpsert(on)
 	field := map[string]string{kindThread: "threads.", kindCategory: "categories."}[kind] + id
-	if _, err := s.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{op: bson.M{field: val}}, upsert); err != nil {
+	if _, err := s.deps.Store.C(colFollows).UpdateOne(ctx, bson.M{"_id": userID}, bson.M{op: bson.M{field: val}}, upsert); err != nil {
 		return fmt.Errorf("follow %s %s: %w", kind, id, err)
 	}
-	if _, err := s.Store.C(colFollowers).UpdateOne(ctx, bson.M{"_id": kind + ":" + id}, bson.M{op: bson.M{"users." + userID: val}}, upsert); err != nil {
+	if _, err := s.deps.Store.C(colFollowers).UpdateOne(ctx, bson.M{"_id": kind + ":" + id}, bson.M{op: bson.M{"users." + userID: val}}, upsert); err != nil {
 		return fmt.Errorf("follow %s %s: %w", kind, id, err)
 	}
 	return nil
@@ -110,7 +110,7 @@ func (s *Service) followers(ctx context.Context, key string) ([]string, error) {
 	var d struct {
 		Users map[string]bool `bson:"users"`
 	}
-	err := s.Store.R(colFollowers).FindOne(ctx, bson.M{"_id": key}).Decode(&d)
+	err := s.deps.Store.R(colFollowers).FindOne(ctx, bson.M{"_id": key}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("load followers of %s: %w", key, err)
 	}
@@ -153,7 +153,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, key string, in
 	}
 	now := s.now()
 	d := Draft{Key: key, Body: in.Body, UpdatedAt: &now}
-	if _, err := s.Store.C(colDrafts).ReplaceOne(ctx, bson.M{"_id": id}, d, options.Replace().SetUpsert(true)); err != nil {
+	if _, err := s.deps.Store.C(colDrafts).ReplaceOne(ctx, bson.M{"_id": id}, d, options.Replace().SetUpsert(true)); err != nil {
 		return Draft{}, fmt.Errorf("save draft: %w", err)
 	}
 	return d, nil
@@ -167,7 +167,7 @@ func (s *Service) Draft(ctx context.Context, u *account.User, key string) (Draft
 		return Draft{}, err
 	}
 	var d Draft
-	err = s.Store.R(colDrafts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err = s.deps.Store.R(colDrafts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return Draft{Key: key}, nil
 	}
@@ -183,7 +183,7 @@ func (s *Service) DeleteDraft(ctx context.Context, u *account.User, key string) 
 	if err != nil {
 		return err
 	}
-	if _, err := s.Store.C(colDrafts).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+	if _, err := s.deps.Store.C(colDrafts).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
 		return fmt.Errorf("delete draft: %w", err)
 	}
 	return nil

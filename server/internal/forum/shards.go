@@ -26,7 +26,7 @@ const shardsMigrated = "sharded_maps"
 // versions kept in one document per owner. The shards are written before
 // the old document is deleted, so a crash in between only repeats the work.
 func (s *Service) migrateShards(ctx context.Context) error {
-	err := s.Store.C(colCounters).FindOne(ctx, bson.M{"_id": shardsMigrated}).Err()
+	err := s.deps.Store.C(colCounters).FindOne(ctx, bson.M{"_id": shardsMigrated}).Err()
 	if err == nil {
 		return nil
 	}
@@ -39,7 +39,7 @@ func (s *Service) migrateShards(ctx context.Context) error {
 	if err := s.reads.Split(ctx, "$max"); err != nil {
 		return err
 	}
-	if _, err := s.Store.C(colCounters).UpdateOne(ctx, bson.M{"_id": shardsMigrated}, bson.M{"$set": bson.M{"n": 1}},
+	if _, err := s.deps.Store.C(colCounters).UpdateOne(ctx, bson.M{"_id": shardsMigrated}, bson.M{"$set": bson.M{"n": 1}},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("record shard migration: %w", err)
 	}

@@ -119,13 +119,13 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	var ctr struct {
 		N int64 `bson:"n"`
 	}
-	err = s.Store.C(colCounters).FindOneAndUpdate(ctx, bson.M{"_id": "thread"}, bson.M{"$inc": bson.M{"n": 1}},
+	err = s.deps.Store.C(colCounters).FindOneAndUpdate(ctx, bson.M{"_id": "thread"}, bson.M{"$inc": bson.M{"n": 1}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&ctr)
 	if err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("next thread id: %w", err)
 	}
 	// Recorded once the id is known: a crash before leaves an unused id.
-	w, err := s.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: strconv.FormatInt(ctr.N, 10), AuthorID: u.ID, Since: s.now()})
+	w, err := s.deps.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: strconv.FormatInt(ctr.N, 10), AuthorID: u.ID, Since: s.now()})
 	if err != nil {
 		return ThreadView{}, PostView{}, err
 	}
@@ -145,14 +145,14 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	if err := s.putPost(ctx, &t, p); err != nil {
 		return ThreadView{}, PostView{}, err
 	}
-	if _, err := s.Store.C(colThreads).InsertOne(ctx, t); err != nil {
+	if _, err := s.deps.Store.C(colThreads).InsertOne(ctx, t); err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("insert thread: %w", err)
 	}
 	if err := s.list(ctx, &t); err != nil {
 		return ThreadView{}, PostView{}, err
 	}
 	defer s.categoryWritten(cat.ID)
-	if _, err := s.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat.ID}, bson.M{
+	if _, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": cat.ID}, bson.M{
 		"$inc": bson.M{"thread_count": 1, "post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("count thread: %w", err)
 	}
@@ -375,7 +375,7 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		if err != nil {
 			return ThreadView{}, err
 		}
-		if ownOnly && s.Now().After(t.CreatedAt.Add(s.EditWindow)) {
+		if ownOnly && s.deps.Now().After(t.CreatedAt.Add(s.deps.EditWindow)) {
 			return ThreadView{}, ErrEditWindowClosed
 		}
 		if p.Title != nil {
@@ -394,13 +394,13 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 	if len(set) > 0 {
 		var w *outbox.Work
 		if p.Title != nil { // the opening post is indexed with the title
-			if w, err = s.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: postID(id, 1)}); err != nil {
+			if w, err = s.deps.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: postID(id, 1)}); err != nil {
 				return ThreadView{}, err
 			}
 			defer func() { w.End(err) }()
 		}
 		defer s.threadWritten(id)
-		if err := s.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
+		if err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t); err != nil {
 			return ThreadView{}, fmt.Errorf("update thread %s: %w", id, err)
 		}

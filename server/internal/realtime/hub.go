@@ -384,12 +384,14 @@ func (h *Hub) Serve(ws *websocket.Conn, id Identity) {
 		return
 	}
 	h.open.Add(1)
+	// Deferred so that a panic or an early return cannot leave c indexed
+	// (and Close waiting for it): finish, then unregister, then count.
 	defer h.open.Add(-1)
+	defer h.do(func() { h.unregister(c) })
+	defer c.finish()
 	c.aside(func() {
 		c.enqueue(outMsg{one: encode(helloMsg{Type: "hello", UserID: c.user.ID, HeartbeatMS: PingPeriod.Milliseconds()})})
 	})
 	c.schedule()
 	c.readLoop()
-	c.finish()
-	h.do(func() { h.unregister(c) })
 }

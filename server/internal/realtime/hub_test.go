@@ -1,16 +1,19 @@
 package realtime
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -456,5 +459,76 @@ func TestSessionEndClosesItsConnections(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("took %s", d)
+	}
+}
+
+// panickyConn is a server-side connection whose reads panic once armed.
+type panickyConn struct {
+	net.Conn
+	armed atomic.Bool
+}
+
+func (p *panickyConn) Read(b []byte) (int, error) {
+	if p.armed.Load() {
+		panic("read failed badly")
+	}
+	return p.Conn.Read(b)
+}
+
+// hijacker hands the upgrader a panickyConn instead of the real connection.
+type hijacker struct {
+	http.ResponseWriter
+	conn *panickyConn
+}
+
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, _, err := h.ResponseWriter.(http.Hijacker).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	h.conn = &panickyConn{Conn: c}
+	return h.conn, bufio.NewReadWriter(bufio.NewReader(h.conn), bufio.NewWriter(h.conn)), nil
+}
+
+// A connection whose reader panics is still unregistered: the hub forgets it
+// and Close does not wait for it.
+func TestPanicInReaderUnregisters(t *testing.T) {
+	hub := New(Options{Log: NewMemoryLog(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	up := websocket.Upgrader{}
+	recovered := make(chan any, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj := &hijacker{ResponseWriter: w}
+		ws, err := up.Upgrade(hj, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		defer func() { recovered <- recover() }()
+		hj.conn.armed.Store(true)
+		hub.Serve(ws, Identity{User: &account.User{ID: "ann"}, SessionID: "s"})
+	}))
+	defer srv.Close()
+	if _, _, err := rttest.Dial(t, "ws"+strings.TrimPrefix(srv.URL, "http"), nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-recovered:
+		if r == nil {
+			t.Fatal("Serve returned without the reader panicking")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not end")
+	}
+	var n int
+	hub.call(func() { n = len(hub.conns) })
+	if n != 0 || hub.Stats().Open != 0 {
+		t.Fatalf("after the panic: got %d indexed, %d open, want 0 and 0", n, hub.Stats().Open)
+	}
+	closed := make(chan struct{})
+	go func() { hub.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(closeGrace / 2):
+		t.Fatal("Close waited for the panicked connection")
 	}
 }

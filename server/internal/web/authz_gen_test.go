@@ -298,6 +298,13 @@ var httpDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) (int
 	authz.React: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		return w.threadCase(t, c, "PUT", "/api/v1/posts/{thread}-1/reactions/utile", nil)
 	},
+	authz.ReadPostHistory: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		return w.threadCase(t, c, "GET", "/api/v1/posts/{thread}-1/history", nil)
+	},
+	authz.ReadDeletedPost: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		c.State |= authz.Deleted // only a deleted post has anything to show
+		return w.threadCase(t, c, "GET", "/api/v1/posts/{thread}-1/deleted", nil)
+	},
 	authz.ReadPostFiles: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		id := uploadPDF(t, w.boss, fmt.Sprintf("caso%d.pdf", w.seq.Add(1)))
 		var th created

@@ -212,11 +212,19 @@ func (h *forumAPI) deletePost(c *fiber.Ctx) error {
 }
 
 func (h *forumAPI) history(c *fiber.Ctx) error {
-	vs, err := h.Forum.History(c.UserContext(), param(c, "id"))
+	vs, err := h.Forum.History(c.UserContext(), currentUser(c), param(c, "id"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(vs)
+}
+
+func (h *forumAPI) deletedPost(c *fiber.Ctx) error {
+	p, err := h.Forum.Deleted(c.UserContext(), currentUser(c), param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
 }
 
 func (h *forumAPI) react(on bool) fiber.Handler {

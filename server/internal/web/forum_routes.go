@@ -32,6 +32,7 @@ func (s *server) forumRoutes(api fiber.Router) {
 	api.Patch("/posts/:id", active, h.editPost)
 	api.Delete("/posts/:id", active, h.deletePost)
 	api.Get("/posts/:id/history", active, h.history)
+	api.Get("/posts/:id/deleted", active, h.deletedPost)
 	api.Put("/posts/:id/reactions/:kind", active, h.react(true))
 	api.Delete("/posts/:id/reactions/:kind", active, h.react(false))
 

@@ -34,6 +34,7 @@ var getRoutes = []getRoute{
 	{"/api/v1/threads/:id", []string{"view", "page", "per_page"}},
 	{"/api/v1/posts/:id", []string{"per_page"}},
 	{"/api/v1/posts/:id/history", nil},
+	{"/api/v1/posts/:id/deleted", nil},
 	{"/api/v1/drafts/:key", nil},
 	{"/api/v1/attachments/:id", nil},
 	{"/api/v1/search", []string{"q", "category", "author", "administration", "from", "to", "page", "per_page"}},
