@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/worker"
@@ -53,14 +54,13 @@ func (l *Later) Flush(ctx context.Context) error {
 	if l == nil {
 		return nil
 	}
-	done := make(chan struct{})
-	l.Run(ctx, func(context.Context) { close(done) })
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	err := l.q.Flush(ctx, func(done chan struct{}) func(context.Context) {
+		return func(context.Context) { close(done) }
+	})
+	if errors.Is(err, worker.ErrClosed) {
+		return nil // Close ran everything queued
 	}
+	return err
 }
 
 // Close finishes the work queued and stops the worker.

@@ -152,16 +152,7 @@ func (o *Outbox) Recover(ctx context.Context) error {
 
 // Flush waits until every entry finished so far is deleted.
 func (o *Outbox) Flush(ctx context.Context) error {
-	done := make(chan struct{})
-	if err := o.q.Send(ctx, op{flush: done}); err != nil {
-		return err
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return o.q.Flush(ctx, func(done chan struct{}) op { return op{flush: done} })
 }
 
 // Close deletes the entries finished so far and stops the worker; work

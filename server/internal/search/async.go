@@ -69,16 +69,11 @@ func (q *Queue) Remove(ctx context.Context, postID string, done func(error)) err
 
 // Flush waits until everything queued before it is in the index.
 func (q *Queue) Flush(ctx context.Context) error {
-	done := make(chan struct{})
-	if err := q.send(ctx, queued{flush: done}); err != nil {
-		return err
+	err := q.q.Flush(ctx, func(done chan struct{}) queued { return queued{flush: done} })
+	if errors.Is(err, worker.ErrClosed) {
+		return errQueueClosed
 	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return err
 }
 
 var errQueueClosed = errors.New("search: indexer closed")

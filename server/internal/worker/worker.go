@@ -48,6 +48,22 @@ func (q *Queue[T]) Send(ctx context.Context, v T) error {
 	}
 }
 
+// Flush sends the marker that mark makes of a fresh channel and waits
+// until drain closes that channel (having handled what was sent before
+// it), or ctx ends.
+func (q *Queue[T]) Flush(ctx context.Context, mark func(done chan struct{}) T) error {
+	done := make(chan struct{})
+	if err := q.Send(ctx, mark(done)); err != nil {
+		return err
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Close refuses new sends, then waits until drain has handled what was queued.
 func (q *Queue[T]) Close() {
 	q.once.Do(func() {

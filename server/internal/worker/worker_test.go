@@ -39,3 +39,37 @@ func TestQueue(t *testing.T) {
 	}
 	q.Close() // twice is harmless
 }
+
+func TestFlush(t *testing.T) {
+	type item struct {
+		n    int
+		done chan struct{}
+	}
+	var got []int
+	q := Start(4, func(ch <-chan item) {
+		for v := range ch {
+			if v.done != nil {
+				close(v.done)
+				continue
+			}
+			got = append(got, v.n)
+		}
+	})
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		if err := q.Send(ctx, item{n: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark := func(done chan struct{}) item { return item{done: done} }
+	if err := q.Flush(ctx, mark); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("after Flush the drain handled %v, want [1 2 3]", got)
+	}
+	q.Close()
+	if err := q.Flush(ctx, mark); !errors.Is(err, ErrClosed) {
+		t.Fatalf("flush after Close: %v, want ErrClosed", err)
+	}
+}
