@@ -17,23 +17,30 @@ import (
 func Load[D any](ctx context.Context, c Collection, ids []string) ([]D, error) {
 	out := make([]D, len(ids))
 	if len(ids) == 1 { // no goroutine for the common single read
-		return out, loadOne(ctx, c, ids[0], &out[0])
+		var err error
+		out[0], _, err = Get[D](ctx, c, ids[0])
+		return out, err
 	}
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
 	for i, id := range ids {
-		wg.Go(func() { errs[i] = loadOne(ctx, c, id, &out[i]) })
+		wg.Go(func() { out[i], _, errs[i] = Get[D](ctx, c, id) })
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
 }
 
-func loadOne[D any](ctx context.Context, c Collection, id string, into *D) error {
-	err := c.R.FindOne(ctx, bson.M{"_id": id}).Decode(into)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("load %s %s: %w", c.Name, id, err)
+// Get reads one document of c by _id through the readers; ok is false
+// (and doc D's zero value) when there is none.
+func Get[D any](ctx context.Context, c Collection, id string) (doc D, ok bool, err error) {
+	err = c.R.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return doc, false, nil
 	}
-	return nil
+	if err != nil {
+		return doc, false, fmt.Errorf("load %s %s: %w", c.Name, id, err)
+	}
+	return doc, true, nil
 }
 
 // Field decodes the named field of a raw document (the map of a bucket or

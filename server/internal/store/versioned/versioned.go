@@ -16,12 +16,10 @@ package versioned
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/ttlcache"
@@ -56,7 +54,7 @@ func New[D any](st *store.Store, collection string, o Options[D]) *Docs[D] {
 // read. ok is false when there is none.
 func (d *Docs[D]) Current(ctx context.Context, id string) (doc D, ok bool, err error) {
 	if !d.sole {
-		return d.read(ctx, id)
+		return store.Get[D](ctx, d.c, id)
 	}
 	return d.Recent(ctx, id)
 }
@@ -72,24 +70,13 @@ func (d *Docs[D]) Recent(ctx context.Context, id string) (doc D, ok bool, err er
 		}
 		return doc, true, nil
 	}
-	if doc, ok, err = d.read(ctx, id); ok {
+	if doc, ok, err = store.Get[D](ctx, d.c, id); ok {
 		d.cache.Put(id, doc, now, gen)
 		if d.o.Copy != nil {
 			doc = d.o.Copy(doc)
 		}
 	}
 	return doc, ok, err
-}
-
-func (d *Docs[D]) read(ctx context.Context, id string) (doc D, ok bool, err error) {
-	err = d.c.R.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return doc, false, nil
-	}
-	if err != nil {
-		return doc, false, fmt.Errorf("load %s %s: %w", d.c.Name, id, err)
-	}
-	return doc, true, nil
 }
 
 // Written drops the kept document; call it after every write to it (a
