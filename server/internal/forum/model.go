@@ -271,6 +271,14 @@ func splitPostID(id string) (threadID string, n int, ok bool) {
 // public is the post without per-reader fields; deleted posts keep only
 // their place in the tree and their author.
 func (p *postDoc) public(threadID string) Post {
+	if p.Deleted {
+		return p.header(threadID)
+	}
+	return p.whole(threadID)
+}
+
+// header is what a deleted post's placeholder shows: no content.
+func (p *postDoc) header(threadID string) Post {
 	out := Post{
 		ID: postID(threadID, p.N), ThreadID: threadID, N: p.N, Depth: min(p.Depth, MaxDepth),
 		AuthorID: p.Author.ID, AuthorName: p.Author.Name, AuthorHandle: p.Author.Handle,
@@ -282,9 +290,13 @@ func (p *postDoc) public(threadID string) Post {
 		out.ParentID = postID(threadID, p.ParentN)
 		out.ReplyToN = p.ParentN
 	}
-	if p.Deleted {
-		return out
-	}
+	return out
+}
+
+// whole is the post with its content, deleted or not (public shows a
+// deleted one's header only; moderators read the whole, Deleted).
+func (p *postDoc) whole(threadID string) Post {
+	out := p.header(threadID)
 	out.Body, out.HTML = p.Body, p.HTML
 	if p.Attachments != nil {
 		out.Attachments = p.Attachments

@@ -413,10 +413,7 @@ func (s *Service) Deleted(ctx context.Context, u *account.User, id string) (Dele
 	if !p.Deleted {
 		return DeletedPost{}, ErrPostNotDeleted
 	}
-	live := *p
-	live.Deleted = false
-	out := DeletedPost{Post: live.public(t.ID)}
-	out.Deleted = true
+	out := DeletedPost{Post: p.whole(t.ID)}
 	if p.DeletedBy != nil {
 		out.DeletedByID, out.DeletedByName, out.DeletedAt = p.DeletedBy.UserID, p.DeletedBy.Name, &p.DeletedBy.At
 	}
