@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { forumApi, type DeletedPost, type HistoryEntry, type Post } from './api'
+import { AttachmentList, HistoryList } from './PostParts'
 
 /**
  * What a deleted post said, for moderators and admins: collapsed, fetched
@@ -35,26 +36,11 @@ export function DeletedContent({ post }: { post: Post }) {
           </p>
           {/* Server-rendered and sanitised markdown, as for live posts. */}
           <div className="forum-post-body" data-testid="deleted-body" dangerouslySetInnerHTML={{ __html: content.post.html }} />
-          {content.post.attachments && content.post.attachments.length > 0 ? (
-            <ul className="list-inline small mb-1">
-              {content.post.attachments.map((a) => (
-                <li key={a.id} className="list-inline-item">
-                  <a href={a.url} rel="noopener">
-                    {a.name}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <AttachmentList attachments={content.post.attachments} />
           {content.history.length > 0 ? (
             <>
               <p className="small fw-semibold mb-1">{tf.deletedHistory}</p>
-              {content.history.map((v) => (
-                <div key={v.n} className="small">
-                  <p className="text-muted-accessible mb-0">{tf.historyVersion(dateTime(v.edited_at), v.editor_name)}</p>
-                  <div className="forum-post-body" dangerouslySetInnerHTML={{ __html: v.html }} />
-                </div>
-              ))}
+              <HistoryList history={content.history} current={content.post.body} />
             </>
           ) : null}
         </div>

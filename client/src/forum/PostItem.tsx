@@ -6,7 +6,7 @@ import { forumApi, REACTIONS, type HistoryEntry, type Post, type ReactionKind } 
 import { DateTime, Dialog } from './common'
 import { useSession } from '../session/SessionContext'
 import { DeletePostDialog } from './DeletePostDialog'
-import { EditDiff } from './EditDiff'
+import { AttachmentList, HistoryList } from './PostParts'
 import { DeletedContent } from './DeletedContent'
 
 export interface PostActions {
@@ -131,20 +131,7 @@ export function PostItem({
         <>
           {/* Server-rendered and sanitised markdown (the API contract: Post.html). */}
           <div ref={setBodyEl} className="forum-post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
-          {post.attachments && post.attachments.length > 0 ? (
-            <div className="forum-attachments small">
-              <span className="visually-hidden">{tf.attachments}: </span>
-              <ul className="list-inline mb-2">
-                {post.attachments.map((a) => (
-                  <li key={a.id} className="list-inline-item">
-                    <a href={a.url} target={a.image ? '_blank' : undefined} rel="noopener">
-                      {a.name}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
+          <AttachmentList attachments={post.attachments} />
           <div className="forum-reactions d-flex flex-wrap gap-1 mb-2" role="group" aria-label={tf.reactionsLabel}>
             {REACTIONS.map((k) => {
               const r = post.reactions?.[k]
@@ -207,21 +194,7 @@ export function PostItem({
         {histErr ? <p className="text-danger">{histErr}</p> : null}
         {history === null && !histErr ? <p>{t.common.loading}</p> : null}
         {history && history.length === 0 ? <p>{tf.historyEmpty}</p> : null}
-        {history && history.length > 0 ? (
-          <ol className="list-unstyled">
-            {history.map((h, i) => (
-              <li key={i} className="mb-3 border-bottom pb-2">
-                <h3 className="h6">{tf.historyVersion(dateTime(h.edited_at), h.editor_name)}</h3>
-                <h4 className="h6 fw-normal fst-italic">{t.compose.changes}</h4>
-                <EditDiff before={h.body} after={i === 0 ? post.body : history[i - 1].body} />
-                <details>
-                  <summary>{t.compose.fullText}</summary>
-                  <div className="forum-post-body" dangerouslySetInnerHTML={{ __html: h.html }} />
-                </details>
-              </li>
-            ))}
-          </ol>
-        ) : null}
+        {history && history.length > 0 ? <HistoryList history={history} current={post.body} /> : null}
       </Dialog>
       {post.can_edit && !post.deleted ? (
         <DeletePostDialog
