@@ -6,7 +6,7 @@ import './styles/app.css'
 import App from './App'
 import { api, requestEarly } from './api/client'
 import { forumApi } from './forum/api'
-import { pageParam } from './forum/pageParam'
+import { pageParam, viewParam } from './forum/pageParam'
 
 // What the first screen needs travels at once, in parallel: the session,
 // the page's chunk and its data. Otherwise each waits for the one before
@@ -20,8 +20,7 @@ if (pathname.startsWith('/forum')) void import('./forum/ForumRoutes')
 else if (pathname === '/cerca') void import('./forum/Search')
 try {
   if (thread) {
-    const view = new URLSearchParams(search).get('view') === 'flat' ? 'flat' : 'tree'
-    requestEarly(() => forumApi.thread(decodeURIComponent(thread[1]), view, pageParam(search)))
+    requestEarly(() => forumApi.thread(decodeURIComponent(thread[1]), viewParam(search), pageParam(search)))
   } else if (category) {
     requestEarly(() => forumApi.categoryThreads(decodeURIComponent(category[1]), pageParam(search)))
   }

@@ -8,6 +8,7 @@ import { apiErrorMessage } from '../components/forms'
 import { Loading } from '../components/Page'
 import { forumApi, type Attachment, type Post, type ThreadPageData } from './api'
 import { ErrorAlert, Pagination, useAnnouncer, usePageParam } from './common'
+import { viewParam } from './pageParam'
 import { Composer } from './Composer'
 import { clearDraft } from './drafts'
 import { applyEvent, insertIndex, type LiveOutcome } from './live'
@@ -32,7 +33,7 @@ function ThreadPage({ id }: { id: string }) {
   const location = useLocation()
   const navigate = useNavigate()
   const q = new URLSearchParams(location.search)
-  const view: 'tree' | 'flat' = q.get('view') === 'flat' ? 'flat' : 'tree'
+  const view = viewParam(location.search)
   const page = usePageParam(location.search)
   const [error, setError] = useState('')
   const [missing, setMissing] = useState(false)
