@@ -70,17 +70,39 @@ type Input struct {
 	Redo time.Time
 }
 
-// Notification is one entry of a user's list.
+// Notification is one entry of a user's list as the API answers it and
+// as notification.created carries it (openapi.yaml's Notification). The
+// stored entry is kept apart so that either can change alone.
 type Notification struct {
-	ID          string    `bson:"-" json:"id"`
-	Kind        string    `bson:"kind" json:"kind"`
-	ThreadID    string    `bson:"thread_id" json:"thread_id"`
-	PostID      string    `bson:"post_id" json:"post_id"`
-	ThreadTitle string    `bson:"thread_title" json:"thread_title"`
-	ActorName   string    `bson:"actor_name" json:"actor_name"`
-	Excerpt     string    `bson:"excerpt" json:"excerpt"`
-	CreatedAt   time.Time `bson:"created_at" json:"created_at"`
-	Read        bool      `bson:"read" json:"read"`
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	ThreadID    string    `json:"thread_id"`
+	PostID      string    `json:"post_id"`
+	ThreadTitle string    `json:"thread_title"`
+	ActorName   string    `json:"actor_name"`
+	Excerpt     string    `json:"excerpt"`
+	CreatedAt   time.Time `json:"created_at"`
+	Read        bool      `json:"read"`
+}
+
+// entry is a notification as stored in its bucket; its number in the
+// user's list is its id.
+type entry struct {
+	Kind        string    `bson:"kind"`
+	ThreadID    string    `bson:"thread_id"`
+	PostID      string    `bson:"post_id"`
+	ThreadTitle string    `bson:"thread_title"`
+	ActorName   string    `bson:"actor_name"`
+	Excerpt     string    `bson:"excerpt"`
+	CreatedAt   time.Time `bson:"created_at"`
+	Read        bool      `bson:"read"`
+}
+
+// wire is entry n as its user gets it; read: also read by the user's
+// mark-all (read_upto).
+func (e entry) wire(n int64, read bool) Notification {
+	return Notification{ID: strconv.FormatInt(n, 10), Kind: e.Kind, ThreadID: e.ThreadID, PostID: e.PostID,
+		ThreadTitle: e.ThreadTitle, ActorName: e.ActorName, Excerpt: e.Excerpt, CreatedAt: e.CreatedAt, Read: e.Read || read}
 }
 
 // Page is the list view: seq is the head of the user's topic read before
@@ -104,7 +126,7 @@ type ReadEvent struct {
 // Service stores and announces notifications.
 type Service struct {
 	heads   store.Collection
-	buckets *bucket.List[Notification]
+	buckets *bucket.List[entry]
 	pub     Publisher
 	log     *slog.Logger
 }
@@ -112,7 +134,7 @@ type Service struct {
 // New returns the service.
 func New(st *store.Store, pub Publisher, log *slog.Logger) *Service {
 	return &Service{heads: st.Collection("notification_heads"),
-		buckets: bucket.New[Notification](st, "notification_buckets", bucket.Layout{Field: "items", Size: bucketSize, Legacy: legacyBucket}),
+		buckets: bucket.New[entry](st, "notification_buckets", bucket.Layout{Field: "items", Size: bucketSize, Legacy: legacyBucket}),
 		pub:     pub, log: log}
 }
 
@@ -138,7 +160,7 @@ func (s *Service) Notify(ctx context.Context, in Input) error {
 	if utf8.RuneCountInString(excerpt) > maxExcerpt {
 		excerpt = string([]rune(excerpt)[:maxExcerpt-1]) + "…"
 	}
-	item := Notification{
+	item := entry{
 		Kind: in.Kind, ThreadID: in.ThreadID, PostID: in.PostID, ThreadTitle: in.ThreadTitle,
 		ActorName: in.ActorName, Excerpt: excerpt, CreatedAt: time.Now().UTC().Truncate(time.Millisecond),
 	}
@@ -172,7 +194,7 @@ func (s *Service) Notify(ctx context.Context, in Input) error {
 	return first
 }
 
-func (s *Service) notifyOne(ctx context.Context, userID string, item Notification) error {
+func (s *Service) notifyOne(ctx context.Context, userID string, item entry) error {
 	h := head{userID: userID}
 	err := s.heads.W.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: userID}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}, {Key: "unread", Value: 1}}},
@@ -184,8 +206,7 @@ func (s *Service) notifyOne(ctx context.Context, userID string, item Notificatio
 	if err := s.buckets.Put(ctx, h.list(), int(h.N), item); err != nil {
 		return fmt.Errorf("notify: store for %s: %w", userID, err)
 	}
-	item.ID = strconv.FormatInt(h.N, 10)
-	if _, err := s.pub.Publish(ctx, Topic(userID), EventCreated, item); err != nil {
+	if _, err := s.pub.Publish(ctx, Topic(userID), EventCreated, item.wire(h.N, false)); err != nil {
 		return fmt.Errorf("notify: publish for %s: %w", userID, err)
 	}
 	return nil
@@ -248,9 +269,7 @@ func (s *Service) List(ctx context.Context, userID string, page int) (Page, erro
 		if !ok {
 			continue // numbered but never stored (a crash between the two writes)
 		}
-		it.ID = strconv.FormatInt(n, 10)
-		it.Read = it.Read || n <= h.ReadUpto
-		out.Items = append(out.Items, it)
+		out.Items = append(out.Items, it.wire(n, n <= h.ReadUpto))
 	}
 	return out, nil
 }
@@ -266,12 +285,12 @@ func (s *Service) head(ctx context.Context, userID string) (head, error) {
 
 // items reads the notifications numbered lo..hi (at most two buckets for
 // one page).
-func (s *Service) items(ctx context.Context, h head, lo, hi int64) (map[int64]Notification, error) {
+func (s *Service) items(ctx context.Context, h head, lo, hi int64) (map[int64]entry, error) {
 	all, err := s.buckets.Load(ctx, h.list(), int(lo), int(hi))
 	if err != nil {
 		return nil, fmt.Errorf("notify: read buckets of %s: %w", h.userID, err)
 	}
-	out := make(map[int64]Notification, len(all))
+	out := make(map[int64]entry, len(all))
 	for n, it := range all {
 		if n >= int(lo) && n <= int(hi) {
 			out[int64(n)] = it
@@ -329,7 +348,7 @@ func (s *Service) markSome(ctx context.Context, userID string, h head, ids []str
 		return nil, nil
 	}
 	// Read only the buckets holding the listed numbers, each once.
-	items := map[int64]Notification{}
+	items := map[int64]entry{}
 	read := map[int64]bool{}
 	for _, n := range nums {
 		lo := int64(s.buckets.First(h.list(), int(n)))
