@@ -18,19 +18,19 @@ import (
 // Administration is an enrolled public body. Its _id is the lowercased
 // codice IPA, so uniqueness ignoring case is the primary key's.
 type Administration struct {
-	ID              string     `bson:"_id" json:"id"`
-	CodiceIPA       string     `bson:"codice_ipa" json:"codice_ipa"`
-	Name            string     `bson:"name" json:"name"`
-	Category        string     `bson:"category" json:"category"`
-	Region          string     `bson:"region" json:"region"`
-	Status          string     `bson:"status" json:"status"`
-	ReferenteID     string     `bson:"referente_id" json:"referente_id"`
-	ReferenteName   string     `bson:"referente_name" json:"referente_name"`
-	ReferenteEmail  string     `bson:"referente_email" json:"referente_email"`
-	MemberIDs       []string   `bson:"member_ids" json:"-"`
-	CreatedAt       time.Time  `bson:"created_at" json:"created_at"`
-	DecidedAt       *time.Time `bson:"decided_at,omitempty" json:"decided_at"`
-	RejectionReason string     `bson:"rejection_reason,omitempty" json:"rejection_reason,omitempty"`
+	ID              string     `bson:"_id"`
+	CodiceIPA       string     `bson:"codice_ipa"`
+	Name            string     `bson:"name"`
+	Category        string     `bson:"category"`
+	Region          string     `bson:"region"`
+	Status          string     `bson:"status"`
+	ReferenteID     string     `bson:"referente_id"`
+	ReferenteName   string     `bson:"referente_name"`
+	ReferenteEmail  string     `bson:"referente_email"`
+	MemberIDs       []string   `bson:"member_ids"`
+	CreatedAt       time.Time  `bson:"created_at"`
+	DecidedAt       *time.Time `bson:"decided_at,omitempty"`
+	RejectionReason string     `bson:"rejection_reason,omitempty"`
 }
 
 // Closed lists of the API contract (Enrolment), as validator oneof lists.

@@ -24,14 +24,14 @@ const (
 // handles collection is keyed by handle, so uniqueness across both kinds is
 // the primary key's and resolving is an _id lookup.
 type Mentionable struct {
-	Handle string `bson:"_id" json:"handle"`
-	Kind   string `bson:"kind" json:"kind"`
-	ID     string `bson:"ref" json:"-"` // user ID or administration ID
-	Name   string `bson:"name" json:"name"`
-	Detail string `bson:"detail" json:"detail"` // a user's administration; an administration's codice IPA
+	Handle string `bson:"_id"`
+	Kind   string `bson:"kind"`
+	ID     string `bson:"ref"` // user ID or administration ID
+	Name   string `bson:"name"`
+	Detail string `bson:"detail"` // a user's administration; an administration's codice IPA
 	// Active: the administration (or the user's) is approved. Only active
 	// handles resolve and are suggested.
-	Active bool `bson:"active" json:"-"`
+	Active bool `bson:"active"`
 }
 
 const maxHandle = 30

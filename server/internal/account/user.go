@@ -20,22 +20,22 @@ const (
 // User is a person with an account. Administration fields are copied here
 // (no $lookup on the embedded store) and refreshed when they change.
 type User struct {
-	ID                   string `bson:"_id" json:"id"`
-	Email                string `bson:"email" json:"email"`
-	Name                 string `bson:"name" json:"name"`
-	Handle               string `bson:"handle" json:"handle"` // for @mentions, unique across users and administrations
-	Role                 Role   `bson:"role" json:"role"`
-	AdministrationID     string `bson:"administration_id" json:"administration_id"`
-	AdministrationIPA    string `bson:"administration_ipa" json:"administration_ipa"`
-	AdministrationName   string `bson:"administration_name" json:"administration_name"`
-	AdministrationStatus string `bson:"administration_status" json:"administration_status"`
+	ID                   string `bson:"_id"`
+	Email                string `bson:"email"`
+	Name                 string `bson:"name"`
+	Handle               string `bson:"handle"` // for @mentions, unique across users and administrations
+	Role                 Role   `bson:"role"`
+	AdministrationID     string `bson:"administration_id"`
+	AdministrationIPA    string `bson:"administration_ipa"`
+	AdministrationName   string `bson:"administration_name"`
+	AdministrationStatus string `bson:"administration_status"`
 	// AdministrationRejectionReason tells a rejected referente why, on the waiting page.
-	AdministrationRejectionReason string    `bson:"administration_rejection_reason,omitempty" json:"administration_rejection_reason,omitempty"`
-	Referente                     bool      `bson:"referente" json:"referente"`
-	Lang                          string    `bson:"lang" json:"lang"`
-	Suspended                     bool      `bson:"suspended" json:"suspended"`
-	PasswordHash                  string    `bson:"password_hash" json:"-"`
-	CreatedAt                     time.Time `bson:"created_at" json:"created_at"`
+	AdministrationRejectionReason string    `bson:"administration_rejection_reason,omitempty"`
+	Referente                     bool      `bson:"referente"`
+	Lang                          string    `bson:"lang"`
+	Suspended                     bool      `bson:"suspended"`
+	PasswordHash                  string    `bson:"password_hash"`
+	CreatedAt                     time.Time `bson:"created_at"`
 }
 
 // IsAdmin reports whether the user runs the Cantiere.

@@ -84,7 +84,7 @@ func TestEnrolmentConflictsAndRejection(t *testing.T) {
 		t.Fatalf("fields %v", f)
 	}
 
-	var rejected account.Administration
+	var rejected account.AdministrationView
 	admin.Expect(200, "POST", "/api/v1/admin/administrations/C_F205/reject", map[string]any{"reason": "Codice IPA non corrispondente"}).JSON(t, &rejected)
 	if rejected.Status != "rejected" || rejected.RejectionReason != "Codice IPA non corrispondente" {
 		t.Fatalf("rejected %+v", rejected)
@@ -92,7 +92,7 @@ func TestEnrolmentConflictsAndRejection(t *testing.T) {
 	if r := first.Expect(403, "GET", "/api/v1/administrations", nil); r.ErrorCode() != "administration_rejected" {
 		t.Fatalf("code %q", r.ErrorCode())
 	}
-	var me account.User
+	var me account.UserView
 	first.Expect(200, "GET", "/api/v1/me", nil).JSON(t, &me)
 	if me.AdministrationRejectionReason != "Codice IPA non corrispondente" {
 		t.Fatalf("the referente is not told why: %+v", me)
@@ -137,12 +137,12 @@ func TestAdminSetsRoles(t *testing.T) {
 	c, u := env.NewUser(account.RoleParticipant)
 	c.Expect(200, "GET", "/api/v1/me", nil) // warm the session cache
 
-	var changed account.User
+	var changed account.UserView
 	admin.Expect(200, "PATCH", "/api/v1/admin/users/"+u.ID, map[string]any{"role": "moderator"}).JSON(t, &changed)
 	if changed.Role != account.RoleModerator {
 		t.Fatalf("role %q", changed.Role)
 	}
-	var me account.User
+	var me account.UserView
 	c.Expect(200, "GET", "/api/v1/me", nil).JSON(t, &me)
 	if me.Role != account.RoleModerator {
 		t.Fatalf("role seen by the user right after: %q", me.Role)
@@ -152,7 +152,7 @@ func TestAdminSetsRoles(t *testing.T) {
 	}
 	admin.Expect(404, "PATCH", "/api/v1/admin/users/nessuno", map[string]any{"role": "participant"})
 
-	var page account.Page[account.User]
+	var page account.Page[account.UserView]
 	admin.Expect(200, "GET", "/api/v1/admin/users?q="+u.Name[len(u.Name)-3:]+"&per_page=10", nil).JSON(t, &page)
 	if page.Total != 1 || len(page.Items) != 1 || page.Items[0].ID != u.ID || page.PerPage != 10 {
 		t.Fatalf("page %+v", page)
@@ -170,7 +170,7 @@ func TestAdminSetsRoles(t *testing.T) {
 func TestProfileUpdate(t *testing.T) {
 	env := webtest.Start(t, nil)
 	c, u := env.NewUser(account.RoleParticipant)
-	var me account.User
+	var me account.UserView
 	c.Expect(200, "PATCH", "/api/v1/me", map[string]any{"name": "Nome Nuovo", "lang": "en"}).JSON(t, &me)
 	if me.Name != "Nome Nuovo" || me.Lang != "en" || me.Handle != u.Handle {
 		t.Fatalf("me %+v", me)

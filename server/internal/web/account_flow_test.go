@@ -9,7 +9,7 @@ import (
 )
 
 type userBody struct {
-	User account.User `json:"user"`
+	User account.UserView `json:"user"`
 }
 
 func enrolment(codice, email string) map[string]any {
@@ -27,8 +27,8 @@ func TestEnrolApproveInviteAcceptLogin(t *testing.T) {
 
 	r := ref.Expect(201, "POST", "/api/v1/enrolments", enrolment("c_F205", "giulia.bianchi@comune.milano.it"))
 	var enrolled struct {
-		Administration account.Administration `json:"administration"`
-		User           account.User           `json:"user"`
+		Administration account.AdministrationView `json:"administration"`
+		User           account.UserView           `json:"user"`
 	}
 	r.JSON(t, &enrolled)
 	if enrolled.Administration.ID != "c_f205" || enrolled.Administration.CodiceIPA != "c_F205" || enrolled.Administration.Status != "pending" {
@@ -39,7 +39,7 @@ func TestEnrolApproveInviteAcceptLogin(t *testing.T) {
 	}
 
 	// Logged in, but waiting: me works, the rest of the board does not.
-	var me account.User
+	var me account.UserView
 	ref.Expect(200, "GET", "/api/v1/me", nil).JSON(t, &me)
 	if me.AdministrationStatus != "pending" {
 		t.Fatalf("me = %+v", me)
@@ -52,12 +52,12 @@ func TestEnrolApproveInviteAcceptLogin(t *testing.T) {
 	}
 
 	admin, _ := env.Admin()
-	var pending []account.Administration
+	var pending []account.AdministrationView
 	admin.Expect(200, "GET", "/api/v1/admin/enrolments?status=pending", nil).JSON(t, &pending)
 	if len(pending) != 1 || pending[0].ID != "c_f205" || pending[0].ReferenteEmail != "giulia.bianchi@comune.milano.it" {
 		t.Fatalf("pending = %+v", pending)
 	}
-	var approved account.Administration
+	var approved account.AdministrationView
 	admin.Expect(200, "POST", "/api/v1/admin/administrations/c_f205/approve", nil).JSON(t, &approved)
 	if approved.Status != "approved" || approved.DecidedAt == nil {
 		t.Fatalf("approved = %+v", approved)

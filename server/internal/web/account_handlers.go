@@ -18,7 +18,7 @@ func (h *accountAPI) getSession(c *fiber.Ctx) error {
 		dl = &d
 	}
 	return c.JSON(fiber.Map{
-		"user":       currentUser(c),
+		"user":       currentUser(c).View(),
 		"csrf_token": h.ensureCSRF(c),
 		"enrolment":  fiber.Map{"open": open, "deadline": dl},
 	})
@@ -51,7 +51,7 @@ func (h *accountAPI) login(c *fiber.Ctx) error {
 	if err := h.startSession(c, token); err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"user": u})
+	return c.JSON(fiber.Map{"user": u.View()})
 }
 
 func (h *accountAPI) logout(c *fiber.Ctx) error {
@@ -62,7 +62,7 @@ func (h *accountAPI) logout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (h *accountAPI) me(c *fiber.Ctx) error { return c.JSON(currentUser(c)) }
+func (h *accountAPI) me(c *fiber.Ctx) error { return c.JSON(currentUser(c).View()) }
 
 type profileRequest struct {
 	Name *string `json:"name" validate:"omitempty,min=2,max=100,nocontrol"`
@@ -78,7 +78,7 @@ func (h *accountAPI) updateMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(u)
+	return c.JSON(u.View())
 }
 
 type passwordChange struct {
@@ -151,7 +151,7 @@ func (h *accountAPI) enrol(c *fiber.Ctx) error {
 	if err := h.startSession(c, token); err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"administration": a, "user": u})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"administration": a.View(), "user": u.View()})
 }
 
 func (h *accountAPI) administrations(c *fiber.Ctx) error {
@@ -159,7 +159,7 @@ func (h *accountAPI) administrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(account.AdministrationViews(list))
 }
 
 // enrolmentParams are GET /admin/enrolments' query parameters.
@@ -176,7 +176,7 @@ func (h *accountAPI) enrolments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(account.AdministrationViews(list))
 }
 
 func (h *accountAPI) approve(c *fiber.Ctx) error {
@@ -184,7 +184,7 @@ func (h *accountAPI) approve(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(a)
+	return c.JSON(a.View())
 }
 
 type rejection struct {
@@ -200,7 +200,7 @@ func (h *accountAPI) reject(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(a)
+	return c.JSON(a.View())
 }
 
 type invitationRequest struct {
@@ -240,7 +240,7 @@ func (h *accountAPI) acceptInvitation(c *fiber.Ctx) error {
 	if err := h.startSession(c, token); err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": u})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": u.View()})
 }
 
 // userParams are GET /admin/users' query parameters.
@@ -259,7 +259,7 @@ func (h *accountAPI) users(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(p)
+	return c.JSON(account.UserViews(p))
 }
 
 type roleChange struct {
@@ -275,5 +275,5 @@ func (h *accountAPI) setRole(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(u)
+	return c.JSON(u.View())
 }

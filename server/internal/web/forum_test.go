@@ -468,7 +468,7 @@ func TestForumFollowsAndDrafts(t *testing.T) {
 	}
 	// A second window (another session of the same user) sees it; others do not.
 	again := env.Client()
-	again.LoginAs(mustUser(t, bruno))
+	again.LoginAs(&account.User{ID: mustUser(t, bruno).ID})
 	again.Expect(200, "GET", "/api/v1/drafts/reply%3A"+id, nil).JSON(t, &d)
 	if d.Body != "Sto scrivendo" {
 		t.Fatalf("loaded = %+v", d)
@@ -483,9 +483,9 @@ func TestForumFollowsAndDrafts(t *testing.T) {
 }
 
 // mustUser is the user behind a client, through /me.
-func mustUser(t *testing.T, c *webtest.Client) *account.User {
+func mustUser(t *testing.T, c *webtest.Client) *account.UserView {
 	t.Helper()
-	var u account.User
+	var u account.UserView
 	c.Expect(200, "GET", "/api/v1/me", nil).JSON(t, &u)
 	return &u
 }

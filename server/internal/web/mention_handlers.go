@@ -4,13 +4,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
 )
 
 // maxMentionSuggestions is the autocomplete list's length (the contract's /mentions).
 const maxMentionSuggestions = 10
 
 func (s *server) mentionRoutes(api fiber.Router) {
-	api.Get("/mentions", s.requireActive, s.mentions)
+	api.Get("/mentions", s.require(authz.TakePart), s.mentions)
 }
 
 type mentionParams struct {
@@ -36,5 +37,5 @@ func (s *server) mentions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(account.MentionableViews(list))
 }

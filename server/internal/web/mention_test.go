@@ -34,7 +34,7 @@ func TestMentionSuggestionsRanked(t *testing.T) {
 	reply(t, bruno, th.Thread.ID, "", "Ci sono anch'io.")
 
 	handles := func(path string) []string {
-		var list []account.Mentionable
+		var list []account.MentionableView
 		writer.Expect(200, "GET", path, nil).JSON(t, &list)
 		out := []string{}
 		for _, m := range list {
