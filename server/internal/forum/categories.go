@@ -3,7 +3,6 @@ package forum
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 type categoryDoc struct {
@@ -108,13 +108,12 @@ func (s *Service) category(ctx context.Context, id string) (*categoryDoc, error)
 	if !safeKey(id) {
 		return nil, ErrCategoryNotFound
 	}
-	var d categoryDoc
-	err := s.deps.Store.R(colCategories).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrCategoryNotFound
-	}
+	d, ok, err := store.Get[categoryDoc](ctx, s.deps.Store.Collection(colCategories), id)
 	if err != nil {
 		return nil, fmt.Errorf("load category %s: %w", id, err)
+	}
+	if !ok {
+		return nil, ErrCategoryNotFound
 	}
 	return &d, nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -47,7 +46,7 @@ func (s *Service) postAccess(ctx context.Context, u *account.User, id string) (a
 // attachFiles gives the post the files its author listed or names by URL
 // in its body (the composer inserts markdown links and images). It runs
 // before the post is stored: a post never stored leaves them its author's.
-func (s *Service) attachFiles(ctx context.Context, u *account.User, postID string, listed []Attachment, body string) error {
+func (s *Service) attachFiles(ctx context.Context, u *account.User, postID string, listed []fileDoc, body string) error {
 	ids := attachment.IDsIn(body)
 	for _, a := range listed {
 		ids = append(ids, a.ID)
@@ -70,12 +69,8 @@ const fileRefsMigrated = "file_refs"
 // in old posts keep working for their readers. Files of posts deleted
 // before it are no longer named anywhere and stay their owners' alone.
 func (s *Service) migrateFileRefs(ctx context.Context) error {
-	err := s.deps.Store.C(colCounters).FindOne(ctx, bson.M{"_id": fileRefsMigrated}).Err()
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("check file migration: %w", err)
+	if done, err := s.migrated(ctx, fileRefsMigrated); err != nil || done {
+		return err
 	}
 	cur, err := s.deps.Store.R(colPosts).Find(ctx, bson.M{})
 	if err != nil {

@@ -108,7 +108,7 @@ func (s *Service) Import(ctx context.Context, threads []ImportThread) ([]string,
 			body = strings.TrimSpace(body)
 			doc := markdown.Parse(body)
 			p := &postDoc{N: n, Depth: 0, Author: authorOf(u), Body: body, HTML: doc.HTML(nil), plain: doc.PlainText(), Mentions: []string{},
-				CreatedAt: tick(), EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: []Attachment{}}
+				CreatedAt: tick(), EditorName: u.Name, Reactions: map[string]map[string]reactor{}, Attachments: []fileDoc{}}
 			if parent != nil {
 				p.Depth = 1
 				if parent.N > 1 {

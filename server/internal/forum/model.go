@@ -160,7 +160,7 @@ type postDoc struct {
 	DelReason   string                        `bson:"delete_reason,omitempty"` // a moderator's, shown on the placeholder
 	DeletedBy   *deletion                     `bson:"deleted_by,omitempty"`
 	Reactions   map[string]map[string]reactor `bson:"reactions"`
-	Attachments []Attachment                  `bson:"attachments"`
+	Attachments []fileDoc                     `bson:"attachments"`
 }
 
 // deletion is who deleted a post and when: the post keeps its content,
@@ -171,14 +171,30 @@ type deletion struct {
 	At     time.Time `bson:"at"`
 }
 
-// Attachment is a file listed on a post.
+// Attachment is a file listed on a post as readers get it (openapi.yaml's
+// Attachment).
 type Attachment struct {
-	ID          string `bson:"id" json:"id"`
-	Name        string `bson:"name" json:"name"`
-	ContentType string `bson:"content_type" json:"content_type"`
-	Size        int64  `bson:"size" json:"size"`
-	URL         string `bson:"url" json:"url"`
-	Image       bool   `bson:"image" json:"image"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
+	Image       bool   `json:"image"`
+}
+
+// fileDoc is a file listed on a post as the post keeps it: a copy of the
+// upload's description taken when the post listed it.
+type fileDoc struct {
+	ID          string `bson:"id"`
+	Name        string `bson:"name"`
+	ContentType string `bson:"content_type"`
+	Size        int64  `bson:"size"`
+	URL         string `bson:"url"`
+	Image       bool   `bson:"image"`
+}
+
+func (f fileDoc) wire() Attachment {
+	return Attachment{ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, URL: f.URL, Image: f.Image}
 }
 
 // ReactionSummary is who reacted with one kind.
@@ -298,8 +314,8 @@ func (p *postDoc) header(threadID string) Post {
 func (p *postDoc) whole(threadID string) Post {
 	out := p.header(threadID)
 	out.Body, out.HTML = p.Body, p.HTML
-	if p.Attachments != nil {
-		out.Attachments = p.Attachments
+	for _, f := range p.Attachments {
+		out.Attachments = append(out.Attachments, f.wire())
 	}
 	for kind, users := range p.Reactions {
 		if len(users) == 0 {

@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // The work that follows a stored write (the thread's counters, listing and
@@ -95,13 +95,12 @@ func (s *Service) redoPosted(ctx context.Context, w *outbox.Work) error {
 // stored, rewrites its listing entry and its category's totals. It runs
 // at start-up, before any request: nothing writes the thread meanwhile.
 func (s *Service) recount(ctx context.Context, threadID string) (*ThreadSummary, map[int]*postDoc, error) {
-	var t ThreadSummary
-	err := s.deps.Store.C(colThreads).FindOne(ctx, bson.M{"_id": threadID}).Decode(&t)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil, ErrThreadNotFound
-	}
+	t, ok, err := store.Get[ThreadSummary](ctx, s.deps.Store.Collection(colThreads).Ordered(), threadID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load thread %s: %w", threadID, err)
+	}
+	if !ok {
+		return nil, nil, ErrThreadNotFound
 	}
 	posts, err := s.posts(ctx, &t)
 	if err != nil {

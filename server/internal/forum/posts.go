@@ -16,6 +16,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
@@ -31,13 +32,29 @@ type PostEdit struct {
 	Body string `json:"body" validate:"required,notblank,max=50000,nocontrol"`
 }
 
-// Version is an older version of a post.
+// Version is an older version of a post as the API answers it
+// (openapi.yaml's Version).
 type Version struct {
-	N          int       `bson:"n" json:"n"`
-	Body       string    `bson:"body" json:"body"`
-	HTML       string    `bson:"html" json:"html"`
-	EditedAt   time.Time `bson:"edited_at" json:"edited_at"`
-	EditorName string    `bson:"editor_name" json:"editor_name"`
+	N          int       `json:"n"`
+	Body       string    `json:"body"`
+	HTML       string    `json:"html"`
+	EditedAt   time.Time `json:"edited_at"`
+	EditorName string    `json:"editor_name"`
+}
+
+// versionDoc is an older version as forum_history keeps it. Its fields
+// keep this order: $addToSet compares whole documents.
+type versionDoc struct {
+	N          int       `bson:"n"`
+	Body       string    `bson:"body"`
+	HTML       string    `bson:"html"`
+	EditedAt   time.Time `bson:"edited_at"`
+	EditorName string    `bson:"editor_name"`
+}
+
+// historyDoc is a post's older versions, oldest first, keyed by post id.
+type historyDoc struct {
+	Versions []versionDoc `bson:"versions"`
 }
 
 // Permalink is a post with the tree page that holds it.
@@ -92,8 +109,8 @@ func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc
 }
 
 // attachments checks that every id names a file the author uploaded.
-func (s *Service) attachments(ctx context.Context, u *account.User, ids []string) ([]Attachment, error) {
-	out := []Attachment{}
+func (s *Service) attachments(ctx context.Context, u *account.User, ids []string) ([]fileDoc, error) {
+	out := []fileDoc{}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -110,7 +127,7 @@ func (s *Service) attachments(ctx context.Context, u *account.User, ids []string
 		if a.OwnerID != u.ID {
 			return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
 		}
-		out = append(out, Attachment{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image})
+		out = append(out, fileDoc{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image})
 	}
 	return out, nil
 }
@@ -304,7 +321,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	// The old version goes to the history first, with $addToSet so a retry
 	// or a lost race adds nothing twice; the edit itself only applies to
 	// the version it was made from.
-	old := Version{N: p.EditCount + 1, Body: p.Body, HTML: p.HTML, EditedAt: p.CreatedAt, EditorName: p.EditorName}
+	old := versionDoc{N: p.EditCount + 1, Body: p.Body, HTML: p.HTML, EditedAt: p.CreatedAt, EditorName: p.EditorName}
 	if p.EditedAt != nil {
 		old.EditedAt = *p.EditedAt
 	}
@@ -431,16 +448,14 @@ func (s *Service) History(ctx context.Context, u *account.User, id string) ([]Ve
 		errForbidden, errForbidden, ErrPostDeleted); err != nil {
 		return nil, err
 	}
-	var d struct {
-		Versions []Version `bson:"versions"`
-	}
-	err = s.deps.Store.R(colHistory).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+	d, _, err := store.Get[historyDoc](ctx, s.deps.Store.Collection(colHistory), id)
+	if err != nil {
 		return nil, fmt.Errorf("load history of %s: %w", id, err)
 	}
 	out := make([]Version, 0, len(d.Versions))
 	for i := len(d.Versions) - 1; i >= 0; i-- {
-		out = append(out, d.Versions[i])
+		v := d.Versions[i]
+		out = append(out, Version{N: v.N, Body: v.Body, HTML: v.HTML, EditedAt: v.EditedAt, EditorName: v.EditorName})
 	}
 	return out, nil
 }

@@ -2,17 +2,16 @@ package forum
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // Kinds of things a user follows.
@@ -59,9 +58,8 @@ type followsDoc struct {
 }
 
 func (s *Service) follows(ctx context.Context, userID string) (*followsDoc, error) {
-	var d followsDoc
-	err := s.deps.Store.R(colFollows).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+	d, _, err := store.Get[followsDoc](ctx, s.deps.Store.Collection(colFollows), userID)
+	if err != nil {
 		return nil, fmt.Errorf("load follows: %w", err)
 	}
 	return &d, nil
@@ -107,11 +105,10 @@ func (s *Service) follow(ctx context.Context, userID, kind, id string, on bool) 
 }
 
 func (s *Service) followers(ctx context.Context, key string) ([]string, error) {
-	var d struct {
+	d, _, err := store.Get[struct {
 		Users map[string]bool `bson:"users"`
-	}
-	err := s.deps.Store.R(colFollowers).FindOne(ctx, bson.M{"_id": key}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+	}](ctx, s.deps.Store.Collection(colFollowers), key)
+	if err != nil {
 		return nil, fmt.Errorf("load followers of %s: %w", key, err)
 	}
 	out := make([]string, 0, len(d.Users))
@@ -121,11 +118,19 @@ func (s *Service) followers(ctx context.Context, key string) ([]string, error) {
 	return out, nil
 }
 
-// Draft is text being written, saved as the user types.
+// Draft is text being written, saved as the user types, as the API
+// answers it (openapi.yaml's Draft).
 type Draft struct {
-	Key       string     `bson:"key" json:"key"`
-	Body      string     `bson:"body" json:"body"`
-	UpdatedAt *time.Time `bson:"updated_at" json:"updated_at"` // nil: nothing saved
+	Key       string     `json:"key"`
+	Body      string     `json:"body"`
+	UpdatedAt *time.Time `json:"updated_at"` // nil: nothing saved
+}
+
+// draftDoc is a draft as stored, keyed "<user id>|<key>".
+type draftDoc struct {
+	Key       string    `bson:"key"`
+	Body      string    `bson:"body"`
+	UpdatedAt time.Time `bson:"updated_at"`
 }
 
 // DraftInput is the text to save.
@@ -152,11 +157,11 @@ func (s *Service) SaveDraft(ctx context.Context, u *account.User, key string, in
 		return Draft{}, err
 	}
 	now := s.now()
-	d := Draft{Key: key, Body: in.Body, UpdatedAt: &now}
+	d := draftDoc{Key: key, Body: in.Body, UpdatedAt: now}
 	if _, err := s.deps.Store.C(colDrafts).ReplaceOne(ctx, bson.M{"_id": id}, d, options.Replace().SetUpsert(true)); err != nil {
 		return Draft{}, fmt.Errorf("save draft: %w", err)
 	}
-	return d, nil
+	return Draft{Key: key, Body: in.Body, UpdatedAt: &now}, nil
 }
 
 // Draft returns the text saved under key; with nothing saved, an empty
@@ -166,15 +171,14 @@ func (s *Service) Draft(ctx context.Context, u *account.User, key string) (Draft
 	if err != nil {
 		return Draft{}, err
 	}
-	var d Draft
-	err = s.deps.Store.R(colDrafts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return Draft{Key: key}, nil
-	}
+	d, ok, err := store.Get[draftDoc](ctx, s.deps.Store.Collection(colDrafts), id)
 	if err != nil {
 		return Draft{}, fmt.Errorf("load draft: %w", err)
 	}
-	return d, nil
+	if !ok {
+		return Draft{Key: key}, nil
+	}
+	return Draft{Key: d.Key, Body: d.Body, UpdatedAt: &d.UpdatedAt}, nil
 }
 
 // DeleteDraft forgets the text under key (after posting); absent is fine.

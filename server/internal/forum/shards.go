@@ -2,12 +2,12 @@ package forum
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // A user's read positions and a category's listing are maps keyed by thread
@@ -18,6 +18,17 @@ const (
 	listingShards = 8
 )
 
+// migrated reports whether the migration marked by marker (a forum_counters
+// document) is done; read through the writer, as start-up work must see
+// the writes before it.
+func (s *Service) migrated(ctx context.Context, marker string) (bool, error) {
+	_, ok, err := store.Get[struct{}](ctx, s.deps.Store.Collection(colCounters).Ordered(), marker)
+	if err != nil {
+		return false, fmt.Errorf("check migration %s: %w", marker, err)
+	}
+	return ok, nil
+}
+
 // shardsMigrated marks, in forum_counters, that the unsharded documents of
 // earlier versions have been split.
 const shardsMigrated = "sharded_maps"
@@ -26,12 +37,8 @@ const shardsMigrated = "sharded_maps"
 // versions kept in one document per owner. The shards are written before
 // the old document is deleted, so a crash in between only repeats the work.
 func (s *Service) migrateShards(ctx context.Context) error {
-	err := s.deps.Store.C(colCounters).FindOne(ctx, bson.M{"_id": shardsMigrated}).Err()
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("check shard migration: %w", err)
+	if done, err := s.migrated(ctx, shardsMigrated); err != nil || done {
+		return err
 	}
 	if err := s.listings.Split(ctx, "$set"); err != nil {
 		return err

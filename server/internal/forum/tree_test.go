@@ -95,7 +95,7 @@ func TestDepthCapAndReplyTo(t *testing.T) {
 
 func TestPlaceholder(t *testing.T) {
 	p := &postDoc{N: 3, ParentN: 2, Depth: 2, Deleted: true, Author: author{ID: "u1", Name: "Anna"},
-		Reactions: map[string]map[string]reactor{}, Attachments: []Attachment{{ID: "a"}}}
+		Reactions: map[string]map[string]reactor{}, Attachments: []fileDoc{{ID: "a"}}}
 	v := p.public("9")
 	if !v.Deleted || v.Body != "" || v.HTML != "" || len(v.Attachments) != 0 || v.ParentID != "9-2" || v.AuthorName != "Anna" {
 		t.Fatalf("placeholder = %+v", v)

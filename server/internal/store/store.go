@@ -172,6 +172,13 @@ type Collection struct {
 	W, R *mongo.Collection
 }
 
+// Ordered is c with its reads through the writer as well: for a read that
+// must see the writes before it (a read-check-write, a start-up marker).
+func (c Collection) Ordered() Collection {
+	c.R = c.W
+	return c
+}
+
 // Collection returns the named collection through both clients.
 func (s *Store) Collection(name string) Collection {
 	return Collection{Name: name, W: s.C(name), R: s.R(name)}
