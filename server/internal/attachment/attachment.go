@@ -37,17 +37,34 @@ var (
 	ErrNotFound   = problem.Define(problem.NotFound, "attachment_not_found", "Allegato non trovato.", "Attachment not found.")
 )
 
-// Attachment describes a stored file.
+// Attachment describes a stored file (its GridFS files document, filesDoc).
 type Attachment struct {
+	ID          string
+	Name        string
+	ContentType string
+	Size        int64
+	OwnerID     string
+	AttachedTo  []Ref
+	Image       bool
+	URL         string
+	CreatedAt   time.Time
+}
+
+// Uploaded is a file as the upload answers it (openapi.yaml's
+// UploadedAttachment): never its owner or what it is attached to.
+type Uploaded struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`
 	ContentType string    `json:"content_type"`
 	Size        int64     `json:"size"`
-	OwnerID     string    `json:"-"`
-	AttachedTo  []Ref     `json:"-"`
 	Image       bool      `json:"image"`
 	URL         string    `json:"url"`
 	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Uploaded is the file as its upload answers it.
+func (a Attachment) Uploaded() Uploaded {
+	return Uploaded{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, Image: a.Image, URL: a.URL, CreatedAt: a.CreatedAt}
 }
 
 // Store keeps attachments in the GridFS bucket "attachments" and decides

@@ -29,12 +29,12 @@ func (s *server) accountRoutes(api fiber.Router) {
 	api.Post("/password-resets/:token", h.resetPassword)
 
 	api.Post("/enrolments", h.enrol)
-	api.Get("/administrations", s.requireActive, h.administrations)
+	api.Get("/administrations", s.require(authz.TakePart), h.administrations)
 	api.Get("/admin/enrolments", enrolments, h.enrolments)
 	api.Post("/admin/administrations/:id/approve", enrolments, h.approve)
 	api.Post("/admin/administrations/:id/reject", enrolments, h.reject)
 
-	api.Post("/invitations", s.requireActive, h.invite)
+	api.Post("/invitations", s.require(authz.TakePart), h.invite)
 	api.Get("/invitations/:token", h.invitation)
 	api.Post("/invitations/:token/accept", h.acceptInvitation)
 

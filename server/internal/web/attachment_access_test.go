@@ -25,7 +25,7 @@ func uploadPDF(t *testing.T, c *webtest.Client, name string) string {
 	if r.Status != 201 {
 		t.Fatalf("upload %s: %d %s", name, r.Status, r.Body)
 	}
-	var a attachment.Attachment
+	var a attachment.Uploaded
 	r.JSON(t, &a)
 	return a.ID
 }

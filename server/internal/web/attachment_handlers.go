@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
@@ -13,8 +14,8 @@ import (
 // both for active users; a download also needs the right to see what the
 // file is attached to (attachment.Store.May).
 func (s *server) attachmentRoutes(api fiber.Router) {
-	api.Post("/attachments", s.requireActive, s.uploadAttachment)
-	api.Get("/attachments/:id", s.requireActive, s.downloadAttachment)
+	api.Post("/attachments", s.require(authz.TakePart), s.uploadAttachment)
+	api.Get("/attachments/:id", s.require(authz.TakePart), s.downloadAttachment)
 }
 
 func (s *server) uploadAttachment(c *fiber.Ctx) error {
@@ -31,7 +32,7 @@ func (s *server) uploadAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(a)
+	return c.Status(fiber.StatusCreated).JSON(a.Uploaded())
 }
 
 // downloadAttachment sends the stored bytes with the type detected at

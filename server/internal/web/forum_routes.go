@@ -13,7 +13,7 @@ type forumAPI struct{ *server }
 // forumRoutes is the route table of the forums; every route needs an active user.
 func (s *server) forumRoutes(api fiber.Router) {
 	h := &forumAPI{server: s}
-	active, admin := s.requireActive, s.require(authz.ManageCategories)
+	active, admin := s.require(authz.TakePart), s.require(authz.ManageCategories)
 
 	api.Get("/categories", active, h.categories)
 	api.Get("/categories/:id/threads", active, h.categoryThreads)

@@ -2,11 +2,13 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/cantieri/tavolo/server/internal/authz"
 )
 
 func (s *server) notificationRoutes(api fiber.Router) {
-	api.Get("/notifications", s.requireActive, s.notifications)
-	api.Post("/notifications/read", s.requireActive, s.readNotifications)
+	api.Get("/notifications", s.require(authz.TakePart), s.notifications)
+	api.Post("/notifications/read", s.require(authz.TakePart), s.readNotifications)
 }
 
 // notificationParams are GET /notifications' query parameters.

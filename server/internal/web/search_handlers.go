@@ -5,12 +5,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/search"
 )
 
 func (s *server) searchRoutes(api fiber.Router) {
-	api.Get("/search", s.requireActive, s.search)
+	api.Get("/search", s.require(authz.TakePart), s.search)
 }
 
 // searchParams are GET /search's query parameters.

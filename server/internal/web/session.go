@@ -72,12 +72,9 @@ func (s *server) requireUser(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requireActive lets through users who may take part: logged in, their
-// administration approved, not suspended.
-func (s *server) requireActive(c *fiber.Ctx) error { return allowed(c, authz.TakePart) }
-
 // require lets through users the table allows action on no particular item
-// (the admin pages); the domain checks again, with the item.
+// (authz.TakePart: logged in, administration approved, not suspended; the
+// admin pages' actions); the domain checks again, with the item.
 func (s *server) require(action authz.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error { return allowed(c, action) }
 }
