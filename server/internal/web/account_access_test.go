@@ -176,7 +176,7 @@ func TestProfileUpdate(t *testing.T) {
 		t.Fatalf("me %+v", me)
 	}
 	// Messages now follow the user's language.
-	if r := c.Expect(400, "PATCH", "/api/v1/me", map[string]any{"lang": "de"}); !strings.Contains(string(r.Body), "not valid") {
+	if r := c.Raw().Expect(400, "PATCH", "/api/v1/me", map[string]any{"lang": "de"}); !strings.Contains(string(r.Body), "not valid") {
 		t.Fatalf("%s", r.Body)
 	}
 	found, err := env.Board.Accounts.SuggestHandles(t.Context(), "nom", 10, account.Writer{})

@@ -116,7 +116,7 @@ func TestAttachmentUploadAndDownload(t *testing.T) {
 	if r := c.Send(req); r.Status != 403 || r.ErrorCode() != "csrf_failed" {
 		t.Fatalf("upload without CSRF token: %d %s", r.Status, r.Body)
 	}
-	if r := c.Do("POST", "/api/v1/attachments", []byte("{}")); r.Status != 400 {
+	if r := c.Raw().Do("POST", "/api/v1/attachments", []byte("{}")); r.Status != 400 {
 		t.Fatalf("upload without file: %d %s", r.Status, r.Body)
 	}
 }

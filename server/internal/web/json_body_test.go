@@ -88,12 +88,12 @@ func TestJSONBodyMustBeObject(t *testing.T) {
 	admin, _ := env.Admin()
 	for _, r := range jsonBodyRoutes {
 		for _, body := range []string{"null", " null ", "[]", `[{"ids":[]}]`, `"x"`, "0", "true", "\n\t{"[:2] + "null"} {
-			got := admin.Do(r.method, fill(r.path), body)
+			got := admin.Raw().Do(r.method, fill(r.path), body)
 			if got.Status != 400 || got.ErrorCode() != "body_not_object" {
 				t.Errorf("case %s %s %q: got %d %s, want 400 body_not_object", r.method, r.path, body, got.Status, got.Body)
 			}
 		}
-		if got := admin.Do(r.method, fill(r.path), " "); got.Status != 400 || got.ErrorCode() != "bad_json" {
+		if got := admin.Raw().Do(r.method, fill(r.path), " "); got.Status != 400 || got.ErrorCode() != "bad_json" {
 			t.Errorf("case %s %s blank body: got %d %s, want 400 bad_json", r.method, r.path, got.Status, got.Body)
 		}
 	}
@@ -107,13 +107,13 @@ func TestJSONBodyInvalidUnicode(t *testing.T) {
 	admin, _ := env.Admin()
 	for _, r := range jsonBodyRoutes {
 		for _, bad := range []string{`ab\ud800cd`, `\udc00`, `\ud83d\u0041`, "a\xffb", "\xed\xa0\x80"} {
-			got := admin.Do(r.method, fill(r.path), strings.Replace(r.body, "%s", bad, 1))
+			got := admin.Raw().Do(r.method, fill(r.path), strings.Replace(r.body, "%s", bad, 1))
 			fields := got.Fields()
 			if got.Status != 400 || got.ErrorCode() != "validation_failed" || len(fields) != 1 || fields[r.field] == "" {
 				t.Errorf("case %s %s %q: got %d %s, want 400 naming only %s", r.method, r.path, bad, got.Status, got.Body, r.field)
 			}
 		}
-		got := admin.Do(r.method, fill(r.path), strings.Replace(r.body, "%s", `\ud83d\ude00 ok`, 1))
+		got := admin.Raw().Do(r.method, fill(r.path), strings.Replace(r.body, "%s", `\ud83d\ude00 ok`, 1))
 		if _, refused := got.Fields()[r.field]; refused && strings.Contains(string(got.Body), "Unicode") {
 			t.Errorf("case %s %s valid pair: refused as invalid Unicode: %s", r.method, r.path, got.Body)
 		}
@@ -149,7 +149,7 @@ func TestNotificationsReadNullBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, body := range []string{"null", "[]", `""`, "1", `{"ids":[]}`} {
-		c.Expect(400, "POST", "/api/v1/notifications/read", body)
+		c.Raw().Expect(400, "POST", "/api/v1/notifications/read", body)
 	}
 	var a notificationsAnswer
 	c.Expect(200, "GET", "/api/v1/notifications", nil).JSON(t, &a)

@@ -57,8 +57,8 @@ func TestNotificationsListAndRead(t *testing.T) {
 	if len(theirs.Items) != 0 || theirs.Unread != 0 {
 		t.Fatalf("another user's list %+v", theirs)
 	}
-	c.Expect(400, "POST", "/api/v1/notifications/read", map[string]any{"ids": map[string]any{"$ne": nil}})
-	c.Expect(400, "POST", "/api/v1/notifications/read", map[string]any{"user_id": u.ID})
+	c.Raw().Expect(400, "POST", "/api/v1/notifications/read", map[string]any{"ids": map[string]any{"$ne": nil}})
+	c.Raw().Expect(400, "POST", "/api/v1/notifications/read", map[string]any{"user_id": u.ID})
 	env.Client().Expect(401, "GET", "/api/v1/notifications", nil)
 }
 

@@ -81,13 +81,13 @@ func TestMarkdownPreview(t *testing.T) {
 		do     func() *webtest.Response
 	}{
 		{"too long", 400, "body", "", func() *webtest.Response {
-			return anna.Do("POST", previewPath, map[string]string{"body": strings.Repeat("a", 50001)})
+			return anna.Raw().Do("POST", previewPath, map[string]string{"body": strings.Repeat("a", 50001)})
 		}},
 		{"control character", 400, "body", "", func() *webtest.Response {
 			return anna.Do("POST", previewPath, map[string]string{"body": "a\x00b"})
 		}},
 		{"unknown field", 400, "html", "", func() *webtest.Response {
-			return anna.Do("POST", previewPath, map[string]string{"html": "x"})
+			return anna.Raw().Do("POST", previewPath, map[string]string{"html": "x"})
 		}},
 		{"no CSRF token", 403, "", "csrf_failed", func() *webtest.Response {
 			return post(anna, previewPath, `{"body":"x"}`, &noToken, "")
@@ -132,7 +132,11 @@ func TestDeleteReason(t *testing.T) {
 		{"moderator with a reason", mod, byMod.ID, map[string]string{"reason": "  Fuori tema: spostato in «Assistenza».  "}, 204, ""},
 		{"author without a body", author, byAuthor.ID, nil, 204, ""},
 	} {
-		r := tc.c.Do("DELETE", "/api/v1/posts/"+tc.id, tc.body)
+		c := tc.c
+		if tc.status == 400 {
+			c = c.Raw() // bodies the contract refuses
+		}
+		r := c.Do("DELETE", "/api/v1/posts/"+tc.id, tc.body)
 		if r.Status != tc.status || (tc.field != "" && r.Fields()[tc.field] == "") {
 			t.Errorf("case %s: got %d %s, want %d (field %q)", tc.name, r.Status, r.Body, tc.status, tc.field)
 		}

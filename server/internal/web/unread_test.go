@@ -76,7 +76,11 @@ func TestUnreadAgreesEverywhere(t *testing.T) {
 		{"no number", "/api/v1/threads/" + id + "/read", map[string]any{}, 400},
 		{"unknown thread", "/api/v1/threads/999999/read", map[string]int{"n": 1}, 404},
 	} {
-		if r := bruno.Do("PUT", c.path, c.body); r.Status != c.want {
+		cl := bruno
+		if c.want == 400 {
+			cl = bruno.Raw() // bodies the contract refuses
+		}
+		if r := cl.Do("PUT", c.path, c.body); r.Status != c.want {
 			t.Errorf("case %s: got %d, want %d (%s)", c.name, r.Status, c.want, r.Body)
 		}
 	}

@@ -41,9 +41,9 @@ var contractRouter = sync.OnceValues(func() (routers.Router, error) {
 
 // ContractCounts are how many responses were checked against the contract:
 // by their operation's schema, or (for routes the API does not serve) as an
-// error body.
+// error body; and how many request bodies against their operation's.
 var ContractCounts struct {
-	Operations, Unrouted atomic.Int64
+	Operations, Unrouted, Requests atomic.Int64
 }
 
 // schemas compiles the contract's schemas once each, found by their JSON
@@ -157,6 +157,43 @@ func checkContract(req *http.Request, res *http.Response, body []byte) error {
 		pointer = strings.TrimPrefix(described.Ref, "#") + "/content/" + pointerPart(mediaType) + "/schema"
 	}
 	return checkBody(cache, pointer, req, res, body)
+}
+
+// checkRequest validates a JSON body sent to /api/v1 against its
+// operation's requestBody, so that a test cannot pass by sending something
+// the contract does not describe. A route the contract does not describe
+// is left to the check of its answer.
+func checkRequest(req *http.Request, body []byte) error {
+	if !strings.HasPrefix(req.URL.Path, "/api/") {
+		return nil
+	}
+	router, err := contractRouter()
+	if err != nil {
+		return err
+	}
+	cache, err := schemas()
+	if err != nil {
+		return err
+	}
+	route, _, err := router.FindRoute(req)
+	if err != nil {
+		return nil
+	}
+	const mediaType = "application/json"
+	rb := route.Operation.RequestBody
+	if rb == nil || rb.Value == nil || rb.Value.Content.Get(mediaType) == nil {
+		return fmt.Errorf("%s %s sends a JSON body, which the contract does not describe: %.200s", req.Method, req.URL.Path, body)
+	}
+	ContractCounts.Requests.Add(1)
+	pointer := "/paths/" + pointerPart(route.Path) + "/" + strings.ToLower(route.Method) +
+		"/requestBody/content/" + pointerPart(mediaType) + "/schema"
+	if rb.Ref != "" { // a shared request body: validate against it where it is written
+		pointer = strings.TrimPrefix(rb.Ref, "#") + "/content/" + pointerPart(mediaType) + "/schema"
+	}
+	if err := cache.validate(pointer, body); err != nil {
+		return fmt.Errorf("%s %s sends a body against the contract (%s): %w\nbody: %.2000s", req.Method, req.URL.Path, pointer, err, body)
+	}
+	return nil
 }
 
 // checkBody validates a JSON body against the schema at pointer.
