@@ -99,24 +99,36 @@ func pointerPart(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
+// contractRoute finds req's operation in the contract, with the compiled
+// schemas. For a request outside /api/ or a contract that does not load,
+// cache is nil (err says why, if anything went wrong); for a route the
+// contract does not describe, err is the router's and cache is set.
+func contractRoute(req *http.Request) (*routers.Route, *schemaCache, error) {
+	if !strings.HasPrefix(req.URL.Path, "/api/") {
+		return nil, nil, nil
+	}
+	router, err := contractRouter()
+	if err != nil {
+		return nil, nil, err
+	}
+	cache, err := schemas()
+	if err != nil {
+		return nil, nil, err
+	}
+	route, _, err := router.FindRoute(req)
+	return route, cache, err
+}
+
 // checkContract validates a response from /api/v1 against the contract:
 // the described operation's response for its status (or its default), or
 // for a path or method the API does not serve, an error status with a
 // Problem body. Bodies that are not JSON (attachments) or still compressed
 // are checked by status and content type only.
 func checkContract(req *http.Request, res *http.Response, body []byte) error {
-	if !strings.HasPrefix(req.URL.Path, "/api/") {
-		return nil
-	}
-	router, err := contractRouter()
-	if err != nil {
+	route, cache, err := contractRoute(req)
+	if cache == nil {
 		return err
 	}
-	cache, err := schemas()
-	if err != nil {
-		return err
-	}
-	route, _, err := router.FindRoute(req)
 	if err != nil {
 		ContractCounts.Unrouted.Add(1)
 		if res.StatusCode < 400 {
@@ -164,20 +176,12 @@ func checkContract(req *http.Request, res *http.Response, body []byte) error {
 // the contract does not describe. A route the contract does not describe
 // is left to the check of its answer.
 func checkRequest(req *http.Request, body []byte) error {
-	if !strings.HasPrefix(req.URL.Path, "/api/") {
-		return nil
-	}
-	router, err := contractRouter()
-	if err != nil {
+	route, cache, err := contractRoute(req)
+	if cache == nil {
 		return err
 	}
-	cache, err := schemas()
 	if err != nil {
-		return err
-	}
-	route, _, err := router.FindRoute(req)
-	if err != nil {
-		return nil
+		return nil // a route the contract does not describe: its answer is checked
 	}
 	const mediaType = "application/json"
 	rb := route.Operation.RequestBody
