@@ -2,10 +2,12 @@ package web
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cantieri/tavolo/server/internal/experiences"
+	"github.com/cantieri/tavolo/server/internal/problem"
 )
 
 // experienceAPI serves the experience records.
@@ -42,9 +44,25 @@ func (h *experienceAPI) list(c *fiber.Ctx) error {
 	return c.JSON(p)
 }
 
+// decodeRecord decodes a body carrying a record's fields. Field errors
+// name the record's fields as the form does ("ambito", "penali.previste"),
+// whether the decoder or the domain found them.
+func decodeRecord(c *fiber.Ctx, dst any) error {
+	err := decode(c, dst)
+	p, ok := problem.As(err)
+	if !ok || len(p.Fields) == 0 {
+		return err
+	}
+	fields := make(map[string]string, len(p.Fields))
+	for f, code := range p.Fields {
+		fields[strings.TrimPrefix(f, "fields.")] = code
+	}
+	return p.With(fields)
+}
+
 func (h *experienceAPI) create(c *fiber.Ctx) error {
 	var in experiences.NewExperience
-	if err := decode(c, &in); err != nil {
+	if err := decodeRecord(c, &in); err != nil {
 		return err
 	}
 	e, err := h.Experiences.Create(c.UserContext(), currentUser(c), in, langOf(c))
@@ -64,7 +82,7 @@ func (h *experienceAPI) get(c *fiber.Ctx) error {
 
 func (h *experienceAPI) save(c *fiber.Ctx) error {
 	var in experiences.Save
-	if err := decode(c, &in); err != nil {
+	if err := decodeRecord(c, &in); err != nil {
 		return err
 	}
 	e, err := h.Experiences.Update(c.UserContext(), currentUser(c), param(c, "id"), in, langOf(c))
