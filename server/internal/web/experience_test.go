@@ -75,7 +75,9 @@ func TestExperienceLifecycle(t *testing.T) {
 		t.Fatalf("published: %s v%d thread %q", p.Status, p.Version, p.ThreadID)
 	}
 	var th struct {
-		Thread struct{ CategoryID string `json:"category_id"` } `json:"thread"`
+		Thread struct {
+			CategoryID string `json:"category_id"`
+		} `json:"thread"`
 	}
 	stranger.Expect(200, "GET", "/api/v1/threads/"+p.ThreadID, nil).JSON(t, &th)
 	if th.Thread.CategoryID != "tavolo-confronto" {
