@@ -132,8 +132,8 @@ func (s *Service) Init(ctx context.Context) error { return s.rebuildIndex(ctx) }
 func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }
 
 // lock serialises the writes of one record in this process: with the
-// version check in each head update's filter, two saves on the same base
-// never both pass.
+// version check of each head update (store.UpdateIf), two saves on the
+// same base never both pass.
 func (s *Service) lock(id string) func() {
 	m := &s.locks[shard.Hash(id)%uint32(len(s.locks))]
 	m.Lock()

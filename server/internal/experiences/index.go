@@ -38,12 +38,14 @@ type entry struct {
 	UpdatedAt                           time.Time
 }
 
+// index maps record ids to entries. An entry is never changed once in the
+// map (a write puts a new one), so lists share them without copying.
 type index struct {
 	mu sync.RWMutex
-	m  map[string]entry
+	m  map[string]*entry
 }
 
-func newIndex() *index { return &index{m: map[string]entry{}} }
+func newIndex() *index { return &index{m: map[string]*entry{}} }
 
 func (x *index) put(d *recordDoc, f *Fields) {
 	e := entry{ID: d.ID, Titolo: f.Titolo, Status: d.Status, Ambito: f.Ambito, Modello: f.Modello, Procedura: f.Procedura,
@@ -59,7 +61,7 @@ func (x *index) put(d *recordDoc, f *Fields) {
 		e.Amount = *f.ImportoBaseEur
 	}
 	x.mu.Lock()
-	x.m[d.ID] = e
+	x.m[d.ID] = &e
 	x.mu.Unlock()
 }
 
@@ -67,8 +69,9 @@ func (x *index) setThread(id, threadID string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if e, ok := x.m[id]; ok {
-		e.ThreadID = threadID
-		x.m[id] = e
+		c := *e
+		c.ThreadID = threadID
+		x.m[id] = &c
 	}
 }
 
@@ -258,10 +261,10 @@ func (s *Service) List(ctx context.Context, u *account.User, q ListQuery) (Page,
 	if err != nil {
 		return Page{}, err
 	}
-	var hits []entry
+	var hits []*entry
 	s.index.mu.RLock()
 	for _, e := range s.index.m {
-		if (e.Status == StatusDraft) != fl.drafts || !fl.match(&e) {
+		if (e.Status == StatusDraft) != fl.drafts || !fl.match(e) {
 			continue
 		}
 		if fl.drafts && !authz.Can(authz.ReadExperience, sub, authz.Item{AdministrationID: e.AdmID, State: authz.Draft}) {
@@ -296,7 +299,7 @@ func (e *entry) summary() Summary {
 
 // sortEntries orders by key ("-" first: descending); ties by id, so pages
 // never overlap. Records without the key go last either way.
-func sortEntries(es []entry, key string) {
+func sortEntries(es []*entry, key string) {
 	if key == "" {
 		key = "-aggiornamento"
 	}
@@ -315,7 +318,7 @@ func sortEntries(es []entry, key string) {
 		}
 	}
 	sort.Slice(es, func(i, j int) bool {
-		c := cmp(&es[i], &es[j])
+		c := cmp(es[i], es[j])
 		if desc {
 			c = -c
 		}

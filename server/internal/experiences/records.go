@@ -369,11 +369,11 @@ func (s *Service) write(ctx context.Context, u *account.User, id string, base in
 	if d.PublishedAt != nil {
 		set["published_at"] = *d.PublishedAt
 	}
-	res, err := s.heads.W.UpdateOne(ctx, bson.M{"_id": id, "version": d.Version}, bson.M{"$set": set})
+	matched, err := s.deps.Store.UpdateIf(ctx, colHeads, id, bson.M{"version": d.Version}, bson.M{"$set": set})
 	if err != nil {
-		return Experience{}, fmt.Errorf("save experience %s: %w", id, err)
+		return Experience{}, fmt.Errorf("save experience: %w", err)
 	}
-	if res.MatchedCount == 0 { // another instance saved first
+	if !matched { // another instance saved first
 		return Experience{}, s.conflict(ctx, d, base)
 	}
 	d.Version, d.Status, d.UpdatedBy, d.UpdatedByName, d.UpdatedAt = n, status, u.ID, u.Name, now
