@@ -339,3 +339,13 @@ func TestExperienceSchema(t *testing.T) {
 	}
 	env.Client().Expect(401, "GET", "/api/v1/experiences/schema", nil)
 }
+
+// The experience routes in the JSON body tables (json_body_test.go).
+func init() {
+	jsonBodyRoutes = append(jsonBodyRoutes, []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/experiences", `{"fields":{"titolo":"%s"}}`, "titolo"},
+		{"PUT", "/api/v1/experiences/:id", `{"base_version":1,"fields":{"titolo":"%s"}}`, "titolo"},
+		{"POST", "/api/v1/experiences/:id/publish", `{"base_version":1,"nota":"%s"}`, "nota"},
+		{"POST", "/api/v1/experiences/:id/documents", `{"base_version":1,"file_id":"%s","tipo":"capitolato"}`, "file_id"},
+	}...)
+}
