@@ -348,4 +348,14 @@ func init() {
 		{"POST", "/api/v1/experiences/:id/publish", `{"base_version":1,"nota":"%s"}`, "nota"},
 		{"POST", "/api/v1/experiences/:id/documents", `{"base_version":1,"file_id":"%s","tipo":"capitolato"}`, "file_id"},
 	}...)
+	// and in the GET table (query_test.go), before its catch-alls.
+	n := len(getRoutes) - 2
+	getRoutes = append(getRoutes[:n:n], append([]getRoute{
+		{"/api/v1/experiences/schema", nil},
+		{"/api/v1/experiences", []string{"ambito", "modello", "procedura", "esito", "regione", "categoria", "dal", "al",
+			"importo_min", "importo_max", "stato", "sort", "page", "per_page"}},
+		{"/api/v1/experiences/:id", nil},
+		{"/api/v1/experiences/:id/history", nil},
+		{"/api/v1/experiences/:id/diff", []string{"from", "to"}},
+	}, getRoutes[n:]...)...)
 }
