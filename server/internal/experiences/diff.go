@@ -35,7 +35,7 @@ func flatten(f *Fields, docs []documentDoc) map[string]json.RawMessage {
 		out[k] = v
 	}
 	if len(docs) > 0 {
-		out["atti"], _ = json.Marshal(documentsView("", docs))
+		out["atti"], _ = json.Marshal(documentsView(docs))
 	}
 	return out
 }

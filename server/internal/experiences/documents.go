@@ -36,7 +36,7 @@ type Document struct {
 	AddedAt     time.Time `json:"added_at"`
 }
 
-func documentsView(_ string, docs []documentDoc) []Document {
+func documentsView(docs []documentDoc) []Document {
 	out := make([]Document, len(docs))
 	for i, d := range docs {
 		out[i] = Document{FileID: d.FileID, Tipo: d.Tipo, Name: d.Name, ContentType: d.ContentType, Size: d.Size,

@@ -2,6 +2,7 @@ package experiences
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -53,7 +54,7 @@ func (s *Service) redoThread(ctx context.Context, w *outbox.Work) error {
 // unlinked.
 func (s *Service) ensureThread(ctx context.Context, recordID, userID string) (string, error) {
 	d, err := s.load(ctx, recordID)
-	if err == ErrNotFound {
+	if errors.Is(err, ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {

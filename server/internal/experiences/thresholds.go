@@ -10,24 +10,24 @@ import (
 // 36/2023 art. 14 applies them): services and supplies bought by central
 // government bodies and by the others, works and concessions.
 type Threshold struct {
-	From     string `json:"from"` // first day, YYYY-MM-DD
-	To       string `json:"to"`   // last day, "" = still in force
-	Central  Euro   `json:"central_eur"`
-	Other    Euro   `json:"other_eur"`
-	Works    Euro   `json:"works_eur"`
-	Concess  Euro   `json:"concessions_eur"`
-	Regulate string `json:"regulation"`
+	From       string `json:"from"` // first day, YYYY-MM-DD
+	To         string `json:"to"`   // last day, "" = still in force
+	Central    Euro   `json:"central_eur"`
+	Other      Euro   `json:"other_eur"`
+	Works      Euro   `json:"works_eur"`
+	Concess    Euro   `json:"concessions_eur"`
+	Regulation string `json:"regulation"`
 }
 
 // thresholds by period; a date before the first period has no computed
 // value (the record says so rather than guess).
 var thresholds = []Threshold{
-	{From: "2016-01-01", To: "2017-12-31", Central: EuroOf(135_000), Other: EuroOf(209_000), Works: EuroOf(5_225_000), Concess: EuroOf(5_225_000), Regulate: "Reg. (UE) 2015/2170, 2015/2172"},
-	{From: "2018-01-01", To: "2019-12-31", Central: EuroOf(144_000), Other: EuroOf(221_000), Works: EuroOf(5_548_000), Concess: EuroOf(5_548_000), Regulate: "Reg. (UE) 2017/2365, 2017/2366"},
-	{From: "2020-01-01", To: "2021-12-31", Central: EuroOf(139_000), Other: EuroOf(214_000), Works: EuroOf(5_350_000), Concess: EuroOf(5_350_000), Regulate: "Reg. (UE) 2019/1828, 2019/1827"},
-	{From: "2022-01-01", To: "2023-12-31", Central: EuroOf(140_000), Other: EuroOf(215_000), Works: EuroOf(5_382_000), Concess: EuroOf(5_382_000), Regulate: "Reg. (UE) 2021/1952, 2021/1951"},
-	{From: "2024-01-01", To: "2025-12-31", Central: EuroOf(143_000), Other: EuroOf(221_000), Works: EuroOf(5_538_000), Concess: EuroOf(5_538_000), Regulate: "Reg. (UE) 2023/2495, 2023/2497"},
-	{From: "2026-01-01", To: "", Central: EuroOf(140_000), Other: EuroOf(216_000), Works: EuroOf(5_404_000), Concess: EuroOf(5_404_000), Regulate: "Reg. delegati (UE) 2025"},
+	{From: "2016-01-01", To: "2017-12-31", Central: EuroOf(135_000), Other: EuroOf(209_000), Works: EuroOf(5_225_000), Concess: EuroOf(5_225_000), Regulation: "Reg. (UE) 2015/2170, 2015/2172"},
+	{From: "2018-01-01", To: "2019-12-31", Central: EuroOf(144_000), Other: EuroOf(221_000), Works: EuroOf(5_548_000), Concess: EuroOf(5_548_000), Regulation: "Reg. (UE) 2017/2365, 2017/2366"},
+	{From: "2020-01-01", To: "2021-12-31", Central: EuroOf(139_000), Other: EuroOf(214_000), Works: EuroOf(5_350_000), Concess: EuroOf(5_350_000), Regulation: "Reg. (UE) 2019/1828, 2019/1827"},
+	{From: "2022-01-01", To: "2023-12-31", Central: EuroOf(140_000), Other: EuroOf(215_000), Works: EuroOf(5_382_000), Concess: EuroOf(5_382_000), Regulation: "Reg. (UE) 2021/1952, 2021/1951"},
+	{From: "2024-01-01", To: "2025-12-31", Central: EuroOf(143_000), Other: EuroOf(221_000), Works: EuroOf(5_538_000), Concess: EuroOf(5_538_000), Regulation: "Reg. (UE) 2023/2495, 2023/2497"},
+	{From: "2026-01-01", To: "", Central: EuroOf(140_000), Other: EuroOf(216_000), Works: EuroOf(5_404_000), Concess: EuroOf(5_404_000), Regulation: "Regolamenti delegati della Commissione del 2025"},
 }
 
 // Art. 50 d.lgs. 36/2023: a direct award is for amounts below these.
