@@ -359,3 +359,49 @@ func init() {
 		{"/api/v1/experiences/:id/diff", []string{"from", "to"}},
 	}, getRoutes[n:]...)...)
 }
+
+// TestExperienceSaveRace: two people save on the same version at once over
+// HTTP; one is stored, the other refused with the first one's change.
+func TestExperienceSaveRace(t *testing.T) {
+	env := webtest.Start(t, nil)
+	alice, au := env.NewUser(account.RoleParticipant)
+	bob, _ := env.NewUserIn(au.AdministrationID, account.RoleParticipant)
+	e := newExperience(t, alice, expFields("Corsa"))
+	statuses := make(chan int, 2)
+	for i, c := range []*webtest.Client{alice, bob} {
+		go func() {
+			f := expFields(fmt.Sprintf("Titolo %d", i))
+			statuses <- c.Do("PUT", "/api/v1/experiences/"+e.ID, map[string]any{"base_version": 1, "fields": f}).Status
+		}()
+	}
+	got := []int{<-statuses, <-statuses}
+	if got[0]+got[1] != 200+409 {
+		t.Fatalf("got %v, want one 200 and one 409", got)
+	}
+	var h experiences.History
+	alice.Expect(200, "GET", "/api/v1/experiences/"+e.ID+"/history", nil).JSON(t, &h)
+	if h.Version != 2 {
+		t.Fatalf("got version %d, want 2", h.Version)
+	}
+}
+
+// TestExperienceWarningsAndLanguage: a direct award above art. 50 is saved
+// with a warning; messages follow the user's language, codes do not.
+func TestExperienceWarningsAndLanguage(t *testing.T) {
+	env := webtest.Start(t, nil)
+	c, _ := env.NewUser(account.RoleParticipant)
+	f := expFields("Affidamento diretto")
+	f["procedura"], f["importo_base_eur"], f["importo_aggiudicato_eur"] = "affidamento_diretto", 150000, 149000
+	e := newExperience(t, c, f)
+	if len(e.Warnings) != 1 || e.Warnings[0].Field != "procedura" || e.Warnings[0].Code != "direct_award_above_limit" ||
+		!strings.Contains(e.Warnings[0].Message, "140.000") || e.SopraSogliaUE == nil || *e.SopraSogliaUE {
+		t.Fatalf("warnings %+v sopra soglia %v", e.Warnings, e.SopraSogliaUE)
+	}
+	c.Expect(200, "PATCH", "/api/v1/me", map[string]any{"lang": "en"})
+	r := c.Do("POST", "/api/v1/experiences", map[string]any{"fields": map[string]any{"titolo": "Caso", "cig": "XYZ"}})
+	var body expErr
+	r.JSON(t, &body)
+	if r.Status != 400 || len(body.Error.Details) != 1 || body.Error.Details[0].Code != "cig" || !strings.HasPrefix(body.Error.Details[0].Message, "Not a valid CIG") {
+		t.Fatalf("got %d %s", r.Status, r.Body)
+	}
+}
