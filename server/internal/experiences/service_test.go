@@ -225,3 +225,31 @@ func TestDomainRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadCategoryCreatedIfMissing: with the Tavolo di confronto gone,
+// the first publish creates it through the forum and opens the thread there.
+func TestThreadCategoryCreatedIfMissing(t *testing.T) {
+	st := testenv.Store(t)
+	b := build(t, st)
+	defer b.Close()
+	ctx := testenv.Ctx(t)
+	if _, err := st.C("forum_categories").DeleteOne(ctx, map[string]any{"_id": "tavolo-confronto"}); err != nil {
+		t.Fatal(err)
+	}
+	u := member(t, b, "asl", "marche")
+	e, err := b.Experiences.Create(ctx, u, experiences.NewExperience{Fields: complete()}, "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.Experiences.Publish(ctx, u, e.ID, experiences.PublishInput{BaseVersion: 1}, "it")
+	if err != nil || p.ThreadID == "" {
+		t.Fatalf("publish: thread %q, %v", p.ThreadID, err)
+	}
+	th, err := b.Forum.Thread(ctx, u, p.ThreadID, "flat", 1, 0, "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th.Category.ID == "tavolo-confronto" || !strings.HasPrefix(th.Category.Name, "Tavolo di confronto") {
+		t.Fatalf("thread in %q %q, want a new Tavolo di confronto", th.Category.ID, th.Category.Name)
+	}
+}
