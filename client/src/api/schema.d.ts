@@ -720,6 +720,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/experiences/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The closed lists with Italian and English labels, the fields in form order, the EU thresholds. */
+        get: operations["getExperienceSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published records (stato=bozze, the drafts one may read), filtered, sorted and paged.
+         * @description Each filter takes values separated by commas; any of them matches. dal and al bound the award date (else the decision date), importo_min and importo_max the awarded amount (else the base amount) in euro. Records without the value filtered on do not match; sorting puts them last.
+         */
+        get: operations["listExperiences"];
+        put?: never;
+        /**
+         * Start a draft record for one's own administration.
+         * @description 400 validation_failed with a code per field (error.details); a draft needs only titolo. The administration is the author's; sopra_soglia_ue is computed, never sent.
+         */
+        post: operations["createExperience"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** A record; a draft of another administration is not found (but for moderators). */
+        get: operations["getExperience"];
+        /**
+         * Save the fields as a new version (a published record becomes updated).
+         * @description base_version is the version the form was loaded from: on an older one the save is refused with 409 experience_version_conflict and the fields changed since, with their current values; nothing is written. 403 experience_forbidden for another administration's record.
+         */
+        put: operations["saveExperience"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft; opens its discussion thread in the Tavolo di confronto.
+         * @description 400 validation_failed when a field a published record needs is missing; 409 experience_already_published; 409 experience_version_conflict on an older base_version.
+         */
+        post: operations["publishExperience"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** Every version, newest first, with who, when and the fields changed. */
+        get: operations["getExperienceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** The fields changed from one version to another, from what to what, by whom and when. */
+        get: operations["getExperienceDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a file one uploaded (POST /attachments) as a document (atto) of a type; a new version.
+         * @description The file is then read by whoever may read the record. 400 with file_id unknown_file when it is not one's own upload.
+         */
+        post: operations["addExperienceDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -734,6 +880,12 @@ export interface components {
                 fields?: {
                     [key: string]: string;
                 };
+                /** @description The same fields as a list, each with its stable code (the client localises by code). */
+                details?: {
+                    field: string;
+                    code: string;
+                    message: string;
+                }[];
             };
         };
         /** Format: date-time */
@@ -1022,6 +1174,234 @@ export interface components {
             per_page: number;
             total: number;
         };
+        /** @description Euro with at most two decimals; read exactly, never through a float. */
+        Euro: number;
+        /** @description What people type into a record; "" or absent means not given. */
+        ExperienceFields: {
+            titolo: string;
+            enti_associati?: string[];
+            ambito?: components["schemas"]["ExpAmbito"];
+            tipo_attivita?: components["schemas"]["ExpTipoAttivita"];
+            grado?: components["schemas"]["ExpGrado"];
+            /** Format: date */
+            data_decisione?: string;
+            /** Format: date */
+            data_affidamento?: string;
+            /** Format: date */
+            data_avvio?: string;
+            /** Format: date */
+            data_fine_contratto?: string;
+            durata_mesi?: number;
+            esito?: components["schemas"]["ExpEsito"];
+            obiettivi?: components["schemas"]["ExpObiettivi"][];
+            analisi_convenienza?: components["schemas"]["ExpAnalisiConvenienza"];
+            costo_interno_ante_eur_anno?: components["schemas"]["Euro"];
+            modello?: components["schemas"]["ExpModello"];
+            tipo_contratto?: components["schemas"]["ExpTipoContratto"];
+            normativa?: components["schemas"]["ExpNormativa"];
+            procedura?: components["schemas"]["ExpProcedura"];
+            criterio?: components["schemas"]["ExpCriterio"];
+            importo_base_eur?: components["schemas"]["Euro"];
+            importo_aggiudicato_eur?: components["schemas"]["Euro"];
+            n_offerte?: number;
+            /** @description 10 characters: digits and A-F, X/Y/Z first for a smart CIG. */
+            cig?: string;
+            /** @description 8 digits, a dash, a check digit. */
+            cpv?: string;
+            fornitore_tipo?: components["schemas"]["ExpFornitoreTipo"];
+            personale_coinvolto?: number;
+            destinazione_personale?: components["schemas"]["ExpDestinazionePersonale"];
+            clausola_sociale?: boolean;
+            struttura_controllo?: components["schemas"]["ExpStrutturaControllo"];
+            indicatori?: {
+                nome: string;
+                unita?: string;
+                soglia?: number;
+                valore?: number;
+            }[];
+            penali?: {
+                previste?: boolean;
+                applicate_eur?: components["schemas"]["Euro"];
+            };
+            reporting?: components["schemas"]["ExpReporting"];
+            customer_satisfaction?: {
+                svolta?: boolean;
+                punteggio?: number;
+            };
+            delta_costo_pct?: number;
+            valutazione_qualita?: number;
+            clausola_uscita?: boolean;
+            piano_subentro?: boolean;
+            proprieta_dati_beni?: components["schemas"]["ExpProprietaDatiBeni"];
+            /** @description Critical factor (ExpFattoriCritici) to a 1-5 self-assessment. */
+            fattori_critici?: {
+                [key: string]: number;
+            };
+            /** @description Markdown. */
+            lezioni_apprese?: string;
+        };
+        ExperienceAdministration: {
+            id: string;
+            codice_ipa: string;
+            name: string;
+            category: string;
+            region: string;
+        };
+        ExperienceNotice: {
+            field: string;
+            code: string;
+            message: string;
+        };
+        ExperienceDocument: {
+            file_id: string;
+            tipo: components["schemas"]["ExpTipoAtto"];
+            name: string;
+            content_type: string;
+            size: number;
+            url: string;
+            added_by_name: string;
+            added_at: components["schemas"]["Time"];
+        };
+        Experience: {
+            id: string;
+            version: number;
+            status: components["schemas"]["ExpStato"];
+            amministrazione: components["schemas"]["ExperienceAdministration"];
+            fields: components["schemas"]["ExperienceFields"];
+            /** @description Computed: the amount is at or above the EU threshold of its date, kind of contract and body; null when one is missing. */
+            sopra_soglia_ue: boolean | null;
+            /** @description The threshold compared. */
+            soglia_ue_eur: number | null;
+            /** @description Do not block a save (direct_award_above_limit). */
+            warnings: components["schemas"]["ExperienceNotice"][];
+            /** @description Sanitised HTML of lezioni_apprese. */
+            lezioni_apprese_html: string;
+            atti: components["schemas"]["ExperienceDocument"][];
+            /** @description The discussion thread in the Tavolo di confronto (published records). */
+            thread_id?: string;
+            created_by_name: string;
+            created_at: components["schemas"]["Time"];
+            updated_by_name: string;
+            updated_at: components["schemas"]["Time"];
+            published_at: components["schemas"]["NullableTime"];
+            can_edit: boolean;
+        };
+        ExperienceSummary: {
+            id: string;
+            titolo: string;
+            status: components["schemas"]["ExpStato"];
+            version: number;
+            amministrazione: components["schemas"]["ExperienceAdministration"];
+            ambito?: components["schemas"]["ExpAmbito"];
+            modello?: components["schemas"]["ExpModello"];
+            procedura?: components["schemas"]["ExpProcedura"];
+            esito?: components["schemas"]["ExpEsito"];
+            /** Format: date */
+            data?: string;
+            importo_eur: number | null;
+            thread_id?: string;
+            updated_at: components["schemas"]["Time"];
+        };
+        ExperiencePage: {
+            items: components["schemas"]["ExperienceSummary"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        ExperienceChange: {
+            /** @description A field, or an object's field (penali.previste, fattori_critici.sla_e_penali). */
+            field: string;
+            /** @description The value before (null = not given). */
+            from: unknown;
+            /** @description The value after (null = not given). */
+            to: unknown;
+            /** @description The last version that changed it. */
+            version: number;
+            by_name: string;
+            at: components["schemas"]["Time"];
+        };
+        ExperienceDiff: {
+            from: number;
+            to: number;
+            changes: components["schemas"]["ExperienceChange"][];
+        };
+        ExperienceHistory: {
+            id: string;
+            version: number;
+            versions: {
+                version: number;
+                status: components["schemas"]["ExpStato"];
+                by_name: string;
+                at: components["schemas"]["Time"];
+                changed: string[];
+            }[];
+        };
+        ExperienceSchema: {
+            lists: {
+                name: string;
+                options: {
+                    value: string;
+                    it: string;
+                    en: string;
+                }[];
+            }[];
+            fields: {
+                field: string;
+                group: string;
+                it: string;
+                en: string;
+                list?: string;
+            }[];
+            thresholds: {
+                /** Format: date */
+                from: string;
+                /** @description "" while in force. */
+                to: string;
+                central_eur: components["schemas"]["Euro"];
+                other_eur: components["schemas"]["Euro"];
+                works_eur: components["schemas"]["Euro"];
+                concessions_eur: components["schemas"]["Euro"];
+                regulation: string;
+            }[];
+        };
+        /** @enum {string} */
+        ExpAmbito: "servizi_ict" | "paghe_personale" | "tributi_riscossione" | "facility_manutenzione" | "pulizie" | "ristorazione" | "servizi_sociali" | "servizi_educativi_infanzia" | "igiene_urbana_rifiuti" | "servizio_idrico" | "trasporto_pubblico" | "gestione_documentale_archivi" | "contact_center_urp" | "servizi_culturali" | "servizi_sanitari_non_clinici" | "formazione" | "altro";
+        /** @enum {string} */
+        ExpTipoAttivita: "strumentale" | "finale";
+        /** @enum {string} */
+        ExpGrado: "totale" | "parziale";
+        /** @enum {string} */
+        ExpEsito: "in_esecuzione" | "concluso_rinnovato" | "concluso_nuova_gara" | "reinternalizzato" | "cambio_modello";
+        /** @enum {string} */
+        ExpObiettivi: "riduzione_costi" | "flessibilita_costi" | "qualita_servizio" | "accesso_competenze" | "focalizzazione_core" | "innovazione" | "vincoli_personale";
+        /** @enum {string} */
+        ExpAnalisiConvenienza: "costo_pieno" | "costo_differenziale" | "multicriterio" | "benchmark_consip" | "nessuna";
+        /** @enum {string} */
+        ExpModello: "appalto_servizi" | "global_service" | "concessione" | "in_house" | "societa_mista" | "ppp_contrattuale" | "accordo_tra_pa" | "convenzione_enti_locali" | "ente_strumentale" | "terzo_settore" | "convenzione_centrale_committenza" | "privatizzazione";
+        /** @enum {string} */
+        ExpTipoContratto: "servizi" | "forniture" | "lavori" | "concessione";
+        /** @enum {string} */
+        ExpNormativa: "ante_2006" | "dlgs_163_2006" | "dlgs_50_2016" | "dlgs_36_2023" | "dlgs_201_2022_spl";
+        /** @enum {string} */
+        ExpProcedura: "aperta" | "ristretta" | "negoziata_con_bando" | "competitiva_con_negoziazione" | "negoziata_senza_bando" | "dialogo_competitivo" | "partenariato_innovazione" | "affidamento_diretto" | "cottimo_fiduciario" | "mepa" | "adesione_convenzione_accordo_quadro" | "finanza_di_progetto" | "nessuna_gara";
+        /** @enum {string} */
+        ExpCriterio: "oepv" | "minor_prezzo" | "non_applicabile";
+        /** @enum {string} */
+        ExpFornitoreTipo: "impresa" | "rti_consorzio" | "cooperativa_sociale" | "societa_in_house" | "societa_mista" | "altra_pa" | "ente_terzo_settore";
+        /** @enum {string} */
+        ExpDestinazionePersonale: "ricollocato_interno" | "trasferito_fornitore" | "distacco" | "nessuno";
+        /** @enum {string} */
+        ExpStrutturaControllo: "rup_dec" | "ufficio_dedicato" | "nessuna";
+        /** @enum {string} */
+        ExpReporting: "mensile" | "trimestrale" | "semestrale" | "annuale" | "assente";
+        /** @enum {string} */
+        ExpProprietaDatiBeni: "ente" | "fornitore" | "misto";
+        /** @enum {string} */
+        ExpFattoriCritici: "obiettivi_chiari_misurabili" | "analisi_make_or_buy" | "coinvolgimento_vertici_politici" | "definizione_perimetro_processo" | "sla_e_penali" | "competenze_interne_di_controllo" | "gestione_personale_e_relazioni_sindacali" | "logica_di_partnership" | "sostituibilita_fornitore" | "trasparenza_e_rendicontazione";
+        /** @enum {string} */
+        ExpTipoAtto: "determina_a_contrarre" | "bando_disciplinare" | "capitolato" | "schema_contratto" | "sla_carta_servizi" | "relazione_motivata_in_house" | "contratto_di_servizio" | "convenzione";
+        /** @enum {string} */
+        ExpStato: "draft" | "published" | "updated";
     };
     responses: {
         /** @description An error (any 4xx or 5xx status). */
@@ -1116,6 +1496,33 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Draft"];
+            };
+        };
+        /** @description A record as the reader sees it. */
+        Experience: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Experience"];
+            };
+        };
+        /** @description Refused, nothing written: a save on an older version (conflict: the fields changed since, with their current values), or a publish of a published record (no conflict). */
+        ExperienceConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        code: string;
+                        message: string;
+                    };
+                    conflict?: {
+                        current_version: number;
+                        changes: components["schemas"]["ExperienceChange"][];
+                    };
+                };
             };
         };
     };
@@ -2317,6 +2724,219 @@ export interface operations {
                     "application/json": components["schemas"]["Mentionable"][];
                 };
             };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getExperienceSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema of a record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperienceSchema"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listExperiences: {
+        parameters: {
+            query?: {
+                ambito?: string;
+                modello?: string;
+                procedura?: string;
+                esito?: string;
+                regione?: string;
+                categoria?: string;
+                dal?: string;
+                al?: string;
+                importo_min?: string;
+                importo_max?: string;
+                stato?: "pubblicate" | "bozze";
+                sort?: "aggiornamento" | "-aggiornamento" | "titolo" | "-titolo" | "importo" | "-importo" | "data" | "-data";
+                /** @description 1-based. */
+                page?: components["parameters"]["Page"];
+                /** @description 0 or absent is the list's default. */
+                per_page?: components["parameters"]["PerPage"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperiencePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createExperience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields: components["schemas"]["ExperienceFields"];
+                };
+            };
+        };
+        responses: {
+            201: components["responses"]["Experience"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getExperience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Experience"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    saveExperience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    base_version: number;
+                    fields: components["schemas"]["ExperienceFields"];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Experience"];
+            409: components["responses"]["ExperienceConflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    publishExperience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    base_version: number;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Experience"];
+            409: components["responses"]["ExperienceConflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getExperienceHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperienceHistory"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getExperienceDiff: {
+        parameters: {
+            query?: {
+                /** @description 0 or absent: to - 1. */
+                from?: number;
+                /** @description 0 or absent: the current version. */
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperienceDiff"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    addExperienceDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    base_version: number;
+                    file_id: string;
+                    tipo: components["schemas"]["ExpTipoAtto"];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Experience"];
+            409: components["responses"]["ExperienceConflict"];
             default: components["responses"]["Problem"];
         };
     };

@@ -74,10 +74,11 @@ const (
 	Archived                    // category (and its threads) closed to writes
 	Hidden                      // held back by moderation (reserved: no item is hidden yet)
 	Deleted                     // post deleted, a placeholder remains
+	Draft                       // experience record not yet published
 	numStates = iota
 )
 
-var stateNames = [numStates]string{"locked", "archived", "hidden", "deleted"}
+var stateNames = [numStates]string{"locked", "archived", "hidden", "deleted", "draft"}
 
 func (s State) String() string {
 	if s == 0 {

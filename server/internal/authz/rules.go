@@ -23,6 +23,13 @@ const (
 	ReadDeletedPost                // read what a deleted post said, and who deleted it
 	SubscribeForum                 // follow the forum's live topics (forum, category:, thread:)
 	SubscribeUser                  // follow a user's own live topic (user:)
+	// Experience records (package experiences).
+	CreateExperience         // start a record for one's own administration
+	EditExperience           // save a record's fields (a new version)
+	PublishExperience        // publish a draft record
+	ReadExperience           // read a record (drafts: its administration and moderators)
+	ReadExperienceHistory    // list a record's versions and their differences
+	AttachExperienceDocument // attach a document (atto) to a record
 	numActions
 )
 
@@ -59,6 +66,13 @@ var actions = [numActions]ActionInfo{
 	ReadDeletedPost:  {Name: "read deleted post"},
 	SubscribeForum:   {Name: "subscribe forum topics", Dims: Dims{States: Archived}},
 	SubscribeUser:    {Name: "subscribe user topic", Dims: Dims{Owner: true}},
+	// Experience records.
+	CreateExperience:         {Name: "create experience"},
+	EditExperience:           {Name: "edit experience", Dims: Dims{Administration: true, States: Draft}},
+	PublishExperience:        {Name: "publish experience", Dims: Dims{Administration: true}},
+	ReadExperience:           {Name: "read experience", Dims: Dims{Administration: true, States: Draft}},
+	ReadExperienceHistory:    {Name: "read experience history", Dims: Dims{Administration: true, States: Draft}},
+	AttachExperienceDocument: {Name: "attach experience document", Dims: Dims{Administration: true, States: Draft}},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -104,4 +118,21 @@ var rules = []Rule{
 	{Action: ReadDeletedPost, Roles: moderators},
 	{Action: SubscribeForum, Roles: active, States: Locked | Archived},
 	{Action: SubscribeUser, Roles: active, Owner: Own},
+	// Experience records: an administration's members write its records,
+	// moderators any; published records are read by everyone active,
+	// drafts by their administration and moderators. Publishing is asked
+	// on the draft (or as no particular state: the rows are the same).
+	{Action: CreateExperience, Roles: active},
+	{Action: EditExperience, Roles: active, Administration: Own, States: Draft},
+	{Action: EditExperience, Roles: moderators, States: Draft},
+	{Action: PublishExperience, Roles: active, Administration: Own, States: Draft},
+	{Action: PublishExperience, Roles: moderators, States: Draft},
+	{Action: ReadExperience, Roles: active},
+	{Action: ReadExperience, Roles: active, Administration: Own, States: Draft},
+	{Action: ReadExperience, Roles: moderators, States: Draft},
+	{Action: ReadExperienceHistory, Roles: active},
+	{Action: ReadExperienceHistory, Roles: active, Administration: Own, States: Draft},
+	{Action: ReadExperienceHistory, Roles: moderators, States: Draft},
+	{Action: AttachExperienceDocument, Roles: active, Administration: Own, States: Draft},
+	{Action: AttachExperienceDocument, Roles: moderators, States: Draft},
 }

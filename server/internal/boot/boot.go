@@ -14,6 +14,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/demo"
+	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/mailer"
 	"github.com/cantieri/tavolo/server/internal/notify"
@@ -45,6 +46,7 @@ type Board struct {
 	SearchQueue *search.Queue
 	Notify      *notify.Service
 	Attachments *attachment.Store
+	Experiences *experiences.Service
 
 	closers []func()
 }
@@ -88,6 +90,11 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if b.Forum, err = b.buildForum(ctx, log, b.Hub, o.forumNow); err != nil {
 		return nil, err
 	}
+	b.Experiences = experiences.New(experiences.Deps{Store: st, Logger: log, Directory: b.Accounts, Forum: b.Forum,
+		Attachments: b.Attachments, Outbox: b.Outbox})
+	if err := b.Experiences.Init(ctx); err != nil {
+		return nil, err
+	}
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.
 	if err := b.Outbox.Recover(ctx); err != nil {
@@ -95,7 +102,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Hub: b.Hub,
-		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify})
+		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences})
 	return b, nil
 }
 

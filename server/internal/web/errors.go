@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +21,15 @@ type errorDetail struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Details repeat Fields as a list with each field's stable code, for
+	// clients that localise by code.
+	Details []fieldDetail `json:"details,omitempty"`
+}
+
+type fieldDetail struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // errorHandler maps domain errors to statuses; 5xx are logged once here and
@@ -47,8 +58,12 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	if len(p.Fields) > 0 {
 		body.Error.Fields = make(map[string]string, len(p.Fields))
 		for f, code := range p.Fields {
-			body.Error.Fields[f] = problem.FieldMessage(code, lang)
+			msg := problem.FieldMessage(code, lang)
+			body.Error.Fields[f] = msg
+			name, _, _ := strings.Cut(code, ":")
+			body.Error.Details = append(body.Error.Details, fieldDetail{Field: f, Code: name, Message: msg})
 		}
+		sort.Slice(body.Error.Details, func(i, j int) bool { return body.Error.Details[i].Field < body.Error.Details[j].Field })
 	}
 	return c.Status(status).JSON(body)
 }

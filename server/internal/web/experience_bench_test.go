@@ -1,0 +1,172 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/benchstat"
+	"github.com/cantieri/tavolo/server/internal/experiences"
+	"github.com/cantieri/tavolo/server/internal/webtest"
+)
+
+// BenchmarkExperienceList: the filtered list over HTTP with 1,000
+// published records in the embedded store, from 1 and 8 clients at once,
+// each request a different mix of filters and sorts. Reports p50/p95/p99.
+// The records are seeded once, through the service (create and publish).
+//
+//	go test -run '^$' -bench BenchmarkExperienceList -benchtime 2000x ./server/internal/web/
+func BenchmarkExperienceList(b *testing.B) {
+	env := webtest.Start(b, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // seeding 1,000 records outlasts testenv.Ctx
+	defer cancel()
+	ambiti := []string{"servizi_ict", "paghe_personale", "pulizie", "ristorazione", "tributi_riscossione", "servizi_sociali"}
+	procedure := []string{"aperta", "ristretta", "mepa", "affidamento_diretto", "negoziata_senza_bando"}
+	modelli := []string{"appalto_servizi", "concessione", "in_house", "global_service"}
+	esiti := []string{"in_esecuzione", "concluso_rinnovato", "reinternalizzato", "concluso_nuova_gara"}
+	cats := []string{"comune", "regione", "asl", "provincia", "universita"}
+	regions := []string{"lazio", "puglia", "veneto", "toscana", "sicilia", "lombardia"}
+	var users []*account.User
+	for i := range 20 {
+		a, err := env.Board.Accounts.NewApprovedAdministration(ctx, fmt.Sprintf("bench_%d", i), fmt.Sprintf("Ente %d", i), cats[i%len(cats)], regions[i%len(regions)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, u := env.NewUserIn(a.ID, account.RoleParticipant)
+		users = append(users, u)
+	}
+	start := time.Now()
+	const records = 1000
+	for i := range records {
+		amount := experiences.EuroOf(int64(20_000 + i*7_919%2_000_000))
+		f := experiences.Fields{Titolo: fmt.Sprintf("Esperienza %04d", i), Ambito: ambiti[i%len(ambiti)], TipoAttivita: "strumentale",
+			Modello: modelli[i%len(modelli)], TipoContratto: "servizi", Procedura: procedure[i%len(procedure)], Esito: esiti[i%len(esiti)],
+			DataAffidamento: fmt.Sprintf("%d-%02d-15", 2018+i%8, 1+i%12), ImportoBaseEur: &amount, ImportoAggiudicatoEur: &amount,
+			LezioniApprese: "Un paragrafo di **lezioni apprese** che pesa quanto uno vero, con qualche riga in più per il contenuto."}
+		u := users[i%len(users)]
+		e, err := env.Board.Experiences.Create(ctx, u, experiences.NewExperience{Fields: f}, "it")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := env.Board.Experiences.Publish(ctx, u, e.ID, experiences.PublishInput{BaseVersion: 1}, "it"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("seeded %d published records in %v", records, time.Since(start).Round(time.Millisecond))
+	queries := []string{
+		"ambito=servizi_ict&sort=-importo",
+		"procedura=aperta,ristretta&esito=in_esecuzione&sort=titolo",
+		"regione=lazio,puglia&categoria=comune&dal=2020-01-01&al=2024-12-31",
+		"importo_min=100000&importo_max=800000&sort=-data&page=2",
+		"modello=in_house&ambito=pulizie,ristorazione&sort=importo",
+		"sort=-aggiornamento&per_page=50",
+	}
+	// The list's own cost, in process: filter, sort and page the index.
+	b.Run("in-process", func(b *testing.B) {
+		lat := make([]int64, 0, b.N)
+		for i := range b.N {
+			q := experiences.ListQuery{Page: 1}
+			if err := parseQuery(queries[i%len(queries)], &q); err != nil {
+				b.Fatal(err)
+			}
+			t0 := time.Now()
+			if _, err := env.Board.Experiences.List(ctx, users[0], q); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, int64(time.Since(t0)))
+		}
+		reportPercentiles(b, lat)
+	})
+	for _, clients := range []int{1, 8} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			listLoad(b, env, users, queries, clients)
+		})
+	}
+}
+
+// listLoad runs b.N list requests from clients at once, each on its own
+// session, through a plain HTTP client (the scenario tests' contract
+// check stays out of the figures).
+func listLoad(b *testing.B, env *webtest.Env, users []*account.User, queries []string, clients int) {
+	hcs := make([]*http.Client, clients)
+	for i := range hcs {
+		c := env.Client()
+		c.LoginAs(users[i%len(users)])
+		hcs[i] = c.HTTP
+	}
+	var mu sync.Mutex
+	var lat []int64
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	per := (b.N + clients - 1) / clients
+	for w := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := make([]int64, 0, per)
+			for i := range per {
+				t0 := time.Now()
+				res, err := hcs[w].Get(env.Base + "/api/v1/experiences?" + queries[(w+i)%len(queries)])
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				mine = append(mine, int64(time.Since(t0)))
+				if res.StatusCode != http.StatusOK {
+					b.Errorf("status %d", res.StatusCode)
+					return
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+func reportPercentiles(b *testing.B, lat []int64) {
+	slices.Sort(lat)
+	p50, p95, p99 := benchstat.Percentile(lat, 50), benchstat.Percentile(lat, 95), benchstat.Percentile(lat, 99)
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	b.Logf("%d requests: p50 %v p95 %v p99 %v", len(lat), p50, p95, p99)
+}
+
+// parseQuery fills a ListQuery from a query string as the handler does.
+func parseQuery(raw string, q *experiences.ListQuery) error {
+	vals, err := url.ParseQuery(raw)
+	if err != nil {
+		return err
+	}
+	set := map[string]*string{"ambito": &q.Ambito, "modello": &q.Modello, "procedura": &q.Procedura, "esito": &q.Esito,
+		"regione": &q.Regione, "categoria": &q.Categoria, "dal": &q.Dal, "al": &q.Al, "importo_min": &q.ImportoMin,
+		"importo_max": &q.ImportoMax, "sort": &q.Sort}
+	for k, v := range vals {
+		switch k {
+		case "page":
+			q.Page, err = strconv.Atoi(v[0])
+		case "per_page":
+			q.PerPage, err = strconv.Atoi(v[0])
+		default:
+			*set[k] = v[0]
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
