@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
@@ -17,7 +18,7 @@ type experienceAPI struct{ *server }
 // route needs an active user, the domain checks the record's own rules.
 func (s *server) experienceRoutes(api fiber.Router) {
 	h := &experienceAPI{server: s}
-	active := s.requireActive
+	active := s.require(authz.TakePart)
 
 	api.Get("/experiences/schema", active, h.schema) // before /experiences/:id
 	api.Get("/experiences", active, h.list)
