@@ -1,0 +1,378 @@
+// Package audit is the board's append-only log of moderator and admin
+// actions: who did what to what, where, why, and what it was before and
+// after. Nothing in it edits or deletes an entry: Append (through Begin
+// and Pending.Done) is its one write.
+//
+// Storage, for the embedded store (only _id indexed, an update rewrites
+// the whole document):
+//
+//	audit_log {_id: "head", n}                               the last number given out
+//	audit_log {_id: "log#<n / 64>", entries: {"<n>": Entry}}  64 entries a bucket
+//
+// An append is two small writes: $inc of the head (the number, atomic on
+// both stores) and a $set into one bucket of at most 64 entries.
+//
+// Reads: filters by actor, action, target, place and date would be scans
+// on the embedded store, so each process keeps a compact index of every
+// entry (number, time and the filtered fields, ~100 bytes an entry: 1 MB
+// for 10,000), built at start-up from the buckets and kept up to date by
+// its own appends; before a query it reads the head (one _id lookup) and
+// loads the buckets of entries other instances appended meanwhile. A page
+// is a scan of the index (microseconds for 10,000 entries) and the _id
+// reads of the buckets holding its entries; a full bucket never changes,
+// so decoded full buckets are cached. Sharding by day was the alternative:
+// it answers a date range alone, but a filter by actor or target over a
+// year would read 365 shards.
+//
+// Durability: an action records its entries in the outbox before its own
+// write (Begin) and appends them after it (Pending.Done). A kill -9 in
+// between leaves the record, which the next start replays: each entry is
+// appended if the target, as an Observer reads it now, holds the entry's
+// After values (the write was stored), and dropped otherwise. Appends are
+// idempotent by the entry's id.
+package audit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
+)
+
+const (
+	collection  = "audit_log"
+	headID      = "head"
+	bucketSize  = 64
+	pendingKind = "audit.pending"
+)
+
+// Actor is who acted, as they were then.
+type Actor struct {
+	ID   string `bson:"id"`
+	Name string `bson:"name"`
+	Role string `bson:"role"`
+}
+
+// Target is what the action was done to.
+type Target struct {
+	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation
+	ID    string `bson:"id"`    // the item's id
+	Label string `bson:"label"` // its name or title then, for people
+}
+
+// Entry is one action of the log.
+type Entry struct {
+	ID     string         `bson:"id"` // random, 128 bits: appends are idempotent by it
+	N      int            `bson:"n"`  // position in the log, from 1
+	At     time.Time      `bson:"at"`
+	Actor  Actor          `bson:"actor"`
+	Action string         `bson:"action"` // stable code: "<target kind>.<verb>" (Actions)
+	Target Target         `bson:"target"`
+	Place  string         `bson:"place,omitempty"` // the category or thread it happened in
+	Reason string         `bson:"reason,omitempty"`
+	Before map[string]any `bson:"before,omitempty"`
+	After  map[string]any `bson:"after,omitempty"`
+}
+
+// The actions, by stable code.
+const (
+	EnrolmentApprove = "enrolment.approve"
+	EnrolmentReject  = "enrolment.reject"
+	UserSuspend      = "user.suspend"
+	UserReinstate    = "user.reinstate"
+	UserRoleChange   = "user.role_change"
+	InvitationCreate = "invitation.create"
+	CategoryCreate   = "category.create"
+	CategoryUpdate   = "category.update"
+	CategoryArchive  = "category.archive"
+	CategoryRestore  = "category.restore"
+	CategoryReorder  = "category.reorder"
+	ThreadLock       = "thread.lock"
+	ThreadUnlock     = "thread.unlock"
+	ThreadPin        = "thread.pin"
+	ThreadUnpin      = "thread.unpin"
+	ThreadEdit       = "thread.edit" // a moderator changed another's title or tags
+	PostDelete       = "post.delete" // a moderator deleted another's post
+)
+
+// Actions lists every action code, for the filters of the admin page.
+var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReinstate, UserRoleChange, InvitationCreate,
+	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
+	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete}
+
+// Moderation reports whether action is a moderator's (on threads and
+// posts), which moderators may read; the rest is the admins'.
+func Moderation(action string) bool {
+	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.")
+}
+
+// Observer reads a target's current state, as the After maps of its
+// actions spell it (nil when it does not exist), for the replay.
+type Observer func(ctx context.Context, id string) (map[string]any, error)
+
+// Log is the audit log of one store.
+type Log struct {
+	st     *store.Store
+	c      store.Collection
+	ob     *outbox.Outbox
+	log    *slog.Logger
+	now    func() time.Time
+	cache  sync.Map // full bucket id -> map[int]Entry, immutable
+	mu     sync.Mutex
+	idx    index
+	obsMu  sync.Mutex
+	observ map[string]Observer
+}
+
+// New returns the log on st; call Init before use. Pending records go
+// through ob.
+func New(st *store.Store, ob *outbox.Outbox, log *slog.Logger, now func() time.Time) *Log {
+	if log == nil {
+		log = slog.Default()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	l := &Log{st: st, c: st.Collection(collection), ob: ob, log: log.With("component", "audit"), now: now,
+		idx: newIndex(), observ: map[string]Observer{}}
+	ob.Handle(pendingKind, l.replay)
+	return l
+}
+
+// Observe sets how targets of kind are read for the replay; domains call
+// it when they are built, before the outbox's Recover.
+func (l *Log) Observe(kind string, o Observer) {
+	l.obsMu.Lock()
+	defer l.obsMu.Unlock()
+	l.observ[kind] = o
+}
+
+// Init builds the index from the stored buckets.
+func (l *Log) Init(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.catchUp(ctx)
+}
+
+// pending is the outbox record of entries about to be appended.
+type pending struct {
+	Entries []Entry `bson:"entries"`
+}
+
+// Pending is a recorded set of entries waiting for their action's write.
+type Pending struct {
+	l       *Log
+	w       *outbox.Work
+	entries []Entry
+}
+
+// Begin records entries before the action's write; call Done after it.
+// Each entry gets its id and time here. A nil Log records nothing (unit
+// tests of a domain without a log).
+func (l *Log) Begin(ctx context.Context, entries ...Entry) (*Pending, error) {
+	if l == nil || len(entries) == 0 {
+		return nil, nil
+	}
+	at := l.now().UTC().Truncate(time.Millisecond)
+	for i := range entries {
+		entries[i].ID, entries[i].At, entries[i].N = newID(), at, 0
+	}
+	w, err := l.ob.Record(ctx, pendingKind, pending{Entries: entries})
+	if err != nil {
+		return nil, fmt.Errorf("audit: record %s: %w", entries[0].Action, err)
+	}
+	return &Pending{l: l, w: w, entries: entries}, nil
+}
+
+// Done appends the entries once the action's write is stored (err nil), or
+// forgets them (err: the action wrote nothing). An append that fails stays
+// recorded and is replayed at the next start; the action stands either way.
+func (p *Pending) Done(ctx context.Context, err error) {
+	if p == nil {
+		return
+	}
+	if err != nil {
+		p.w.End(nil)
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, e := range p.entries {
+		if err = p.l.append(ctx, e); err != nil {
+			p.l.log.Error("append audit entry; kept for the next start", "action", e.Action, "err", err)
+			break
+		}
+	}
+	p.w.End(err)
+}
+
+// replay appends the entries of a record left by a dead process whose
+// write was stored.
+func (l *Log) replay(ctx context.Context, w *outbox.Work) error {
+	var in pending
+	if err := w.Entry().Decode(&in); err != nil {
+		return err
+	}
+	for _, e := range in.Entries {
+		ok, err := l.stored(ctx, e)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			l.log.Info("audit entry of an action that was not stored dropped", "action", e.Action, "target", e.Target.ID)
+			continue
+		}
+		if err := l.append(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stored reports whether e's target holds e's After values now.
+func (l *Log) stored(ctx context.Context, e Entry) (bool, error) {
+	l.obsMu.Lock()
+	o := l.observ[e.Target.Kind]
+	l.obsMu.Unlock()
+	if o == nil {
+		return false, fmt.Errorf("audit: no observer of %q targets", e.Target.Kind)
+	}
+	now, err := o(ctx, e.Target.ID)
+	if err != nil {
+		return false, fmt.Errorf("audit: observe %s %s: %w", e.Target.Kind, e.Target.ID, err)
+	}
+	if now == nil {
+		return false, nil
+	}
+	for k, v := range e.After {
+		if fmt.Sprint(now[k]) != fmt.Sprint(v) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// append stores e under the next number, unless an entry with its id is
+// in the log already (a replay after an append the process did not see
+// finish).
+func (l *Log) append(ctx context.Context, e Entry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.catchUp(ctx); err != nil {
+		return err
+	}
+	if l.idx.has(e.ID) {
+		return nil
+	}
+	var head struct {
+		N int `bson:"n"`
+	}
+	err := l.c.W.FindOneAndUpdate(ctx, bson.M{"_id": headID}, bson.M{"$inc": bson.M{"n": 1}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&head)
+	if err != nil {
+		return fmt.Errorf("audit: number entry: %w", err)
+	}
+	e.N = head.N
+	id := bucketID(e.N)
+	if _, err := l.c.W.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"entries." + strconv.Itoa(e.N): e}},
+		options.UpdateOne().SetUpsert(true)); err != nil {
+		return fmt.Errorf("audit: append %s: %w", id, err)
+	}
+	l.idx.add(e)
+	return nil
+}
+
+func bucketID(n int) string { return "log#" + strconv.Itoa(n/bucketSize) }
+
+type bucketDoc struct {
+	Entries map[string]Entry `bson:"entries"`
+}
+
+// catchUp loads into the index the entries appended since it was last
+// brought up to date, by this process or another; l.mu is held.
+func (l *Log) catchUp(ctx context.Context) error {
+	var head struct {
+		N int `bson:"n"`
+	}
+	if err := l.c.R.FindOne(ctx, bson.M{"_id": headID}).Decode(&head); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("audit: read head: %w", err)
+	}
+	from := l.idx.complete + 1
+	if head.N < from {
+		return nil
+	}
+	var ids []string
+	for b := from / bucketSize; b <= head.N/bucketSize; b++ {
+		ids = append(ids, "log#"+strconv.Itoa(b))
+	}
+	docs, err := store.Load[bucketDoc](ctx, l.c, ids)
+	if err != nil {
+		return fmt.Errorf("audit: load entries: %w", err)
+	}
+	for _, d := range docs {
+		for _, e := range d.Entries {
+			if e.N >= from && !l.idx.has(e.ID) {
+				l.idx.add(e)
+			}
+		}
+	}
+	l.idx.settle(head.N, l.now())
+	return nil
+}
+
+// entries reads the entries numbered ns from their buckets.
+func (l *Log) entries(ctx context.Context, ns []int) ([]Entry, error) {
+	byBucket := map[string]map[int]Entry{}
+	var missing []string
+	for _, n := range ns {
+		id := bucketID(n)
+		if _, ok := byBucket[id]; ok {
+			continue
+		}
+		if c, ok := l.cache.Load(id); ok {
+			byBucket[id] = c.(map[int]Entry)
+			continue
+		}
+		byBucket[id] = nil
+		missing = append(missing, id)
+	}
+	docs, err := store.Load[bucketDoc](ctx, l.c, missing)
+	if err != nil {
+		return nil, fmt.Errorf("audit: load entries: %w", err)
+	}
+	for i, d := range docs {
+		m := make(map[int]Entry, len(d.Entries))
+		for _, e := range d.Entries {
+			m[e.N] = e
+		}
+		byBucket[missing[i]] = m
+		if len(m) == bucketSize || missing[i] == "log#0" && len(m) == bucketSize-1 { // log#0 holds 1..63
+			l.cache.Store(missing[i], m)
+		}
+	}
+	out := make([]Entry, 0, len(ns))
+	for _, n := range ns {
+		if e, ok := byBucket[bucketID(n)][n]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
