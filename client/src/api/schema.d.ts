@@ -720,6 +720,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the audit log, newest first (admins every entry; moderators the moderation entries, thread.* and post.*). Read-only; no route edits or deletes an entry. */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every entry matching the filters (at most 50,000), newest first, as CSV (RFC 4180, formula cells neutralised with a leading quote) or JSON, as an attachment. */
+        get: operations["exportAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1021,6 +1055,42 @@ export interface components {
             page: number;
             per_page: number;
             total: number;
+        };
+        AuditEntry: {
+            id: string;
+            /** @description Position in the log from 1. */
+            n: number;
+            at: components["schemas"]["Time"];
+            actor: {
+                id: string;
+                name: string;
+                role: string;
+            };
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete. */
+            action: string;
+            target: {
+                /** @enum {string} */
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post";
+                id: string;
+                label: string;
+            };
+            place: string;
+            reason: string;
+            before: Record<string, never>;
+            after: Record<string, never>;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Entries matching the filters. */
+            total: number;
+            /** @description 0 on the last page. */
+            next_cursor: number;
+            actors: {
+                id: string;
+                name: string;
+                role: string;
+            }[];
+            actions: string[];
         };
     };
     responses: {
@@ -2315,6 +2385,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Mentionable"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description An actor's user id. */
+                actor?: string;
+                /** @description An action code (thread.lock) or its group (thread). */
+                action?: string;
+                /** @description A target id, or kind:id. */
+                target?: string;
+                /** @description The category or thread the action happened in. */
+                place?: string;
+                /** @description First day (Europe/Rome). */
+                from?: string;
+                /** @description Last day (Europe/Rome). */
+                to?: string;
+                /** @description next_cursor of the previous page. */
+                cursor?: number;
+                /** @description 0 or absent is 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, with the actors and actions the filters offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportAudit: {
+        parameters: {
+            query?: {
+                actor?: string;
+                action?: string;
+                target?: string;
+                place?: string;
+                from?: string;
+                to?: string;
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. CSV columns: n, at, actor_id, actor_name, actor_role, action, target_kind, target_id, target_label, place, reason, before, after (before and after as JSON). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/json": components["schemas"]["AuditEntry"][];
                 };
             };
             default: components["responses"]["Problem"];

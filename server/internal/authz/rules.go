@@ -23,6 +23,9 @@ const (
 	ReadDeletedPost                // read what a deleted post said, and who deleted it
 	SubscribeForum                 // follow the forum's live topics (forum, category:, thread:)
 	SubscribeUser                  // follow a user's own live topic (user:)
+	// The audit log (package audit).
+	ReadAuditLog      // read and export every entry of the audit log
+	ReadModerationLog // read and export the audit log's moderation entries (threads, posts)
 	numActions
 )
 
@@ -59,6 +62,9 @@ var actions = [numActions]ActionInfo{
 	ReadDeletedPost:  {Name: "read deleted post"},
 	SubscribeForum:   {Name: "subscribe forum topics", Dims: Dims{States: Archived}},
 	SubscribeUser:    {Name: "subscribe user topic", Dims: Dims{Owner: true}},
+	// The audit log.
+	ReadAuditLog:      {Name: "read audit log"},
+	ReadModerationLog: {Name: "read moderation log"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -104,4 +110,7 @@ var rules = []Rule{
 	{Action: ReadDeletedPost, Roles: moderators},
 	{Action: SubscribeForum, Roles: active, States: Locked | Archived},
 	{Action: SubscribeUser, Roles: active, Owner: Own},
+	// The audit log: admins read all of it, moderators what moderators do.
+	{Action: ReadAuditLog, Roles: admins},
+	{Action: ReadModerationLog, Roles: moderators},
 }

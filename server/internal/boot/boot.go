@@ -13,6 +13,7 @@ import (
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/mailer"
@@ -40,6 +41,8 @@ type Board struct {
 
 	// Outbox records the work that follows each write until it is done.
 	Outbox *outbox.Outbox
+	// Audit is the log of moderator and admin actions.
+	Audit  *audit.Log
 	Search *search.Index
 	// SearchQueue indexes posts in the background; Flush waits for it.
 	SearchQueue *search.Queue
@@ -61,9 +64,15 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("mailer: %w", err)
 	}
+	b.Outbox = outbox.New(st, log)
+	b.closers = append(b.closers, b.Outbox.Close) // after the indexer and the forum's worker report
+	b.Audit = audit.New(st, b.Outbox, log, nil)
+	if err := b.Audit.Init(ctx); err != nil {
+		return nil, err
+	}
 	b.Accounts = account.New(st, account.Options{PublicURL: cfg.PublicURL, SessionTTL: cfg.SessionTTL,
 		EnrolmentDeadline: cfg.EnrolmentDeadline, AdminEmail: cfg.AdminEmail, AdminPassword: cfg.AdminPassword,
-		Mailer: mail, Logger: log})
+		Mailer: mail, Logger: log, Audit: b.Audit})
 	if b.freshStore, err = b.Accounts.Empty(ctx); err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
@@ -78,8 +87,6 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.Hub = realtime.New(realtime.Options{Log: o.eventLog, Logger: log})
 	b.closers = append(b.closers, b.Hub.Close) // sends 1001 to every websocket
 	b.Accounts.OnSessionEnd(b.Hub.EndSession)
-	b.Outbox = outbox.New(st, log)
-	b.closers = append(b.closers, b.Outbox.Close) // after the indexer and the forum's worker report
 	b.Search = search.New(st)
 	b.SearchQueue = b.Search.Async(log)
 	b.closers = append(b.closers, b.SearchQueue.Close) // drains before the hub and the store close
@@ -95,7 +102,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Hub: b.Hub,
-		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify})
+		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Audit: b.Audit})
 	return b, nil
 }
 

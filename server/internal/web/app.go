@@ -14,6 +14,7 @@ import (
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/realtime"
@@ -34,6 +35,7 @@ type Deps struct {
 	Search        *search.Index
 	Attachments   *attachment.Store
 	Notifications *notify.Service
+	Audit         *audit.Log // the log of moderator and admin actions
 }
 
 type server struct {

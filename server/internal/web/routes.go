@@ -22,6 +22,7 @@ func (s *server) routes(app *fiber.App) {
 	s.searchRoutes(api)
 	s.notificationRoutes(api)
 	s.mentionRoutes(api)
+	s.auditRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
 	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })
