@@ -18,9 +18,11 @@
 // for 10,000), built at start-up from the buckets and kept up to date by
 // its own appends; before a query it reads the head (one _id lookup) and
 // loads the buckets of entries other instances appended meanwhile. A page
-// is a scan of the index (microseconds for 10,000 entries) and the _id
-// reads of the buckets holding its entries; a full bucket never changes,
-// so decoded full buckets are cached. Sharding by day was the alternative:
+// is a scan of the index (microseconds for 10,000 entries) and the entries
+// of its buckets: entries never change, so the decoded buckets of the
+// newest cachedBuckets×64 entries (~8 MB) stay in memory, kept by the
+// appends and the index's loads, and older ones are _id reads. Sharding by
+// day was the alternative:
 // it answers a date range alone, but a filter by actor or target over a
 // year would read 365 shards.
 //
@@ -39,6 +41,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,8 +133,8 @@ type Log struct {
 	ob     *outbox.Outbox
 	log    *slog.Logger
 	now    func() time.Time
-	cache  sync.Map // full bucket id -> map[int]Entry, immutable
-	mu     sync.Mutex
+	mu     sync.Mutex            // over the index and the cache
+	cache  map[int]map[int]Entry // bucket number -> entries by number, the newest buckets
 	idx    index
 	obsMu  sync.Mutex
 	observ map[string]Observer
@@ -147,7 +150,7 @@ func New(st *store.Store, ob *outbox.Outbox, log *slog.Logger, now func() time.T
 		now = time.Now
 	}
 	l := &Log{st: st, c: st.Collection(collection), ob: ob, log: log.With("component", "audit"), now: now,
-		idx: newIndex(), observ: map[string]Observer{}}
+		idx: newIndex(), observ: map[string]Observer{}, cache: map[int]map[int]Entry{}}
 	ob.Handle(pendingKind, l.replay)
 	return l
 }
@@ -291,7 +294,33 @@ func (l *Log) append(ctx context.Context, e Entry) error {
 		return fmt.Errorf("audit: append %s: %w", id, err)
 	}
 	l.idx.add(e)
+	l.cacheEntry(e)
 	return nil
+}
+
+// cachedBuckets bounds the decoded buckets kept.
+const cachedBuckets = 128
+
+// cacheEntry keeps e in its bucket's cached entries, dropping the oldest
+// bucket beyond the bound; l.mu is held.
+func (l *Log) cacheEntry(e Entry) {
+	b := e.N / bucketSize
+	m := l.cache[b]
+	if m == nil {
+		if len(l.cache) >= cachedBuckets {
+			oldest := b
+			for k := range l.cache {
+				oldest = min(oldest, k)
+			}
+			if oldest == b {
+				return // older than everything kept
+			}
+			delete(l.cache, oldest)
+		}
+		m = make(map[int]Entry, bucketSize)
+		l.cache[b] = m
+	}
+	m[e.N] = e
 }
 
 func bucketID(n int) string { return "log#" + strconv.Itoa(n/bucketSize) }
@@ -325,6 +354,7 @@ func (l *Log) catchUp(ctx context.Context) error {
 		for _, e := range d.Entries {
 			if e.N >= from && !l.idx.has(e.ID) {
 				l.idx.add(e)
+				l.cacheEntry(e)
 			}
 		}
 	}
@@ -332,42 +362,45 @@ func (l *Log) catchUp(ctx context.Context) error {
 	return nil
 }
 
-// entries reads the entries numbered ns from their buckets.
+// entries reads the entries numbered ns (found in the index) from the
+// cache, or their buckets.
 func (l *Log) entries(ctx context.Context, ns []int) ([]Entry, error) {
-	byBucket := map[string]map[int]Entry{}
-	var missing []string
+	out := make([]Entry, 0, len(ns))
+	var missing []int
+	l.mu.Lock()
 	for _, n := range ns {
-		id := bucketID(n)
-		if _, ok := byBucket[id]; ok {
-			continue
+		if e, ok := l.cache[n/bucketSize][n]; ok {
+			out = append(out, e)
+		} else {
+			missing = append(missing, n)
 		}
-		if c, ok := l.cache.Load(id); ok {
-			byBucket[id] = c.(map[int]Entry)
-			continue
-		}
-		byBucket[id] = nil
-		missing = append(missing, id)
 	}
-	docs, err := store.Load[bucketDoc](ctx, l.c, missing)
+	l.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var ids []string
+	for _, n := range missing {
+		if id := bucketID(n); !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	docs, err := store.Load[bucketDoc](ctx, l.c, ids)
 	if err != nil {
 		return nil, fmt.Errorf("audit: load entries: %w", err)
 	}
-	for i, d := range docs {
-		m := make(map[int]Entry, len(d.Entries))
+	found := map[int]Entry{}
+	for _, d := range docs {
 		for _, e := range d.Entries {
-			m[e.N] = e
-		}
-		byBucket[missing[i]] = m
-		if len(m) == bucketSize || missing[i] == "log#0" && len(m) == bucketSize-1 { // log#0 holds 1..63
-			l.cache.Store(missing[i], m)
+			found[e.N] = e
 		}
 	}
-	out := make([]Entry, 0, len(ns))
-	for _, n := range ns {
-		if e, ok := byBucket[bucketID(n)][n]; ok {
+	for _, n := range missing {
+		if e, ok := found[n]; ok {
 			out = append(out, e)
 		}
 	}
+	slices.SortFunc(out, func(a, b Entry) int { return b.N - a.N }) // newest first, as ns
 	return out, nil
 }
 
