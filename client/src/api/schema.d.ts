@@ -1076,8 +1076,14 @@ export interface components {
             };
             place: string;
             reason: string;
-            before: Record<string, never>;
-            after: Record<string, never>;
+            /** @description What the action changed, as it was (small: a status, a flag, names). */
+            before: {
+                [key: string]: unknown;
+            };
+            /** @description The same fields after the action. */
+            after: {
+                [key: string]: unknown;
+            };
         };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];
