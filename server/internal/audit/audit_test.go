@@ -252,3 +252,43 @@ func TestNoMutationBesidesAppend(t *testing.T) {
 		}
 	}
 }
+
+// Concurrent actions each get their own number: every entry is in the
+// log once, numbered 1 to n without a gap.
+func TestConcurrentAppends(t *testing.T) {
+	st := testenv.Store(t)
+	l, _ := open(t, st, &clock{t: time.Now()})
+	ctx := testenv.Ctx(t)
+	const workers, each = 6, 8
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				p, err := l.Begin(ctx, sample(w*each+i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				p.Done(ctx, nil)
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	all, err := l.All(ctx, audit.Filter{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for i, e := range all {
+		if want := workers*each - i; e.N != want || ids[e.ID] {
+			t.Errorf("entry %d: n %d (want %d), id %s seen before %v", i, e.N, want, e.ID, ids[e.ID])
+		}
+		ids[e.ID] = true
+	}
+	if len(all) != workers*each {
+		t.Errorf("%d entries, want %d", len(all), workers*each)
+	}
+}
