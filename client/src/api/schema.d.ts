@@ -1826,6 +1826,8 @@ export interface operations {
                     tags?: components["schemas"]["Tags"];
                     locked?: boolean;
                     pinned?: boolean;
+                    /** @description A moderator's reason, kept in the audit log. */
+                    reason?: string;
                 };
             };
         };

@@ -65,7 +65,9 @@ func run(n, queries, limit int) error {
 
 	// The clock walks over 30 days as entries are appended.
 	var done atomic.Int64
-	clock := func() time.Time { return start.Add(time.Duration(done.Load()) * days * 24 * time.Hour / time.Duration(n)) }
+	clock := func() time.Time {
+		return start.Add(time.Duration(done.Load()) * days * 24 * time.Hour / time.Duration(n))
+	}
 	ob := outbox.New(st, log)
 	l := audit.New(st, ob, log, clock)
 	if err := l.Init(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/audit"
@@ -100,7 +101,8 @@ func threadChanges(u *account.User, t *ThreadSummary, p ThreadPatch) []audit.Ent
 	var out []audit.Entry
 	add := func(action string, before, after map[string]any) {
 		out = append(out, audit.Entry{Actor: u.AuditActor(), Action: action,
-			Target: audit.Target{Kind: "thread", ID: t.ID, Label: t.Title}, Place: t.CategoryID, Before: before, After: after})
+			Target: audit.Target{Kind: "thread", ID: t.ID, Label: t.Title}, Place: t.CategoryID, Reason: strings.TrimSpace(p.Reason),
+			Before: before, After: after})
 	}
 	flag := func(v *bool, was bool, field, on, off string) {
 		if v == nil || *v == was {

@@ -34,6 +34,8 @@ type ThreadPatch struct {
 	Tags   *[]string `json:"tags" validate:"omitnil,max=5,dive,min=2,max=30,nocontrol"`
 	Locked *bool     `json:"locked"`
 	Pinned *bool     `json:"pinned"`
+	// Reason is a moderator's, for the audit log.
+	Reason string `json:"reason" validate:"max=500,nocontrol"`
 }
 
 // ThreadList is a page of thread summaries.

@@ -64,7 +64,7 @@ func TestAuditRecordsActions(t *testing.T) {
 		want         string // the entry appended, "" none
 	}{
 		{admin, "POST", "/api/v1/admin/administrations/c_a001/reject", map[string]any{"reason": "=Codice IPA non trovato"}, "enrolment.reject administration:c_a001"},
-		{mod, "PATCH", "/api/v1/threads/" + th.Thread.ID, map[string]any{"locked": true}, "thread.lock thread:" + th.Thread.ID},
+		{mod, "PATCH", "/api/v1/threads/" + th.Thread.ID, map[string]any{"locked": true, "reason": " Toni accesi. "}, "thread.lock thread:" + th.Thread.ID},
 		{mod, "PATCH", "/api/v1/threads/" + th.Thread.ID, map[string]any{"locked": true}, ""}, // no change
 		{mod, "PATCH", "/api/v1/threads/" + th.Thread.ID, map[string]any{"pinned": true, "title": "Titolo moderato"}, "thread.pin thread:" + th.Thread.ID + ", thread.edit thread:" + th.Thread.ID},
 		{mod, "DELETE", "/api/v1/posts/" + th.Post.ID, map[string]any{"reason": "Fuori tema."}, "post.delete post:" + th.Post.ID},
@@ -109,7 +109,7 @@ func TestAuditRecordsActions(t *testing.T) {
 		t.Errorf("post.delete entry %+v", del)
 	}
 	lock := all.Items[byAction["thread.lock"]]
-	if lock.Place != "bacheca" || lock.Before["locked"] != false || lock.After["locked"] != true {
+	if lock.Place != "bacheca" || lock.Reason != "Toni accesi." || lock.Before["locked"] != false || lock.After["locked"] != true {
 		t.Errorf("thread.lock entry %+v", lock)
 	}
 
