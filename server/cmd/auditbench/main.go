@@ -33,8 +33,9 @@ func main() {
 	n := flag.Int("n", 10000, "entries")
 	queries := flag.Int("queries", 1000, "queries a scenario")
 	limit := flag.Int("limit", 50, "entries a page")
+	data := flag.String("data", "", "data directory, kept (a second run appends only the missing entries); default: a temporary one")
 	flag.Parse()
-	if err := run(*n, *queries, *limit); err != nil {
+	if err := run(*data, *n, *queries, *limit); err != nil {
 		fmt.Fprintln(os.Stderr, "auditbench:", err)
 		os.Exit(1)
 	}
@@ -49,14 +50,17 @@ const (
 
 var start = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
-func run(n, queries, limit int) error {
+func run(dir string, n, queries, limit int) error {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	dir, err := os.MkdirTemp("", "auditbench")
-	if err != nil {
-		return err
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "auditbench")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
 	}
-	defer os.RemoveAll(dir)
 	st, err := store.Open(ctx, store.Options{DataDir: dir, Database: "auditbench", Logger: log})
 	if err != nil {
 		return err
@@ -73,6 +77,11 @@ func run(n, queries, limit int) error {
 	if err := l.Init(ctx); err != nil {
 		return err
 	}
+	stored, err := l.Query(ctx, audit.Filter{}, 0, 1)
+	if err != nil {
+		return err
+	}
+	done.Store(int64(stored.Total))
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
@@ -102,7 +111,9 @@ func run(n, queries, limit int) error {
 	rng := rand.New(rand.NewPCG(1, 2))
 	appendTime := time.Since(t0)
 	ob.Close()
-	fmt.Printf("appended %d entries, 4 at a time, in %s (%.0f a second)\n", n, appendTime.Round(time.Millisecond), float64(n)/appendTime.Seconds())
+	if added := n - stored.Total; added > 0 {
+		fmt.Printf("appended %d entries, 4 at a time, in %s (%.0f a second)\n", added, appendTime.Round(time.Millisecond), float64(added)/appendTime.Seconds())
+	}
 
 	// A fresh log on the same data: the start-up index build, cold buckets.
 	ob = outbox.New(st, log)

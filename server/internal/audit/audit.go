@@ -298,6 +298,9 @@ func (l *Log) append(ctx context.Context, e Entry) error {
 	return nil
 }
 
+// loadBatch is how many buckets catchUp reads at once.
+const loadBatch = 4
+
 // cachedBuckets bounds the decoded buckets kept.
 const cachedBuckets = 128
 
@@ -342,19 +345,23 @@ func (l *Log) catchUp(ctx context.Context) error {
 	if head.N < from {
 		return nil
 	}
-	var ids []string
-	for b := from / bucketSize; b <= head.N/bucketSize; b++ {
-		ids = append(ids, "log#"+strconv.Itoa(b))
-	}
-	docs, err := store.Load[bucketDoc](ctx, l.c, ids)
-	if err != nil {
-		return fmt.Errorf("audit: load entries: %w", err)
-	}
-	for _, d := range docs {
-		for _, e := range d.Entries {
-			if e.N >= from && !l.idx.has(e.ID) {
-				l.idx.add(e)
-				l.cacheEntry(e)
+	// A few buckets at a time: the start-up build reads them all, and the
+	// embedded store has few reader connections.
+	for lo := from / bucketSize; lo <= head.N/bucketSize; lo += loadBatch {
+		var ids []string
+		for b := lo; b < lo+loadBatch && b <= head.N/bucketSize; b++ {
+			ids = append(ids, "log#"+strconv.Itoa(b))
+		}
+		docs, err := store.Load[bucketDoc](ctx, l.c, ids)
+		if err != nil {
+			return fmt.Errorf("audit: load entries: %w", err)
+		}
+		for _, d := range docs {
+			for _, e := range d.Entries {
+				if e.N >= from && !l.idx.has(e.ID) {
+					l.idx.add(e)
+					l.cacheEntry(e)
+				}
 			}
 		}
 	}
