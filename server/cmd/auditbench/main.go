@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -123,7 +124,11 @@ func run(dir string, n, queries, limit int) error {
 	if err := l.Init(ctx); err != nil {
 		return err
 	}
-	fmt.Printf("index rebuilt at start-up in %s\n\n", time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("index rebuilt at start-up in %s\n", time.Since(t0).Round(time.Millisecond))
+	runtime.GC()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	fmt.Printf("Go heap in use after the build (index, cached entries, store clients): %.1f MiB\n\n", float64(mem.HeapInuse)/(1<<20))
 
 	day := func() (time.Time, time.Time) {
 		from := start.AddDate(0, 0, rng.IntN(days))
