@@ -163,7 +163,8 @@ func (l *Log) Observe(kind string, o Observer) {
 	l.observ[kind] = o
 }
 
-// Init builds the index from the stored buckets.
+// Init builds the index from the stored buckets; without it the first
+// read or append does.
 func (l *Log) Init(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

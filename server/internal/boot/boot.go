@@ -67,9 +67,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.Outbox = outbox.New(st, log)
 	b.closers = append(b.closers, b.Outbox.Close) // after the indexer and the forum's worker report
 	b.Audit = audit.New(st, b.Outbox, log, nil)
-	if err := b.Audit.Init(ctx); err != nil {
-		return nil, err
-	}
+	b.warmAudit(ctx, log)
 	b.Accounts = account.New(st, account.Options{PublicURL: cfg.PublicURL, SessionTTL: cfg.SessionTTL,
 		EnrolmentDeadline: cfg.EnrolmentDeadline, AdminEmail: cfg.AdminEmail, AdminPassword: cfg.AdminPassword,
 		Mailer: mail, Logger: log, Audit: b.Audit})
@@ -141,4 +139,19 @@ func (b *Board) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	}
 	b.freshStore = false
 	return logins, nil
+}
+
+// warmAudit builds the audit log's index in the background (seconds for
+// tens of thousands of entries on a busy machine) so that the board starts
+// at once; the first read or append waits for it. Close stops it.
+func (b *Board) warmAudit(ctx context.Context, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := b.Audit.Init(ctx); err != nil && ctx.Err() == nil {
+			log.Error("audit: build the index; the first read retries", "err", err)
+		}
+	}()
+	b.closers = append(b.closers, func() { cancel(); <-done })
 }
