@@ -157,7 +157,9 @@ export function AuditLog({ refresh = 0 }: { refresh?: number }) {
           {data.items.length === 0 ? (
             <p>{a.empty}</p>
           ) : (
-            <div className="table-responsive">
+            // Focusable: the table scrolls sideways on narrow screens, and
+            // keyboard users must be able to scroll it.
+            <div className="table-responsive" tabIndex={0} role="region" aria-label={a.caption}>
               <table className="table">
                 <caption className="visually-hidden">{a.caption}</caption>
                 <thead>
