@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/audit"
+	"github.com/cantieri/tavolo/server/internal/testenv"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
@@ -93,6 +95,14 @@ func TestAuditRecordsActions(t *testing.T) {
 		}
 	}
 
+	// Actions without a route of their own here: an invitation, a suspension.
+	if r := admin.Do("POST", "/api/v1/invitations", map[string]any{"administration_id": target.AdministrationID, "email": "nuovo@example.it"}); r.Status >= 300 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	if _, err := env.Board.Accounts.SetSuspended(testenv.Ctx(t), adminUser, target.ID, true); err != nil {
+		t.Fatal(err)
+	}
+
 	var all auditPage
 	admin.Expect(200, "GET", "/api/v1/admin/audit", nil).JSON(t, &all)
 	byAction := map[string]int{}
@@ -107,6 +117,12 @@ func TestAuditRecordsActions(t *testing.T) {
 	del := all.Items[byAction["post.delete"]]
 	if del.Actor.ID != modUser.ID || del.Reason != "Fuori tema." || del.Place != th.Thread.ID || del.After["deleted"] != true {
 		t.Errorf("post.delete entry %+v", del)
+	}
+	if inv := all.Items[byAction["invitation.create"]]; inv.Target.Kind != "invitation" || inv.Target.Label != "nuovo@example.it" || inv.After["administration_id"] != target.AdministrationID {
+		t.Errorf("invitation.create entry %+v", inv)
+	}
+	if sus := all.Items[byAction["user.suspend"]]; sus.Target.ID != target.ID || sus.Before["suspended"] != false || sus.After["suspended"] != true {
+		t.Errorf("user.suspend entry %+v", sus)
 	}
 	lock := all.Items[byAction["thread.lock"]]
 	if lock.Place != "bacheca" || lock.Reason != "Toni accesi." || lock.Before["locked"] != false || lock.After["locked"] != true {
@@ -129,6 +145,42 @@ func TestAuditRecordsActions(t *testing.T) {
 	author.Expect(403, "GET", "/api/v1/admin/audit", nil)
 	author.Expect(403, "GET", "/api/v1/admin/audit/export", nil)
 	env.Client().Expect(401, "GET", "/api/v1/admin/audit", nil)
+
+	// Each domain reads its targets for the replay as its entries spell
+	// them: a copy of every entry, left pending as by a kill -9 after the
+	// write, is appended at the next Recover when its target still holds
+	// the After values, and only then (bacheca is no longer archived).
+	ctx := testenv.Ctx(t)
+	logged, err := env.Board.Audit.All(ctx, audit.Filter{}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range logged {
+		if _, err := env.Board.Audit.Begin(ctx, audit.Entry{Actor: e.Actor, Action: e.Action, Target: e.Target,
+			Place: e.Place, Reason: e.Reason, Before: e.Before, After: e.After}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := env.Board.Outbox.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	replayed, err := env.Board.Audit.All(ctx, audit.Filter{}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, e := range replayed {
+		count[e.Action+" "+e.Target.ID]++
+	}
+	for _, e := range logged {
+		want := 2
+		if e.Action == audit.CategoryArchive {
+			want = 1
+		}
+		if got := count[e.Action+" "+e.Target.ID]; got != want {
+			t.Errorf("after the replay %s %s is logged %d times, want %d", e.Action, e.Target.ID, got, want)
+		}
+	}
 }
 
 // Filters and paging over HTTP: every page of a filtered walk holds what
