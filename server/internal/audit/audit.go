@@ -201,25 +201,36 @@ func (l *Log) Begin(ctx context.Context, entries ...Entry) (*Pending, error) {
 	return &Pending{l: l, w: w, entries: entries}, nil
 }
 
-// Done appends the entries once the action's write is stored (err nil), or
-// forgets them (err: the action wrote nothing). An append that fails stays
-// recorded and is replayed at the next start; the action stands either way.
+// Done appends the entries once the action's write is stored (err nil).
+// When the write failed (err), a write applied before its error (a
+// timeout) still counts: each entry is appended if its target holds its
+// After values, as in the replay, and forgotten otherwise. Whatever cannot
+// be settled now stays recorded and is replayed at the next start; the
+// action stands either way.
 func (p *Pending) Done(ctx context.Context, err error) {
 	if p == nil {
 		return
 	}
-	if err != nil {
-		p.w.End(nil)
-		return
-	}
 	ctx = context.WithoutCancel(ctx)
+	var keep error
 	for _, e := range p.entries {
-		if err = p.l.append(ctx, e); err != nil {
-			p.l.log.Error("append audit entry; kept for the next start", "action", e.Action, "err", err)
+		if err != nil {
+			ok, serr := p.l.stored(ctx, e)
+			if keep = serr; keep != nil {
+				break
+			}
+			if !ok {
+				continue
+			}
+		}
+		if keep = p.l.append(ctx, e); keep != nil {
 			break
 		}
 	}
-	p.w.End(err)
+	if keep != nil {
+		p.l.log.Error("audit entry kept for the next start", "action", p.entries[0].Action, "err", keep)
+	}
+	p.w.End(keep)
 }
 
 // replay appends the entries of a record left by a dead process whose
