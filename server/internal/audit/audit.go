@@ -6,8 +6,8 @@
 // Storage, for the embedded store (only _id indexed, an update rewrites
 // the whole document):
 //
-//	audit_log {_id: "head", n}                               the last number given out
-//	audit_log {_id: "log#<n / 64>", entries: {"<n>": Entry}}  64 entries a bucket
+//	audit_log {_id: "log", n, bucket_size}                    the head: the last number given out
+//	audit_log {_id: "log#<n / 64>", entries: {"<n>": Entry}}  64 entries a bucket (store/bucket)
 //
 // An append is two small writes: $inc of the head (the number, atomic on
 // both stores) and a $set into one bucket of at most 64 entries.
@@ -42,7 +42,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,14 +52,17 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/bucket"
 )
 
 const (
 	collection  = "audit_log"
-	headID      = "head"
-	bucketSize  = 64
+	logOwner    = "log" // the head's _id, and its buckets' prefix
 	pendingKind = "audit.pending"
 )
+
+// layout is the log's buckets (store/bucket): 64 entries a bucket.
+var layout = bucket.Layout{Field: "entries", Size: 64, Legacy: 64}
 
 // Actor is who acted, as they were then.
 type Actor struct {
@@ -128,8 +130,9 @@ type Observer func(ctx context.Context, id string) (map[string]any, error)
 
 // Log is the audit log of one store.
 type Log struct {
-	st     *store.Store
 	c      store.Collection
+	list   *bucket.List[Entry]
+	ref    bucket.Ref // the log's list, as its head says (under mu)
 	ob     *outbox.Outbox
 	log    *slog.Logger
 	now    func() time.Time
@@ -149,7 +152,7 @@ func New(st *store.Store, ob *outbox.Outbox, log *slog.Logger, now func() time.T
 	if now == nil {
 		now = time.Now
 	}
-	l := &Log{st: st, c: st.Collection(collection), ob: ob, log: log.With("component", "audit"), now: now,
+	l := &Log{c: st.Collection(collection), list: bucket.New[Entry](st, collection, layout), ob: ob, log: log.With("component", "audit"), now: now,
 		idx: newIndex(), observ: map[string]Observer{}, cache: map[int]map[int]Entry{}}
 	ob.Handle(pendingKind, l.replay)
 	return l
@@ -291,39 +294,49 @@ func (l *Log) append(ctx context.Context, e Entry) error {
 	if l.idx.has(e.ID) {
 		return nil
 	}
-	var head struct {
-		N int `bson:"n"`
-	}
-	err := l.c.W.FindOneAndUpdate(ctx, bson.M{"_id": headID}, bson.M{"$inc": bson.M{"n": 1}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&head)
+	var h head
+	err := l.c.W.FindOneAndUpdate(ctx, bson.M{"_id": logOwner},
+		bson.M{"$inc": bson.M{"n": 1}, "$setOnInsert": bson.M{bucket.SizeField: layout.Size}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
 	if err != nil {
 		return fmt.Errorf("audit: number entry: %w", err)
 	}
-	e.N = head.N
-	id := bucketID(e.N)
-	if _, err := l.c.W.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"entries." + strconv.Itoa(e.N): e}},
-		options.UpdateOne().SetUpsert(true)); err != nil {
-		return fmt.Errorf("audit: append %s: %w", id, err)
+	e.N = h.N
+	l.ref = h.ref()
+	if err := l.list.Put(ctx, l.ref, e.N, e); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
 	}
 	l.idx.add(e)
 	l.cacheEntry(e)
 	return nil
 }
 
+// head is the log's head document: the last number given out and the
+// bucket size the log was created with.
+type head struct {
+	N          int `bson:"n"`
+	BucketSize int `bson:"bucket_size"`
+}
+
+func (h head) ref() bucket.Ref { return bucket.Ref{Owner: logOwner, Size: h.BucketSize} }
+
 // loadBatch is how many buckets catchUp reads at once.
 const loadBatch = 4
 
-// cachedBuckets bounds the decoded buckets kept: 32,768 entries, ~1 KB
-// each decoded (auditbench measures it). A filter on a rare target finds
-// entries all over the log, and a cold bucket costs an _id read of ~40 KB
-// (tens of ms on a loaded machine), so the log of a board's first years
-// stays in memory whole.
-const cachedBuckets = 512
+// cachedBuckets bounds the decoded entries kept, in groups of cacheGroup:
+// 32,768 entries, ~1 KB each decoded (auditbench measures it). A filter
+// on a rare target finds entries all over the log, and a cold bucket costs
+// an _id read of ~40 KB (tens of ms on a loaded machine), so the log of a
+// board's first years stays in memory whole.
+const (
+	cachedBuckets = 512
+	cacheGroup    = 64
+)
 
-// cacheEntry keeps e in its bucket's cached entries, dropping the oldest
-// bucket beyond the bound; l.mu is held.
+// cacheEntry keeps e in its group's cached entries, dropping the oldest
+// group beyond the bound; l.mu is held.
 func (l *Log) cacheEntry(e Entry) {
-	b := e.N / bucketSize
+	b := e.N / cacheGroup
 	m := l.cache[b]
 	if m == nil {
 		if len(l.cache) >= cachedBuckets {
@@ -336,52 +349,40 @@ func (l *Log) cacheEntry(e Entry) {
 			}
 			delete(l.cache, oldest)
 		}
-		m = make(map[int]Entry, bucketSize)
+		m = make(map[int]Entry, cacheGroup)
 		l.cache[b] = m
 	}
 	m[e.N] = e
 }
 
-func bucketID(n int) string { return "log#" + strconv.Itoa(n/bucketSize) }
-
-type bucketDoc struct {
-	Entries map[string]Entry `bson:"entries"`
-}
-
 // catchUp loads into the index the entries appended since it was last
 // brought up to date, by this process or another; l.mu is held.
 func (l *Log) catchUp(ctx context.Context) error {
-	var head struct {
-		N int `bson:"n"`
-	}
-	if err := l.c.R.FindOne(ctx, bson.M{"_id": headID}).Decode(&head); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+	var h head
+	if err := l.c.R.FindOne(ctx, bson.M{"_id": logOwner}).Decode(&h); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("audit: read head: %w", err)
 	}
 	from := l.idx.complete + 1
-	if head.N < from {
+	if h.N < from {
 		return nil
 	}
+	l.ref = h.ref()
 	// A few buckets at a time: the start-up build reads them all, and the
 	// embedded store has few reader connections.
-	for lo := from / bucketSize; lo <= head.N/bucketSize; lo += loadBatch {
-		var ids []string
-		for b := lo; b < lo+loadBatch && b <= head.N/bucketSize; b++ {
-			ids = append(ids, "log#"+strconv.Itoa(b))
-		}
-		docs, err := store.Load[bucketDoc](ctx, l.c, ids)
+	step := loadBatch * layout.SizeOf(l.ref)
+	for lo := from; lo <= h.N; lo += step {
+		items, err := l.list.Load(ctx, l.ref, lo, min(lo+step-1, h.N))
 		if err != nil {
 			return fmt.Errorf("audit: load entries: %w", err)
 		}
-		for _, d := range docs {
-			for _, e := range d.Entries {
-				if e.N >= from && !l.idx.has(e.ID) {
-					l.idx.add(e)
-					l.cacheEntry(e)
-				}
+		for _, e := range items {
+			if e.N >= from && !l.idx.has(e.ID) {
+				l.idx.add(e)
+				l.cacheEntry(e)
 			}
 		}
 	}
-	l.idx.settle(head.N, l.now())
+	l.idx.settle(h.N, l.now())
 	return nil
 }
 
@@ -391,8 +392,9 @@ func (l *Log) entries(ctx context.Context, ns []int) ([]Entry, error) {
 	out := make([]Entry, 0, len(ns))
 	var missing []int
 	l.mu.Lock()
+	ref := l.ref
 	for _, n := range ns {
-		if e, ok := l.cache[n/bucketSize][n]; ok {
+		if e, ok := l.cache[n/cacheGroup][n]; ok {
 			out = append(out, e)
 		} else {
 			missing = append(missing, n)
@@ -402,25 +404,28 @@ func (l *Log) entries(ctx context.Context, ns []int) ([]Entry, error) {
 	if len(missing) == 0 {
 		return out, nil
 	}
-	var ids []string
+	var firsts []int // the buckets to read, each once, in parallel
 	for _, n := range missing {
-		if id := bucketID(n); !slices.Contains(ids, id) {
-			ids = append(ids, id)
+		if f := layout.First(ref, n); !slices.Contains(firsts, f) {
+			firsts = append(firsts, f)
 		}
 	}
-	docs, err := store.Load[bucketDoc](ctx, l.c, ids)
-	if err != nil {
+	loaded := make([]map[int]Entry, len(firsts))
+	errs := make([]error, len(firsts))
+	var wg sync.WaitGroup
+	for i, f := range firsts {
+		wg.Go(func() { loaded[i], errs[i] = l.list.Load(ctx, ref, f, f) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("audit: load entries: %w", err)
 	}
-	found := map[int]Entry{}
-	for _, d := range docs {
-		for _, e := range d.Entries {
-			found[e.N] = e
-		}
-	}
 	for _, n := range missing {
-		if e, ok := found[n]; ok {
-			out = append(out, e)
+		for _, m := range loaded {
+			if e, ok := m[n]; ok {
+				out = append(out, e)
+				break
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b Entry) int { return b.N - a.N }) // newest first, as ns

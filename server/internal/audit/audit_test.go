@@ -59,7 +59,8 @@ func sample(i int) audit.Entry {
 
 // Filtered pages, newest first, match a model that filters the list of
 // appended entries; following the cursors visits each match once; a
-// restarted log rebuilds the same index from the buckets.
+// restarted log rebuilds the same index from the buckets, and reads the
+// same entries from them when none is cached.
 func TestQueryMatchesModel(t *testing.T) {
 	st := testenv.Store(t)
 	c := &clock{t: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
@@ -90,6 +91,7 @@ func TestQueryMatchesModel(t *testing.T) {
 		{Actor: "nobody"},
 	}
 	restarted, _ := open(t, st, c)
+	cold, _ := open(t, st, c)
 	for _, f := range filters {
 		var want []int
 		for _, e := range all { // newest first
@@ -97,7 +99,8 @@ func TestQueryMatchesModel(t *testing.T) {
 				want = append(want, e.N)
 			}
 		}
-		for name, lg := range map[string]*audit.Log{"live": l, "restarted": restarted} {
+		for name, lg := range map[string]*audit.Log{"live": l, "restarted": restarted, "cold": cold} {
+			audit.DropCacheForTest(cold)
 			var got []int
 			cursor, pages := 0, 0
 			for {

@@ -11,3 +11,11 @@ func AppendForTest(ctx context.Context, l *Log, p *Pending) {
 		}
 	}
 }
+
+// DropCacheForTest forgets the decoded entries: every page reads its
+// buckets, as for entries older than the cache holds.
+func DropCacheForTest(l *Log) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cache = map[int]map[int]Entry{}
+}
