@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,9 +17,17 @@ import (
 )
 
 // clock is a test clock that moves one minute per reading.
-type clock struct{ t time.Time }
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *clock) now() time.Time { c.t = c.t.Add(time.Minute); return c.t }
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Minute)
+	return c.t
+}
 
 func open(t *testing.T, st *store.Store, c *clock) (*audit.Log, *outbox.Outbox) {
 	t.Helper()
