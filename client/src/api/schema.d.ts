@@ -866,6 +866,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the audit log, newest first (admins every entry; moderators the moderation entries, thread.* and post.*). Read-only; no route edits or deletes an entry. */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every entry matching the filters (at most 50,000), newest first, as CSV (RFC 4180, formula cells neutralised with a leading quote) or JSON, as an attachment. */
+        get: operations["exportAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1402,6 +1436,48 @@ export interface components {
         ExpTipoAtto: "determina_a_contrarre" | "bando_disciplinare" | "capitolato" | "schema_contratto" | "sla_carta_servizi" | "relazione_motivata_in_house" | "contratto_di_servizio" | "convenzione";
         /** @enum {string} */
         ExpStato: "draft" | "published" | "updated";
+        AuditEntry: {
+            id: string;
+            /** @description Position in the log from 1. */
+            n: number;
+            at: components["schemas"]["Time"];
+            actor: {
+                id: string;
+                name: string;
+                role: string;
+            };
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete. */
+            action: string;
+            target: {
+                /** @enum {string} */
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post";
+                id: string;
+                label: string;
+            };
+            place: string;
+            reason: string;
+            /** @description What the action changed, as it was (small: a status, a flag, names). */
+            before: {
+                [key: string]: unknown;
+            };
+            /** @description The same fields after the action. */
+            after: {
+                [key: string]: unknown;
+            };
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Entries matching the filters. */
+            total: number;
+            /** @description 0 on the last page. */
+            next_cursor: number;
+            actors: {
+                id: string;
+                name: string;
+                role: string;
+            }[];
+            actions: string[];
+        };
     };
     responses: {
         /** @description An error (any 4xx or 5xx status). */
@@ -2157,6 +2233,8 @@ export interface operations {
                     tags?: components["schemas"]["Tags"];
                     locked?: boolean;
                     pinned?: boolean;
+                    /** @description A moderator's reason, kept in the audit log. */
+                    reason?: string;
                 };
             };
         };
@@ -2937,6 +3015,74 @@ export interface operations {
         responses: {
             200: components["responses"]["Experience"];
             409: components["responses"]["ExperienceConflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description An actor's user id. */
+                actor?: string;
+                /** @description An action code (thread.lock) or its group (thread). */
+                action?: string;
+                /** @description A target id, or kind:id. */
+                target?: string;
+                /** @description The category or thread the action happened in. */
+                place?: string;
+                /** @description First day (Europe/Rome). */
+                from?: string;
+                /** @description Last day (Europe/Rome). */
+                to?: string;
+                /** @description next_cursor of the previous page. */
+                cursor?: number;
+                /** @description 0 or absent is 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, with the actors and actions the filters offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportAudit: {
+        parameters: {
+            query?: {
+                actor?: string;
+                action?: string;
+                target?: string;
+                place?: string;
+                from?: string;
+                to?: string;
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. CSV columns: n, at, actor_id, actor_name, actor_role, action, target_kind, target_id, target_label, place, reason, before, after (before and after as JSON). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/json": components["schemas"]["AuditEntry"][];
+                };
+            };
             default: components["responses"]["Problem"];
         };
     };

@@ -7,6 +7,7 @@ import { ErrorSummary, SelectField, TextField, apiErrorMessage, check, useForm, 
 import { InviteLink } from '../components/InviteLink'
 import { RoleDialog } from '../components/RoleDialog'
 import { Loading, Page } from '../components/Page'
+import { AuditLog } from './AuditLog'
 
 /** Polite announcements for actions done on this page. */
 function useAnnouncer() {
@@ -46,7 +47,7 @@ function RejectForm({ admin, onDone, onCancel }: { admin: Administration; onDone
   )
 }
 
-function Enrolments({ onApproved }: { onApproved: () => void }) {
+function Enrolments({ onApproved, onDecided }: { onApproved: () => void; onDecided: () => void }) {
   const { t, date } = useI18n()
   const a = t.admin.enrolments
   const [items, setItems] = useState<Administration[] | null>(null)
@@ -68,6 +69,7 @@ function Enrolments({ onApproved }: { onApproved: () => void }) {
       remove(adm.id)
       announce(a.approved(adm.name))
       onApproved()
+      onDecided()
     } catch (e) {
       setError(apiErrorMessage(e, t))
     } finally {
@@ -124,6 +126,7 @@ function Enrolments({ onApproved }: { onApproved: () => void }) {
                       setRejecting(null)
                       remove(adm.id)
                       announce(a.rejected(adm.name))
+                      onDecided()
                     }}
                   />
                 ) : null}
@@ -334,6 +337,7 @@ function Invite({ refresh }: { refresh: number }) {
 export default function Admin() {
   const { t } = useI18n()
   const [approvals, setApprovals] = useState(0)
+  const [decisions, setDecisions] = useState(0)
   return (
     <Page title={t.admin.title}>
       <nav aria-label={t.admin.title} className="mb-4">
@@ -353,11 +357,17 @@ export default function Admin() {
               {t.admin.tabs.invite}
             </a>
           </li>
+          <li className="nav-item">
+            <a className="nav-link" href="#admin-audit">
+              {t.audit.tab}
+            </a>
+          </li>
         </ul>
       </nav>
-      <Enrolments onApproved={() => setApprovals((n) => n + 1)} />
+      <Enrolments onApproved={() => setApprovals((n) => n + 1)} onDecided={() => setDecisions((n) => n + 1)} />
       <Users />
       <Invite refresh={approvals} />
+      <AuditLog refresh={decisions} />
     </Page>
   )
 }

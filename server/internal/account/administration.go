@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
@@ -203,7 +204,7 @@ func (s *Service) Approve(ctx context.Context, actor *User, id string) (*Adminis
 	if err := mayReview(actor, id); err != nil {
 		return nil, err
 	}
-	return s.decide(ctx, id, StatusApproved, "")
+	return s.decide(ctx, actor, id, StatusApproved, "")
 }
 
 // Reject rejects a pending administration with a reason; actor is the
@@ -212,7 +213,11 @@ func (s *Service) Reject(ctx context.Context, actor *User, id, reason string) (*
 	if err := mayReview(actor, id); err != nil {
 		return nil, err
 	}
-	return s.decide(ctx, id, StatusRejected, strings.TrimSpace(reason))
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, problem.ErrInvalid.With(map[string]string{"reason": FieldReasonRequired})
+	}
+	return s.decide(ctx, actor, id, StatusRejected, reason)
 }
 
 func mayReview(actor *User, id string) error {
@@ -222,10 +227,10 @@ func mayReview(actor *User, id string) error {
 	return nil
 }
 
-// decide sets the status, then refreshes what is copied elsewhere: each
-// member's administration_status and the mention handles. Re-running it
-// repairs an interrupted refresh.
-func (s *Service) decide(ctx context.Context, id, status, reason string) (*Administration, error) {
+// decide sets the status (an audit entry when it changes), then refreshes
+// what is copied elsewhere: each member's administration_status and the
+// mention handles. Re-running it repairs an interrupted refresh.
+func (s *Service) decide(ctx context.Context, actor *User, id, status, reason string) (*Administration, error) {
 	a, err := s.Administration(ctx, id)
 	if err != nil {
 		return nil, err
@@ -236,9 +241,21 @@ func (s *Service) decide(ctx context.Context, id, status, reason string) (*Admin
 		if status == StatusRejected && a.Status != StatusPending {
 			return nil, ErrAlreadyDecided
 		}
+		action := audit.EnrolmentApprove
+		if status == StatusRejected {
+			action = audit.EnrolmentReject
+		}
+		rec, err := s.opt.Audit.Begin(ctx, audit.Entry{Actor: actor.AuditActor(), Action: action,
+			Target: audit.Target{Kind: "administration", ID: a.ID, Label: a.Name}, Reason: reason,
+			Before: map[string]any{"status": a.Status}, After: map[string]any{"status": status}})
+		if err != nil {
+			return nil, err
+		}
 		now := s.now().UTC().Truncate(time.Millisecond)
 		set := bson.D{{Key: "status", Value: status}, {Key: "decided_at", Value: now}, {Key: "rejection_reason", Value: reason}}
-		if _, err := s.st.C(colAdministrations).UpdateByID(ctx, a.ID, bson.D{{Key: "$set", Value: set}}); err != nil {
+		_, err = s.st.C(colAdministrations).UpdateByID(ctx, a.ID, bson.D{{Key: "$set", Value: set}})
+		rec.Done(ctx, err)
+		if err != nil {
 			return nil, fmt.Errorf("decide administration: %w", err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/mailer"
 )
@@ -64,7 +65,17 @@ func (s *Service) Invite(ctx context.Context, actor *User, administrationID, ema
 	now := s.now().UTC().Truncate(time.Millisecond)
 	inv := invitation{ID: hashToken(token), AdministrationID: a.ID, Email: NormalizeEmail(email), CreatedBy: actor.ID,
 		CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
-	if _, err := s.st.C(colInvitations).InsertOne(ctx, inv); err != nil {
+	// The target is the invitation's stored id, the token's hash: the
+	// token itself, the secret, stays out of the log.
+	rec, err := s.opt.Audit.Begin(ctx, audit.Entry{Actor: actor.AuditActor(), Action: audit.InvitationCreate,
+		Target: audit.Target{Kind: "invitation", ID: inv.ID, Label: inv.Email},
+		After:  map[string]any{"administration_id": a.ID}})
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.st.C(colInvitations).InsertOne(ctx, inv)
+	rec.Done(ctx, err)
+	if err != nil {
 		return nil, fmt.Errorf("insert invitation: %w", err)
 	}
 	out := &NewInvitation{Token: token, URL: s.opt.PublicURL + "/invito/" + token, ExpiresAt: inv.ExpiresAt}

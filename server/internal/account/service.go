@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/mailer"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
@@ -38,6 +39,8 @@ type Options struct {
 	Mailer            mailer.Mailer // default: the log
 	Logger            *slog.Logger
 	Now               func() time.Time // tests move time
+	// Audit records admin actions (nil: none, unit tests).
+	Audit *audit.Log
 }
 
 // Service owns administrations, users, sessions, invitations, resets and roles.
@@ -70,7 +73,11 @@ func New(st *store.Store, opt Options) *Service {
 	if opt.Mailer == nil {
 		opt.Mailer = mailer.NewLog(opt.Logger)
 	}
-	return &Service{st: st, opt: opt, log: opt.Logger, now: opt.Now, mail: opt.Mailer, cache: newSessionCache()}
+	s := &Service{st: st, opt: opt, log: opt.Logger, now: opt.Now, mail: opt.Mailer, cache: newSessionCache()}
+	if opt.Audit != nil {
+		s.observeAudit(opt.Audit)
+	}
+	return s
 }
 
 // Init declares indexes (used by MongoDB; accepted by FerretDB) and creates

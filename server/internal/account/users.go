@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 )
@@ -221,7 +222,22 @@ func (s *Service) SetRole(ctx context.Context, actor *User, userID string, role 
 	if actor.ID == userID && role != RoleAdmin {
 		return nil, ErrCannotDemoteSelf
 	}
-	if err := s.updateUser(ctx, userID, bson.D{{Key: "role", Value: role}}); err != nil {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Role == role {
+		return u, nil
+	}
+	rec, err := s.opt.Audit.Begin(ctx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UserRoleChange,
+		Target: audit.Target{Kind: "user", ID: u.ID, Label: u.Name},
+		Before: map[string]any{"role": string(u.Role)}, After: map[string]any{"role": string(role)}})
+	if err != nil {
+		return nil, err
+	}
+	err = s.updateUser(ctx, userID, bson.D{{Key: "role", Value: role}})
+	rec.Done(ctx, err)
+	if err != nil {
 		return nil, err
 	}
 	return s.User(ctx, userID)
@@ -233,7 +249,25 @@ func (s *Service) SetSuspended(ctx context.Context, actor *User, userID string, 
 	if !authz.Can(authz.ManageUsers, actor.Subject(), authz.Item{OwnerID: userID}) {
 		return nil, problem.ErrForbidden
 	}
-	if err := s.updateUser(ctx, userID, bson.D{{Key: "suspended", Value: suspended}}); err != nil {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	var rec *audit.Pending
+	if u.Suspended != suspended {
+		action := audit.UserSuspend
+		if !suspended {
+			action = audit.UserReinstate
+		}
+		if rec, err = s.opt.Audit.Begin(ctx, audit.Entry{Actor: actor.AuditActor(), Action: action,
+			Target: audit.Target{Kind: "user", ID: u.ID, Label: u.Name},
+			Before: map[string]any{"suspended": u.Suspended}, After: map[string]any{"suspended": suspended}}); err != nil {
+			return nil, err
+		}
+	}
+	err = s.updateUser(ctx, userID, bson.D{{Key: "suspended", Value: suspended}})
+	rec.Done(ctx, err)
+	if err != nil {
 		return nil, err
 	}
 	if suspended {

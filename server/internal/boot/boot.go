@@ -13,6 +13,7 @@ import (
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
@@ -41,6 +42,8 @@ type Board struct {
 
 	// Outbox records the work that follows each write until it is done.
 	Outbox *outbox.Outbox
+	// Audit is the log of moderator and admin actions.
+	Audit  *audit.Log
 	Search *search.Index
 	// SearchQueue indexes posts in the background; Flush waits for it.
 	SearchQueue *search.Queue
@@ -63,9 +66,13 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("mailer: %w", err)
 	}
+	b.Outbox = outbox.New(st, log)
+	b.closers = append(b.closers, b.Outbox.Close) // after the indexer and the forum's worker report
+	b.Audit = audit.New(st, b.Outbox, log, nil)
+	b.warmAudit(ctx, log)
 	b.Accounts = account.New(st, account.Options{PublicURL: cfg.PublicURL, SessionTTL: cfg.SessionTTL,
 		EnrolmentDeadline: cfg.EnrolmentDeadline, AdminEmail: cfg.AdminEmail, AdminPassword: cfg.AdminPassword,
-		Mailer: mail, Logger: log})
+		Mailer: mail, Logger: log, Audit: b.Audit})
 	if b.freshStore, err = b.Accounts.Empty(ctx); err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
@@ -80,8 +87,6 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.Hub = realtime.New(realtime.Options{Log: o.eventLog, Logger: log})
 	b.closers = append(b.closers, b.Hub.Close) // sends 1001 to every websocket
 	b.Accounts.OnSessionEnd(b.Hub.EndSession)
-	b.Outbox = outbox.New(st, log)
-	b.closers = append(b.closers, b.Outbox.Close) // after the indexer and the forum's worker report
 	b.Search = search.New(st)
 	b.SearchQueue = b.Search.Async(log)
 	b.closers = append(b.closers, b.SearchQueue.Close) // drains before the hub and the store close
@@ -102,7 +107,8 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Hub: b.Hub,
-		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences})
+		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences,
+		Audit: b.Audit})
 	return b, nil
 }
 
@@ -141,4 +147,19 @@ func (b *Board) SeedDemo(ctx context.Context) ([]demo.Login, error) {
 	}
 	b.freshStore = false
 	return logins, nil
+}
+
+// warmAudit builds the audit log's index in the background (seconds for
+// tens of thousands of entries on a busy machine) so that the board starts
+// at once; the first read or append waits for it. Close stops it.
+func (b *Board) warmAudit(ctx context.Context, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := b.Audit.Init(ctx); err != nil && ctx.Err() == nil {
+			log.Error("audit: build the index; the first read retries", "err", err)
+		}
+	}()
+	b.closers = append(b.closers, func() { cancel(); <-done })
 }

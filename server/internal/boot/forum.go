@@ -31,6 +31,7 @@ func (b *Board) buildForum(ctx context.Context, log *slog.Logger, live forumLive
 		Attachments: b.Attachments,
 		Directory:   b.Accounts,
 		Outbox:      b.Outbox,
+		Audit:       b.Audit,
 		Now:         now,
 		Background:  true,
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -212,7 +214,13 @@ func (s *Service) CreateCategory(ctx context.Context, u *account.User, in Catego
 	// Another admin may take the chosen slug meanwhile: read again and retry.
 	for range 10 {
 		d.ID = freeSlug(base, all)
-		_, err := s.deps.Store.C(colCategories).InsertOne(ctx, d)
+		rec, err := s.deps.Audit.Begin(ctx, audit.Entry{Actor: u.AuditActor(), Action: audit.CategoryCreate,
+			Target: audit.Target{Kind: "category", ID: d.ID, Label: d.NameIT}, Place: d.ID, After: categoryAudit(&d)})
+		if err != nil {
+			return Category{}, err
+		}
+		_, err = s.deps.Store.C(colCategories).InsertOne(ctx, d)
+		rec.Done(ctx, err)
 		if err == nil {
 			return d.view(lang), nil
 		}
@@ -244,11 +252,20 @@ func (s *Service) UpdateCategory(ctx context.Context, u *account.User, id string
 	if p.Archived != nil {
 		set["archived"] = *p.Archived
 	}
-	if _, err := s.category(ctx, id); err != nil {
+	was, err := s.category(ctx, id)
+	if err != nil {
 		return Category{}, err
 	}
 	if len(set) > 0 {
-		if _, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set}); err != nil {
+		var rec *audit.Pending
+		if e, changed := categoryChange(u, was, set); changed {
+			if rec, err = s.deps.Audit.Begin(ctx, e); err != nil {
+				return Category{}, err
+			}
+		}
+		_, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+		rec.Done(ctx, err)
+		if err != nil {
 			return Category{}, fmt.Errorf("update category %s: %w", id, err)
 		}
 	}
@@ -290,13 +307,24 @@ func (s *Service) ReorderCategories(ctx context.Context, u *account.User, in Cat
 	if len(seen) != len(known) {
 		return nil, problem.ErrInvalid.With(map[string]string{"ids": fieldCategoryOrder})
 	}
+	var rec *audit.Pending
+	if was := categoryOrder(all); !slices.Equal(was, in.IDs) {
+		if rec, err = s.deps.Audit.Begin(ctx, audit.Entry{Actor: u.AuditActor(), Action: audit.CategoryReorder,
+			Target: audit.Target{Kind: "categories", ID: "order"},
+			Before: map[string]any{"order": was}, After: map[string]any{"order": in.IDs}}); err != nil {
+			return nil, err
+		}
+	}
 	for i, id := range in.IDs {
 		_, err := s.deps.Store.C(colCategories).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"position": i + 1}})
 		s.categoryWritten(id)
 		if err != nil {
+			// Some positions may have moved: the replay at the next
+			// start logs the order if it holds.
 			return nil, fmt.Errorf("reorder category %s: %w", id, err)
 		}
 	}
+	rec.Done(ctx, nil)
 	return s.CategoriesFor(ctx, u, lang)
 }
 

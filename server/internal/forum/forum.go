@@ -32,6 +32,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/search"
@@ -95,6 +96,8 @@ type Deps struct {
 	Now    func() time.Time // nil: time.Now
 	// Background sends notifications after the action returns (background.go).
 	Background bool
+	// Audit records moderator and admin actions (audit.go); nil: none.
+	Audit *audit.Log
 }
 
 // Service is the forum's domain logic.
@@ -137,6 +140,9 @@ func New(d Deps) *Service {
 		s.bg = outbox.NewLater()
 	}
 	s.handlePending()
+	if d.Audit != nil {
+		s.observeAudit(d.Audit)
+	}
 	return s
 }
 

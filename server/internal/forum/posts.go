@@ -395,11 +395,17 @@ func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in
 		return err
 	}
 	defer func() { w.End(err) }()
+	rec, err := s.deps.Audit.Begin(ctx, postDeletion(u, t, p, in.Reason)...)
+	if err != nil {
+		return err
+	}
 	by := &deletion{UserID: u.ID, Name: u.Name, At: s.now()}
 	key := "posts." + strconv.Itoa(p.N)
-	if _, err := s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
+	_, err = s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
 		key + ".deleted": true, key + ".delete_reason": in.Reason, key + ".deleted_by": by,
-	}}); err != nil {
+	}})
+	rec.Done(ctx, err)
+	if err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
 	s.bumpThread(ctx, t.ID)

@@ -34,6 +34,8 @@ type ThreadPatch struct {
 	Tags   *[]string `json:"tags" validate:"omitnil,max=5,dive,min=2,max=30,nocontrol"`
 	Locked *bool     `json:"locked"`
 	Pinned *bool     `json:"pinned"`
+	// Reason is a moderator's, for the audit log.
+	Reason string `json:"reason" validate:"max=500,nocontrol"`
 }
 
 // ThreadList is a page of thread summaries.
@@ -400,8 +402,14 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 			defer func() { w.End(err) }()
 		}
 		defer s.threadWritten(id)
-		if err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t); err != nil {
+		rec, err := s.deps.Audit.Begin(ctx, threadChanges(u, t, p)...)
+		if err != nil {
+			return ThreadView{}, err
+		}
+		err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
+		rec.Done(ctx, err)
+		if err != nil {
 			return ThreadView{}, fmt.Errorf("update thread %s: %w", id, err)
 		}
 		if err := s.list(ctx, t); err != nil {

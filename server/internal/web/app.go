@@ -14,6 +14,7 @@ import (
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/notify"
@@ -36,6 +37,7 @@ type Deps struct {
 	Attachments   *attachment.Store
 	Notifications *notify.Service
 	Experiences   *experiences.Service
+	Audit         *audit.Log // the log of moderator and admin actions
 }
 
 type server struct {

@@ -317,6 +317,13 @@ var httpDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) (int
 		}
 		return w.clients[c.Role].Do("GET", attachment.URLPrefix+id, nil).Status, false
 	},
+	// The audit log: every entry (an admin action's) or the moderation ones.
+	authz.ReadAuditLog: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		return w.clients[c.Role].Do("GET", "/api/v1/admin/audit?action=enrolment", nil).Status, false
+	},
+	authz.ReadModerationLog: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		return w.clients[c.Role].Do("GET", "/api/v1/admin/audit/export?action=thread", nil).Status, false
+	},
 }
 
 // deniedAlsoAs is a denial status besides 401/403/409 that an action

@@ -23,6 +23,7 @@ func (s *server) routes(app *fiber.App) {
 	s.notificationRoutes(api)
 	s.mentionRoutes(api)
 	s.experienceRoutes(api)
+	s.auditRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
 	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })
