@@ -788,7 +788,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The reader has read up to seq (never backwards, never past the head; joins); publishes room.read on user:<id>. */
+        /** The reader has read up to seq (never backwards, never past the head; a non-member joins having read up to seq); publishes room.read on user:<id>. */
         post: operations["markRoomRead"];
         delete?: never;
         options?: never;

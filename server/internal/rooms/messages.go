@@ -31,8 +31,8 @@ type NewMessage struct {
 	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
 }
 
-// hash identifies what was sent under a client id: a resend must match.
-func (in NewMessage) hash() string {
+// Hash identifies what was sent under a client id: a resend must match.
+func (in NewMessage) Hash() string {
 	h := sha256.New()
 	h.Write([]byte(in.Body))
 	h.Write([]byte{0})
@@ -126,7 +126,7 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	msg := &messageDoc{ClientID: in.ClientID, Author: author{ID: u.ID, Name: u.Name, AdministrationID: u.AdministrationID,
 		AdministrationName: u.AdministrationName}, Body: in.Body, HTML: html, Mentions: ment, ReplyTo: in.ReplyTo,
 		CreatedAt: now, Attachments: files}
-	return s.store(ctx, u, r, sid, in.hash(), msg)
+	return s.store(ctx, u, r, sid, in.Hash(), msg)
 }
 
 // store takes the message's seq and stores it (see the package comment).
@@ -174,7 +174,7 @@ func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, h
 // resend answers a client id already stored: the same message again, or
 // 409 when the text differs.
 func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior *sendDoc, in NewMessage) (Sent, error) {
-	if prior.Hash != in.hash() {
+	if prior.Hash != in.Hash() {
 		return Sent{}, ErrClientIDReused
 	}
 	return s.complete(ctx, r, prior, u.ID, false)
@@ -192,6 +192,10 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 		}
 		if ok && stored != nil {
 			return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
+		}
+		// Written late: a seq voided meanwhile is a message again.
+		if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$pull": bson.M{"gone": sd.Seq}}); err != nil {
+			return Sent{}, fmt.Errorf("unvoid %s seq %d: %w", r.ID, sd.Seq, err)
 		}
 	}
 	if err := s.putMessage(ctx, r, msg); err != nil {
