@@ -1297,8 +1297,11 @@ export interface components {
             page: number;
             per_page: number;
         };
-        /** @enum {string} */
-        NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category";
+        /**
+         * @description room_mention: thread_id is the room's id, post_id <room_id>-<seq>, thread_title the room's name.
+         * @enum {string}
+         */
+        NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category" | "room_mention";
         Notification: {
             id: string;
             kind: components["schemas"]["NotificationKind"];

@@ -23,6 +23,7 @@ func (b *Board) buildRooms(log *slog.Logger, live roomsLive, o *options) *rooms.
 		Publisher:   live,
 		Attachments: b.Attachments,
 		Directory:   b.Accounts,
+		Notifier:    b.Notify,
 		Threads:     b.Forum,
 		Outbox:      b.Outbox,
 		Now:         o.forumNow,

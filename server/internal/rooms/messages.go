@@ -18,6 +18,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/markdown"
+	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
@@ -149,7 +150,11 @@ func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, h
 		s.void(ctx, r.ID, msg.Seq)
 		return Sent{}, err
 	}
-	defer func() { w.End(err) }()
+	defer func() {
+		if w != nil {
+			w.End(err)
+		}
+	}()
 	if err := s.attach(ctx, msg.Author.ID, r.ID, msg); err != nil {
 		return Sent{}, err
 	}
@@ -168,7 +173,18 @@ func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, h
 	if err != nil {
 		return Sent{}, fmt.Errorf("store send %s: %w", sid, err)
 	}
-	return s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true)
+	sent, err := s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true)
+	if err != nil {
+		return Sent{}, err
+	}
+	// The message is stored and answered whatever happens to the
+	// notifications; a failure keeps the outbox entry for a redo.
+	if nerr := s.notifyMentions(ctx, r, msg, time.Time{}); nerr != nil {
+		s.log.Error("notify mentions (redone at the next start)", "room", r.ID, "seq", msg.Seq, "err", nerr)
+		w.End(nerr)
+		w = nil
+	}
+	return sent, nil
 }
 
 // resend answers a client id already stored: the same message again, or
@@ -210,6 +226,65 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 	out := s.wire(ctx, r, msg, viewer)
 	s.publish(ctx, roomTopic(r.ID), "message.created", s.wire(ctx, r, msg, ""))
 	return Sent{Message: out, Created: fresh}, nil
+}
+
+// mayRead tells whether u may read message seq (notifications).
+func (s *Service) mayRead(ctx context.Context, r *roomDoc, u *account.User, seq int) (bool, error) {
+	if !authz.Can(authz.ReadRoom, u.Subject(), r.item(u)) {
+		return false, nil
+	}
+	if r.History != HistorySinceJoin || authz.Can(authz.ManageRoom, u.Subject(), authz.Item{}) {
+		return true, nil
+	}
+	m, err := s.member(ctx, r.ID, u.ID, false)
+	if err != nil {
+		return false, err
+	}
+	return m.joined() && m.JoinedSeq < seq, nil
+}
+
+// KindMention is the notification of a mention in a room: thread_id is
+// the room's id, post_id the message's id, thread_title the room's name.
+const KindMention = "room_mention"
+
+// notifyMentions tells the users and the members of the administrations a
+// message mentions, those who may read the room, as forum posts do. redo
+// is zero on the send's own path, the outbox entry's time when redone
+// (notify then skips whoever was told already).
+func (s *Service) notifyMentions(ctx context.Context, r *roomDoc, m *messageDoc, redo time.Time) error {
+	if len(m.Mentions.Users)+len(m.Mentions.Administrations) == 0 || m.Deleted != nil {
+		return nil
+	}
+	found, err := s.deps.Directory.ResolveHandles(ctx, append(append([]string{}, m.Mentions.Users...), m.Mentions.Administrations...))
+	if err != nil {
+		return fmt.Errorf("resolve mentions: %w", err)
+	}
+	var to []string
+	for _, h := range found {
+		ids := []string{h.ID}
+		if h.Kind == account.KindAdministration {
+			if ids, err = s.deps.Directory.MembersOf(ctx, h.ID); err != nil {
+				return fmt.Errorf("members of %s: %w", h.Handle, err)
+			}
+		}
+		for _, id := range ids {
+			u, err := s.deps.Directory.User(ctx, id)
+			if err != nil {
+				s.log.Warn("mentioned user", "user_id", id, "err", err)
+				continue
+			}
+			if ok, err := s.mayRead(ctx, r, u, m.Seq); err != nil {
+				return err
+			} else if ok {
+				to = append(to, id)
+			}
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	return s.deps.Notifier.Notify(ctx, notify.Input{UserIDs: to, Kind: KindMention, ThreadID: r.ID, PostID: messageID(r.ID, m.Seq),
+		ThreadTitle: r.Name, ActorID: m.Author.ID, ActorName: m.Author.Name, Excerpt: excerpt(markdown.PlainText(m.Body)), Redo: redo})
 }
 
 // putMessage writes a message at its seq. The bucket exists but for the

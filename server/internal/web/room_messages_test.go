@@ -12,6 +12,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
@@ -110,6 +111,11 @@ func TestRoomReactionsRepliesMentions(t *testing.T) {
 	}
 	if len(reply.Mentions.Users) != 1 || reply.Mentions.Users[0] != au.Handle {
 		t.Errorf("mentions = %+v", reply.Mentions)
+	}
+	var notes notify.Page
+	anna.Expect(200, "GET", "/api/v1/notifications", nil).JSON(t, &notes)
+	if len(notes.Items) != 1 || notes.Items[0].Kind != rooms.KindMention || notes.Items[0].ThreadID != r.ID || notes.Items[0].PostID != r.ID+"-2" {
+		t.Errorf("anna's notifications = %+v", notes.Items)
 	}
 	var list struct{ Messages []rooms.Message }
 	anna.Expect(200, "GET", msgPath(r.ID, 1, "/replies"), nil).JSON(t, &list)
@@ -324,9 +330,21 @@ func TestRoomFiles(t *testing.T) {
 	home, away := env.NewAdministration(), env.NewAdministration()
 	mod, _ := env.NewUser(account.RoleModerator)
 	anna, _ := env.NewUserIn(home.ID, account.RoleParticipant)
-	bruno, _ := env.NewUserIn(home.ID, account.RoleParticipant)
-	outsider, _ := env.NewUserIn(away.ID, account.RoleParticipant)
+	bruno, bu := env.NewUserIn(home.ID, account.RoleParticipant)
+	outsider, ou := env.NewUserIn(away.ID, account.RoleParticipant)
 	r := newRoom(t, mod, map[string]any{"access": "invited", "administration_ids": []string{home.ID}})
+	// A mention of someone who may not enter the room tells them nothing.
+	send(t, anna, r.ID, "m0", "Ne parlo con @"+ou.Handle+" e @"+bu.Handle)
+	for _, c := range []struct {
+		who  *webtest.Client
+		want int
+	}{{outsider, 0}, {bruno, 1}} {
+		var notes notify.Page
+		c.who.Expect(200, "GET", "/api/v1/notifications", nil).JSON(t, &notes)
+		if len(notes.Items) != c.want {
+			t.Errorf("notifications = %+v, want %d", notes.Items, c.want)
+		}
+	}
 	listed := uploadPDF(t, anna, "capitolato.pdf")
 	linked := uploadPDF(t, anna, "allegato.pdf")
 	brunos := uploadPDF(t, bruno, "suo.pdf")
@@ -356,7 +374,7 @@ func TestRoomFiles(t *testing.T) {
 			t.Errorf("%s: got %d, want %d", c.name, res.Status, c.want)
 		}
 	}
-	anna.Expect(200, "DELETE", msgPath(r.ID, 1, ""), nil)
+	anna.Expect(200, "DELETE", msgPath(r.ID, 2, ""), nil)
 	if res := bruno.Do("GET", attachment.URLPrefix+listed, nil); res.Status != 404 {
 		t.Errorf("file of a deleted message, member: got %d", res.Status)
 	}
