@@ -104,3 +104,48 @@ func TestRecoverCutOffSends(t *testing.T) {
 	}
 	_ = sent
 }
+
+// The hooks the realtime hub asks about presence and typing.
+func TestPresenceAndTypingRules(t *testing.T) {
+	env := webtest.Start(t, nil)
+	ctx := testenv.Ctx(t)
+	svc := env.Board.Rooms
+	_, mod := env.NewUser(account.RoleModerator)
+	_, anna := env.NewUser(account.RoleParticipant)
+	_, bruno := env.NewUser(account.RoleParticipant)
+	counts, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Conteggi", Kind: "theme", Access: "open", History: "full", Presence: "counts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Nomi", Kind: "theme", Access: "open", History: "full", Presence: "names"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{counts.ID: true, names.ID: false} {
+		if got, err := svc.PresenceCountsOnly(ctx, id); err != nil || got != want {
+			t.Errorf("counts only of %s = %v %v, want %v", id, got, err, want)
+		}
+	}
+	if err := svc.MuteMember(ctx, mod, names.ID, rooms.Mute{UserID: bruno.ID, Minutes: 5}); err != nil {
+		t.Fatal(err)
+	}
+	on := true
+	if _, err := svc.UpdateRoom(ctx, mod, counts.ID, rooms.RoomPatch{Archived: &on}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		u    *account.User
+		room string
+		ok   bool
+	}{
+		{"member", anna, names.ID, true},
+		{"muted", bruno, names.ID, false},
+		{"archived", anna, counts.ID, false},
+	}
+	for _, c := range cases {
+		if err := svc.MayType(ctx, c.u, c.room); (err == nil) != c.ok {
+			t.Errorf("%s: may type = %v, want %v", c.name, err, c.ok)
+		}
+	}
+}
