@@ -15,45 +15,9 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/rooms"
+	"github.com/cantieri/tavolo/server/internal/rooms/roomstest"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
-
-// unreadModel is the simple truth the server's unread counts must match.
-type unreadModel struct {
-	head    map[string]int
-	author  map[string]map[int]string // room -> seq -> author ("" for a void)
-	deleted map[string]map[int]bool
-	member  map[string]map[string]bool // room -> user -> joined
-	read    map[string]map[string]int  // room -> user -> read seq
-}
-
-func newModel() *unreadModel {
-	return &unreadModel{head: map[string]int{}, author: map[string]map[int]string{}, deleted: map[string]map[int]bool{},
-		member: map[string]map[string]bool{}, read: map[string]map[string]int{}}
-}
-
-func (m *unreadModel) addRoom(id string) {
-	m.author[id], m.deleted[id], m.member[id], m.read[id] = map[int]string{}, map[int]bool{}, map[string]bool{}, map[string]int{}
-}
-
-func (m *unreadModel) join(room, user string) {
-	if !m.member[room][user] {
-		m.member[room][user], m.read[room][user] = true, m.head[room]
-	}
-}
-
-func (m *unreadModel) unread(room, user string) int {
-	if !m.member[room][user] {
-		return 0
-	}
-	n := 0
-	for s := m.read[room][user] + 1; s <= m.head[room]; s++ {
-		if a := m.author[room][s]; a != "" && a != user && !m.deleted[room][s] {
-			n++
-		}
-	}
-	return n
-}
 
 // TestUnreadMatchesModel runs random sends, deletes, reads from several
 // tabs, reconnects, joins, resends and crash holes in two rooms, and after
@@ -76,7 +40,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 		users = append(users, u)
 	}
 	users = append(users, mod)
-	m := newModel()
+	m := roomstest.New()
 	var roomIDs []string
 	for i, h := range []string{rooms.HistoryFull, rooms.HistorySinceJoin} {
 		r, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: fmt.Sprintf("Stanza %d", i), Kind: rooms.KindTheme,
@@ -85,7 +49,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		roomIDs = append(roomIDs, r.ID)
-		m.addRoom(r.ID)
+		m.AddRoom(r.ID)
 	}
 	// tabs[user][i] is the head a tab last loaded for each room.
 	const tabsPerUser = 3
@@ -112,11 +76,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if err != nil {
 				t.Fatalf("step %d send: %v", step, err)
 			}
-			if !m.member[room][u.ID] {
-				m.member[room][u.ID], m.read[room][u.ID] = true, res.Message.Seq-1
-			}
-			m.head[room] = res.Message.Seq
-			m.author[room][res.Message.Seq] = u.ID
+			m.Send(room, u.ID, res.Message.Seq)
 			sent[room] = append(sent[room], cid+"|"+u.ID)
 		case x < 45 && len(sent[room]) > 0:
 			op = "resend"
@@ -137,11 +97,11 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if err != nil || res.Created {
 				t.Fatalf("step %d resend: created=%v err=%v", step, res.Created, err)
 			}
-		case x < 55 && m.head[room] > 0:
+		case x < 55 && m.Head(room) > 0:
 			op = "delete"
-			seq := 1 + rng.IntN(m.head[room])
-			a := m.author[room][seq]
-			if a == "" || m.deleted[room][seq] {
+			seq := 1 + rng.IntN(m.Head(room))
+			a := m.Author(room, seq)
+			if a == "" || m.Deleted(room, seq) {
 				continue
 			}
 			by := mod
@@ -155,7 +115,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if _, err := svc.Delete(ctx, by, room, seq); err != nil {
 				t.Fatalf("step %d delete %d: %v", step, seq, err)
 			}
-			m.deleted[room][seq] = true
+			m.Delete(room, seq)
 		case x < 80:
 			op = "read"
 			seq := tab[room]
@@ -166,12 +126,9 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if err != nil {
 				t.Fatalf("step %d read: %v", step, err)
 			}
-			if !m.member[room][u.ID] { // reading joins at the seq read
-				m.member[room][u.ID], m.read[room][u.ID] = true, min(seq, m.head[room])
-			}
-			m.read[room][u.ID] = max(m.read[room][u.ID], min(seq, m.head[room]))
-			if st.ReadSeq != m.read[room][u.ID] || st.Unread != m.unread(room, u.ID) {
-				t.Fatalf("step %d read answer = %+v, want read %d unread %d", step, st, m.read[room][u.ID], m.unread(room, u.ID))
+			m.Read(room, u.ID, seq)
+			if st.ReadSeq != m.ReadSeq(room, u.ID) || st.Unread != m.Unread(room, u.ID) {
+				t.Fatalf("step %d read answer = %+v, want read %d unread %d", step, st, m.ReadSeq(room, u.ID), m.Unread(room, u.ID))
 			}
 		case x < 93:
 			op = "reconnect" // the tab reloads the latest page from the server
@@ -179,8 +136,8 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if err != nil {
 				t.Fatalf("step %d page: %v", step, err)
 			}
-			if p.Head != m.head[room] {
-				t.Fatalf("step %d page head %d, want %d", step, p.Head, m.head[room])
+			if p.Head != m.Head(room) {
+				t.Fatalf("step %d page head %d, want %d", step, p.Head, m.Head(room))
 			}
 			tab[room] = p.Head
 		case x < 97:
@@ -188,7 +145,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if _, err := svc.Join(ctx, u, room); err != nil {
 				t.Fatalf("step %d join: %v", step, err)
 			}
-			m.join(room, u.ID)
+			m.Join(room, u.ID)
 		default:
 			op = "hole" // a crash after numbering a send, then a restart's reconcile
 			if _, err := env.Board.Store.C("rooms").UpdateOne(ctx, bson.M{"_id": room}, bson.M{"$inc": bson.M{"head": 1}}); err != nil {
@@ -197,7 +154,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 			if err := svc.Reconcile(ctx); err != nil {
 				t.Fatal(err)
 			}
-			m.head[room]++
+			m.Void(room)
 		}
 		counts[op]++
 		t0 := time.Now()
@@ -207,7 +164,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 	t.Logf("%d steps: %v; checks took %v", steps, counts, checkTime)
 }
 
-func check(ctx context.Context, t *testing.T, step int, op string, svc *rooms.Service, users []*account.User, roomIDs []string, m *unreadModel) {
+func check(ctx context.Context, t *testing.T, step int, op string, svc *rooms.Service, users []*account.User, roomIDs []string, m *roomstest.Model) {
 	t.Helper()
 	// Every user's list and rooms are read at once (reads run in parallel).
 	var wg sync.WaitGroup
@@ -220,9 +177,9 @@ func check(ctx context.Context, t *testing.T, step int, op string, svc *rooms.Se
 				return
 			}
 			for _, r := range list {
-				if want := m.unread(r.ID, u.ID); r.Me.Unread != want || r.Me.Member != m.member[r.ID][u.ID] {
+				if want := m.Unread(r.ID, u.ID); r.Me.Unread != want || r.Me.Member != m.Member(r.ID, u.ID) {
 					errs <- fmt.Sprintf("list unread of %s in %s = %d member=%v, want %d member=%v",
-						u.Name, r.Name, r.Me.Unread, r.Me.Member, want, m.member[r.ID][u.ID])
+						u.Name, r.Name, r.Me.Unread, r.Me.Member, want, m.Member(r.ID, u.ID))
 				}
 			}
 		})
@@ -233,8 +190,8 @@ func check(ctx context.Context, t *testing.T, step int, op string, svc *rooms.Se
 					errs <- err.Error()
 					return
 				}
-				if want := m.unread(id, u.ID); r.Me.Unread != want || r.Head != m.head[id] {
-					errs <- fmt.Sprintf("room unread of %s in %s = %d head %d, want %d head %d", u.Name, r.Name, r.Me.Unread, r.Head, want, m.head[id])
+				if want := m.Unread(id, u.ID); r.Me.Unread != want || r.Head != m.Head(id) {
+					errs <- fmt.Sprintf("room unread of %s in %s = %d head %d, want %d head %d", u.Name, r.Name, r.Me.Unread, r.Head, want, m.Head(id))
 				}
 			})
 		}
