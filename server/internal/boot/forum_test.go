@@ -3,9 +3,9 @@ package boot_test
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
-	"log/slog"
 	"testing"
 
 	"github.com/cantieri/tavolo/config"
