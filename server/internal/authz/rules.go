@@ -31,8 +31,20 @@ const (
 	ReadExperienceHistory    // list a record's versions and their differences
 	AttachExperienceDocument // attach a document (atto) to a record
 	// The audit log (package audit).
-	ReadAuditLog      // read and export every entry of the audit log
-	ReadModerationLog // read and export the audit log's moderation entries (threads, posts)
+	ReadAuditLog       // read and export every entry of the audit log
+	ReadModerationLog  // read and export the audit log's moderation entries (threads, posts)
+	CreateRoom         // open a live room
+	ManageRoom         // change a room's settings, archive it
+	ReadRoom           // enter a room: list it, read its messages, join it
+	SendMessage        // send a message in a room
+	EditMessage        // change a message's body (the edit window applies)
+	DeleteMessage      // delete a message (a placeholder stays)
+	ReactMessage       // add or remove a reaction on a message
+	ReadMessageHistory // read a message's earlier versions and a deleted one's text
+	MuteMember         // mute a member of a room for a while
+	ReportMessage      // report a message to the moderators
+	PromoteMessage     // turn a message and its replies into a forum thread
+	SubscribeRoom      // follow a room's live topic (room:)
 	numActions
 )
 
@@ -79,6 +91,20 @@ var actions = [numActions]ActionInfo{
 	// The audit log.
 	ReadAuditLog:      {Name: "read audit log"},
 	ReadModerationLog: {Name: "read moderation log"},
+	// A room "in the subject's administration" is an open room, or an
+	// invited one whose list holds the subject's administration.
+	CreateRoom:         {Name: "create room"},
+	ManageRoom:         {Name: "manage room", Dims: Dims{States: Archived}},
+	ReadRoom:           {Name: "read room", Dims: Dims{Administration: true, States: Archived}},
+	SendMessage:        {Name: "send message", Dims: Dims{Administration: true, States: Archived}},
+	EditMessage:        {Name: "edit message", Dims: Dims{Owner: true, States: Archived | Deleted}},
+	DeleteMessage:      {Name: "delete message", Dims: Dims{Owner: true, States: Archived}},
+	ReactMessage:       {Name: "react to message", Dims: Dims{States: Archived | Deleted}},
+	ReadMessageHistory: {Name: "read message history", Dims: Dims{Owner: true, States: Deleted}},
+	MuteMember:         {Name: "mute room member"},
+	ReportMessage:      {Name: "report message", Dims: Dims{States: Deleted}},
+	PromoteMessage:     {Name: "promote message", Dims: Dims{States: Deleted}},
+	SubscribeRoom:      {Name: "subscribe room topic", Dims: Dims{Administration: true, States: Archived}},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -144,4 +170,20 @@ var rules = []Rule{
 	// The audit log: admins read all of it, moderators what moderators do.
 	{Action: ReadAuditLog, Roles: admins},
 	{Action: ReadModerationLog, Roles: moderators},
+	{Action: CreateRoom, Roles: moderators},
+	{Action: ManageRoom, Roles: moderators, States: Archived},
+	{Action: ReadRoom, Roles: active, Administration: Own, States: Archived},
+	{Action: ReadRoom, Roles: moderators, States: Archived},
+	{Action: SendMessage, Roles: active, Administration: Own},
+	{Action: SendMessage, Roles: moderators},
+	{Action: EditMessage, Roles: active, Owner: Own},
+	{Action: DeleteMessage, Roles: active, Owner: Own},
+	{Action: DeleteMessage, Roles: moderators, States: Archived},
+	{Action: ReactMessage, Roles: active},
+	{Action: ReadMessageHistory, Roles: moderators, States: Deleted},
+	{Action: MuteMember, Roles: moderators},
+	{Action: ReportMessage, Roles: active},
+	{Action: PromoteMessage, Roles: moderators},
+	{Action: SubscribeRoom, Roles: active, Administration: Own, States: Archived},
+	{Action: SubscribeRoom, Roles: moderators, States: Archived},
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,6 +25,11 @@ type errorDetail struct {
 	// Details repeat Fields as a list with each field's stable code, for
 	// clients that localise by code.
 	Details []fieldDetail `json:"details,omitempty"`
+	// RetryAfterS repeats the Retry-After header of a 429 for clients
+	// that show a countdown.
+	RetryAfterS int `json:"retry_after_s,omitempty"`
+	// Until is when the refused state ends (a mute).
+	Until *time.Time `json:"until,omitempty"`
 }
 
 type fieldDetail struct {
@@ -51,10 +57,14 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	} else if p.Err != nil {
 		s.log.Debug("request refused", "path", c.Path(), "code", p.Code, "err", p.Err)
 	}
-	if p.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(p.RetryAfter.Seconds()+0.999)))
-	}
 	body := errorBody{Error: errorDetail{Code: p.Code, Message: p.Message(lang)}}
+	if p.RetryAfter > 0 {
+		body.Error.RetryAfterS = int(p.RetryAfter.Seconds() + 0.999)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(body.Error.RetryAfterS))
+	}
+	if !p.Until.IsZero() {
+		body.Error.Until = &p.Until
+	}
 	if len(p.Fields) > 0 {
 		body.Error.Fields = make(map[string]string, len(p.Fields))
 		for f, code := range p.Fields {

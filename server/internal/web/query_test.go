@@ -42,6 +42,11 @@ var getRoutes = []getRoute{
 	{"/api/v1/mentions", []string{"q"}},
 	{"/api/v1/admin/audit", []string{"actor", "action", "target", "place", "from", "to", "cursor", "limit"}},
 	{"/api/v1/admin/audit/export", []string{"actor", "action", "target", "place", "from", "to", "format"}},
+	{"/api/v1/rooms", nil},
+	{"/api/v1/rooms/:id", nil},
+	{"/api/v1/rooms/:id/messages", []string{"before", "after", "limit"}},
+	{"/api/v1/rooms/:id/messages/:seq/history", nil},
+	{"/api/v1/rooms/:id/messages/:seq/replies", nil},
 	{"/api/v1/*", nil},
 	{"/api/*", nil},
 }

@@ -1,0 +1,148 @@
+package rooms
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/realtime"
+	"github.com/cantieri/tavolo/server/internal/testenv"
+)
+
+// benchService is the rooms on a fresh embedded store with the stored
+// realtime log, as the board runs them, and a moderator.
+func benchService(b *testing.B) (*Service, *account.User) {
+	st := testenv.Store(b)
+	hub := realtime.New(realtime.Options{Log: realtime.NewStoreLog(st, nil)})
+	b.Cleanup(hub.Close)
+	ob := outbox.New(st, nil)
+	b.Cleanup(ob.Close)
+	s := New(Deps{Store: st, Publisher: hub, Outbox: ob, SendRate: 1 << 30, SendPeriod: time.Second})
+	mod := &account.User{ID: "mod", Name: "Moderatrice", Role: account.RoleModerator, AdministrationID: "a", AdministrationStatus: account.StatusApproved}
+	return s, mod
+}
+
+// BenchmarkSendAck measures a send's acknowledgement (stored, then
+// published) with 8 senders at once in 4 rooms, and reports its p50 and p99.
+//
+//	go test -run '^$' -bench SendAck -benchtime 2000x ./server/internal/rooms/
+func BenchmarkSendAck(b *testing.B) {
+	s, mod := benchService(b)
+	ctx := context.Background()
+	var ids []string
+	for i := range 4 {
+		r, err := s.CreateRoom(ctx, mod, NewRoom{Name: fmt.Sprint("Stanza ", i), Kind: KindTheme, Access: AccessOpen, History: HistoryFull, Presence: PresenceNames})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	var mu sync.Mutex
+	var acks []time.Duration
+	var next atomic.Int64
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		u := &account.User{ID: fmt.Sprint("u", w), Name: "Persona", Role: account.RoleParticipant, AdministrationID: "a", AdministrationStatus: account.StatusApproved}
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				t0 := time.Now()
+				if _, err := s.Send(ctx, u, ids[w%len(ids)], NewMessage{ClientID: fmt.Sprint(i), Body: "Un messaggio di prova, di lunghezza normale."}); err != nil {
+					b.Error(err)
+					return
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				acks = append(acks, d)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	slices.Sort(acks)
+	b.ReportMetric(float64(acks[len(acks)/2].Microseconds())/1000, "ack-p50-ms")
+	b.ReportMetric(float64(acks[len(acks)*99/100].Microseconds())/1000, "ack-p99-ms")
+}
+
+// BenchmarkPagesOf50kRoom reads the latest page and random older pages of
+// a room of 50,000 messages on the embedded store and reports their p95
+// (the target: under 20 ms).
+//
+//	go test -run '^$' -bench PagesOf50k -benchtime 200x ./server/internal/rooms/
+func BenchmarkPagesOf50kRoom(b *testing.B) {
+	const n = 50000
+	s, mod := benchService(b)
+	st := s.deps.Store
+	ctx := context.Background()
+	reader := &account.User{ID: "reader", Name: "Lettrice", Role: account.RoleParticipant, AdministrationID: "b", AdministrationStatus: account.StatusApproved}
+	room, err := s.CreateRoom(ctx, mod, NewRoom{Name: "Grande", Kind: KindTheme, Access: AccessOpen, History: HistoryFull, Presence: PresenceNames})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := s.loadRoom(ctx, room.ID, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := map[int]*messageDoc{}
+	at := time.Now().UTC().Truncate(time.Millisecond)
+	for seq := 1; seq <= n; seq++ {
+		body := fmt.Sprintf("Messaggio numero %d: una riga di testo di lunghezza simile a quella di una chat vera, con **markdown**.", seq)
+		m := &messageDoc{Seq: seq, ClientID: fmt.Sprint("c", seq), Author: author{ID: "u" + fmt.Sprint(seq%7), Name: "Persona"},
+			Body: body, HTML: "<p>" + body + "</p>", CreatedAt: at, Mentions: mentions{Users: []string{}, Administrations: []string{}}}
+		if seq%10 == 0 {
+			m.ReplyTo = seq - 3
+		}
+		items[seq] = m
+	}
+	docs := s.messages.Docs(r.list(), items)
+	for i := 0; i < len(docs); i += 200 {
+		if _, err := st.C(colMessages).InsertMany(ctx, docs[i:min(i+200, len(docs))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := st.EnsureIndexes(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.C(colRooms).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$set": bson.M{"head": n}}); err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var latest, older []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		p, err := s.Messages(ctx, reader, r.ID, PageQuery{After: NoAfter})
+		if err != nil || len(p.Messages) != PageDefault || p.Messages[PageDefault-1].Seq != n {
+			b.Fatalf("latest page: %d messages, %v", len(p.Messages), err)
+		}
+		latest = append(latest, time.Since(t0))
+		before := 2 + rng.IntN(n-1)
+		t0 = time.Now()
+		p, err = s.Messages(ctx, reader, r.ID, PageQuery{Before: before, After: NoAfter})
+		if err != nil || len(p.Messages) != min(PageDefault, before-1) {
+			b.Fatalf("page before %d: %d messages, %v", before, len(p.Messages), err)
+		}
+		older = append(older, time.Since(t0))
+	}
+	b.StopTimer()
+	p95 := func(d []time.Duration) float64 {
+		slices.Sort(d)
+		return float64(d[len(d)*95/100].Microseconds()) / 1000
+	}
+	b.ReportMetric(p95(latest), "latest-p95-ms")
+	b.ReportMetric(p95(older), "older-p95-ms")
+}
