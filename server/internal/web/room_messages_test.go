@@ -57,7 +57,7 @@ func TestRoomEditDeleteHistory(t *testing.T) {
 		{"long edit", anna, "PATCH", msgPath(r.ID, 1, ""), map[string]string{"body": strings.Repeat("a", 4001)}, 413, "message_too_long"},
 	}
 	for _, c := range cases {
-		res := c.who.Do(c.method, c.path, c.body)
+		res := c.who.Raw().Do(c.method, c.path, c.body)
 		if res.Status != c.want || res.ErrorCode() != c.code {
 			t.Errorf("%s: got %d %s, want %d %s", c.name, res.Status, res.ErrorCode(), c.want, c.code)
 		}
@@ -152,7 +152,7 @@ func TestRoomReactionsRepliesMentions(t *testing.T) {
 	if m.Reactions[0].Count != 1 || m.Reactions[0].Mine {
 		t.Errorf("after removing = %+v", m.Reactions)
 	}
-	if res := anna.Do("POST", msgPath(r.ID, 2, "/reactions"), map[string]string{"emoji": "💩"}); res.Status != 400 {
+	if res := anna.Raw().Do("POST", msgPath(r.ID, 2, "/reactions"), map[string]string{"emoji": "💩"}); res.Status != 400 {
 		t.Errorf("unknown emoji: got %d", res.Status)
 	}
 	// A deleted message answers replies with a placeholder excerpt.
@@ -285,7 +285,7 @@ func TestRoomModeration(t *testing.T) {
 	carla.Expect(200, "POST", path, map[string]any{"client_id": "c3", "body": "3"})
 
 	// reports: one per user and message, with a snapshot
-	if res := carla.Do("POST", msgPath(r.ID, 1, "/reports"), map[string]any{"reason": "whatever"}); res.Status != 400 {
+	if res := carla.Raw().Do("POST", msgPath(r.ID, 1, "/reports"), map[string]any{"reason": "whatever"}); res.Status != 400 {
 		t.Errorf("bad reason: got %d", res.Status)
 	}
 	carla.Expect(201, "POST", msgPath(r.ID, 1, "/reports"), map[string]any{"reason": "off_topic", "text": "Non c'entra"})

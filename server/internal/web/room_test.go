@@ -183,7 +183,7 @@ func TestRoomBadInput(t *testing.T) {
 		{"someone else's file", map[string]any{"client_id": "a", "body": "ciao", "attachment_ids": []string{"nonesiste"}}, 400},
 	}
 	for _, c := range cases {
-		if got := anna.Do("POST", path, c.body); got.Status != c.want {
+		if got := anna.Raw().Do("POST", path, c.body); got.Status != c.want {
 			t.Errorf("%s: got %d, want %d (%s)", c.name, got.Status, c.want, got.Body)
 		}
 	}
