@@ -393,4 +393,22 @@ describe('RealtimeClient', () => {
     off2()
     expect(h.last().ofType('unsubscribe')).toEqual([expect.objectContaining({ topic: 'thread:a' })])
   })
+
+  it('gives presence frames to the listeners of the topic, and the last one to later listeners', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    const a: number[] = []
+    const b: (string[] | undefined)[] = []
+    h.client.subscribe('room:x', 0, { onEvent: () => {}, onPresence: (p) => a.push(p.count) })
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 2, users: [{ id: 'u', name: 'U' }, { id: 'v', name: 'V' }] })
+    h.last().receive({ type: 'presence', topic: 'room:y', count: 9 })
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 'x' })
+    expect(a).toEqual([2])
+    h.client.subscribe('room:x', 0, { onEvent: () => {}, onPresence: (p) => b.push(p.users?.map((u) => u.id)) })
+    expect(b).toEqual([['u', 'v']])
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 1 })
+    expect(a).toEqual([2, 1])
+    expect(b).toEqual([['u', 'v'], undefined])
+  })
 })

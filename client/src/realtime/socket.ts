@@ -38,6 +38,14 @@ export interface TransientEvent<D = unknown> {
   user_id: string
 }
 
+/** Who is subscribed to a topic now (rooms); users is absent when the topic shows counts only. */
+export interface PresenceFrame {
+  type: 'presence'
+  topic: string
+  count: number
+  users?: { id: string; name: string }[]
+}
+
 export interface TopicHandlers {
   /** A stored event, in seq order, exactly once. */
   onEvent: (ev: RealtimeEvent) => void
@@ -48,6 +56,8 @@ export interface TopicHandlers {
    */
   onReset?: (head: number) => Promise<number | void> | number | void
   onTransient?: (ev: TransientEvent) => void
+  /** The topic's presence, on subscribe (the last one known) and on each change. */
+  onPresence?: (p: PresenceFrame) => void
   /** The server refused the subscription (forbidden, unknown_topic…). */
   onError?: (code: string, message: string) => void
 }
@@ -119,6 +129,8 @@ interface TopicState {
   lastSeq: number | null
   listeners: Set<Listener>
   subId: string | null
+  /** The last presence frame (given to listeners that join later). */
+  presence?: PresenceFrame
 }
 
 type Outgoing = Record<string, unknown> & { type: string }
@@ -389,6 +401,7 @@ export class RealtimeClient {
       if (this.ws && this.opened) this.sendSubscribe(topic, t)
     } else {
       t.listeners.add(listener)
+      if (t.presence) handlers.onPresence?.(t.presence)
       if (since !== null && t.lastSeq !== null && since < t.lastSeq) {
         // Others already consumed events this listener's view lacks.
         this.resetListener(listener, t.lastSeq)
@@ -564,6 +577,13 @@ export class RealtimeClient {
         t.lastSeq = head
         for (const l of [...t.listeners]) this.resetListener(l, head)
         if (this.ws && this.opened) this.sendSubscribe(topic, t)
+        return
+      }
+      case 'presence': {
+        const t = this.topics.get(topic)
+        if (!t || !Number.isFinite(Number(m.count))) return
+        t.presence = m as unknown as PresenceFrame
+        for (const l of [...t.listeners]) l.handlers.onPresence?.(t.presence)
         return
       }
       case 'transient': {
