@@ -57,6 +57,15 @@ describe('applyRoomEvent', () => {
       expect(out.kind).toBe(c.kind)
     })
   }
+  it('keeps this reader\'s reactions over an event', () => {
+    const mine = { ...conv, messages: [msg(1, { reactions: [{ emoji: 'grazie', count: 1, mine: true }] })] }
+    const ev = msg(1, { reactions: [{ emoji: 'grazie', count: 2, mine: false }, { emoji: 'utile', count: 1, mine: true }] })
+    const [got] = applyRoomEvent(mine, 'message.updated', ev)
+    expect(got.messages[0].reactions).toEqual([
+      { emoji: 'grazie', count: 2, mine: true },
+      { emoji: 'utile', count: 1, mine: false },
+    ])
+  })
   it('says whether a created message is new', () => {
     expect(applyRoomEvent(conv, 'message.created', msg(3))[1]).toMatchObject({ fresh: true })
     expect(applyRoomEvent(conv, 'message.created', msg(2))[1]).toMatchObject({ fresh: false })

@@ -59,10 +59,21 @@ export function applyRoomEvent(c: Conversation, event: string, data: unknown): [
   }
   if (event === 'message.updated') {
     // Updates of messages above the loaded history are left for when they load.
-    if (!c.messages.some((x) => x.seq === m.seq)) return [c, { kind: 'none' }]
-    return [{ ...c, messages: mergeMessages(c.messages, [m]) }, { kind: 'updated', message: m }]
+    const old = c.messages.find((x) => x.seq === m.seq)
+    if (!old) return [c, { kind: 'none' }]
+    const nm = keepMine(old, m)
+    return [{ ...c, messages: mergeMessages(c.messages, [nm]) }, { kind: 'updated', message: nm }]
   }
   return [c, { kind: 'none' }]
+}
+
+/**
+ * An event is the same for every reader, so its reactions' mine is not
+ * this reader's: keep what this reader's own answers said.
+ */
+export function keepMine(old: Message, m: Message): Message {
+  const mine = new Set((old.reactions ?? []).filter((r) => r.mine).map((r) => r.emoji))
+  return { ...m, reactions: (m.reactions ?? []).map((r) => ({ ...r, mine: mine.has(r.emoji) })) }
 }
 
 /** A room.updated event over the room held: the event is the same for every reader, so me stays ours. */

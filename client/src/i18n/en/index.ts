@@ -7,5 +7,6 @@ import { lists } from './lists'
 import { legal } from './legal'
 import { forum } from './forum'
 import { compose } from './compose'
+import { rooms } from './rooms'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, rooms }

@@ -7,6 +7,7 @@ import { lists } from './lists'
 import { legal } from './legal'
 import { forum } from './forum'
 import { compose } from './compose'
+import { rooms } from './rooms'
 
-export const it = { common, account, admin, lists, legal, forum, compose }
+export const it = { common, account, admin, lists, legal, forum, compose, rooms }
 export type Dictionary = typeof it
