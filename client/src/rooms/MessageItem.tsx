@@ -7,8 +7,7 @@ import { Composer } from '../forum/Composer'
 import { DateTime } from '../forum/common'
 import { AttachmentList } from '../forum/PostParts'
 import { clearLocalDraft } from '../forum/drafts'
-import { REACTIONS } from '../forum/api'
-import { roomsApi, type Message } from './api'
+import { ROOM_EMOJI, roomsApi, type Message, type RoomEmoji } from './api'
 
 /** The edit window of the forum's posts (the server is the authority; this only hides the button). */
 export const EDIT_WINDOW_MS = 24 * 3600 * 1000
@@ -17,7 +16,7 @@ export interface MessageActions {
   onReply: (m: Message) => void
   onEdit: (m: Message, body: string) => Promise<void>
   onDelete: (m: Message) => void
-  onReact: (m: Message, emoji: string, on: boolean) => void
+  onReact: (m: Message, emoji: RoomEmoji, on: boolean) => void
   onReport: (m: Message) => void
   onMute: (m: Message) => void
   onJump: (seq: number) => void
@@ -150,12 +149,23 @@ export function MessageItem({
       ) : null}
       {!m.deleted && !editing ? (
         <div className="room-reactions d-flex flex-wrap gap-1 mb-1" role="group" aria-label={tr.reactionsLabel}>
-          {REACTIONS.map((k) => {
+          {ROOM_EMOJI.map((k) => {
             const r = m.reactions?.find((x) => x.emoji === k)
             const pressed = !!r?.mine
+            const count = r?.count ?? 0
             return (
-              <button key={k} type="button" className={'btn btn-xs reaction ' + (pressed ? 'btn-primary' : 'btn-outline-primary')} aria-pressed={pressed} disabled={!writable} onClick={() => actions.onReact(m, k, !pressed)} data-reaction={k}>
-                {t.forum.reactions[k]} <span className="reaction-count">{r?.count ?? 0}</span>
+              <button
+                key={k}
+                type="button"
+                className={'btn btn-xs reaction ' + (pressed ? 'btn-primary' : 'btn-outline-primary') + (count === 0 && !pressed ? ' room-reaction-unused' : '')}
+                aria-pressed={pressed}
+                aria-label={tr.reaction(tr.emoji[k], count)}
+                disabled={!writable}
+                onClick={() => actions.onReact(m, k, !pressed)}
+                data-reaction={k}
+              >
+                <span aria-hidden="true">{k}</span>
+                {count > 0 ? <span className="reaction-count ms-1" aria-hidden="true">{count}</span> : null}
               </button>
             )
           })}

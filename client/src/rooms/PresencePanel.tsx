@@ -3,7 +3,7 @@
 import { useI18n } from '../i18n'
 import type { PresenceFrame } from '../realtime/socket'
 
-export function PresencePanel({ presence, userId }: { presence: PresenceFrame | null; userId: string }) {
+export function PresencePanel({ presence, connected, userId }: { presence: PresenceFrame | null; connected: boolean; userId: string }) {
   const { t } = useI18n()
   const tr = t.rooms
   return (
@@ -13,7 +13,7 @@ export function PresencePanel({ presence, userId }: { presence: PresenceFrame | 
           {tr.presence}
         </h2>
         {presence === null ? (
-          <p className="small mb-0">{tr.presenceUnknown}</p>
+          <p className="small mb-0">{connected ? t.common.loading : tr.presenceUnknown}</p>
         ) : (
           <>
             <p className="small mb-2" data-testid="presence-count">

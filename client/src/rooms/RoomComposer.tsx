@@ -65,7 +65,7 @@ export function RoomComposer({
   }
 
   return (
-    <form className="room-composer" onSubmit={submit} noValidate aria-label={tr.composerLabel}>
+    <form className="room-composer" onSubmit={submit} noValidate>
       {replyTo ? (
         <div className="room-replying d-flex align-items-baseline gap-2 small mb-1" data-testid="replying-to">
           <span>

@@ -255,7 +255,7 @@ function RoomPage({ roomId }: { roomId: string }) {
           ) : null}
         </div>
         <div className="col-12 col-lg-4">
-          <PresencePanel presence={conn === 'connected' ? presence : null} userId={userId} />
+          <PresencePanel presence={conn === 'connected' ? presence : null} connected={conn === 'connected'} userId={userId} />
         </div>
       </div>
       <RoomDialogs

@@ -1,117 +1,33 @@
 // Calls of the API's room operations (ROOMS.md, issue 9).
 import { api } from '../api/client'
-import type { Attachment } from '../forum/api'
-import type { components } from '../api/schema'
+import type { components, paths } from '../api/schema'
 
-// LOCAL TYPES: written from /work/wt/ROOMS.md while the server (h/rooms) is
-// built; to be replaced by components['schemas'][...] from ../api/schema.d.ts
-// once openapi.yaml describes the rooms.
+// The shapes come from the API's contract (server/internal/web/openapi/openapi.yaml),
+// generated into ../api/schema.d.ts by `make api-types`.
+type Schemas = components['schemas']
+type Body<P extends keyof paths, M extends 'post' | 'patch'> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never
 
-export type RoomKind = 'theme' | 'table' | 'meeting'
-export type RoomAccess = 'open' | 'invited'
-export type RoomHistory = 'full' | 'since_join'
-export type RoomPresence = 'names' | 'counts'
+export type RoomKind = Schemas['RoomKind']
+export type RoomAccess = Schemas['RoomAccess']
+export type RoomHistory = Schemas['RoomHistory']
+export type RoomPresence = Schemas['RoomPresence']
+export type RoomEmoji = Schemas['RoomEmoji']
+export type Room = Schemas['Room']
+export type RoomMe = Room['me']
+/** A message from a page, an answer or a message.* event (whose reactions[].mine is always false). */
+export type Message = Schemas['RoomMessage']
+export type ReplyPreview = NonNullable<Message['reply_to']>
+export type MessageReaction = Message['reactions'][number]
+export type MessagePage = Schemas['RoomMessagePage']
+export type NewRoom = Body<'/rooms', 'post'>
+export type RoomPatch = Body<'/rooms/{id}', 'patch'>
+export type SendBody = Body<'/rooms/{id}/messages', 'post'>
 
-export interface RoomMe {
-  member: boolean
-  joined_at?: string
-  read_seq: number
-  unread: number
-  muted_until?: string
-  can_moderate: boolean
-  can_send: boolean
-}
-
-export interface Room {
-  id: string
-  name: string
-  description: string
-  kind: RoomKind
-  table_id?: string
-  meeting?: string
-  access: RoomAccess
-  administration_ids: string[]
-  history: RoomHistory
-  presence: RoomPresence
-  slow_mode_s: number
-  archived: boolean
-  /** The seq of the room's last message. */
-  head: number
-  created_at: string
-  created_by: { id: string; name: string }
-  me: RoomMe
-}
-
-export interface ReplyPreview {
-  seq: number
-  author_name: string
-  excerpt: string
-  deleted: boolean
-}
-
-export interface MessageReaction {
-  emoji: string
-  count: number
-  mine: boolean
-}
-
-export interface Message {
-  seq: number
-  id: string
-  room_id: string
-  client_id: string
-  author: { id: string; name: string; administration_id: string; administration_name: string }
-  body: string
-  html: string
-  reply_to?: ReplyPreview | null
-  reply_count: number
-  created_at: string
-  edited_at?: string | null
-  deleted: boolean
-  deleted_by_moderator?: boolean
-  reactions: MessageReaction[]
-  attachments: Attachment[]
-  mentions?: { users: unknown[]; administrations: unknown[] }
-  promoted_thread_id?: string
-}
-
-export interface MessagePage {
-  /** Ascending by seq. */
-  messages: Message[]
-  /** The room's last message seq. */
-  head: number
-  /** The realtime topic's head when read: subscribe with since=seq. */
-  seq: number
-  has_more: boolean
-}
-
-export interface NewRoom {
-  name: string
-  description: string
-  kind: RoomKind
-  table_id?: string
-  meeting?: string
-  access: RoomAccess
-  administration_ids?: string[]
-  history: RoomHistory
-  presence: RoomPresence
-  slow_mode_s: number
-}
-
-export type RoomPatch = Partial<Pick<Room, 'name' | 'description' | 'archived' | 'slow_mode_s' | 'presence' | 'access' | 'administration_ids'>>
-
-export interface SendBody {
-  client_id: string
-  body: string
-  reply_to?: number
-  attachment_ids?: string[]
-}
+/** The reactions a room offers (RoomEmoji), in the order shown. */
+export const ROOM_EMOJI: readonly RoomEmoji[] = ['👍', '❤️', '🎉', '😄', '😮', '🙏', '👀', '✅']
 
 export const REPORT_REASONS = ['off_topic', 'inappropriate', 'duplicate', 'personal_data', 'spam', 'other'] as const
 export type ReportReason = (typeof REPORT_REASONS)[number]
-
-/** The reactions offered in rooms: the forum's kinds. */
-export { REACTIONS } from '../forum/api'
 
 const e = encodeURIComponent
 const room = (id: string) => '/rooms/' + e(id)
@@ -129,7 +45,7 @@ export const roomsApi = {
   send: (id: string, b: SendBody) => api.post<Message>(room(id) + '/messages', b),
   edit: (id: string, seq: number, body: string) => api.patch<Message>(msg(id, seq), { body }),
   remove: (id: string, seq: number) => api.delete<Message>(msg(id, seq)),
-  react: (id: string, seq: number, emoji: string, on: boolean) =>
+  react: (id: string, seq: number, emoji: RoomEmoji, on: boolean) =>
     on ? api.post<Message>(msg(id, seq) + '/reactions', { emoji }) : api.delete<Message>(`${msg(id, seq)}/reactions/${e(emoji)}`),
   replies: (id: string, seq: number) => api.get<{ messages: Message[] }>(msg(id, seq) + '/replies'),
   read: (id: string, seq: number) => api.post<{ read_seq: number; unread: number }>(room(id) + '/read', { seq }),

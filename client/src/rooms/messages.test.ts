@@ -29,7 +29,7 @@ describe('mergeMessages', () => {
       ['new', false],
       ['', true],
     ])
-    const reacted = msg(1, { body: 'new', edited_at: '2026-12-02T10:05:00Z', reactions: [{ emoji: 'grazie', count: 1, mine: false }] })
+    const reacted = msg(1, { body: 'new', edited_at: '2026-12-02T10:05:00Z', reactions: [{ emoji: '👍', count: 1, mine: false }] })
     expect(mergeMessages(list, [reacted])[0].reactions).toHaveLength(1)
   })
 
@@ -58,12 +58,12 @@ describe('applyRoomEvent', () => {
     })
   }
   it('keeps this reader\'s reactions over an event', () => {
-    const mine = { ...conv, messages: [msg(1, { reactions: [{ emoji: 'grazie', count: 1, mine: true }] })] }
-    const ev = msg(1, { reactions: [{ emoji: 'grazie', count: 2, mine: false }, { emoji: 'utile', count: 1, mine: true }] })
+    const mine = { ...conv, messages: [msg(1, { reactions: [{ emoji: '👍', count: 1, mine: true }] })] }
+    const ev = msg(1, { reactions: [{ emoji: '👍', count: 2, mine: false }, { emoji: '🎉', count: 1, mine: true }] })
     const [got] = applyRoomEvent(mine, 'message.updated', ev)
     expect(got.messages[0].reactions).toEqual([
-      { emoji: 'grazie', count: 2, mine: true },
-      { emoji: 'utile', count: 1, mine: false },
+      { emoji: '👍', count: 2, mine: true },
+      { emoji: '🎉', count: 1, mine: false },
     ])
   })
   it('says whether a created message is new', () => {

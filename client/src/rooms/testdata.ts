@@ -14,6 +14,7 @@ export const msg = (seq: number, over: Partial<Message> = {}): Message => ({
   deleted: false,
   reactions: [],
   attachments: [],
+  mentions: { users: [], administrations: [] },
   ...over,
 })
 

@@ -70,6 +70,8 @@ export const rooms: Translation<typeof it> = {
   muteConfirm: 'Mute',
   muted: (name: string) => `${name} cannot write for the chosen time.`,
   youAreMuted: (until: string) => `A moderator muted you in this room until ${until}.`,
+  emoji: { '👍': 'Agree', '❤️': 'Love it', '🎉': 'Hooray', '😄': 'Funny', '😮': 'Surprised', '🙏': 'Thanks', '👀': 'Looking', '✅': 'Done' },
+  reaction: (name: string, n: number) => `${name}: ${n}`,
   reactionsLabel: 'Reactions',
   composerLabel: 'Write a message',
   send: 'Send',

@@ -68,6 +68,8 @@ export const rooms = {
   muteConfirm: 'Silenzia',
   muted: (name: string) => `${name} non potrà scrivere per il tempo scelto.`,
   youAreMuted: (until: string) => `Un moderatore ha sospeso i tuoi messaggi in questa stanza fino a ${until}.`,
+  emoji: { '👍': 'D’accordo', '❤️': 'Mi piace', '🎉': 'Evviva', '😄': 'Divertente', '😮': 'Sorpresa', '🙏': 'Grazie', '👀': 'Lo guardo', '✅': 'Fatto' },
+  reaction: (name: string, n: number) => `${name}: ${n}`,
   reactionsLabel: 'Reazioni',
   composerLabel: 'Scrivi un messaggio',
   send: 'Invia',
