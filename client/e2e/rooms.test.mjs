@@ -11,6 +11,10 @@ import { ADMIN, checkPage, enrolApproved, expectHeading, expectPath, expectText,
 
 let board;
 let browser;
+/** Shared by the steps below, which run in order: the people, their pages, the room. */
+let people;
+let admin, pa, pb, pc;
+let roomPath;
 
 before(async () => {
   board = await startBoard();
@@ -57,7 +61,7 @@ async function assertNoSidewaysScroll(page, label) {
 
 describe('rooms in the browser', () => {
   it('three people chat; offline sends wait as pending and arrive once, in order; a reload keeps them', async () => {
-    const people = await Promise.all(
+    people = await Promise.all(
       ['a', 'b', 'c'].map((x, i) =>
         enrolApproved(browser, board.base, {
           ipa: `c_room${x}${process.pid % 100}`,
@@ -69,7 +73,7 @@ describe('rooms in the browser', () => {
     );
 
     // A moderator (the admin) opens the room with the form.
-    const admin = await newPage(browser, board.base);
+    admin = await newPage(browser, board.base);
     await loginUI(admin, ADMIN);
     await admin.goto('/stanze');
     await expectHeading(admin, 'Stanze');
@@ -80,10 +84,10 @@ describe('rooms in the browser', () => {
     await checkPage(admin, 'new room form');
     await admin.getByRole('button', { name: 'Crea la stanza' }).click();
     await expectPath(admin, /^\/stanze\/[A-Za-z0-9_-]{22,}$/);
-    const roomPath = new URL(admin.url()).pathname;
+    roomPath = new URL(admin.url()).pathname;
     await expectHeading(admin, 'Coordinamento gare');
 
-    const [pa, pb, pc] = await Promise.all(people.map(() => newPage(browser, board.base)));
+    [pa, pb, pc] = await Promise.all(people.map(() => newPage(browser, board.base)));
     for (const [i, p] of [pa, pb, pc].entries()) {
       await loginUI(p, people[i]);
       await p.goto('/stanze');
@@ -168,13 +172,121 @@ describe('rooms in the browser', () => {
     dropNetworkNoise(pc);
     await checkPage(pc, 'room after reload');
 
-    // Phones: nothing sticks out at 320 and 375 px.
+  });
+
+  it('replies show what they answer and are counted; edits and deletions show to everyone; reactions', async () => {
+    await pb.goto(roomPath);
+    await expectHeading(pb, 'Coordinamento gare');
+    await waitShown(pb, ['Dopo il ricaricamento'], 'B');
+    const original = pb.locator('article[data-seq]').filter({ hasText: 'Buongiorno a tutti' });
+    await original.getByRole('button', { name: 'Rispondi a Alba Rossi' }).click();
+    await expectText(pb.getByTestId('replying-to'), 'Rispondi a Alba Rossi');
+    assert.equal(await pb.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'Reply puts the focus in the composer');
+    await send(pb, 'Rispondo al buongiorno');
+    const reply = pa.locator('article[data-seq]').filter({ hasText: 'Rispondo al buongiorno' });
+    await expectText(reply, 'In risposta a Alba Rossi');
+    await expectText(reply, 'Buongiorno a tutti');
+    const orig = pa.locator('article[data-seq]').filter({ hasText: 'Buongiorno a tutti' }).first();
+    await expectText(orig, '1 risposta');
+
+    // A edits their own message: everyone sees it edited.
+    const mine = pa.locator('article[data-seq]').filter({ hasText: 'Per la lista' });
+    await mine.getByRole('button', { name: 'Modifica' }).click();
+    const box = pa.getByRole('textbox', { name: /^Modifica il messaggio/ });
+    await box.fill('Per la lista (corretto)');
+    await pa.getByRole('button', { name: 'Salva' }).click();
+    await waitShown(pc, ['Per la lista (corretto)'], 'C');
+    await expectText(pc.locator('article[data-seq]').filter({ hasText: 'Per la lista (corretto)' }), 'modificato');
+
+    // A reaction, counted for everyone.
+    const target = pc.locator('article[data-seq]').filter({ hasText: 'Ciao da Borgo Sud' });
+    await target.getByRole('button', { name: /^Grazie: 0/ }).click();
+    await waitFor(async () => (await target.getByRole('button', { name: /^Grazie: 1/ }).getAttribute('aria-pressed')) === 'true', { message: 'C reacted' });
+    await expectText(pb.locator('article[data-seq]').filter({ hasText: 'Ciao da Borgo Sud' }).locator('[data-reaction="🙏"]'), '1');
+
+    // The moderator deletes a message: a placeholder for everyone.
+    await admin.goto(roomPath);
+    await expectHeading(admin, 'Coordinamento gare');
+    const doomed = admin.locator('article[data-seq]').filter({ hasText: 'E ancora' });
+    await doomed.getByRole('button', { name: 'Elimina' }).click();
+    await admin.getByRole('button', { name: 'Elimina il messaggio' }).click();
+    await waitFor(async () => !(await shown(pb)).includes('E ancora'), { message: 'the deleted text is gone for B' });
+    await expectText(pb.getByTestId('room-log'), 'Messaggio eliminato da un moderatore.');
+    await checkPage(admin, 'room as moderator');
+  });
+
+  it('slow mode: the second message waits in the outbox with a countdown, then goes', async () => {
+    await admin.getByRole('button', { name: 'Gestisci la stanza' }).click();
+    await admin.getByLabel('Modalità lenta').selectOption('10');
+    await admin.getByRole('button', { name: 'Salva' }).click();
+    await expectText(admin.getByRole('status').filter({ hasText: 'Modalità lenta aggiornata' }), 'Modalità lenta aggiornata');
+    await expectText(pb.locator('.room-composer'), 'Modalità lenta: un messaggio ogni 10 secondi.');
+    await send(pb, 'Primo lento');
+    await waitShown(pb, ['Primo lento'], 'B');
+    await send(pb, 'Secondo lento');
+    await expectText(pb.getByTestId('slow-wait'), /Puoi inviare il prossimo messaggio tra \d+ s/);
+    assert.deepEqual(await pending(pb), ['Secondo lento']);
+    await waitShown(pa, ['Secondo lento'], 'A');
+    assert.equal((await pending(pb)).length, 0);
+    await admin.getByLabel('Modalità lenta').selectOption('0');
+    await admin.getByRole('button', { name: 'Salva' }).click();
+    await waitFor(async () => (await pb.locator('.room-composer').innerText()).indexOf('Modalità lenta') < 0, { message: 'slow mode off for B' });
+  });
+
+  it('history pages in as the reader scrolls up, keeping the reader\'s place', async () => {
+    // Enough messages for two pages (the send rate allows 20 per 10 s to each person).
+    const id = roomPath.split('/').pop();
+    for (const [k, p] of [pa, pb, pc, admin].entries()) {
+      const r = await p.evaluate(
+        async ([id, k]) => {
+          const csrf = document.cookie.split('; ').find((c) => c.startsWith('tavolo_csrf='))?.split('=')[1] ?? '';
+          const out = [];
+          for (let i = 0; i < 14; i++) {
+            const res = await fetch(`/api/v1/rooms/${id}/messages`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+              body: JSON.stringify({ client_id: `bulk-${k}-${i}`, body: `Storico ${k}-${i}` }),
+            });
+            out.push(res.status);
+          }
+          return out;
+        },
+        [id, k],
+      );
+      assert.ok(r.every((s) => s === 201), `bulk sends: ${r}`);
+    }
+    await pc.reload();
+    await expectHeading(pc, 'Coordinamento gare');
+    await waitShown(pc, ['Storico 3-13'], 'C');
+    assert.equal(await pc.locator('article[data-seq]').count(), 50, 'the latest page');
+    const log = pc.getByTestId('room-log');
+    await expectText(log, 'Carica i messaggi precedenti');
+    // The reader scrolls to the top: the older page comes in above, the message they were at stays put.
+    const firstSeq = await pc.locator('article[data-seq]').first().getAttribute('data-seq');
+    const at = await pc.evaluate((seq) => {
+      const log = document.querySelector('[data-testid="room-log"]');
+      log.scrollTop = 0;
+      log.dispatchEvent(new Event('scroll'));
+      return document.querySelector(`article[data-seq="${seq}"]`).getBoundingClientRect().top;
+    }, firstSeq);
+    await waitFor(async () => (await pc.locator('article[data-seq]').count()) > 50, { message: 'the older page loaded' });
+    await expectText(log, 'Inizio della conversazione.');
+    const after = await pc.evaluate((seq) => document.querySelector(`article[data-seq="${seq}"]`).getBoundingClientRect().top, firstSeq);
+    assert.ok(Math.abs(after - at) < 4, `the message the reader was at moved from ${at} to ${after} px`);
+    assert.deepEqual((await shown(pc)).slice(0, 3), ['Buongiorno a tutti', 'Ciao da Borgo Sud', 'Ciao da Colle Est']);
+    const seqs = await pc.$$eval('article[data-seq]', (els) => els.map((e) => Number(e.dataset.seq)));
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'ascending');
+    assert.equal(new Set(seqs).size, seqs.length, 'each seq once');
+    await checkPage(pc, 'room with its whole history');
+  });
+
+  it('phones at 320 and 375 px: nothing sticks out', async () => {
     for (const width of [320, 375]) {
       const phone = await newPage(browser, board.base, { viewport: { width, height: 640 }, isMobile: true, hasTouch: true });
       await loginUI(phone, people[0]);
       await phone.goto(roomPath);
       await expectHeading(phone, 'Coordinamento gare');
-      await waitShown(phone, ['Dopo il ricaricamento'], `phone ${width}`);
+      await waitShown(phone, ['Storico 3-13'], `phone ${width}`);
       await assertNoSidewaysScroll(phone, `room at ${width} px`);
       await phone.goto('/stanze');
       await expectHeading(phone, 'Stanze');

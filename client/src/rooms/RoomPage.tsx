@@ -117,14 +117,12 @@ function RoomPage({ roomId }: { roomId: string }) {
   }, [conv.messages, outbox.items, status])
 
   const loadOlder = useCallback(async () => {
-    const el = logRef.current
-    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop }
     try {
-      const n = await view.loadOlder()
-      if (n === 0) anchor.current = null
-      return n
+      return await view.loadOlder(() => {
+        const el = logRef.current
+        if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop }
+      })
     } catch (e) {
-      anchor.current = null
       setError(apiErrorMessage(e, t))
       return 0
     }

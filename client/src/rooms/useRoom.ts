@@ -18,7 +18,8 @@ export interface RoomView {
   status: 'loading' | 'ready' | 'missing' | 'error'
   presence: PresenceFrame | null
   loadingOlder: boolean
-  loadOlder: () => Promise<number>
+  /** Loads the page above; beforeMerge runs just before it goes in (to keep the reader's place). */
+  loadOlder: (beforeMerge?: () => void) => Promise<number>
   /** Puts a message from an HTTP answer (a send, an edit) into the conversation. */
   put: (m: Message) => void
   setRoom: (r: Room) => void
@@ -137,19 +138,23 @@ export function useRoom(roomId: string, events: RoomEvents): RoomView {
     }
   }, [ready, roomId, runCatchUp])
 
-  const loadOlder = useCallback(async () => {
+  const olderInFlight = useRef(false)
+  const loadOlder = useCallback(async (beforeMerge?: () => void) => {
     const c = convRef.current
-    if (!c.hasOlder || loadingOlder || c.messages.length === 0) return 0
+    if (!c.hasOlder || olderInFlight.current || c.messages.length === 0) return 0
+    olderInFlight.current = true
     setLoadingOlder(true)
     try {
       const p = await roomsApi.messages(roomId, { before: c.messages[0].seq, limit: PAGE_SIZE })
       const before = convRef.current.messages.length
+      if (p.messages.length) beforeMerge?.()
       commit((x) => ({ messages: mergeMessages(x.messages, p.messages), hasOlder: p.has_more }))
       return convRef.current.messages.length - before
     } finally {
+      olderInFlight.current = false
       setLoadingOlder(false)
     }
-  }, [roomId, loadingOlder, commit])
+  }, [roomId, commit])
 
   const put = useCallback((m: Message) => commit((c) => ({ ...c, messages: mergeMessages(c.messages, [m]) })), [commit])
   const setRoom = useCallback((r: Room) => setRoomState(r), [])
