@@ -7,7 +7,7 @@
 // phones at 320 and 375 px do not scroll sideways.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, checkPage, enrolApproved, expectHeading, expectPath, expectText, field, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
+import { ADMIN, api, checkPage, enrolApproved, expectHeading, expectPath, expectText, field, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
 
 let board;
 let browser;
@@ -182,6 +182,9 @@ describe('rooms in the browser', () => {
     await original.getByRole('button', { name: 'Rispondi a Alba Rossi' }).click();
     await expectText(pb.getByTestId('replying-to'), 'Rispondi a Alba Rossi');
     assert.equal(await pb.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'Reply puts the focus in the composer');
+    // Typing shows to the others (not announced).
+    await composer(pb).pressSequentially('Rispondo', { delay: 20 });
+    await expectText(pa.getByTestId('typing'), 'Bruno Neri sta scrivendo…');
     await send(pb, 'Rispondo al buongiorno');
     const reply = pa.locator('article[data-seq]').filter({ hasText: 'Rispondo al buongiorno' });
     await expectText(reply, 'In risposta a Alba Rossi');
@@ -231,6 +234,36 @@ describe('rooms in the browser', () => {
     await admin.getByLabel('Modalità lenta').selectOption('0');
     await admin.getByRole('button', { name: 'Salva' }).click();
     await waitFor(async () => (await pb.locator('.room-composer').innerText()).indexOf('Modalità lenta') < 0, { message: 'slow mode off for B' });
+  });
+
+  it('a muted member\'s message fails with the server\'s reason, with Retry and Discard', async () => {
+    const carla = admin.locator('article[data-seq]').filter({ hasText: 'Ciao da Colle Est' });
+    await carla.getByRole('button', { name: 'Silenzia' }).click();
+    const dlg = admin.locator('dialog[open]');
+    await dlg.getByLabel('Per quanto tempo').selectOption('10');
+    await dlg.getByLabel('Motivo').fill('Prova di moderazione');
+    await dlg.getByRole('button', { name: 'Silenzia' }).click();
+    await waitFor(async () => (await admin.locator('dialog[open]').count()) === 0, { message: 'the mute dialog closed' });
+
+    await send(pc, 'Primo dopo il silenzio');
+    await send(pc, 'Secondo dopo il silenzio');
+    await waitFor(async () => (await pc.locator('[data-testid="pending-message"][data-state="failed"]').count()) === 2, { message: 'both failed' });
+    const failed = pc.locator('[data-testid="pending-message"]').filter({ hasText: 'Primo dopo il silenzio' });
+    await expectText(failed.getByTestId('pending-status'), /^Non inviato: .+/);
+    assert.equal(await failed.getByRole('button', { name: /^Riprova/ }).count(), 1);
+    assert.equal(await failed.getByRole('button', { name: /^Scarta/ }).count(), 1);
+    await checkPage(pc, 'room with failed messages');
+
+    // Unmuted: Retry sends the first (same client_id, so never twice); Discard drops the second.
+    const id = roomPath.split('/').pop();
+    const un = await api(admin, 'DELETE', `/api/v1/rooms/${id}/mutes/${people[2].user.id}`);
+    assert.equal(un.status, 204, JSON.stringify(un.body));
+    await failed.getByRole('button', { name: /^Riprova/ }).click();
+    await waitShown(pa, ['Primo dopo il silenzio'], 'A');
+    await pc.locator('[data-testid="pending-message"]').filter({ hasText: 'Secondo dopo il silenzio' }).getByRole('button', { name: /^Scarta/ }).click();
+    await waitFor(async () => (await pending(pc)).length === 0, { message: 'the outbox is empty' });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(!(await shown(pa)).includes('Secondo dopo il silenzio'), 'the discarded message was never sent');
   });
 
   it('history pages in as the reader scrolls up, keeping the reader\'s place', async () => {

@@ -31,7 +31,7 @@ export function OutboxList({ items, userName, onRetry, onDiscard }: { items: Out
           <li key={x.client_id} className={'room-message room-message-mine room-pending' + (x.state === 'failed' ? ' room-failed' : '')} data-testid="pending-message" data-state={x.state}>
             <div className="d-flex flex-wrap align-items-baseline gap-2">
               <strong>{userName}</strong>
-              <span className={'small ' + (x.state === 'failed' ? 'text-danger' : 'text-muted-accessible')} data-testid="pending-status">
+              <span className={'small ' + (x.state === 'failed' ? 'room-failed-status' : 'text-muted-accessible')} data-testid="pending-status">
                 {status}
               </span>
             </div>
@@ -42,7 +42,7 @@ export function OutboxList({ items, userName, onRetry, onDiscard }: { items: Out
                 <button type="button" className="btn btn-outline-primary btn-xs" aria-label={tr.retryLabel(short(x.body))} onClick={() => onRetry(x.client_id)}>
                   {tr.retry}
                 </button>
-                <button type="button" className="btn btn-outline-danger btn-xs" aria-label={tr.discardLabel(short(x.body))} onClick={() => onDiscard(x.client_id)}>
+                <button type="button" className="btn btn-outline-primary btn-xs" aria-label={tr.discardLabel(short(x.body))} onClick={() => onDiscard(x.client_id)}>
                   {tr.discard}
                 </button>
               </div>
