@@ -246,24 +246,35 @@ describe('rooms in the browser', () => {
     await waitFor(async () => (await admin.locator('dialog[open]').count()) === 0, { message: 'the mute dialog closed' });
 
     await send(pc, 'Primo dopo il silenzio');
-    await send(pc, 'Secondo dopo il silenzio');
-    await waitFor(async () => (await pc.locator('[data-testid="pending-message"][data-state="failed"]').count()) === 2, { message: 'both failed' });
     const failed = pc.locator('[data-testid="pending-message"]').filter({ hasText: 'Primo dopo il silenzio' });
+    await waitFor(async () => (await failed.getAttribute('data-state')) === 'failed', { message: 'the send failed' });
     await expectText(failed.getByTestId('pending-status'), /^Non inviato: .+/);
     assert.equal(await failed.getByRole('button', { name: /^Riprova/ }).count(), 1);
     assert.equal(await failed.getByRole('button', { name: /^Scarta/ }).count(), 1);
-    await checkPage(pc, 'room with failed messages');
+    // The page learns it is muted: the notice replaces the composer; the refusal is announced.
+    await expectText(pc.locator('.alert-warning'), 'Un moderatore ha sospeso i tuoi messaggi');
+    assert.equal(await composer(pc).count(), 0, 'no composer while muted');
+    await expectText(pc.getByTestId('live-announcer'), 'Non inviato');
+    await checkPage(pc, 'room with a failed message');
 
-    // Unmuted: Retry sends the first (same client_id, so never twice); Discard drops the second.
+    // Unmuted: Retry sends it (same client_id, so never twice) and the composer comes back.
     const id = roomPath.split('/').pop();
     const un = await api(admin, 'DELETE', `/api/v1/rooms/${id}/mutes/${people[2].user.id}`);
     assert.equal(un.status, 204, JSON.stringify(un.body));
     await failed.getByRole('button', { name: /^Riprova/ }).click();
     await waitShown(pa, ['Primo dopo il silenzio'], 'A');
-    await pc.locator('[data-testid="pending-message"]').filter({ hasText: 'Secondo dopo il silenzio' }).getByRole('button', { name: /^Scarta/ }).click();
+    await composer(pc).waitFor({ state: 'visible' });
+
+    // A message the server refuses for its size: Discard drops it, it is never sent.
+    const long = 'Troppo lungo '.repeat(320);
+    await send(pc, long);
+    const refused = pc.locator('[data-testid="pending-message"][data-state="failed"]');
+    await waitFor(async () => (await refused.count()) === 1, { message: 'the long message failed' });
+    await refused.getByRole('button', { name: /^Scarta/ }).click();
     await waitFor(async () => (await pending(pc)).length === 0, { message: 'the outbox is empty' });
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(!(await shown(pa)).includes('Secondo dopo il silenzio'), 'the discarded message was never sent');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!(await shown(pa)).some((x) => x.startsWith('Troppo lungo')), 'the discarded message was never stored');
+    assert.equal((await shown(pa)).filter((x) => x === 'Primo dopo il silenzio').length, 1, 'the retried message once');
   });
 
   it('history pages in as the reader scrolls up, keeping the reader\'s place', async () => {

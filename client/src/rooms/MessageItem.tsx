@@ -4,8 +4,9 @@ import { useState, type FormEvent } from 'react'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { Composer } from '../forum/Composer'
-import { DateTime } from '../forum/common'
-import { AttachmentList } from '../forum/PostParts'
+import { DateTime, Dialog } from '../forum/common'
+import { AttachmentList, HistoryList } from '../forum/PostParts'
+import type { HistoryEntry } from '../forum/api'
 import { clearLocalDraft } from '../forum/drafts'
 import { ROOM_EMOJI, roomsApi, type Message, type RoomEmoji } from './api'
 
@@ -51,7 +52,18 @@ export function MessageItem({
   const [replies, setReplies] = useState<Message[] | null>(null)
   const [repliesOpen, setRepliesOpen] = useState(false)
   const [repliesError, setRepliesError] = useState('')
+  const [history, setHistory] = useState<HistoryEntry[] | null>(null)
+  const [histOpen, setHistOpen] = useState(false)
+  const [histErr, setHistErr] = useState('')
   const mine = m.author.id === userId
+  const openHistory = () => {
+    setHistOpen(true)
+    setHistErr('')
+    roomsApi.history(roomId, m.seq).then(
+      (r) => setHistory(r.versions),
+      (e: unknown) => setHistErr(apiErrorMessage(e, t)),
+    )
+  }
   const headId = `m${m.seq}-head`
   const editKey = `room-edit:${roomId}:${m.seq}`
 
@@ -211,6 +223,11 @@ export function MessageItem({
               {tr.mute}
             </button>
           ) : null}
+          {moderator && (m.edited_at || m.deleted) ? (
+            <button type="button" className="btn btn-link btn-sm p-0" onClick={openHistory}>
+              {t.forum.history}
+            </button>
+          ) : null}
         </div>
       ) : null}
       {repliesOpen ? (
@@ -228,6 +245,14 @@ export function MessageItem({
             ))}
           </ul>
         </section>
+      ) : null}
+      {moderator ? (
+        <Dialog open={histOpen} title={t.forum.history} onClose={() => setHistOpen(false)}>
+          {histErr ? <p className="text-danger">{histErr}</p> : null}
+          {history === null && !histErr ? <p>{t.common.loading}</p> : null}
+          {history && history.length === 0 ? <p>{t.forum.historyEmpty}</p> : null}
+          {history && history.length > 0 ? <HistoryList history={history} current={m.body} /> : null}
+        </Dialog>
       ) : null}
     </article>
   )

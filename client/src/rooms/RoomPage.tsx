@@ -73,10 +73,20 @@ function RoomPage({ roomId }: { roomId: string }) {
     (m: Message) => {
       view.put(m)
       setLastSentAt(Date.now())
+      // A send went through though this page thought it could not (a mute lifted): ask again.
+      if (roomRef.current && !roomRef.current.me.can_send) roomsApi.get(roomId).then(view.setRoom, () => undefined)
     },
-    [view.put], // eslint-disable-line react-hooks/exhaustive-deps -- put is stable
+    [view.put, view.setRoom, roomId], // eslint-disable-line react-hooks/exhaustive-deps -- put and setRoom are stable
   )
-  const outbox = useOutbox(roomId, userId, onStored)
+  // A refusal is said (the outbox shows it too) and may mean the room changed for this reader (muted, archived).
+  const onRefused = useCallback(
+    (code: string, reason: string) => {
+      say(tr.failed(reason || (tr.sendErrors as Record<string, string>)[code] || tr.sendErrors.generic))
+      if (code === 'muted' || code === 'room_archived' || code === 'forbidden') roomsApi.get(roomId).then(view.setRoom, () => undefined)
+    },
+    [say, tr, roomId, view.setRoom],
+  )
+  const outbox = useOutbox(roomId, userId, onStored, onRefused)
   const { reconcileWith } = outbox
   useEffect(() => reconcileWith(conv.messages), [conv.messages, reconcileWith])
 

@@ -47,6 +47,8 @@ export const roomsApi = {
   remove: (id: string, seq: number) => api.delete<Message>(msg(id, seq)),
   react: (id: string, seq: number, emoji: RoomEmoji, on: boolean) =>
     on ? api.post<Message>(msg(id, seq) + '/reactions', { emoji }) : api.delete<Message>(`${msg(id, seq)}/reactions/${e(emoji)}`),
+  /** Older versions, newest first (moderators). */
+  history: (id: string, seq: number) => api.get<{ versions: Schemas['Version'][] }>(msg(id, seq) + '/history'),
   replies: (id: string, seq: number) => api.get<{ messages: Message[] }>(msg(id, seq) + '/replies'),
   read: (id: string, seq: number) => api.post<{ read_seq: number; unread: number }>(room(id) + '/read', { seq }),
   mute: (id: string, userId: string, minutes: number, reason: string) => api.post<void>(room(id) + '/mutes', { user_id: userId, minutes, reason }),

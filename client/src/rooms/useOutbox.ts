@@ -34,12 +34,14 @@ export interface Outbox {
   reconcileWith: (messages: Message[]) => void
 }
 
-export function useOutbox(roomId: string, userId: string, onStored: (m: Message) => void): Outbox {
+export function useOutbox(roomId: string, userId: string, onStored: (m: Message) => void, onRefused?: (code: string, reason: string) => void): Outbox {
   const [items, setItems] = useState<OutboxItem[]>(() => loadOutbox(userId, roomId))
   const ref = useRef(items)
   const inFlight = useRef<string | null>(null)
   const onStoredRef = useRef(onStored)
   onStoredRef.current = onStored
+  const onRefusedRef = useRef(onRefused)
+  onRefusedRef.current = onRefused
   const timer = useRef<number | undefined>(undefined)
 
   const update = useCallback(
@@ -76,6 +78,7 @@ export function useOutbox(roomId: string, userId: string, onStored: (m: Message)
       onStoredRef.current(m)
     } catch (e) {
       result = classify(e)
+      if (result.kind === 'refused') onRefusedRef.current?.(result.code, result.reason)
     }
     inFlight.current = null
     update((q) => applyResult(q, next.client_id, result, Date.now()))
