@@ -228,7 +228,8 @@ func (h *roomAPI) report(c *fiber.Ctx) error {
 	if err := h.Rooms.ReportMessage(c.UserContext(), currentUser(c), param(c, "id"), seq, in); err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusCreated)
+	c.Status(fiber.StatusCreated) // no body: SendStatus would send "Created"
+	return nil
 }
 
 func (h *roomAPI) promote(c *fiber.Ctx) error {
