@@ -322,6 +322,18 @@ describe('rooms in the browser', () => {
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'ascending');
     assert.equal(new Set(seqs).size, seqs.length, 'each seq once');
     await checkPage(pc, 'room with its whole history');
+
+    // A link to one old message (a mention's notification links so): the page loads back to it and shows it.
+    const seq = await pc.locator('article[data-seq]').filter({ hasText: 'Ciao da Borgo Sud' }).getAttribute('data-seq');
+    await pa.goto(`${roomPath}#m${seq}`);
+    await expectHeading(pa, 'Coordinamento gare');
+    await waitFor(async () => (await pa.evaluate(() => document.activeElement?.id)) === `m${seq}`, { message: 'the linked message has the focus' });
+    const box = await pa.evaluate((seq) => {
+      const r = document.getElementById(`m${seq}`).getBoundingClientRect();
+      const l = document.querySelector('[data-testid="room-log"]').getBoundingClientRect();
+      return r.bottom > l.top && r.top < l.bottom;
+    }, seq);
+    assert.ok(box, 'the linked message is in view');
   });
 
   it('phones at 320 and 375 px: nothing sticks out', async () => {

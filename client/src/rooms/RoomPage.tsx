@@ -2,7 +2,7 @@
 // up, keeping their place), the outbox, the composer, who is here and who
 // is typing, and the moderators' controls.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react'
-import { Link, useParams } from 'react-router-dom'
+import { Link, useLocation, useParams } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { apiErrorMessage } from '../components/forms'
@@ -169,6 +169,17 @@ function RoomPage({ roomId }: { roomId: string }) {
     },
     [loadOlder],
   )
+
+  // A link to one message (#m<seq>, e.g. from a mention's notification): go there once loaded.
+  const { hash } = useLocation()
+  const jumped = useRef('')
+  useEffect(() => {
+    const m = /^#m(\d+)$/.exec(hash)
+    if (status !== 'ready' || !m || jumped.current === hash) return
+    jumped.current = hash
+    atBottom.current = false
+    void jump(Number(m[1]))
+  }, [status, hash, jump])
 
   const put = view.put
   const fail = useCallback((e: unknown) => setError(apiErrorMessage(e, t)), [t])
