@@ -174,7 +174,7 @@ describe('rooms in the browser', () => {
 
   });
 
-  it('replies show what they answer and are counted; edits and deletions show to everyone; reactions', async () => {
+  it('replies show what they answer and are counted; typing; edits, reactions, deletions and promotion show to everyone', async () => {
     await pb.goto(roomPath);
     await expectHeading(pb, 'Coordinamento gare');
     await waitShown(pb, ['Dopo il ricaricamento'], 'B');
@@ -216,6 +216,22 @@ describe('rooms in the browser', () => {
     await waitFor(async () => !(await shown(pb)).includes('E ancora'), { message: 'the deleted text is gone for B' });
     await expectText(pb.getByTestId('room-log'), 'Messaggio eliminato da un moderatore.');
     await checkPage(admin, 'room as moderator');
+
+    // The moderator turns a message into a forum thread: everyone gets the link.
+    const cat = await api(admin, 'POST', '/api/v1/admin/categories', { name_it: 'Gare e appalti' });
+    assert.equal(cat.status, 201, JSON.stringify(cat.body));
+    await admin.locator('article[data-seq]').filter({ hasText: 'Buongiorno a tutti' }).first().getByRole('button', { name: 'Porta nel forum' }).click();
+    const dlg = admin.locator('dialog[open]');
+    await dlg.getByLabel('Categoria').selectOption({ label: 'Gare e appalti' });
+    await dlg.getByLabel('Titolo della discussione').fill('Il buongiorno della stanza');
+    await checkPage(admin, 'promote dialog');
+    await dlg.getByRole('button', { name: 'Crea la discussione' }).click();
+    const link = pb.locator('article[data-seq]').filter({ hasText: 'Buongiorno a tutti' }).getByRole('link', { name: 'Diventato una discussione del forum' });
+    await link.waitFor({ state: 'visible' });
+    await link.click();
+    await expectHeading(pb, 'Il buongiorno della stanza');
+    await pb.goBack();
+    await expectHeading(pb, 'Coordinamento gare');
   });
 
   it('slow mode: the second message waits in the outbox with a countdown, then goes', async () => {

@@ -1,6 +1,7 @@
 // One message of a room: author, time, what it answers, its text or the
 // deleted mark, files, reactions, replies, and the actions the reader may take.
 import { useState, type FormEvent } from 'react'
+import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { Composer } from '../forum/Composer'
@@ -20,6 +21,7 @@ export interface MessageActions {
   onReact: (m: Message, emoji: RoomEmoji, on: boolean) => void
   onReport: (m: Message) => void
   onMute: (m: Message) => void
+  onPromote: (m: Message) => void
   onJump: (seq: number) => void
 }
 
@@ -156,7 +158,7 @@ export function MessageItem({
       )}
       {m.promoted_thread_id ? (
         <p className="small mb-1">
-          <a href={`/forum/t/${encodeURIComponent(m.promoted_thread_id)}`}>{tr.promoted}</a>
+          <Link to={`/forum/t/${encodeURIComponent(m.promoted_thread_id)}`}>{tr.promoted}</Link>
         </p>
       ) : null}
       {!m.deleted && !editing ? (
@@ -221,6 +223,11 @@ export function MessageItem({
           {moderator && !mine ? (
             <button type="button" className="btn btn-link btn-sm p-0" onClick={() => actions.onMute(m)}>
               {tr.mute}
+            </button>
+          ) : null}
+          {moderator && !m.deleted && !m.promoted_thread_id ? (
+            <button type="button" className="btn btn-link btn-sm p-0" onClick={() => actions.onPromote(m)}>
+              {tr.promote}
             </button>
           ) : null}
           {moderator && (m.edited_at || m.deleted) ? (

@@ -194,6 +194,7 @@ function RoomPage({ roomId }: { roomId: string }) {
       onReact: (m, emoji, on) => void roomsApi.react(roomId, m.seq, emoji, on).then(put, fail),
       onReport: (m) => setDialog({ kind: 'report', message: m }),
       onMute: (m) => setDialog({ kind: 'mute', message: m }),
+      onPromote: (m) => setDialog({ kind: 'promote', message: m }),
       onJump: (seq) => void jump(seq),
     }),
     [roomId, put, fail, jump],
@@ -288,6 +289,11 @@ function RoomPage({ roomId }: { roomId: string }) {
         onMute={async (m, minutes, reason) => {
           await roomsApi.mute(roomId, m.author.id, minutes, reason)
           say(tr.muted(m.author.name))
+        }}
+        onPromote={async (m, categoryId, title) => {
+          // The message.updated event that follows shows the link to the thread.
+          await roomsApi.promote(roomId, m.seq, categoryId, title)
+          say(tr.promotedDone)
         }}
       />
     </Page>

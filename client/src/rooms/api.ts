@@ -56,5 +56,7 @@ export const roomsApi = {
   report: (id: string, seq: number, reason: ReportReason, text?: string) =>
     api.post<void>(msg(id, seq) + '/reports', text ? { reason, text } : { reason }),
   /** The approved administrations (the picker of an invited room). */
+  promote: (id: string, seq: number, categoryId: string, title: string) =>
+    api.post<{ thread_id: string }>(msg(id, seq) + '/promote', { category_id: categoryId, title }),
   administrations: () => api.get<components['schemas']['Administration'][]>('/administrations'),
 }

@@ -1,11 +1,12 @@
 // The room's confirmation dialogs: delete a message, report it, mute its author.
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import { forumApi, type Category } from '../forum/api'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { Dialog } from '../forum/common'
 import { REPORT_REASONS, type Message, type ReportReason } from './api'
 
-export type RoomDialog = { kind: 'delete' | 'report' | 'mute'; message: Message } | null
+export type RoomDialog = { kind: 'delete' | 'report' | 'mute' | 'promote'; message: Message } | null
 
 /** A dialog whose form runs act, shows its error, and closes when it succeeds. */
 function ActionDialog({ title, open, onClose, act, submit, danger, children }: { title: string; open: boolean; onClose: () => void; act: () => Promise<void>; submit: string; danger?: boolean; children?: ReactNode }) {
@@ -57,12 +58,14 @@ export function RoomDialogs({
   onDelete,
   onReport,
   onMute,
+  onPromote,
 }: {
   dialog: RoomDialog
   onClose: () => void
   onDelete: (m: Message) => Promise<void>
   onReport: (m: Message, reason: ReportReason, text: string) => Promise<void>
   onMute: (m: Message, minutes: number, reason: string) => Promise<void>
+  onPromote: (m: Message, categoryId: string, title: string) => Promise<void>
 }) {
   const { t } = useI18n()
   const tr = t.rooms
@@ -70,7 +73,24 @@ export function RoomDialogs({
   const [text, setText] = useState('')
   const [minutes, setMinutes] = useState(60)
   const [muteReason, setMuteReason] = useState('')
+  const [categories, setCategories] = useState<Category[] | null>(null)
+  const [category, setCategory] = useState('')
+  const [title, setTitle] = useState('')
   const m = dialog?.message
+  const promoting = dialog?.kind === 'promote'
+  useEffect(() => {
+    if (!promoting) return
+    setTitle(m ? m.body.replace(/\s+/g, ' ').trim().slice(0, 80) : '')
+    if (categories === null)
+      forumApi.categories().then(
+        (cs) => {
+          const open = cs.filter((c) => !c.archived)
+          setCategories(open)
+          setCategory((c) => c || open[0]?.id || '')
+        },
+        () => setCategories([]),
+      )
+  }, [promoting, m, categories])
   return (
     <>
       <ActionDialog title={tr.deleteTitle} open={dialog?.kind === 'delete'} onClose={onClose} act={() => onDelete(m!)} submit={tr.deleteConfirm} danger>
@@ -111,6 +131,25 @@ export function RoomDialogs({
             {tr.muteReason}
           </label>
           <textarea id="mute-reason" className="form-control" rows={2} maxLength={500} value={muteReason} onChange={(e) => setMuteReason(e.target.value)} />
+        </div>
+      </ActionDialog>
+      <ActionDialog title={tr.promoteTitle} open={promoting} onClose={onClose} act={() => onPromote(m!, category, title.trim())} submit={tr.promoteConfirm}>
+        <p>{tr.promoteBody}</p>
+        <div className="select-wrapper mb-3">
+          <label htmlFor="promote-category">{t.forum.category}</label>
+          <select id="promote-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+            {(categories ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="form-group">
+          <label htmlFor="promote-title" className="active">
+            {tr.promoteThreadTitle}
+          </label>
+          <input id="promote-title" className="form-control" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
         </div>
       </ActionDialog>
     </>
