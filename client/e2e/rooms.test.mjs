@@ -203,6 +203,7 @@ describe('rooms in the browser', () => {
 
     // A reaction, counted for everyone.
     const target = pc.locator('article[data-seq]').filter({ hasText: 'Ciao da Borgo Sud' });
+    await target.getByRole('button', { name: 'Reagisci' }).click();
     await target.getByRole('button', { name: /^Grazie: 0/ }).click();
     await waitFor(async () => (await target.getByRole('button', { name: /^Grazie: 1/ }).getAttribute('aria-pressed')) === 'true', { message: 'C reacted' });
     await expectText(pb.locator('article[data-seq]').filter({ hasText: 'Ciao da Borgo Sud' }).locator('[data-reaction="🙏"]'), '1');

@@ -54,6 +54,7 @@ export function MessageItem({
   const [replies, setReplies] = useState<Message[] | null>(null)
   const [repliesOpen, setRepliesOpen] = useState(false)
   const [repliesError, setRepliesError] = useState('')
+  const [pickerOpen, setPickerOpen] = useState(false)
   const [history, setHistory] = useState<HistoryEntry[] | null>(null)
   const [histOpen, setHistOpen] = useState(false)
   const [histErr, setHistErr] = useState('')
@@ -162,8 +163,9 @@ export function MessageItem({
         </p>
       ) : null}
       {!m.deleted && !editing ? (
-        <div className="room-reactions d-flex flex-wrap gap-1 mb-1" role="group" aria-label={tr.reactionsLabel}>
-          {ROOM_EMOJI.map((k) => {
+        // Only the reactions given are shown (fewer stops for the Tab key); the others behind "React".
+        <div className="room-reactions d-flex flex-wrap align-items-center gap-1 mb-1" role="group" aria-label={tr.reactionsLabel}>
+          {ROOM_EMOJI.filter((k) => pickerOpen || m.reactions?.some((x) => x.emoji === k && (x.count > 0 || x.mine))).map((k) => {
             const r = m.reactions?.find((x) => x.emoji === k)
             const pressed = !!r?.mine
             const count = r?.count ?? 0
@@ -171,11 +173,15 @@ export function MessageItem({
               <button
                 key={k}
                 type="button"
-                className={'btn btn-xs reaction ' + (pressed ? 'btn-primary' : 'btn-outline-primary') + (count === 0 && !pressed ? ' room-reaction-unused' : '')}
+                className={'btn btn-xs reaction ' + (pressed ? 'btn-primary' : 'btn-outline-primary')}
                 aria-pressed={pressed}
                 aria-label={tr.reaction(tr.emoji[k], count)}
+                title={tr.emoji[k]}
                 disabled={!writable}
-                onClick={() => actions.onReact(m, k, !pressed)}
+                onClick={() => {
+                  actions.onReact(m, k, !pressed)
+                  setPickerOpen(false)
+                }}
                 data-reaction={k}
               >
                 <span aria-hidden="true">{k}</span>
@@ -183,6 +189,11 @@ export function MessageItem({
               </button>
             )
           })}
+          {writable ? (
+            <button type="button" className="btn btn-link btn-sm p-0 ms-1" aria-expanded={pickerOpen} onClick={() => setPickerOpen(!pickerOpen)}>
+              {pickerOpen ? tr.reactClose : tr.react}
+            </button>
+          ) : null}
         </div>
       ) : null}
       {!editing ? (

@@ -78,6 +78,8 @@ export const rooms: Translation<typeof it> = {
   promoteThreadTitle: 'Thread title',
   promoteConfirm: 'Create the thread',
   promotedDone: 'Thread created in the forum.',
+  react: 'React',
+  reactClose: 'Close the reactions',
   reactionsLabel: 'Reactions',
   composerLabel: 'Write a message',
   send: 'Send',

@@ -76,6 +76,8 @@ export const rooms = {
   promoteThreadTitle: 'Titolo della discussione',
   promoteConfirm: 'Crea la discussione',
   promotedDone: 'Discussione creata nel forum.',
+  react: 'Reagisci',
+  reactClose: 'Chiudi le reazioni',
   reactionsLabel: 'Reazioni',
   composerLabel: 'Scrivi un messaggio',
   send: 'Invia',
