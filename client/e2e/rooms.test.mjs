@@ -172,6 +172,21 @@ describe('rooms in the browser', () => {
     dropNetworkNoise(pc);
     await checkPage(pc, 'room after reload');
 
+    // Written offline, then the author leaves the room: it still goes when the connection returns.
+    await pc.context().setOffline(true);
+    await send(pc, 'Scritto prima di uscire');
+    await waitFor(async () => (await pending(pc)).includes('Scritto prima di uscire'), { message: 'pending before leaving' });
+    await pc.getByRole('link', { name: 'Torna alle stanze' }).click();
+    await expectHeading(pc, 'Stanze');
+    await pc.context().setOffline(false);
+    await waitShown(pa, ['Scritto prima di uscire'], 'A');
+    await pc.goBack();
+    await expectHeading(pc, 'Coordinamento gare');
+    await waitShown(pc, ['Scritto prima di uscire'], 'C');
+    assert.deepEqual(await pending(pc), [], 'nothing left in the outbox');
+    assert.equal((await shown(pc)).filter((x) => x === 'Scritto prima di uscire').length, 1, 'once');
+    dropNetworkNoise(pc);
+
   });
 
   it('replies show what they answer and are counted; typing; edits, reactions, deletions and promotion show to everyone', async () => {

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
 import { I18nProvider } from './i18n'
 import { SessionProvider, useSession } from './session/SessionContext'
@@ -16,6 +16,7 @@ import ResetPassword from './pages/ResetPassword'
 import Profile from './pages/Profile'
 import NotFound from './pages/NotFound'
 import { Accessibility, Privacy } from './pages/Legal'
+import { startDrain } from './rooms/drain'
 
 const Admin = lazy(() => import('./pages/Admin'))
 const Forum = lazy(() => import('./forum/ForumRoutes'))
@@ -33,6 +34,14 @@ function PendingGate({ children }: { children: React.ReactNode }) {
   const { pathname } = useLocation()
   if (user && !isActive(user) && !OPEN_TO_PENDING.includes(pathname)) return <Navigate to="/attesa" replace />
   return <>{children}</>
+}
+
+/** Messages left in the outbox of a room the user is not in go when the connection returns. */
+function RoomOutboxes() {
+  const { user } = useSession()
+  const uid = user && isActive(user) ? user.id : ''
+  useEffect(() => (uid ? startDrain(uid) : undefined), [uid])
+  return null
 }
 
 /**
@@ -77,6 +86,7 @@ export default function App() {
       <SessionProvider>
         <BrowserRouter>
           <Layout>
+            <RoomOutboxes />
             <AppRoutes />
           </Layout>
         </BrowserRouter>

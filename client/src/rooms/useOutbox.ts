@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { realtime } from '../realtime/socket'
 import { roomsApi, type Message } from './api'
+import { openRooms } from './drain'
 import {
   applyResult,
   classify,
@@ -87,13 +88,17 @@ export function useOutbox(roomId: string, userId: string, onStored: (m: Message)
   const pumpRef = useRef(pump)
   pumpRef.current = pump
 
-  // Another room or user: that outbox.
+  // Another room or user: that outbox. While the page is open, it sends this room's (not drain.ts).
   useEffect(() => {
+    openRooms.add(roomId)
     const q = loadOutbox(userId, roomId)
     ref.current = q
     setItems(q)
     void pumpRef.current()
-    return () => window.clearTimeout(timer.current)
+    return () => {
+      openRooms.delete(roomId)
+      window.clearTimeout(timer.current)
+    }
   }, [userId, roomId])
 
   // The connection is back: what waited for it goes now.
