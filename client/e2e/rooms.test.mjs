@@ -368,6 +368,30 @@ describe('rooms in the browser', () => {
     assert.ok(box, 'the linked message is in view');
   });
 
+  it('a room for invited administrations: picked in the form, seen only by them', async () => {
+    await admin.goto('/stanze/nuova');
+    await expectHeading(admin, 'Nuova stanza');
+    await field(admin, 'Nome').fill('Riservata ad Arezzo');
+    await admin.locator('label[for="access-invited"]').click();
+    assert.equal(await admin.getByLabel('Solo le amministrazioni invitate').isChecked(), true);
+    await admin.getByLabel('Filtra per nome').fill('arezzo');
+    await admin.getByText('Comune di Arezzo Nord', { exact: true }).click();
+    assert.equal(await admin.getByLabel('Comune di Arezzo Nord').isChecked(), true);
+    await expectText(admin.locator('#admins-chosen'), '1 amministrazione scelta');
+    await checkPage(admin, 'new invited room form');
+    await admin.getByRole('button', { name: 'Crea la stanza' }).click();
+    await expectHeading(admin, 'Riservata ad Arezzo');
+    await pa.goto('/stanze');
+    await expectText(pa.getByTestId('room-list'), 'Riservata ad Arezzo');
+    await expectText(pa.getByTestId('room-item').filter({ hasText: 'Riservata ad Arezzo' }), 'Solo amministrazioni invitate');
+    await pb.goto('/stanze');
+    await expectText(pb.getByTestId('room-list'), 'Coordinamento gare');
+    assert.equal(await pb.getByTestId('room-item').filter({ hasText: 'Riservata ad Arezzo' }).count(), 0, 'B is not invited');
+    // Nor can B open it by its address.
+    await pb.goto(new URL(admin.url()).pathname);
+    await expectHeading(pb, 'Stanza non trovata');
+  });
+
   it('phones at 320 and 375 px: nothing sticks out', async () => {
     for (const width of [320, 375]) {
       const phone = await newPage(browser, board.base, { viewport: { width, height: 640 }, isMobile: true, hasTouch: true });

@@ -98,7 +98,7 @@ function RoomPage({ roomId }: { roomId: string }) {
     if (last <= Math.max(readSent.current, r.me.read_seq)) return
     readSent.current = last
     roomsApi.read(r.id, last).then(
-      (res) => view.setRoom({ ...(roomRef.current ?? r), me: { ...(roomRef.current ?? r).me, read_seq: res.read_seq, unread: res.unread } }),
+      (res) => view.setRoom((o) => (res.read_seq >= o.me.read_seq ? { ...o, me: { ...o.me, read_seq: res.read_seq, unread: res.unread } } : o)),
       () => {
         readSent.current = 0 // try again next time
       },

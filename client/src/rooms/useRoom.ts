@@ -22,7 +22,8 @@ export interface RoomView {
   loadOlder: (beforeMerge?: () => void) => Promise<number>
   /** Puts a message from an HTTP answer (a send, an edit) into the conversation. */
   put: (m: Message) => void
-  setRoom: (r: Room) => void
+  /** Replaces the room, or changes the latest one (f applied to it, so no answer undoes a newer one). */
+  setRoom: (r: Room | ((old: Room) => Room)) => void
 }
 
 export interface RoomEvents {
@@ -157,7 +158,7 @@ export function useRoom(roomId: string, events: RoomEvents): RoomView {
   }, [roomId, commit])
 
   const put = useCallback((m: Message) => commit((c) => ({ ...c, messages: mergeMessages(c.messages, [m]) })), [commit])
-  const setRoom = useCallback((r: Room) => setRoomState(r), [])
+  const setRoom = useCallback((r: Room | ((old: Room) => Room)) => setRoomState((old) => (typeof r === 'function' ? (old ? r(old) : old) : r)), [])
 
   return { room, conv, status, presence, loadingOlder, loadOlder, put, setRoom }
 }
