@@ -1,6 +1,6 @@
 // One message of a room: author, time, what it answers, its text or the
 // deleted mark, files, reactions, replies, and the actions the reader may take.
-import { useState, type FormEvent } from 'react'
+import { memo, useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
@@ -29,7 +29,8 @@ export function canEdit(m: Message, userId: string, now: number): boolean {
   return !m.deleted && m.author.id === userId && now - Date.parse(m.created_at) < EDIT_WINDOW_MS
 }
 
-export function MessageItem({
+/** Memoised: a live event or a typing indicator re-renders the page, not every message. */
+export const MessageItem = memo(function MessageItem({
   roomId,
   message: m,
   userId,
@@ -274,4 +275,4 @@ export function MessageItem({
       ) : null}
     </article>
   )
-}
+})

@@ -91,6 +91,7 @@ function RoomPage({ roomId }: { roomId: string }) {
   useEffect(() => reconcileWith(conv.messages), [conv.messages, reconcileWith])
 
   // The reader's position: sent when the newest message is on screen and the page is seen.
+  const setRoom = view.setRoom
   const markRead = useCallback(() => {
     const r = roomRef.current
     const last = lastSeq(conv.messages)
@@ -98,12 +99,12 @@ function RoomPage({ roomId }: { roomId: string }) {
     if (last <= Math.max(readSent.current, r.me.read_seq)) return
     readSent.current = last
     roomsApi.read(r.id, last).then(
-      (res) => view.setRoom((o) => (res.read_seq >= o.me.read_seq ? { ...o, me: { ...o.me, read_seq: res.read_seq, unread: res.unread } } : o)),
+      (res) => setRoom((o) => (res.read_seq >= o.me.read_seq ? { ...o, me: { ...o.me, read_seq: res.read_seq, unread: res.unread } } : o)),
       () => {
         readSent.current = 0 // try again next time
       },
     )
-  }, [conv.messages, view])
+  }, [conv.messages, setRoom])
   useEffect(() => {
     const h = window.setTimeout(markRead, 400)
     const onVis = () => markRead()
@@ -126,9 +127,10 @@ function RoomPage({ roomId }: { roomId: string }) {
     }
   }, [conv.messages, outbox.items, status])
 
+  const viewLoadOlder = view.loadOlder
   const loadOlder = useCallback(async () => {
     try {
-      return await view.loadOlder(() => {
+      return await viewLoadOlder(() => {
         const el = logRef.current
         if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop }
       })
@@ -136,7 +138,7 @@ function RoomPage({ roomId }: { roomId: string }) {
       setError(apiErrorMessage(e, t))
       return 0
     }
-  }, [view, t])
+  }, [viewLoadOlder, t])
 
   const onScroll = () => {
     const el = logRef.current
