@@ -10,9 +10,7 @@ import { AttachmentList, HistoryList } from '../forum/PostParts'
 import type { HistoryEntry } from '../forum/api'
 import { clearLocalDraft } from '../forum/drafts'
 import { ROOM_EMOJI, roomsApi, type Message, type RoomEmoji } from './api'
-
-/** The edit window of the forum's posts (the server is the authority; this only hides the button). */
-export const EDIT_WINDOW_MS = 24 * 3600 * 1000
+import { canEdit } from './messages'
 
 export interface MessageActions {
   onReply: (m: Message) => void
@@ -25,9 +23,6 @@ export interface MessageActions {
   onJump: (seq: number) => void
 }
 
-export function canEdit(m: Message, userId: string, now: number): boolean {
-  return !m.deleted && m.author.id === userId && now - Date.parse(m.created_at) < EDIT_WINDOW_MS
-}
 
 /** Memoised: a live event or a typing indicator re-renders the page, not every message. */
 export const MessageItem = memo(function MessageItem({

@@ -4,38 +4,8 @@ import { useNavigate } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { ErrorSummary, SelectField, TextField, fieldId, useForm, type Errors } from '../components/forms'
 import { Page } from '../components/Page'
-import { roomsApi, type NewRoom as NewRoomBody, type RoomAccess, type RoomHistory, type RoomKind, type RoomPresence } from './api'
-
-type Values = {
-  name: string
-  description: string
-  kind: string
-  table_id: string
-  meeting: string
-  access: string
-  history: string
-  presence: string
-  slow_mode_s: string
-}
-
-const initial: Values = { name: '', description: '', kind: 'theme', table_id: '', meeting: '', access: 'open', history: 'full', presence: 'names', slow_mode_s: '0' }
-
-/** The request body for the form's values (validated first by validate). */
-export function roomBody(v: Values, administrationIds: string[]): NewRoomBody {
-  const b: NewRoomBody = {
-    name: v.name.trim(),
-    description: v.description.trim(),
-    kind: v.kind as RoomKind,
-    access: v.access as RoomAccess,
-    history: v.history as RoomHistory,
-    presence: v.presence as RoomPresence,
-    slow_mode_s: Number(v.slow_mode_s),
-  }
-  if (b.kind === 'table') b.table_id = v.table_id.trim()
-  if (b.kind === 'meeting') b.meeting = v.meeting.trim()
-  if (b.access === 'invited') b.administration_ids = administrationIds
-  return b
-}
+import { roomsApi } from './api'
+import { initialRoomForm as initial, roomBody, validateRoomForm, type RoomFormValues as Values } from './roomForm'
 
 export default function NewRoom() {
   const { t } = useI18n()
@@ -56,16 +26,7 @@ export default function NewRoom() {
     )
   }, [invited, admins])
 
-  const validate = (v: Values): Errors => {
-    const e: Errors = {}
-    if (!v.name.trim()) e.name = tf.errors.name
-    if (v.kind === 'table' && !v.table_id.trim()) e.table_id = tf.errors.tableId
-    if (v.kind === 'meeting' && !v.meeting.trim()) e.meeting = tf.errors.meeting
-    if (v.access === 'invited' && chosen.length === 0) e.administration_ids = tf.errors.administrations
-    const s = Number(v.slow_mode_s)
-    if (!/^\d+$/.test(v.slow_mode_s.trim()) || s < 0 || s > 3600) e.slow_mode_s = tf.errors.slowMode
-    return e
-  }
+  const validate = (v: Values): Errors => validateRoomForm(v, chosen, tf.errors)
 
   const labels: Record<string, string> = {
     name: tf.name,

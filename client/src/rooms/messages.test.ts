@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyRoomEvent, lastSeq, mergeMessages } from './messages'
+import { applyRoomEvent, canEdit, EDIT_WINDOW_MS, lastSeq, mergeMessages } from './messages'
 import { msg, room } from './testdata'
 
 const seqs = (l: { seq: number }[]) => l.map((m) => m.seq)
@@ -70,4 +70,16 @@ describe('applyRoomEvent', () => {
     expect(applyRoomEvent(conv, 'message.created', msg(3))[1]).toMatchObject({ fresh: true })
     expect(applyRoomEvent(conv, 'message.created', msg(2))[1]).toMatchObject({ fresh: false })
   })
+})
+
+describe('canEdit', () => {
+  const me = { id: 'me', name: 'Me', administration_id: '', administration_name: '' }
+  const at = Date.parse('2026-12-02T10:00:00Z')
+  const cases: { name: string; m: ReturnType<typeof msg>; now: number; want: boolean }[] = [
+    { name: 'mine, just written', m: msg(1, { author: me }), now: at + 1000, want: true },
+    { name: 'mine, window over', m: msg(1, { author: me }), now: at + EDIT_WINDOW_MS, want: false },
+    { name: 'mine, deleted', m: msg(1, { author: me, deleted: true }), now: at, want: false },
+    { name: 'someone else\'s', m: msg(1), now: at, want: false },
+  ]
+  for (const c of cases) it(c.name, () => expect(canEdit(c.m, 'me', c.now)).toBe(c.want))
 })

@@ -80,3 +80,11 @@ export function keepMine(old: Message, m: Message): Message {
 export function mergeRoom(old: Room, r: Room): Room {
   return { ...old, ...r, me: old.me }
 }
+
+/** The edit window of the forum's posts (the server is the authority; this only hides the button). */
+export const EDIT_WINDOW_MS = 24 * 3600 * 1000
+
+/** Whether to offer Edit: one's own message, not deleted, within the window. */
+export function canEdit(m: Message, userId: string, now: number): boolean {
+  return !m.deleted && m.author.id === userId && now - Date.parse(m.created_at) < EDIT_WINDOW_MS
+}
