@@ -368,7 +368,7 @@ describe('rooms in the browser', () => {
     assert.ok(box, 'the linked message is in view');
   });
 
-  it('a room for invited administrations: picked in the form, seen only by them', async () => {
+  it('a room for invited administrations: picked in the form, seen only by them; the room in English', async () => {
     await admin.goto('/stanze/nuova');
     await expectHeading(admin, 'Nuova stanza');
     await field(admin, 'Nome').fill('Riservata ad Arezzo');
@@ -390,6 +390,17 @@ describe('rooms in the browser', () => {
     // Nor can B open it by its address.
     await pb.goto(new URL(admin.url()).pathname);
     await expectHeading(pb, 'Stanza non trovata');
+
+    // In English too.
+    await pa.getByRole('button', { name: 'Switch to English' }).click();
+    await expectHeading(pa, 'Rooms');
+    await pa.getByRole('link', { name: /Coordinamento gare/ }).click();
+    await expectHeading(pa, 'Coordinamento gare');
+    await pa.getByRole('textbox', { name: /^Write a message/ }).waitFor({ state: 'visible' });
+    await expectText(pa.getByRole('complementary'), 'Here now');
+    await checkPage(pa, 'room in English');
+    await pa.getByRole('button', { name: 'Passa all’italiano' }).click();
+    await expectText(pa.getByRole('complementary'), 'Presenti ora');
   });
 
   it('phones at 320 and 375 px: nothing sticks out', async () => {
