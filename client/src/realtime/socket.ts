@@ -120,6 +120,8 @@ export function backoffDelay(attempt: number, random: () => number, base = BACKO
 
 interface Listener {
   handlers: TopicHandlers
+  /** Wants the events without being present (a list's unread badges). */
+  quiet: boolean
   lastSeq: number | null
   /** Non-null while a reset refetch is in flight: events wait here. */
   held: RealtimeEvent[] | null
@@ -131,6 +133,8 @@ interface TopicState {
   subId: string | null
   /** The last presence frame (given to listeners that join later). */
   presence?: PresenceFrame
+  /** Subscribed with quiet (every listener is quiet). */
+  quiet: boolean
 }
 
 type Outgoing = Record<string, unknown> & { type: string }
@@ -392,11 +396,11 @@ export class RealtimeClient {
    * Receive the events of `topic` after `since` (the `seq` of the HTTP view
    * the caller shows; null: live only). Returns the unsubscribe function.
    */
-  subscribe(topic: string, since: number | null, handlers: TopicHandlers): () => void {
-    const listener: Listener = { handlers, lastSeq: since, held: null }
+  subscribe(topic: string, since: number | null, handlers: TopicHandlers, opts: { quiet?: boolean } = {}): () => void {
+    const listener: Listener = { handlers, quiet: !!opts.quiet, lastSeq: since, held: null }
     let t = this.topics.get(topic)
     if (!t) {
-      t = { lastSeq: since, listeners: new Set([listener]), subId: null }
+      t = { lastSeq: since, listeners: new Set([listener]), subId: null, quiet: listener.quiet }
       this.topics.set(topic, t)
       if (this.ws && this.opened) this.sendSubscribe(topic, t)
     } else {
@@ -408,6 +412,7 @@ export class RealtimeClient {
       } else if (since !== null && t.lastSeq === null) {
         t.lastSeq = since
       }
+      this.updateQuiet(topic, t)
     }
     const state = t
     return () => {
@@ -415,8 +420,19 @@ export class RealtimeClient {
       if (state.listeners.size === 0 && this.topics.get(topic) === state) {
         this.topics.delete(topic)
         if (this.ws && this.opened) this.rawSend({ type: 'unsubscribe', id: this.newId(), topic })
+      } else {
+        this.updateQuiet(topic, state)
       }
     }
+  }
+
+  /** A topic is subscribed quietly while all its listeners are quiet; a change subscribes again (the server switches). */
+  private updateQuiet(topic: string, t: TopicState) {
+    const quiet = [...t.listeners].every((l) => l.quiet)
+    if (quiet === t.quiet) return
+    t.quiet = quiet
+    if (quiet) t.presence = undefined
+    if (this.ws && this.opened) this.sendSubscribe(topic, t)
   }
 
   /** The last seq received for a topic (null when unknown). */
@@ -429,6 +445,7 @@ export class RealtimeClient {
     t.subId = id
     const msg: Outgoing = { type: 'subscribe', id, topic }
     if (t.lastSeq !== null) msg.since = t.lastSeq
+    if (t.quiet) msg.quiet = true
     this.rawSend(msg)
   }
 

@@ -67,7 +67,7 @@ export default function RoomList() {
           }
         },
         onReset: () => load(),
-      }),
+      }, { quiet: true }), // for the badges: the list does not make the user present in every room
     )
     return () => offs.forEach((off) => off())
   }, [ids, userId, load])
