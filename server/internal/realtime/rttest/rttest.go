@@ -30,6 +30,14 @@ type Msg struct {
 	UserID string          `json:"user_id"`
 	Code   string          `json:"code"`
 	Field  string          `json:"field"`
+	Count  int             `json:"count"` // presence
+	Users  []User          `json:"users"` // presence, when names are shown
+}
+
+// User is one person in a presence frame.
+type User struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Client is one connection.
