@@ -317,16 +317,16 @@ func (a *api) send(ctx context.Context, token, room, clientID, body string, wait
 
 // roomsResult is one mode's figures.
 type roomsResult struct {
-	mode                         string
-	sent, acked, stored          int
-	statuses                     map[int]int // non-2xx answers by status
-	report                       clientReport
-	expected                     int // deliveries: acked × members of the message's room
-	dropped                      int64
-	p50, p95, p99, maxLat        time.Duration
-	ackP50, ackP95, ackP99       time.Duration
-	latestP50, latestP95         time.Duration
-	olderP50, olderP95           time.Duration
+	mode                   string
+	sent, acked, stored    int
+	statuses               map[int]int // non-2xx answers by status
+	report                 clientReport
+	expected               int // deliveries: acked × members of the message's room
+	dropped                int64
+	p50, p95, p99, maxLat  time.Duration
+	ackP50, ackP95, ackP99 time.Duration
+	latestP50, latestP95   time.Duration
+	olderP50, olderP95     time.Duration
 }
 
 func runRooms(o roomsOptions) error {
