@@ -260,10 +260,6 @@ type (
 		Head     int64         `json:"head"`
 		HasMore  bool          `json:"has_more"`
 	}
-	wireError struct {
-		Code        string `json:"code"`
-		RetryAfterS int    `json:"retry_after_s"`
-	}
 )
 
 func (a *api) createRoom(ctx context.Context, admin, name string) (string, error) {
