@@ -720,6 +720,295 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rooms the user may enter, with their unread counts; archived last. */
+        get: operations["listRooms"];
+        put?: never;
+        /** Open a room (moderators and admins; 403 moderator_only). */
+        post: operations["createRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** A room; 404 not_found for a room the user may not enter. */
+        get: operations["getRoom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a room's settings (moderators); publishes room.updated. */
+        patch: operations["updateRoom"];
+        trace?: never;
+    };
+    "/rooms/{id}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Become a member (having read everything so far); joining twice is harmless. */
+        post: operations["joinRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The reader has read up to seq (never backwards, never past the head; joins); publishes room.read on user:<id>. */
+        post: operations["markRoomRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mute a member for some minutes (moderators); their sends get 403 muted. */
+        post: operations["muteRoomMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/mutes/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                user: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a mute (moderators). */
+        delete: operations["unmuteRoomMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A page of messages ascending by seq; before pages back, after pages forward (catch-up), neither is the latest page.
+         * @description seq is the head of topic room:<id> when read (subscribe with since=seq). In since_join rooms messages before the reader joined are left out.
+         */
+        get: operations["listRoomMessages"];
+        put?: never;
+        /**
+         * Send; stored before answered and published. A resend of a client_id answers 200 with the stored message.
+         * @description 409 client_id_reused (same client_id, different body), 409 room_archived, 403 muted (error.until), 429 slow_mode or rate_limited (error.retry_after_s and Retry-After), 413 message_too_long, 400 validation_failed.
+         */
+        post: operations["sendRoomMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one's own message, or any as a moderator; answers the placeholder. */
+        delete: operations["deleteRoomMessage"];
+        options?: never;
+        head?: never;
+        /** Edit one's own message within the edit window (403 edit_window_closed, not_author). */
+        patch: operations["editRoomMessage"];
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        /** A message's older versions, newest first (moderators); a deleted message's last text first. */
+        get: operations["getRoomMessageHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        /** The replies to a message, ascending. */
+        get: operations["listRoomMessageReplies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["addRoomReaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}/reactions/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+                /** @description Percent-encoded. */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["removeRoomReaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a message to the moderators; one report per user and message (409 already_reported). */
+        post: operations["reportRoomMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rooms/{id}/messages/{seq}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a message and its replies into a forum thread (moderators); 409 already_promoted. */
+        post: operations["promoteRoomMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -734,6 +1023,13 @@ export interface components {
                 fields?: {
                     [key: string]: string;
                 };
+                /** @description On 429: seconds to wait (as the Retry-After header). */
+                retry_after_s?: number;
+                /**
+                 * Format: date-time
+                 * @description When the refused state ends (403 muted: the mute's end).
+                 */
+                until?: string;
             };
         };
         /** Format: date-time */
@@ -1022,6 +1318,99 @@ export interface components {
             per_page: number;
             total: number;
         };
+        /** @enum {string} */
+        RoomKind: "theme" | "table" | "meeting";
+        /** @enum {string} */
+        RoomAccess: "open" | "invited";
+        /** @enum {string} */
+        RoomHistory: "full" | "since_join";
+        /** @enum {string} */
+        RoomPresence: "names" | "counts";
+        /** @enum {string} */
+        RoomEmoji: "👍" | "❤️" | "🎉" | "😄" | "😮" | "🙏" | "👀" | "✅";
+        /** @description A room; also the payload of room.updated (where me is the empty reader's). */
+        Room: {
+            id: string;
+            name: string;
+            description: string;
+            kind: components["schemas"]["RoomKind"];
+            table_id?: string;
+            meeting?: string;
+            access: components["schemas"]["RoomAccess"];
+            administration_ids: string[];
+            history: components["schemas"]["RoomHistory"];
+            presence: components["schemas"]["RoomPresence"];
+            slow_mode_s: number;
+            archived: boolean;
+            /** @description The last seq taken (some seqs are not messages). */
+            head: number;
+            created_at: components["schemas"]["Time"];
+            created_by: {
+                id: string;
+                name: string;
+            };
+            me: {
+                member: boolean;
+                joined_at?: components["schemas"]["Time"];
+                /** @description For non-members, the head. */
+                read_seq: number;
+                /** @description Messages after read_seq, not deleted, not the reader's. */
+                unread: number;
+                muted_until?: components["schemas"]["Time"];
+                can_moderate: boolean;
+                can_send: boolean;
+            };
+        };
+        /** @description A message; also the payload of message.created and message.updated (where every reactions[].mine is false). */
+        RoomMessage: {
+            seq: number;
+            /** @description <room_id>-<seq>. */
+            id: string;
+            room_id: string;
+            client_id: string;
+            author: {
+                id: string;
+                name: string;
+                administration_id: string;
+                administration_name: string;
+            };
+            /** @description Markdown; "" when deleted. */
+            body: string;
+            /** @description Sanitised HTML; "" when deleted. */
+            html: string;
+            reply_to?: {
+                seq: number;
+                author_name: string;
+                excerpt: string;
+                deleted: boolean;
+            };
+            reply_count: number;
+            created_at: components["schemas"]["Time"];
+            edited_at?: components["schemas"]["Time"];
+            deleted: boolean;
+            deleted_by_moderator?: boolean;
+            reactions: {
+                emoji: components["schemas"]["RoomEmoji"];
+                count: number;
+                mine: boolean;
+            }[];
+            attachments: components["schemas"]["Attachment"][];
+            mentions: {
+                /** @description Handles of the users mentioned. */
+                users: string[];
+                /** @description Handles of the administrations mentioned. */
+                administrations: string[];
+            };
+            promoted_thread_id?: string;
+        };
+        RoomMessagePage: {
+            messages: components["schemas"]["RoomMessage"][];
+            head: number;
+            /** @description Head of topic room:<id> when read. */
+            seq: number;
+            /** @description Older (before/latest) or newer (after) messages exist. */
+            has_more: boolean;
+        };
     };
     responses: {
         /** @description An error (any 4xx or 5xx status). */
@@ -1109,6 +1498,24 @@ export interface components {
                 "application/json": components["schemas"]["PostView"];
             };
         };
+        /** @description A room as the reader sees it. */
+        Room: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Room"];
+            };
+        };
+        /** @description A message as the reader sees it. */
+        RoomMessage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RoomMessage"];
+            };
+        };
         /** @description A draft. */
         Draft: {
             headers: {
@@ -1121,6 +1528,8 @@ export interface components {
     };
     parameters: {
         ID: string;
+        /** @description The message's number in its room. */
+        Seq: number;
         /** @description <thread_id>-<n>. */
         PostID: string;
         Token: string;
@@ -2315,6 +2724,453 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Mentionable"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rooms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rooms: components["schemas"]["Room"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string;
+                    kind: components["schemas"]["RoomKind"];
+                    table_id?: string;
+                    meeting?: string;
+                    access: components["schemas"]["RoomAccess"];
+                    /** @description Invited administrations (access invited only; at least one). */
+                    administration_ids?: string[];
+                    history: components["schemas"]["RoomHistory"];
+                    presence: components["schemas"]["RoomPresence"];
+                    slow_mode_s?: number;
+                };
+            };
+        };
+        responses: {
+            201: components["responses"]["Room"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Room"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    description?: string;
+                    archived?: boolean;
+                    slow_mode_s?: number;
+                    presence?: components["schemas"]["RoomPresence"];
+                    access?: components["schemas"]["RoomAccess"];
+                    administration_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Room"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    joinRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Room"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markRoomRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    seq: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The read position and unread count now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        read_seq: number;
+                        unread: number;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    muteRoomMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    user_id: string;
+                    minutes: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Muted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    unmuteRoomMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unmuted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRoomMessages: {
+        parameters: {
+            query?: {
+                before?: number;
+                after?: number;
+                /** @description 0 or absent is 50. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomMessagePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    sendRoomMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_id: string;
+                    body: string;
+                    /** @description The seq answered; 0 or absent for none. */
+                    reply_to?: number;
+                    attachment_ids?: components["schemas"]["AttachmentIDs"];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["RoomMessage"];
+            201: components["responses"]["RoomMessage"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteRoomMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RoomMessage"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    editRoomMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["RoomMessage"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRoomMessageHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        versions: components["schemas"]["Version"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRoomMessageReplies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The replies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messages: components["schemas"]["RoomMessage"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    addRoomReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    emoji: components["schemas"]["RoomEmoji"];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["RoomMessage"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeRoomReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+                /** @description Percent-encoded. */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RoomMessage"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    reportRoomMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    reason: "off_topic" | "inappropriate" | "duplicate" | "personal_data" | "spam" | "other";
+                    text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    promoteRoomMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+                /** @description The message's number in its room. */
+                seq: components["parameters"]["Seq"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    category_id: string;
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new thread. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        thread_id: string;
+                    };
                 };
             };
             default: components["responses"]["Problem"];

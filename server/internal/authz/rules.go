@@ -5,24 +5,36 @@ type Action uint8
 
 // The actions; keep actions (below) in step.
 const (
-	TakePart         Action = iota // read and write the forums, search, notifications, drafts
-	ManageCategories               // create, update, archive and reorder categories
-	ReviewEnrolments               // list, approve and reject administrations
-	ManageUsers                    // list users, change roles, suspend
-	Invite                         // invite a member into an administration
-	CreateThread                   // open a thread in a category
-	Reply                          // reply in a thread
-	EditThread                     // change a thread's title or tags
-	ModerateThread                 // lock or pin a thread
-	EditPost                       // change a post's body
-	DeletePost                     // delete a post (the placeholder stays)
-	GiveDeleteReason               // say why a post was deleted
-	React                          // add or remove a reaction on a post
-	ReadPostFiles                  // download the files attached to a post
-	ReadPostHistory                // list a post's earlier versions
-	ReadDeletedPost                // read what a deleted post said, and who deleted it
-	SubscribeForum                 // follow the forum's live topics (forum, category:, thread:)
-	SubscribeUser                  // follow a user's own live topic (user:)
+	TakePart           Action = iota // read and write the forums, search, notifications, drafts
+	ManageCategories                 // create, update, archive and reorder categories
+	ReviewEnrolments                 // list, approve and reject administrations
+	ManageUsers                      // list users, change roles, suspend
+	Invite                           // invite a member into an administration
+	CreateThread                     // open a thread in a category
+	Reply                            // reply in a thread
+	EditThread                       // change a thread's title or tags
+	ModerateThread                   // lock or pin a thread
+	EditPost                         // change a post's body
+	DeletePost                       // delete a post (the placeholder stays)
+	GiveDeleteReason                 // say why a post was deleted
+	React                            // add or remove a reaction on a post
+	ReadPostFiles                    // download the files attached to a post
+	ReadPostHistory                  // list a post's earlier versions
+	ReadDeletedPost                  // read what a deleted post said, and who deleted it
+	SubscribeForum                   // follow the forum's live topics (forum, category:, thread:)
+	SubscribeUser                    // follow a user's own live topic (user:)
+	CreateRoom                       // open a live room
+	ManageRoom                       // change a room's settings, archive it
+	ReadRoom                         // enter a room: list it, read its messages, join it
+	SendMessage                      // send a message in a room
+	EditMessage                      // change a message's body (the edit window applies)
+	DeleteMessage                    // delete a message (a placeholder stays)
+	ReactMessage                     // add or remove a reaction on a message
+	ReadMessageHistory               // read a message's earlier versions and a deleted one's text
+	MuteMember                       // mute a member of a room for a while
+	ReportMessage                    // report a message to the moderators
+	PromoteMessage                   // turn a message and its replies into a forum thread
+	SubscribeRoom                    // follow a room's live topic (room:)
 	numActions
 )
 
@@ -59,6 +71,20 @@ var actions = [numActions]ActionInfo{
 	ReadDeletedPost:  {Name: "read deleted post"},
 	SubscribeForum:   {Name: "subscribe forum topics", Dims: Dims{States: Archived}},
 	SubscribeUser:    {Name: "subscribe user topic", Dims: Dims{Owner: true}},
+	// A room "in the subject's administration" is an open room, or an
+	// invited one whose list holds the subject's administration.
+	CreateRoom:         {Name: "create room"},
+	ManageRoom:         {Name: "manage room", Dims: Dims{States: Archived}},
+	ReadRoom:           {Name: "read room", Dims: Dims{Administration: true, States: Archived}},
+	SendMessage:        {Name: "send message", Dims: Dims{Administration: true, States: Archived}},
+	EditMessage:        {Name: "edit message", Dims: Dims{Owner: true, States: Archived | Deleted}},
+	DeleteMessage:      {Name: "delete message", Dims: Dims{Owner: true, States: Archived}},
+	ReactMessage:       {Name: "react to message", Dims: Dims{States: Archived | Deleted}},
+	ReadMessageHistory: {Name: "read message history", Dims: Dims{Owner: true, States: Deleted}},
+	MuteMember:         {Name: "mute room member"},
+	ReportMessage:      {Name: "report message", Dims: Dims{States: Deleted}},
+	PromoteMessage:     {Name: "promote message", Dims: Dims{States: Deleted}},
+	SubscribeRoom:      {Name: "subscribe room topic", Dims: Dims{Administration: true, States: Archived}},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -104,4 +130,20 @@ var rules = []Rule{
 	{Action: ReadDeletedPost, Roles: moderators},
 	{Action: SubscribeForum, Roles: active, States: Locked | Archived},
 	{Action: SubscribeUser, Roles: active, Owner: Own},
+	{Action: CreateRoom, Roles: moderators},
+	{Action: ManageRoom, Roles: moderators, States: Archived},
+	{Action: ReadRoom, Roles: active, Administration: Own, States: Archived},
+	{Action: ReadRoom, Roles: moderators, States: Archived},
+	{Action: SendMessage, Roles: active, Administration: Own},
+	{Action: SendMessage, Roles: moderators},
+	{Action: EditMessage, Roles: active, Owner: Own},
+	{Action: DeleteMessage, Roles: active, Owner: Own},
+	{Action: DeleteMessage, Roles: moderators, States: Archived},
+	{Action: ReactMessage, Roles: active},
+	{Action: ReadMessageHistory, Roles: moderators, States: Deleted},
+	{Action: MuteMember, Roles: moderators},
+	{Action: ReportMessage, Roles: active},
+	{Action: PromoteMessage, Roles: moderators},
+	{Action: SubscribeRoom, Roles: active, Administration: Own, States: Archived},
+	{Action: SubscribeRoom, Roles: moderators, States: Archived},
 }

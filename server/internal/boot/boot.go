@@ -19,6 +19,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/realtime"
+	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/web"
@@ -37,6 +38,7 @@ type Board struct {
 	freshStore  bool // no user existed before Build: demo content may be seeded
 	Hub         *realtime.Hub
 	Forum       *forum.Service
+	Rooms       *rooms.Service
 
 	// Outbox records the work that follows each write until it is done.
 	Outbox *outbox.Outbox
@@ -88,13 +90,18 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if b.Forum, err = b.buildForum(ctx, log, b.Hub, o.forumNow); err != nil {
 		return nil, err
 	}
+	b.Rooms = b.buildRooms(log, b.Hub, &o)
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.
 	if err := b.Outbox.Recover(ctx); err != nil {
 		return nil, err
 	}
+	// Then the seqs a crash took without a message become voids.
+	if err := b.Rooms.Reconcile(ctx); err != nil {
+		return nil, fmt.Errorf("rooms: %w", err)
+	}
 
-	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Hub: b.Hub,
+	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Rooms: b.Rooms, Hub: b.Hub,
 		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify})
 	return b, nil
 }
@@ -105,13 +112,22 @@ type Option func(*options)
 type options struct {
 	eventLog realtime.Log
 	forumNow func() time.Time
+	// roomSends per roomPeriod per member (0: the rooms' default).
+	roomSends  int
+	roomPeriod time.Duration
+}
+
+// WithRoomSendRate lets each member send n messages per period in a room
+// (tests that send bursts raise it; the rate-limit test lowers it).
+func WithRoomSendRate(n int, period time.Duration) Option {
+	return func(o *options) { o.roomSends, o.roomPeriod = n, period }
 }
 
 // WithEventLog keeps topic events in l instead of the database: the load
 // generator's in-memory baseline.
 func WithEventLog(l realtime.Log) Option { return func(o *options) { o.eventLog = l } }
 
-// WithForumClock makes the forum read the time from now (dates, the edit
+// WithForumClock makes the forum and the rooms read the time from now (dates, the edit
 // window): tests move it past the window instead of sleeping through it.
 func WithForumClock(now func() time.Time) Option { return func(o *options) { o.forumNow = now } }
 

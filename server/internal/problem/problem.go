@@ -38,7 +38,9 @@ type Error struct {
 	Code       string
 	Fields     map[string]string // field (JSON name) -> field code, see FieldMessage
 	RetryAfter time.Duration
-	Err        error // internal cause, never shown to users
+	// Until is when a state the error reports ends (a mute), shown as is.
+	Until time.Time
+	Err   error // internal cause, never shown to users
 }
 
 func (e *Error) Error() string {

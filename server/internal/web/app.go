@@ -17,6 +17,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/realtime"
+	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
@@ -29,6 +30,7 @@ type Deps struct {
 
 	Accounts *account.Service
 	Forum    *forum.Service
+	Rooms    *rooms.Service
 	Hub      *realtime.Hub // /ws
 
 	Search        *search.Index

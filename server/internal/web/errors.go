@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +20,11 @@ type errorDetail struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// RetryAfterS repeats the Retry-After header of a 429 for clients
+	// that show a countdown.
+	RetryAfterS int `json:"retry_after_s,omitempty"`
+	// Until is when the refused state ends (a mute).
+	Until *time.Time `json:"until,omitempty"`
 }
 
 // errorHandler maps domain errors to statuses; 5xx are logged once here and
@@ -40,10 +46,14 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	} else if p.Err != nil {
 		s.log.Debug("request refused", "path", c.Path(), "code", p.Code, "err", p.Err)
 	}
-	if p.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(p.RetryAfter.Seconds()+0.999)))
-	}
 	body := errorBody{Error: errorDetail{Code: p.Code, Message: p.Message(lang)}}
+	if p.RetryAfter > 0 {
+		body.Error.RetryAfterS = int(p.RetryAfter.Seconds() + 0.999)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(body.Error.RetryAfterS))
+	}
+	if !p.Until.IsZero() {
+		body.Error.Until = &p.Until
+	}
 	if len(p.Fields) > 0 {
 		body.Error.Fields = make(map[string]string, len(p.Fields))
 		for f, code := range p.Fields {

@@ -18,6 +18,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/openapi.json", serveOpenAPI)
 	s.accountRoutes(api)
 	s.forumRoutes(api)
+	s.roomRoutes(api)
 	s.attachmentRoutes(api)
 	s.searchRoutes(api)
 	s.notificationRoutes(api)

@@ -1,0 +1,466 @@
+package rooms
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/authz"
+	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/markdown"
+	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
+)
+
+// NewMessage is a message as the client sends it. The body's length is
+// checked by Send (413 message_too_long), its emptiness here.
+type NewMessage struct {
+	ClientID      string   `json:"client_id" validate:"required,max=64,nocontrol"`
+	Body          string   `json:"body" validate:"required,notblank,nocontrol"`
+	ReplyTo       int      `json:"reply_to" validate:"min=0"`
+	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
+}
+
+// hash identifies what was sent under a client id: a resend must match.
+func (in NewMessage) hash() string {
+	h := sha256.New()
+	h.Write([]byte(in.Body))
+	h.Write([]byte{0})
+	h.Write([]byte(strconv.Itoa(in.ReplyTo)))
+	for _, id := range in.AttachmentIDs {
+		h.Write([]byte{0})
+		h.Write([]byte(id))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sendDoc is a client id as stored, with the whole message it sent.
+type sendDoc struct {
+	ID   string      `bson:"_id"`
+	Seq  int         `bson:"seq"`
+	Hash string      `bson:"hash"`
+	Msg  *messageDoc `bson:"msg"`
+}
+
+func sendID(roomID, userID, clientID string) string { return roomID + "/" + userID + "/" + clientID }
+
+// Sent is a send's answer: Created is false for a resend of a stored message.
+type Sent struct {
+	Message Message
+	Created bool
+}
+
+// Send stores a message, then answers and publishes it. A resend of a
+// client id answers the message stored under it (Created false).
+func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in NewMessage) (Sent, error) {
+	if err := problem.Validate(in); err != nil {
+		return Sent{}, err
+	}
+	if utf8.RuneCountInString(in.Body) > MaxBody {
+		return Sent{}, ErrMessageTooLong
+	}
+	r, err := s.enter(ctx, u, roomID)
+	if err != nil {
+		return Sent{}, err
+	}
+	sid := sendID(r.ID, u.ID, in.ClientID)
+	if prior, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), sid); err != nil {
+		return Sent{}, err
+	} else if ok {
+		return s.resend(ctx, u, r, &prior, in)
+	}
+	switch v := authz.Check(authz.SendMessage, u.Subject(), r.item(u)); v.Denial {
+	case authz.Allowed:
+	case authz.ByState:
+		return Sent{}, ErrRoomArchived
+	default:
+		return Sent{}, problem.ErrForbidden
+	}
+	m, err := s.member(ctx, r.ID, u.ID, false)
+	if err != nil {
+		return Sent{}, err
+	}
+	now := s.now()
+	if m != nil && m.MutedUntil != nil && m.MutedUntil.After(now) {
+		e := *ErrMuted
+		e.Until = *m.MutedUntil
+		return Sent{}, &e
+	}
+	moderator := authz.Can(authz.ManageRoom, u.Subject(), authz.Item{})
+	if r.SlowModeS > 0 && !moderator && m != nil && m.LastSentAt != nil {
+		if wait := m.LastSentAt.Add(time.Duration(r.SlowModeS) * time.Second).Sub(now); wait > 0 {
+			e := *ErrSlowMode
+			e.RetryAfter = wait
+			return Sent{}, &e
+		}
+	}
+	var parent *messageDoc
+	if in.ReplyTo > 0 {
+		if parent, err = s.visible(ctx, r, u, m, in.ReplyTo); err != nil || parent.Deleted != nil {
+			return Sent{}, problem.ErrInvalid.With(map[string]string{"reply_to": fieldReplyTo})
+		}
+	}
+	files, err := s.files(ctx, u, in.AttachmentIDs)
+	if err != nil {
+		return Sent{}, err
+	}
+	html, ment, err := s.render(ctx, in.Body)
+	if err != nil {
+		return Sent{}, err
+	}
+	if ok, wait := s.sends.Allow(memberID(r.ID, u.ID)); !ok {
+		e := *ErrRateLimited
+		e.RetryAfter = wait
+		return Sent{}, &e
+	}
+	msg := &messageDoc{ClientID: in.ClientID, Author: author{ID: u.ID, Name: u.Name, AdministrationID: u.AdministrationID,
+		AdministrationName: u.AdministrationName}, Body: in.Body, HTML: html, Mentions: ment, ReplyTo: in.ReplyTo,
+		CreatedAt: now, Attachments: files}
+	return s.store(ctx, u, r, sid, in.hash(), msg)
+}
+
+// store takes the message's seq and stores it (see the package comment).
+func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc) (_ Sent, err error) {
+	var taken roomDoc
+	err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"head": 1}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&taken)
+	if err != nil {
+		return Sent{}, fmt.Errorf("number message in %s: %w", r.ID, err)
+	}
+	msg.Seq = taken.Head
+	// From here a failure leaves a hole at seq: it is marked a void, now or
+	// at the next start (recover.go), so pages and counts skip it.
+	if taken.Archived && !authz.Can(authz.SendMessage, u.Subject(), authz.Item{State: authz.Archived}) {
+		s.void(ctx, r.ID, msg.Seq)
+		return Sent{}, ErrRoomArchived
+	}
+	w, err := s.deps.Outbox.Record(ctx, kindSent, sentWork{RoomID: r.ID, Seq: msg.Seq, SendID: sid})
+	if err != nil {
+		s.void(ctx, r.ID, msg.Seq)
+		return Sent{}, err
+	}
+	defer func() { w.End(err) }()
+	if err := s.attach(ctx, msg.Author.ID, r.ID, msg); err != nil {
+		return Sent{}, err
+	}
+	_, err = s.deps.Store.C(colSends).InsertOne(ctx, sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg})
+	if mongo.IsDuplicateKeyError(err) { // the same client id sent twice at once: the other one won
+		s.void(ctx, r.ID, msg.Seq)
+		prior, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), sid)
+		if err != nil || !ok {
+			return Sent{}, fmt.Errorf("load send %s: %w (found %v)", sid, err, ok)
+		}
+		if prior.Hash != hash {
+			return Sent{}, ErrClientIDReused
+		}
+		return s.complete(ctx, r, &prior, u.ID, false)
+	}
+	if err != nil {
+		return Sent{}, fmt.Errorf("store send %s: %w", sid, err)
+	}
+	return s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true)
+}
+
+// resend answers a client id already stored: the same message again, or
+// 409 when the text differs.
+func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior *sendDoc, in NewMessage) (Sent, error) {
+	if prior.Hash != in.hash() {
+		return Sent{}, ErrClientIDReused
+	}
+	return s.complete(ctx, r, prior, u.ID, false)
+}
+
+// complete writes a stored send's message into its bucket unless there
+// (a crash may have cut the send off), records it as its author's, and
+// publishes it when it was missing. It answers the message as stored.
+func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string, fresh bool) (Sent, error) {
+	msg := sd.Msg
+	if !fresh {
+		stored, ok, err := s.messages.Get(ctx, r.list(), sd.Seq)
+		if err != nil {
+			return Sent{}, err
+		}
+		if ok && stored != nil {
+			return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
+		}
+	}
+	if err := s.messages.Put(ctx, r.list(), msg.Seq, msg); err != nil {
+		return Sent{}, err
+	}
+	if err := s.addOwn(ctx, r.ID, msg.Author.ID, msg.Seq, fresh); err != nil {
+		return Sent{}, err
+	}
+	if msg.ReplyTo > 0 {
+		s.addReply(ctx, r, msg.ReplyTo, msg.Seq)
+	}
+	out := s.wire(ctx, r, msg, viewer)
+	s.publish(ctx, roomTopic(r.ID), "message.created", s.wire(ctx, r, msg, ""))
+	return Sent{Message: out, Created: fresh}, nil
+}
+
+// addReply counts seq among parent's replies and tells the room.
+func (s *Service) addReply(ctx context.Context, r *roomDoc, parent, seq int) {
+	if err := s.messages.Update(ctx, r.list(), parent, bson.M{"$addToSet": bson.M{messageLayout.Path(parent, "replies"): seq}}); err != nil {
+		s.log.Error("count reply", "room", r.ID, "seq", parent, "err", err)
+		return
+	}
+	if p, ok, err := s.messages.Get(ctx, r.list(), parent); err == nil && ok {
+		s.publish(ctx, roomTopic(r.ID), "message.updated", s.wire(ctx, r, p, ""))
+	}
+}
+
+// void marks a seq that will never hold a message.
+func (s *Service) void(ctx context.Context, roomID string, seq int) {
+	if err := s.markGone(context.WithoutCancel(ctx), roomID, seq); err != nil {
+		s.log.Error("void seq (redone at the next start)", "room", roomID, "seq", seq, "err", err)
+	}
+}
+
+// render turns a body into sanitised HTML (the forums' markdown) with
+// links for the mentions that resolve.
+func (s *Service) render(ctx context.Context, body string) (string, mentions, error) {
+	doc := markdown.Parse(body)
+	out := mentions{Users: []string{}, Administrations: []string{}}
+	links := map[string]string{}
+	if handles := doc.Mentions(); len(handles) > 0 {
+		found, err := s.deps.Directory.ResolveHandles(ctx, handles)
+		if err != nil {
+			return "", out, fmt.Errorf("resolve mentions: %w", err)
+		}
+		for _, h := range handles {
+			m, ok := found[h]
+			switch {
+			case !ok:
+			case m.Kind == account.KindAdministration:
+				links[h] = "/administrations/" + m.Handle
+				out.Administrations = append(out.Administrations, h)
+			default:
+				links[h] = "/users/" + m.Handle
+				out.Users = append(out.Users, h)
+			}
+		}
+	}
+	return doc.HTML(links), out, nil
+}
+
+// files checks that every listed attachment is one u uploaded.
+func (s *Service) files(ctx context.Context, u *account.User, ids []string) ([]forum.Attachment, error) {
+	out := []forum.Attachment{}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		a, err := s.deps.Attachments.Get(ctx, id)
+		if err != nil {
+			if p, ok := problem.As(err); ok && p.Kind == problem.NotFound {
+				return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
+			}
+			return nil, fmt.Errorf("load attachment %s: %w", id, err)
+		}
+		if a.OwnerID != u.ID {
+			return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
+		}
+		out = append(out, forum.Attachment{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image})
+	}
+	return out, nil
+}
+
+// fileKind is the kind of attachment.Ref naming a message ("<room>-<seq>").
+const fileKind = "room_message"
+
+// attach gives the message the files listed or named in its body, before
+// it is stored: a message never stored leaves them its author's.
+func (s *Service) attach(ctx context.Context, ownerID, roomID string, m *messageDoc) error {
+	ids := attachment.IDsIn(m.Body)
+	for _, a := range m.Attachments {
+		ids = append(ids, a.ID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := s.deps.Attachments.Attach(ctx, ownerID, ids, attachment.Ref{Kind: fileKind, ID: messageID(roomID, m.Seq)}); err != nil {
+		return fmt.Errorf("attach files to %s: %w", messageID(roomID, m.Seq), err)
+	}
+	return nil
+}
+
+// message loads one stored message; gone seqs and holes are not found.
+func (s *Service) message(ctx context.Context, r *roomDoc, seq int) (*messageDoc, error) {
+	if seq < 1 || seq > r.Head {
+		return nil, ErrMessageNotFound
+	}
+	m, ok, err := s.messages.Get(ctx, r.list(), seq)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || m == nil {
+		return nil, ErrMessageNotFound
+	}
+	return m, nil
+}
+
+// visible loads a message u may see: not before u joined a since_join room.
+func (s *Service) visible(ctx context.Context, r *roomDoc, u *account.User, m *memberDoc, seq int) (*messageDoc, error) {
+	if seq <= s.floor(r, u, m) {
+		return nil, ErrMessageNotFound
+	}
+	return s.message(ctx, r, seq)
+}
+
+// floor is the last seq u may not read: in since_join rooms, what was
+// before u joined (everything, for non-members), except for moderators.
+func (s *Service) floor(r *roomDoc, u *account.User, m *memberDoc) int {
+	if r.History != HistorySinceJoin || authz.Can(authz.ManageRoom, u.Subject(), authz.Item{}) {
+		return 0
+	}
+	if !m.joined() {
+		return r.Head
+	}
+	return m.JoinedSeq
+}
+
+// wire is a message for viewer with what its reply answers.
+func (s *Service) wire(ctx context.Context, r *roomDoc, m *messageDoc, viewer string) Message {
+	var parent *messageDoc
+	if m.ReplyTo > 0 {
+		p, ok, err := s.messages.Get(ctx, r.list(), m.ReplyTo)
+		if err != nil {
+			s.log.Error("load replied message", "room", r.ID, "seq", m.ReplyTo, "err", err)
+		} else if ok {
+			parent = p
+		}
+	}
+	return m.wire(r.ID, parent, viewer)
+}
+
+// Page is a page of messages, ascending by seq.
+type Page struct {
+	Messages []Message `json:"messages"`
+	Head     int       `json:"head"`
+	Seq      int64     `json:"seq"` // the room topic's head when read: subscribe with since=seq
+	HasMore  bool      `json:"has_more"`
+}
+
+// PageQuery says which page: before a seq, after one (0: from the
+// start), or the latest (Before 0 and After NoAfter).
+type PageQuery struct {
+	Before int `json:"before" validate:"min=0"`
+	After  int `json:"after" validate:"min=-1"`
+	Limit  int `json:"limit" validate:"min=0,max=100"`
+}
+
+// NoAfter is PageQuery.After when the query has none.
+const NoAfter = -1
+
+// Messages reads a page of a room's history.
+func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, q PageQuery) (Page, error) {
+	if err := problem.Validate(q); err != nil {
+		return Page{}, err
+	}
+	if q.Before > 0 && q.After >= 0 {
+		return Page{}, problem.ErrInvalid.With(map[string]string{"after": fieldSeq})
+	}
+	if q.Limit == 0 {
+		q.Limit = PageDefault
+	}
+	r, err := s.enter(ctx, u, roomID)
+	if err != nil {
+		return Page{}, err
+	}
+	seq := s.head(ctx, roomTopic(r.ID)) // before the data: nothing published after it is missed
+	if r, err = s.loadRoom(ctx, roomID, false); err != nil {
+		return Page{}, err
+	}
+	m, err := s.member(ctx, r.ID, u.ID, false)
+	if err != nil {
+		return Page{}, err
+	}
+	floor := s.floor(r, u, m)
+	out := Page{Messages: []Message{}, Head: r.Head, Seq: seq}
+	var docs []*messageDoc
+	if q.After >= 0 {
+		docs, out.HasMore, err = s.forward(ctx, r, max(q.After, floor), q.Limit)
+	} else {
+		hi := r.Head
+		if q.Before > 0 {
+			hi = min(q.Before-1, r.Head)
+		}
+		docs, out.HasMore, err = s.backward(ctx, r, floor, hi, q.Limit)
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	byseq := map[int]*messageDoc{}
+	for _, d := range docs {
+		byseq[d.Seq] = d
+	}
+	for _, d := range docs {
+		var parent *messageDoc
+		if d.ReplyTo > 0 {
+			if parent = byseq[d.ReplyTo]; parent == nil {
+				parent, _, _ = s.messages.Get(ctx, r.list(), d.ReplyTo)
+			}
+		}
+		out.Messages = append(out.Messages, d.wire(r.ID, parent, u.ID))
+	}
+	return out, nil
+}
+
+// backward collects up to limit messages at or below hi and above floor,
+// a bucket at a time, newest first, and returns them ascending.
+func (s *Service) backward(ctx context.Context, r *roomDoc, floor, hi, limit int) ([]*messageDoc, bool, error) {
+	var rev []*messageDoc
+	size := messageLayout.SizeOf(r.list())
+	for top := hi; top > floor && len(rev) < limit; {
+		lo := max(top/size*size, floor+1, top-size+1)
+		items, err := s.messages.Load(ctx, r.list(), lo, top)
+		if err != nil {
+			return nil, false, err
+		}
+		for n := top; n >= lo && len(rev) < limit; n-- {
+			if d := items[n]; d != nil {
+				rev = append(rev, d)
+			}
+		}
+		top = lo - 1
+	}
+	out := make([]*messageDoc, len(rev))
+	for i, d := range rev {
+		out[len(rev)-1-i] = d
+	}
+	more := len(out) > 0 && out[0].Seq > floor+1
+	return out, more, nil
+}
+
+// forward collects up to limit messages after after, oldest first.
+func (s *Service) forward(ctx context.Context, r *roomDoc, after, limit int) ([]*messageDoc, bool, error) {
+	var out []*messageDoc
+	size := messageLayout.SizeOf(r.list())
+	next := after + 1
+	for next <= r.Head && len(out) < limit {
+		hi := min(next/size*size+size-1, r.Head)
+		items, err := s.messages.Load(ctx, r.list(), next, hi)
+		if err != nil {
+			return nil, false, err
+		}
+		for ; next <= hi && len(out) < limit; next++ {
+			if d := items[next]; d != nil {
+				out = append(out, d)
+			}
+		}
+	}
+	more := len(out) > 0 && out[len(out)-1].Seq < r.Head
+	return out, more, nil
+}

@@ -1,0 +1,81 @@
+package rooms
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
+)
+
+// A send records kindSent in the outbox right after taking its seq, and
+// the entry goes once the message is stored and published. Redone after a
+// crash, it stores the message its client id holds if the bucket lacks it
+// (and publishes it: live clients may get it twice, and keep one by seq),
+// or marks the seq a void when the client id was never stored. A crash
+// between taking the seq and recording the entry leaves a hole nothing
+// names: Reconcile voids those at start-up.
+const kindSent = "rooms.sent"
+
+type sentWork struct {
+	RoomID string `bson:"room_id"`
+	Seq    int    `bson:"seq"`
+	SendID string `bson:"send_id"`
+}
+
+func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
+	var in sentWork
+	if err := w.Entry().Decode(&in); err != nil {
+		return err
+	}
+	r, err := s.loadRoom(ctx, in.RoomID, true)
+	if err != nil {
+		return err
+	}
+	sd, ok, err := store.Get[sendDoc](ctx, store.Collection{Name: colSends, R: s.deps.Store.C(colSends)}, in.SendID)
+	if err != nil {
+		return err
+	}
+	if !ok || sd.Seq != in.Seq || sd.Msg == nil {
+		return s.markGone(ctx, r.ID, in.Seq)
+	}
+	_, err = s.complete(ctx, r, &sd, "", false)
+	return err
+}
+
+// reconcileWindow is how many of a room's latest seqs Reconcile checks: a
+// crash can only leave holes among the sends in flight then.
+const reconcileWindow = 200
+
+// Reconcile marks as voids the seqs a crash took without storing a
+// message. Call it at start-up after the outbox's Recover (which stores
+// every message whose client id was stored) and before any request.
+func (s *Service) Reconcile(ctx context.Context) error {
+	idx, _, err := store.Get[struct {
+		IDs []string `bson:"ids"`
+	}](ctx, s.deps.Store.Collection(colIndex), indexID)
+	if err != nil {
+		return err
+	}
+	for _, id := range idx.IDs {
+		r, err := s.loadRoom(ctx, id, true)
+		if err != nil {
+			return fmt.Errorf("reconcile room %s: %w", id, err)
+		}
+		lo := max(1, r.Head-reconcileWindow+1)
+		items, err := s.messages.Load(ctx, r.list(), lo, r.Head)
+		if err != nil {
+			return err
+		}
+		for n := lo; n <= r.Head; n++ {
+			if items[n] == nil && !slices.Contains(r.Gone, n) {
+				s.log.Warn("void left by a crash", "room", r.ID, "seq", n)
+				if err := s.markGone(ctx, r.ID, n); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+// Package rooms owns the live rooms: chat rooms beside a comparison table,
+// a meeting or a theme. A message is stored before it is acknowledged or
+// broadcast, carries its sender's client id (stored, so a resend never
+// duplicates) and is numbered by its room (seq 1, 2, 3…). Every hot read is
+// an _id lookup:
+//
+//	rooms          {_id: room id, settings, head, gone: [seqs], bucket_size}
+//	               head is the last seq taken; gone lists the seqs that are
+//	               not messages any more (deleted) or never were (voids).
+//	room_index     {_id: "all", ids: [room ids]}
+//	room_messages  {_id: "<room id>#<bucket>", messages: {"<seq>": message}} (store/bucket)
+//	room_members   {_id: "<room id>/<user id>", joined_at, joined_seq, read_seq,
+//	               own: [the member's seqs after read_seq], muted_until, last_sent_at}
+//	room_sends     {_id: "<room id>/<user id>/<client id>", seq, hash, msg}
+//	               the stored client id: a resend answers this message
+//	room_history   {_id: "<room id>-<seq>", versions: [older versions]}
+//	room_reports   {_id: "<room id>-<seq>/<user id>", reason, text, message snapshot}
+//
+// Unread counts come from these numbers alone (unread.go). A send takes a
+// seq, records its work in the outbox, stores the client id with the whole
+// message, then writes the message into its bucket and publishes it; a
+// crash anywhere in between is healed at start-up (recover.go).
+package rooms
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/ratelimit"
+	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/bucket"
+	"github.com/cantieri/tavolo/server/internal/store/shard"
+)
+
+// Publisher stores an event on a topic, then fans it out (realtime hub).
+type Publisher interface {
+	Publish(ctx context.Context, topic, event string, data any) (seq int64, err error)
+	Head(ctx context.Context, topic string) (int64, error)
+}
+
+// TopicAuthorizer takes the subscribe rule of a kind of topic.
+type TopicAuthorizer interface {
+	Authorize(kind string, rule func(ctx context.Context, u *account.User, id string) error)
+}
+
+// Attachments tells who uploaded a file and attaches files to messages.
+type Attachments interface {
+	Get(ctx context.Context, id string) (attachment.Attachment, error)
+	Attach(ctx context.Context, ownerID string, ids []string, to attachment.Ref) error
+}
+
+// Directory resolves @handles (accounts).
+type Directory interface {
+	ResolveHandles(ctx context.Context, handles []string) (map[string]account.Mentionable, error)
+}
+
+// Threads opens forum threads (a promoted message).
+type Threads interface {
+	CreateThread(ctx context.Context, u *account.User, in forum.NewThread) (forum.ThreadView, forum.PostView, error)
+}
+
+// Deps are the rooms' collaborators; all are required but Now and the limits.
+type Deps struct {
+	Store       *store.Store
+	Logger      *slog.Logger
+	EditWindow  time.Duration
+	Publisher   Publisher
+	Attachments Attachments
+	Directory   Directory
+	Threads     Threads
+	Outbox      *outbox.Outbox
+	Now         func() time.Time // nil: time.Now
+	// SendRate messages per SendPeriod per member and room (0: 20 per 10 s).
+	SendRate   int
+	SendPeriod time.Duration
+}
+
+// Service is the rooms' domain logic.
+type Service struct {
+	deps     Deps
+	log      *slog.Logger
+	messages *bucket.List[*messageDoc]
+	sends    *ratelimit.Limiter
+	// Read-check-write of one member document or one message happens under
+	// its stripe (the embedded store has no conditional update on fields).
+	memberLocks  [64]sync.Mutex
+	messageLocks [64]sync.Mutex
+}
+
+const (
+	colRooms    = "rooms"
+	colIndex    = "room_index"
+	colMessages = "room_messages"
+	colMembers  = "room_members"
+	colSends    = "room_sends"
+	colHistory  = "room_history"
+	colReports  = "room_reports"
+	indexID     = "all"
+)
+
+// messageLayout keeps 50 messages a bucket: a latest page is one or two reads.
+var messageLayout = bucket.Layout{Field: "messages", Size: 50, Legacy: 50}
+
+// New returns the service and registers its pending work with the outbox;
+// call Reconcile after the outbox's Recover.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.SendRate == 0 {
+		d.SendRate, d.SendPeriod = 20, 10*time.Second
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Service{deps: d, log: log.With("component", "rooms"),
+		messages: bucket.New[*messageDoc](d.Store, colMessages, messageLayout),
+		sends:    ratelimit.New(d.SendRate, d.SendPeriod)}
+	d.Outbox.Handle(kindSent, s.redoSent)
+	return s
+}
+
+func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }
+
+func (s *Service) lockMember(id string) func() {
+	m := &s.memberLocks[shard.Hash(id)%uint32(len(s.memberLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+func (s *Service) lockMessage(id string) func() {
+	m := &s.messageLocks[shard.Hash(id)%uint32(len(s.messageLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// newID is a room id: 128 random bits, url-safe.
+func newID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validID tells whether id can be a room id (and so a key in our _ids).
+func validID(id string) bool {
+	return len(id) >= 16 && len(id) <= 64 && !strings.ContainsAny(id, "/#.$ ")
+}
+
+func roomTopic(id string) string { return "room:" + id }
+func userTopic(id string) string { return "user:" + id }
+
+func memberID(roomID, userID string) string { return roomID + "/" + userID }
+
+// publish sends an event after the write it describes succeeded; a failed
+// publish does not undo the write: clients catch up with after=.
+func (s *Service) publish(ctx context.Context, topic, event string, data any) {
+	if _, err := s.deps.Publisher.Publish(ctx, topic, event, data); err != nil {
+		s.log.Error("publish", "topic", topic, "event", event, "err", err)
+	}
+}
+
+// head is the topic's latest seq, read before a view's data.
+func (s *Service) head(ctx context.Context, topic string) int64 {
+	seq, err := s.deps.Publisher.Head(ctx, topic)
+	if err != nil {
+		s.log.Error("read topic head", "topic", topic, "err", err)
+		return 0
+	}
+	return seq
+}

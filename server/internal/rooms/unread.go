@@ -1,0 +1,129 @@
+package rooms
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/problem"
+)
+
+// unread counts the messages after read up to head that are still
+// messages (not in gone: deleted, or a void left by a crash) and not the
+// member's own: every seq in (read, head] is one of those three.
+func unread(head, read int, gone, own []int) int {
+	if head <= read {
+		return 0
+	}
+	n := head - read
+	for _, g := range gone {
+		if g > read && g <= head {
+			n--
+		}
+	}
+	for _, o := range own {
+		if o > read && o <= head && !slices.Contains(gone, o) {
+			n--
+		}
+	}
+	return max(n, 0)
+}
+
+// ReadInput is how far the reader has read.
+type ReadInput struct {
+	Seq int `json:"seq" validate:"min=0"`
+}
+
+// ReadState is a member's read position and unread count; also the
+// payload of the room.read event on user:<id>.
+type ReadState struct {
+	RoomID  string `json:"room_id"`
+	ReadSeq int    `json:"read_seq"`
+	Unread  int    `json:"unread"`
+}
+
+// MarkRead moves u's read position to seq (never backwards, never past
+// the head) and tells u's other tabs. Reading joins, as sending does.
+func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, in ReadInput) (ReadState, error) {
+	if err := problem.Validate(in); err != nil {
+		return ReadState{}, err
+	}
+	r, err := s.enter(ctx, u, roomID)
+	if err != nil {
+		return ReadState{}, err
+	}
+	if in.Seq > r.Head {
+		// The head read through a reader may lag the writer's.
+		if r, err = s.loadRoom(ctx, roomID, true); err != nil {
+			return ReadState{}, err
+		}
+		in.Seq = min(in.Seq, r.Head)
+	}
+	if _, err := s.join(ctx, r, u, r.Head); err != nil {
+		return ReadState{}, err
+	}
+	mid := memberID(r.ID, u.ID)
+	unlock := s.lockMember(mid)
+	m, err := s.member(ctx, r.ID, u.ID, true)
+	if err != nil {
+		unlock()
+		return ReadState{}, err
+	}
+	if in.Seq > m.ReadSeq {
+		own := []int{}
+		for _, o := range m.Own {
+			if o > in.Seq {
+				own = append(own, o)
+			}
+		}
+		m.ReadSeq, m.Own = in.Seq, own
+		if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, bson.M{"$set": bson.M{"read_seq": m.ReadSeq, "own": own}}); err != nil {
+			unlock()
+			return ReadState{}, fmt.Errorf("mark read %s: %w", mid, err)
+		}
+	}
+	unlock()
+	st := ReadState{RoomID: r.ID, ReadSeq: m.ReadSeq, Unread: unread(r.Head, m.ReadSeq, r.Gone, m.Own)}
+	s.publish(ctx, userTopic(u.ID), "room.read", st)
+	return st, nil
+}
+
+// addOwn records seq as u's own message in the room, joining u (who has
+// read everything before it) if not a member yet; sent is when (slow mode).
+func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, sent bool) error {
+	mid := memberID(roomID, userID)
+	defer s.lockMember(mid)()
+	m, err := s.member(ctx, roomID, userID, true)
+	if err != nil {
+		return err
+	}
+	set := bson.M{}
+	if sent {
+		set["last_sent_at"] = s.now()
+	}
+	if !m.joined() {
+		set["joined_at"], set["joined_seq"], set["read_seq"], set["own"] = s.now(), seq-1, seq-1, []int{seq}
+	} else if seq <= m.ReadSeq || slices.Contains(m.Own, seq) {
+		if len(set) == 0 {
+			return nil
+		}
+	} else {
+		set["own"] = append(m.Own, seq)
+	}
+	if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return fmt.Errorf("record own message %s: %w", mid, err)
+	}
+	return nil
+}
+
+// markGone records that seq is not a message (deleted, or a void).
+func (s *Service) markGone(ctx context.Context, roomID string, seq int) error {
+	if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": roomID}, bson.M{"$addToSet": bson.M{"gone": seq}}); err != nil {
+		return fmt.Errorf("mark %s seq %d gone: %w", roomID, seq, err)
+	}
+	return nil
+}
