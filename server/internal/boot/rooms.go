@@ -10,6 +10,7 @@ import (
 type roomsLive interface {
 	rooms.Publisher
 	rooms.TopicAuthorizer
+	rooms.LiveRules
 }
 
 // buildRooms wires the rooms to their collaborators and registers their
@@ -30,6 +31,7 @@ func (b *Board) buildRooms(log *slog.Logger, live roomsLive, o *options) *rooms.
 		SendPeriod:  o.roomPeriod,
 	})
 	r.RegisterTopics(live)
+	r.RegisterLive(live)
 	r.RegisterFiles(b.Attachments)
 	return r
 }

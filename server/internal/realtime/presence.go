@@ -72,6 +72,13 @@ func (h *Hub) PresenceMode(kind string, rule func(ctx context.Context, id string
 	h.rules.addPresence(kind, rule)
 }
 
+// SetPresenceMode switches topic to counts only (or back to names) now,
+// for a room whose setting changed: its subscribers get the new frame
+// within PresenceInterval, without waiting for the next subscribe.
+func (h *Hub) SetPresenceMode(topic string, countsOnly bool) {
+	h.do(func() { h.setPresenceMode(topic, countsOnly) })
+}
+
 // AuthorizeTyping registers who may publish `typing` on "<kind>:<id>", on
 // top of the kind's subscribe rule (Authorize): a muted member still reads
 // the room but may not type. Kinds without one allow typing to whoever may

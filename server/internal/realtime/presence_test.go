@@ -181,14 +181,25 @@ func TestPresenceCountsOnly(t *testing.T) {
 		{"chat:open", 2, true},
 		{"chat:crowd", 3, false},
 	}
+	var open *rttest.Client
 	for _, tc := range cases {
 		var last rttest.Msg
 		for i := 0; i < tc.people; i++ {
-			last = subscribePresent(t, h.dial(fmt.Sprintf("%s-%d", tc.topic, i)), tc.topic)
+			c := h.dial(fmt.Sprintf("%s-%d", tc.topic, i))
+			last = subscribePresent(t, c, tc.topic)
+			if tc.topic == "chat:open" && i == 0 {
+				open = c
+			}
 		}
 		if last.Count != tc.people || (len(last.Users) > 0) != tc.named {
 			t.Errorf("%s with %d people: got count %d, %d names; want names %v", tc.topic, tc.people, last.Count, len(last.Users), tc.named)
 		}
+	}
+	// The room's setting changes to counts: the names go at once.
+	awaitPresence(t, open, "chat:open", 2)
+	h.hub.SetPresenceMode("chat:open", true)
+	if m := awaitPresence(t, open, "chat:open", 2); len(m.Users) != 0 {
+		t.Fatalf("after the switch to counts: %+v", m)
 	}
 }
 
