@@ -19,6 +19,7 @@ import (
 type clientReport struct {
 	Latencies []int64 // ns from publish to receipt, per (event, subscriber)
 	Closed    int     // connections the server closed
+	Presence  int     // presence frames received, all connections
 }
 
 // runClients opens one connection per line of tokensFile ("token", or
@@ -73,6 +74,7 @@ func runClients(url, origin, tokensFile string, needle []byte) error {
 		if r != nil {
 			r.mu.Lock()
 			report.Latencies = append(report.Latencies, r.lat...)
+			report.Presence += r.presence
 			r.mu.Unlock()
 		}
 	}
@@ -83,14 +85,16 @@ func runClients(url, origin, tokensFile string, needle []byte) error {
 
 // recorder is one connection's deliveries.
 type recorder struct {
-	needle []byte
-	mu     sync.Mutex
-	lat    []int64
+	needle   []byte
+	mu       sync.Mutex
+	lat      []int64
+	presence int
 }
 
 var (
 	subscribed = []byte(`"type":"subscribed"`)
 	refused    = []byte(`"type":"error"`)
+	presence   = []byte(`"type":"presence"`)
 )
 
 // read records each event's latency. It scans frames for the send time
@@ -127,6 +131,7 @@ func (r *recorder) read(ws *websocket.Conn, ready *sync.WaitGroup, closed, faile
 			ready.Done()
 		}
 		r.mu.Lock()
+		r.presence += bytes.Count(frame, presence)
 		for {
 			i := bytes.Index(frame, r.needle)
 			if i < 0 {

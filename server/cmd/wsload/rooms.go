@@ -575,13 +575,15 @@ func measurePaging(ctx context.Context, a *api, fx *roomsFixture, room string, n
 func printRooms(o roomsOptions, people int, rs []roomsResult) {
 	fmt.Printf("rooms %d × %d members (%d people), %.0f messages/s in all for %s, over HTTP; receivers on websockets\n",
 		o.rooms, o.members, people, o.rate, o.duration)
-	fmt.Printf("%-10s %9s %9s %9s %9s %9s %9s %20s %8s %8s %s\n", "mode", "deliv p50", "p95", "p99", "max", "ack p50", "ack p99",
-		"delivered/expected", "dropped", "closed", "sent = acked = stored")
+	fmt.Printf("%-10s %9s %9s %9s %9s %9s %9s %20s %8s %8s %9s %s\n", "mode", "deliv p50", "p95", "p99", "max", "ack p50", "ack p99",
+		"delivered/expected", "dropped", "closed", "presence", "sent = acked = stored")
 	for _, r := range rs {
-		fmt.Printf("%-10s %9s %9s %9s %9s %9s %9s %10d/%-9d %8d %8d %d = %d = %d%s\n", r.mode,
+		fmt.Printf("%-10s %9s %9s %9s %9s %9s %9s %10d/%-9d %8d %8d %9.1f %d = %d = %d%s\n", r.mode,
 			ms(r.p50), ms(r.p95), ms(r.p99), ms(r.maxLat), ms(r.ackP50), ms(r.ackP99),
-			len(r.report.Latencies), r.expected, r.dropped, r.report.Closed, r.sent, r.acked, r.stored, statuses(r.statuses))
+			len(r.report.Latencies), r.expected, r.dropped, r.report.Closed,
+			float64(r.report.Presence)/float64(o.rooms*o.members), r.sent, r.acked, r.stored, statuses(r.statuses))
 	}
+	fmt.Println("(presence: frames received per connection over the whole run, joins included)")
 	if o.history > 0 {
 		fmt.Printf("history room of %d messages, %d reads each:\n", o.history, o.pages)
 		for _, r := range rs {
