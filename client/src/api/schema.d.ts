@@ -788,7 +788,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The reader has read up to seq (never backwards, never past the head; joins); publishes room.read on user:<id>. */
+        /** The reader has read up to seq (never backwards, never past the head; a non-member joins having read up to seq); publishes room.read on user:<id>. */
         post: operations["markRoomRead"];
         delete?: never;
         options?: never;
@@ -1297,8 +1297,11 @@ export interface components {
             page: number;
             per_page: number;
         };
-        /** @enum {string} */
-        NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category";
+        /**
+         * @description room_mention: thread_id is the room's id, post_id <room_id>-<seq>, thread_title the room's name.
+         * @enum {string}
+         */
+        NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category" | "room_mention";
         Notification: {
             id: string;
             kind: components["schemas"]["NotificationKind"];

@@ -1,8 +1,11 @@
 package boot_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cantieri/tavolo/config"
@@ -30,5 +33,42 @@ func TestDemoSeedsForumConversations(t *testing.T) {
 	}
 	if list.Total != 3 || list.Items[0].ReplyCount != 2 {
 		t.Fatalf("demo threads = %+v", list)
+	}
+}
+
+func TestDemoSeedsRooms(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := testenv.Ctx(t)
+	cfg := config.Default()
+	cfg.Database = st.DB.Name()
+	b, err := boot.Build(ctx, cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	logins, err := b.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range logins {
+		if l.Role != "moderator" {
+			continue
+		}
+		u, _, err := b.Accounts.Login(ctx, l.Email, l.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := b.Rooms.Rooms(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			got = append(got, fmt.Sprintf("%s:%d", r.Kind, r.Head))
+		}
+	}
+	slices.Sort(got)
+	if strings.Join(got, " ") != "meeting:1 table:3 theme:5" {
+		t.Errorf("demo rooms = %v", got)
 	}
 }

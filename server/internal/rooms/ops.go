@@ -456,3 +456,33 @@ func (s *Service) RegisterFiles(a FileAuthorizer) {
 		return attachment.Visible, nil
 	})
 }
+
+// PresenceCountsOnly tells the realtime hub whether a room shows only how
+// many are present (presence "counts"), for its presence frames.
+func (s *Service) PresenceCountsOnly(ctx context.Context, roomID string) (bool, error) {
+	r, err := s.loadRoom(ctx, roomID, false)
+	if err != nil {
+		return false, err
+	}
+	return r.Presence == PresenceCounts, nil
+}
+
+// MayType tells the realtime hub whether u may announce typing in a room:
+// whoever may send there now (not muted, room not archived).
+func (s *Service) MayType(ctx context.Context, u *account.User, roomID string) error {
+	r, err := s.enter(ctx, u, roomID)
+	if err != nil {
+		return err
+	}
+	if !authz.Can(authz.SendMessage, u.Subject(), r.item(u)) {
+		return problem.ErrForbidden
+	}
+	m, err := s.member(ctx, r.ID, u.ID, false)
+	if err != nil {
+		return err
+	}
+	if m != nil && m.MutedUntil != nil && m.MutedUntil.After(s.now()) {
+		return problem.ErrForbidden
+	}
+	return nil
+}

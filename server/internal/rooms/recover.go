@@ -40,8 +40,10 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 	if !ok || sd.Seq != in.Seq || sd.Msg == nil {
 		return s.markGone(ctx, r.ID, in.Seq)
 	}
-	_, err = s.complete(ctx, r, &sd, "", false)
-	return err
+	if _, err = s.complete(ctx, r, &sd, "", false); err != nil {
+		return err
+	}
+	return s.notifyMentions(ctx, r, sd.Msg, w.Entry().CreatedAt)
 }
 
 // reconcileWindow is how many of a room's latest seqs Reconcile checks: a

@@ -34,6 +34,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/ratelimit"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -58,9 +59,16 @@ type Attachments interface {
 	Attach(ctx context.Context, ownerID string, ids []string, to attachment.Ref) error
 }
 
-// Directory resolves @handles (accounts).
+// Directory resolves @handles, users and an administration's members (accounts).
 type Directory interface {
 	ResolveHandles(ctx context.Context, handles []string) (map[string]account.Mentionable, error)
+	MembersOf(ctx context.Context, administrationID string) ([]string, error)
+	User(ctx context.Context, id string) (*account.User, error)
+}
+
+// Notifier stores in-app notifications and pushes them live.
+type Notifier interface {
+	Notify(ctx context.Context, in notify.Input) error
 }
 
 // Threads opens forum threads (a promoted message).
@@ -76,6 +84,7 @@ type Deps struct {
 	Publisher   Publisher
 	Attachments Attachments
 	Directory   Directory
+	Notifier    Notifier
 	Threads     Threads
 	Outbox      *outbox.Outbox
 	Now         func() time.Time // nil: time.Now

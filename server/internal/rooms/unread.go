@@ -63,7 +63,8 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 		}
 		in.Seq = min(in.Seq, r.Head)
 	}
-	if _, err := s.join(ctx, r, u, r.Head); err != nil {
+	// A reader who had not joined joins having read up to seq.
+	if _, err := s.join(ctx, r, u, in.Seq); err != nil {
 		return ReadState{}, err
 	}
 	mid := memberID(r.ID, u.ID)

@@ -1,154 +1,106 @@
 package web_test
 
 import (
+	"fmt"
 	"testing"
-	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
-	"github.com/cantieri/tavolo/server/internal/realtime/rttest"
+	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
-// joinLive subscribes ws to topic and returns the presence frame that
-// follows `subscribed`.
-func joinLive(t *testing.T, ws *rttest.Client, topic string) rttest.Msg {
-	t.Helper()
-	if _, m := ws.Subscribe(topic, -1); m.Type != "subscribed" {
-		t.Fatalf("subscribe %s: %+v", topic, m)
-	}
-	return ws.Expect("presence")
-}
-
-// presenceCount reads ws until a presence frame on topic counting want.
-func presenceCount(t *testing.T, ws *rttest.Client, topic string, want int) rttest.Msg {
-	t.Helper()
-	for {
-		m := ws.Expect("presence")
-		if m.Topic == topic && m.Count == want {
-			return m
-		}
-	}
-}
-
-func people(m rttest.Msg) []string {
-	var out []string
-	for _, u := range m.Users {
-		out = append(out, u.ID)
-	}
-	return out
-}
-
-// other returns ws's next message that is not a presence frame or a
-// stored event (room.updated).
-func other(t *testing.T, ws *rttest.Client) rttest.Msg {
-	t.Helper()
-	for {
-		m, err := ws.Next(rttest.Wait)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Type != "presence" && m.Type != "event" {
-			return m
-		}
-	}
-}
-
-// TestRoomPresenceAndTyping runs presence and typing over the board's own
-// websocket: a person with two tabs counts once, rooms set to counts show
-// no names, typing is relayed once per 3 s and refused to the muted and in
-// archived rooms, and closing the last tab leaves the room.
-func TestRoomPresenceAndTyping(t *testing.T) {
+func TestRoomLiveEvents(t *testing.T) {
 	env := webtest.Start(t, nil)
+	home, away := env.NewAdministration(), env.NewAdministration()
 	mod, _ := env.NewUser(account.RoleModerator)
-	anna, annaU := env.NewUser(account.RoleParticipant)
-	bruno, brunoU := env.NewUser(account.RoleParticipant)
-	names := newRoom(t, mod, nil)
-	counts := newRoom(t, mod, map[string]any{"presence": "counts"})
-	topic := "room:" + names.ID
+	anna, _ := env.NewUserIn(home.ID, account.RoleParticipant)
+	bruno, bu := env.NewUserIn(home.ID, account.RoleParticipant)
+	outsider, _ := env.NewUserIn(away.ID, account.RoleParticipant)
+	r := newRoom(t, mod, map[string]any{"access": "invited", "administration_ids": []string{home.ID}})
+	send(t, anna, r.ID, "a0", "Prima della connessione")
 
-	a1, a2, b := dialAs(t, env, anna), dialAs(t, env, anna), dialAs(t, env, bruno)
-	if m := joinLive(t, a1, topic); m.Count != 1 || len(m.Users) != 1 || m.Users[0].ID != annaU.ID || m.Users[0].Name != annaU.Name {
-		t.Fatalf("anna's first tab: got %+v", m)
+	// The page and the stream join without a gap.
+	page := roomPage(t, bruno, "/api/v1/rooms/"+r.ID+"/messages")
+	ws := dialAs(t, env, bruno)
+	if _, m := ws.Subscribe("room:"+r.ID, page.Seq); m.Type != "subscribed" {
+		t.Fatalf("subscribe: %+v", m)
 	}
-	if m := joinLive(t, a2, topic); m.Count != 1 {
-		t.Fatalf("anna's second tab: got count %d, want 1 (one person)", m.Count)
+	tab2 := dialAs(t, env, bruno)
+	if _, m := tab2.Subscribe("user:"+bu.ID, -1); m.Type != "subscribed" {
+		t.Fatalf("subscribe user: %+v", m)
 	}
-	if m := joinLive(t, b, topic); m.Count != 2 || len(m.Users) != 2 {
-		t.Fatalf("bruno: got %+v, want anna and bruno by name", m)
+	if _, m := dialAs(t, env, outsider).Subscribe("room:"+r.ID, -1); m.Type != "error" {
+		t.Errorf("outsider subscribed: %+v", m)
 	}
-	if m := presenceCount(t, a1, topic, 2); len(people(m)) != 2 {
-		t.Fatalf("anna's tab told %+v", m)
-	}
-	for _, ws := range []*rttest.Client{a1, b} {
-		if m := joinLive(t, ws, "room:"+counts.ID); m.Users != nil {
-			t.Fatalf("counts-only room: got names %+v", m.Users)
-		}
-	}
-	presenceCount(t, a1, "room:"+counts.ID, 2)
-
-	cases := []struct {
-		name    string
-		from    *rttest.Client
-		topic   string
-		answer  string // ack or an error code
-		relayed bool
-	}{
-		{"first", a1, topic, "ack", true},
-		{"again at once", a1, topic, "ack", false},
-		{"the same person's other tab", a2, topic, "ack", false},
-		{"a room one may not enter", a1, "room:AAAAAAAAAAAAAAAAAAAAAA", "forbidden", false},
-	}
-	for _, tc := range cases {
-		tc.from.Send(map[string]any{"type": "publish", "id": tc.name, "topic": tc.topic, "event": "typing", "data": map[string]bool{"on": true}})
-		m := other(t, tc.from)
-		got := m.Type
-		if got == "error" {
-			got = m.Code
-		}
-		if got != tc.answer || m.ID != tc.name {
-			t.Fatalf("%s: got %+v, want %s", tc.name, m, tc.answer)
-		}
-		if tc.relayed {
-			if m := other(t, b); m.Type != "transient" || m.UserID != annaU.ID || m.Event != "typing" || m.Topic != topic {
-				t.Fatalf("%s: bruno got %+v", tc.name, m)
-			}
-		}
-		b.Send(map[string]any{"type": "ping", "id": "p-" + tc.name})
-		if m := other(t, b); m.Type != "pong" || m.ID != "p-"+tc.name { // nothing relayed before it
-			t.Fatalf("%s: bruno got %+v", tc.name, m)
-		}
+	if _, m := dialAs(t, env, outsider).Subscribe("room:nonesistenonesistenonesiste", -1); m.Type != "error" {
+		t.Errorf("unknown room subscribed: %+v", m)
 	}
 
-	// Muted, bruno may not type; in an archived room nobody may.
-	mod.Expect(204, "POST", "/api/v1/rooms/"+names.ID+"/mutes", map[string]any{"user_id": brunoU.ID, "minutes": 10, "reason": "prova"})
-	b.Send(map[string]any{"type": "publish", "id": "muted", "topic": topic, "event": "typing", "data": true})
-	if m := other(t, b); m.Code != "forbidden" || m.ID != "muted" {
-		t.Fatalf("muted: got %+v", m)
+	sent := send(t, anna, r.ID, "a1", "Ciao **Bruno**")
+	var m rooms.Message
+	event(t, ws, "room:"+r.ID, "message.created", &m)
+	if m.Seq != sent.Seq || m.ClientID != "a1" || m.HTML != sent.HTML {
+		t.Errorf("message.created = %+v, want %+v", m, sent)
 	}
-	mod.Expect(200, "PATCH", "/api/v1/rooms/"+counts.ID, map[string]any{"archived": true})
-	a1.Send(map[string]any{"type": "publish", "id": "archived", "topic": "room:" + counts.ID, "event": "typing", "data": true})
-	if m := other(t, a1); m.Code != "forbidden" || m.ID != "archived" {
-		t.Fatalf("archived: got %+v", m)
+	// A resend publishes nothing new: the next event is the delete's.
+	anna.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/messages", map[string]any{"client_id": "a1", "body": "Ciao **Bruno**"})
+	anna.Expect(200, "DELETE", msgPath(r.ID, sent.Seq, ""), nil)
+	event(t, ws, "room:"+r.ID, "message.updated", &m)
+	if !m.Deleted || m.Body != "" || m.Seq != sent.Seq {
+		t.Errorf("message.updated after delete = %+v", m)
+	}
+	anna.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/messages/1/reactions", map[string]any{"emoji": "🎉"})
+	event(t, ws, "room:"+r.ID, "message.updated", &m)
+	if len(m.Reactions) != 1 || m.Reactions[0].Count != 1 || m.Reactions[0].Mine {
+		t.Errorf("reaction event = %+v", m.Reactions)
+	}
+	mod.Expect(200, "PATCH", "/api/v1/rooms/"+r.ID, map[string]any{"description": "Nuova descrizione"})
+	var room rooms.Room
+	event(t, ws, "room:"+r.ID, "room.updated", &room)
+	if room.Description != "Nuova descrizione" {
+		t.Errorf("room.updated = %+v", room)
 	}
 
-	// Bruno closes his only tab: he leaves; anna closing one of two stays.
-	_ = b.WS.Close()
-	if m := presenceCount(t, a1, topic, 1); len(m.Users) != 1 || m.Users[0].ID != annaU.ID {
-		t.Fatalf("after bruno left: %+v", m)
+	// Reading in one tab tells the others.
+	send(t, anna, r.ID, "a2", "Ancora")
+	event(t, ws, "room:"+r.ID, "message.created", &m)
+	var read struct {
+		RoomID  string `json:"room_id"`
+		ReadSeq int    `json:"read_seq"`
+		Unread  int    `json:"unread"`
 	}
-	_ = a2.WS.Close()
-	time.Sleep(1500 * time.Millisecond) // more than the presence interval
-	a1.Send(map[string]any{"type": "ping", "id": "end"})
-	for {
-		m, err := a1.Next(rttest.Wait)
-		if err != nil {
-			t.Fatal(err)
+	bruno.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/read", map[string]any{"seq": 1})
+	event(t, tab2, "user:"+bu.ID, "room.read", &read)
+	if got, want := fmt.Sprint(read.RoomID, read.ReadSeq, read.Unread), fmt.Sprint(r.ID, 1, 1); got != want {
+		t.Errorf("room.read = %s, want %s", got, want) // seq 2 is deleted, 3 unread
+	}
+	bruno.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/read", map[string]any{"seq": 99})
+	event(t, tab2, "user:"+bu.ID, "room.read", &read)
+	if read.ReadSeq != 3 || read.Unread != 0 {
+		t.Errorf("read past the head = %+v, want read_seq 3 unread 0", read)
+	}
+	bruno.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/read", map[string]any{"seq": 1})
+	event(t, tab2, "user:"+bu.ID, "room.read", &read)
+	if read.ReadSeq != 3 {
+		t.Errorf("read backwards moved to %d", read.ReadSeq)
+	}
+
+	// Catch-up after a disconnect: after= pages every missed message once.
+	for i := range 7 {
+		send(t, anna, r.ID, fmt.Sprintf("b%d", i), fmt.Sprintf("perso %d", i))
+	}
+	var got []int
+	for after := 3; ; {
+		p := roomPage(t, bruno, fmt.Sprintf("/api/v1/rooms/%s/messages?after=%d&limit=3", r.ID, after))
+		for _, m := range p.Messages {
+			got = append(got, m.Seq)
+			after = m.Seq
 		}
-		if m.Type == "presence" && m.Topic == topic {
-			t.Fatalf("anna closed one of two tabs: got %+v", m)
+		if !p.HasMore {
+			break
 		}
-		if m.Type == "pong" && m.ID == "end" {
-			return
-		}
+	}
+	if fmt.Sprint(got) != "[4 5 6 7 8 9 10]" {
+		t.Errorf("catch-up = %v", got)
 	}
 }

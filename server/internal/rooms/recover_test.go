@@ -1,0 +1,151 @@
+package rooms_test
+
+import (
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/rooms"
+	"github.com/cantieri/tavolo/server/internal/testenv"
+	"github.com/cantieri/tavolo/server/internal/webtest"
+)
+
+// The states a kill -9 can leave a send in, written as the send writes
+// them, then healed by the start-up redo, Reconcile or the client's resend.
+func TestRecoverCutOffSends(t *testing.T) {
+	env := webtest.Start(t, nil)
+	ctx := testenv.Ctx(t)
+	svc, st := env.Board.Rooms, env.Board.Store
+	_, mod := env.NewUser(account.RoleModerator)
+	_, anna := env.NewUser(account.RoleParticipant)
+	_, bruno := env.NewUser(account.RoleParticipant)
+	r, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Stanza", Kind: "theme", Access: "open", History: "full", Presence: "names"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Join(ctx, bruno, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "model", Body: "Primo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	take := func() { // a seq taken, as a send does first
+		if _, err := st.C("rooms").UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"head": 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record := func(id string, seq int, sendID string) { // the send's outbox entry
+		data, _ := bson.Marshal(bson.M{"room_id": r.ID, "seq": seq, "send_id": sendID})
+		if _, err := st.C("outbox").InsertOne(ctx, bson.M{"_id": id, "kind": "rooms.sent", "data": bson.Raw(data), "created_at": time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storeSend := func(seq int, clientID string) { // as Send stores a client id, with its message
+		msg := bson.M{"seq": seq, "client_id": clientID, "author": bson.M{"id": anna.ID, "name": anna.Name},
+			"body": "Interrotto", "html": "<p>Interrotto</p>", "created_at": time.Now(), "edit_count": 0,
+			"mentions": bson.M{"users": bson.A{}, "administrations": bson.A{}}}
+		doc := bson.M{"_id": r.ID + "/" + anna.ID + "/" + clientID, "seq": seq, "hash": rooms.NewMessage{Body: "Interrotto"}.Hash(), "msg": msg}
+		if _, err := st.C("room_sends").InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// seq 2: taken and recorded, the client id never stored -> a void
+	take()
+	record("rooms.sent:a", 2, r.ID+"/"+anna.ID+"/lost")
+	// seq 3: taken, recorded, client id stored, message never written -> written
+	take()
+	record("rooms.sent:b", 3, r.ID+"/"+anna.ID+"/cut")
+	storeSend(3, "cut")
+	// seq 4: taken, nothing else -> a void
+	take()
+	// seq 5: client id stored, no outbox entry left (it was redone) and the
+	// message missing: the client's resend writes it.
+	take()
+	storeSend(5, "resent")
+
+	if err := env.Board.Outbox.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Messages(ctx, bruno, r.ID, rooms.PageQuery{After: rooms.NoAfter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, m := range p.Messages {
+		got += m.ClientID + " "
+	}
+	if want := "model cut "; got != want || p.Head != 5 {
+		t.Errorf("after the redo: %q head %d, want %q head 5", got, p.Head, want)
+	}
+	// seq 5 was voided (no message, nothing to redo: a state the send's
+	// order never leaves, checked all the same); the resend writes it.
+	room, err := svc.Room(ctx, bruno, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if room.Me.Unread != 2 {
+		t.Errorf("bruno's unread = %d, want 2 (seqs 1 and 3)", room.Me.Unread)
+	}
+	res, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "resent", Body: "Interrotto"})
+	if err != nil || res.Created || res.Message.Seq != 5 {
+		t.Fatalf("resend = %+v, %v; want seq 5, not created", res, err)
+	}
+	if _, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "resent", Body: "Altro"}); err == nil {
+		t.Errorf("resend with another body: no error")
+	}
+	if room, _ = svc.Room(ctx, bruno, r.ID); room.Me.Unread != 3 {
+		t.Errorf("bruno's unread after the resend = %d, want 3", room.Me.Unread)
+	}
+	_ = sent
+}
+
+// The hooks the realtime hub asks about presence and typing.
+func TestPresenceAndTypingRules(t *testing.T) {
+	env := webtest.Start(t, nil)
+	ctx := testenv.Ctx(t)
+	svc := env.Board.Rooms
+	_, mod := env.NewUser(account.RoleModerator)
+	_, anna := env.NewUser(account.RoleParticipant)
+	_, bruno := env.NewUser(account.RoleParticipant)
+	counts, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Conteggi", Kind: "theme", Access: "open", History: "full", Presence: "counts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Nomi", Kind: "theme", Access: "open", History: "full", Presence: "names"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{counts.ID: true, names.ID: false} {
+		if got, err := svc.PresenceCountsOnly(ctx, id); err != nil || got != want {
+			t.Errorf("counts only of %s = %v %v, want %v", id, got, err, want)
+		}
+	}
+	if err := svc.MuteMember(ctx, mod, names.ID, rooms.Mute{UserID: bruno.ID, Minutes: 5}); err != nil {
+		t.Fatal(err)
+	}
+	on := true
+	if _, err := svc.UpdateRoom(ctx, mod, counts.ID, rooms.RoomPatch{Archived: &on}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		u    *account.User
+		room string
+		ok   bool
+	}{
+		{"member", anna, names.ID, true},
+		{"muted", bruno, names.ID, false},
+		{"archived", anna, counts.ID, false},
+	}
+	for _, c := range cases {
+		if err := svc.MayType(ctx, c.u, c.room); (err == nil) != c.ok {
+			t.Errorf("%s: may type = %v, want %v", c.name, err, c.ok)
+		}
+	}
+}
