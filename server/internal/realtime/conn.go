@@ -417,7 +417,10 @@ func (c *Conn) subscribe(f clientFrame) {
 		c.send(errorFrame(f.ID, code))
 		return
 	}
-	pm := h.rules.presenceMode(ctx, h.log, f.Topic)
+	var pm presenceMode // quiet: events only, not present, no presence frames
+	if !f.Quiet {
+		pm = h.rules.presenceMode(ctx, h.log, f.Topic)
+	}
 	var added bool
 	h.call(func() { added = h.addSub(c, f.Topic, pm) })
 	if !added {

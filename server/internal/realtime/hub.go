@@ -355,8 +355,9 @@ func (h *Hub) unregister(c *Conn) {
 }
 
 // addSub starts (or restarts) c's subscription to topic in the catching-up
-// state, counting c's user present if the topic has presence; false if c
-// has too many. Owner only.
+// state, counting c's user present if the topic has presence (and the
+// subscription is not quiet: pm not tracked); false if c has too many.
+// Owner only.
 func (h *Hub) addSub(c *Conn, topic string, pm presenceMode) bool {
 	s := c.sub(topic)
 	if s == nil {
@@ -379,6 +380,9 @@ func (h *Hub) addSub(c *Conn, topic string, pm presenceMode) bool {
 		h.join(c, topic, pm.countsOnly)
 	case pm.tracked:
 		h.setPresenceMode(topic, pm.countsOnly)
+	case s.present: // subscribed again, quietly
+		s.present = false
+		h.leave(c, topic)
 	}
 	return true
 }

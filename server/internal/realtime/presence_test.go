@@ -317,3 +317,65 @@ func TestSilentConnectionLeavesPresence(t *testing.T) {
 		})
 	}
 }
+
+// subscribeQuietly subscribes c to topic without presence.
+func subscribeQuietly(t *testing.T, c *rttest.Client, topic string) {
+	t.Helper()
+	c.Send(map[string]any{"type": "subscribe", "id": "quiet", "topic": topic, "quiet": true})
+	for {
+		m, err := c.Next(rttest.Wait)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Type == "subscribed" && m.ID == "quiet" {
+			return
+		}
+	}
+}
+
+// TestQuietSubscriptionIsNotPresent: a quiet subscription (a room list's
+// unread badges) gets the topic's events but is neither counted nor sent
+// presence; subscribing again switches between the two.
+func TestQuietSubscriptionIsNotPresent(t *testing.T) {
+	h := newTunedHarness(t, NewMemoryLog(), fast)
+	const topic = "chat:1"
+	ann, bob := h.dial("ann"), h.dial("bob")
+	subscribePresent(t, ann, topic)
+	subscribeQuietly(t, bob, topic)
+	nothingBut(t, bob, "quiet-1") // no presence frame after subscribed
+	h.publish(topic, 1)
+	if m := bob.Expect("event"); m.Topic != topic {
+		t.Fatalf("got %+v", m)
+	}
+	time.Sleep(3 * fast.PresenceInterval)
+	ann.Send(map[string]any{"type": "ping", "id": "a"})
+	for events := 0; ; {
+		m, err := ann.Next(rttest.Wait)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case m.Type == "presence" && (m.Count != 1 || len(m.Users) != 1):
+			t.Fatalf("ann sees %+v, want herself alone", m)
+		case m.Type == "event":
+			events++
+		case m.Type == "pong" && events == 1:
+		case m.Type == "pong":
+			t.Fatalf("ann got %d events, want 1", events)
+		}
+		if m.Type == "pong" {
+			break
+		}
+	}
+
+	if m := subscribePresent(t, bob, topic); m.Count != 2 { // present now
+		t.Fatalf("bob subscribed again, not quietly: %+v", m)
+	}
+	awaitPresence(t, ann, topic, 2)
+	time.Sleep(3 * fast.PresenceInterval)
+	drain(t, bob)
+	subscribeQuietly(t, bob, topic) // and quiet again: he leaves
+	awaitPresence(t, ann, topic, 1)
+	time.Sleep(3 * fast.PresenceInterval)
+	nothingBut(t, bob, "quiet-2")
+}

@@ -73,6 +73,7 @@ type clientFrame struct {
 	ID    string          `json:"id"`
 	Topic string          `json:"topic"`
 	Since *int64          `json:"since"`
+	Quiet bool            `json:"quiet"` // subscribe without being present (a list's unread badges)
 	Event string          `json:"event"`
 	Data  json.RawMessage `json:"data"`
 }
