@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -188,7 +189,9 @@ func TestKillMidRoomBurstLosesAndDuplicatesNothing(t *testing.T) {
 		problems = append(problems, fmt.Sprintf("%d client ids stored, %d acknowledged", len(stored), acked))
 	}
 	took := time.Since(start)
-	t.Logf("%d acknowledged before the kill, %d after the resends, %d stored; restart and resends took %v", total, acked, len(seqs), took)
+	logged, _ := os.ReadFile(b.log)
+	t.Logf("%d acknowledged before the kill, %d after the resends, %d stored (%d voids, %d redone); restart and resends took %v",
+		total, acked, len(seqs), strings.Count(string(logged), "void left by a crash"), strings.Count(string(logged), "pending work redone"), took)
 	if took > 90*time.Second {
 		problems = append(problems, fmt.Sprintf("restart and resends took %v", took))
 	}

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -466,12 +468,12 @@ func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, 
 	if q.Limit == 0 {
 		q.Limit = PageDefault
 	}
+	if !validID(roomID) {
+		return Page{}, ErrRoomNotFound
+	}
+	seq := s.head(ctx, roomTopic(roomID)) // before the data: nothing published after it is missed
 	r, err := s.enter(ctx, u, roomID)
 	if err != nil {
-		return Page{}, err
-	}
-	seq := s.head(ctx, roomTopic(r.ID)) // before the data: nothing published after it is missed
-	if r, err = s.loadRoom(ctx, roomID, false); err != nil {
 		return Page{}, err
 	}
 	m, err := s.member(ctx, r.ID, u.ID, false)
@@ -493,20 +495,43 @@ func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, 
 	if err != nil {
 		return Page{}, err
 	}
-	byseq := map[int]*messageDoc{}
+	parents := s.parents(ctx, r, docs)
 	for _, d := range docs {
-		byseq[d.Seq] = d
-	}
-	for _, d := range docs {
-		var parent *messageDoc
-		if d.ReplyTo > 0 {
-			if parent = byseq[d.ReplyTo]; parent == nil {
-				parent, _, _ = s.messages.Get(ctx, r.list(), d.ReplyTo)
-			}
-		}
-		out.Messages = append(out.Messages, d.wire(r.ID, parent, u.ID))
+		out.Messages = append(out.Messages, d.wire(r.ID, parents[d.ReplyTo], u.ID))
 	}
 	return out, nil
+}
+
+// parents are the messages a page's replies answer: those on the page,
+// the others read in parallel (one _id read each).
+func (s *Service) parents(ctx context.Context, r *roomDoc, docs []*messageDoc) map[int]*messageDoc {
+	out := map[int]*messageDoc{}
+	for _, d := range docs {
+		out[d.Seq] = d
+	}
+	var missing []int
+	for _, d := range docs {
+		if d.ReplyTo > 0 && out[d.ReplyTo] == nil && !slices.Contains(missing, d.ReplyTo) {
+			missing = append(missing, d.ReplyTo)
+		}
+	}
+	found := make([]*messageDoc, len(missing))
+	var wg sync.WaitGroup
+	for i, n := range missing {
+		wg.Go(func() {
+			p, ok, err := s.messages.Get(ctx, r.list(), n)
+			if err != nil {
+				s.log.Error("load replied message", "room", r.ID, "seq", n, "err", err)
+			} else if ok {
+				found[i] = p
+			}
+		})
+	}
+	wg.Wait()
+	for i, n := range missing {
+		out[n] = found[i]
+	}
+	return out
 }
 
 // backward collects up to limit messages at or below hi and above floor,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -107,6 +108,7 @@ func (s *Service) Edit(ctx context.Context, u *account.User, roomID string, seq 
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return Message{}, fmt.Errorf("keep history of %s: %w", id, err)
 	}
+	oldMentions := m.Mentions
 	m.Body, m.HTML, m.Mentions = in.Body, html, ment
 	if err := s.attach(ctx, u.ID, r.ID, m); err != nil {
 		return Message{}, err
@@ -119,6 +121,12 @@ func (s *Service) Edit(ctx context.Context, u *account.User, roomID string, seq 
 	}
 	m.EditedAt, m.EditCount = &now, m.EditCount+1
 	s.publish(ctx, roomTopic(r.ID), "message.updated", s.wire(ctx, r, m, ""))
+	// Those the edit mentions for the first time are told, as forum edits do.
+	added := *m
+	added.Mentions = mentions{Users: newOnes(ment.Users, oldMentions.Users), Administrations: newOnes(ment.Administrations, oldMentions.Administrations)}
+	if err := s.notifyMentions(ctx, r, &added, time.Time{}); err != nil {
+		s.log.Error("notify mentions of an edit", "room", r.ID, "seq", seq, "err", err)
+	}
 	return s.wire(ctx, r, m, u.ID), nil
 }
 
@@ -223,6 +231,17 @@ func (s *Service) React(ctx context.Context, u *account.User, roomID string, seq
 	}
 	s.publish(ctx, roomTopic(r.ID), "message.updated", s.wire(ctx, r, m, ""))
 	return s.wire(ctx, r, m, u.ID), nil
+}
+
+// newOnes lists the handles of now that were not in before.
+func newOnes(now, before []string) []string {
+	var out []string
+	for _, h := range now {
+		if !slices.Contains(before, h) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func validKey(id string) bool { return id != "" && !strings.ContainsAny(id, ".$") && len(id) <= 64 }

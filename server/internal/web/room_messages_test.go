@@ -117,6 +117,17 @@ func TestRoomReactionsRepliesMentions(t *testing.T) {
 	if len(notes.Items) != 1 || notes.Items[0].Kind != rooms.KindMention || notes.Items[0].ThreadID != r.ID || notes.Items[0].PostID != r.ID+"-2" {
 		t.Errorf("anna's notifications = %+v", notes.Items)
 	}
+	// An edit tells only those it mentions for the first time.
+	carla, cu := env.NewUser(account.RoleParticipant)
+	bruno.Expect(200, "PATCH", msgPath(r.ID, 2, ""), map[string]any{"body": "Noi sì, chiedi a @" + au.Handle + " o a @" + cu.Handle})
+	anna.Expect(200, "GET", "/api/v1/notifications", nil).JSON(t, &notes)
+	if len(notes.Items) != 1 {
+		t.Errorf("anna told again on the edit: %+v", notes.Items)
+	}
+	carla.Expect(200, "GET", "/api/v1/notifications", nil).JSON(t, &notes)
+	if len(notes.Items) != 1 || notes.Items[0].Kind != rooms.KindMention {
+		t.Errorf("carla, newly mentioned: %+v", notes.Items)
+	}
 	var list struct{ Messages []rooms.Message }
 	anna.Expect(200, "GET", msgPath(r.ID, 1, "/replies"), nil).JSON(t, &list)
 	if len(list.Messages) != 1 || list.Messages[0].Seq != 2 {

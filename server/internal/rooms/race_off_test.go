@@ -1,0 +1,5 @@
+//go:build !race
+
+package rooms_test
+
+const raceDetector = false
