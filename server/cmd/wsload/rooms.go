@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -442,6 +443,14 @@ func measureRooms(ctx context.Context, bd *board, fx *roomsFixture, o roomsOptio
 		err    error
 	}
 	outcomes := make(chan outcome, int(o.rate*o.duration.Seconds())+16)
+	if cpuProfile != "" { // the server (and the senders) while sending
+		f, err := os.Create(cpuProfile + ".rooms-" + mode)
+		if err != nil {
+			return r, err
+		}
+		defer f.Close()
+		_ = pprof.StartCPUProfile(f)
+	}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / o.rate))
 	end := time.Now().Add(o.duration)
 	for now := range tick.C {
@@ -462,6 +471,9 @@ func measureRooms(ctx context.Context, bd *board, fx *roomsFixture, o roomsOptio
 		}()
 	}
 	tick.Stop()
+	if cpuProfile != "" {
+		defer pprof.StopCPUProfile() // after the last answers
+	}
 	acked := make([]map[string]bool, o.rooms)
 	for i := range acked {
 		acked[i] = map[string]bool{}
