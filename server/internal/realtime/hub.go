@@ -43,7 +43,7 @@ type Hub struct {
 	presence map[string]*topicPresence
 	closing  bool
 
-	typing typingGate
+	typing typingGate // its own lock: the publishers' goroutines ask it
 
 	// The protocol's timings (Tuning).
 	pingPeriod, pongWait, presenceInterval time.Duration
