@@ -379,3 +379,35 @@ func TestQuietSubscriptionIsNotPresent(t *testing.T) {
 	time.Sleep(3 * fast.PresenceInterval)
 	nothingBut(t, bob, "quiet-2")
 }
+
+// TestTypingGate: one event per user and topic per interval, and the
+// entries of people who stopped typing are swept once the map grows.
+func TestTypingGate(t *testing.T) {
+	g := &typingGate{interval: 3 * time.Second}
+	t0 := time.Unix(1000, 0)
+	steps := []struct {
+		topic, user string
+		at          time.Duration
+		want        bool
+	}{
+		{"room:a", "ann", 0, true},
+		{"room:a", "ann", time.Second, false},
+		{"room:a", "bob", time.Second, true},
+		{"room:b", "ann", time.Second, true},
+		{"room:a", "ann", 2999 * time.Millisecond, false},
+		{"room:a", "ann", 3 * time.Second, true},
+		{"room:a", "ann", 5 * time.Second, false},
+	}
+	for i, s := range steps {
+		if got := g.allow(s.topic, s.user, t0.Add(s.at)); got != s.want {
+			t.Fatalf("step %d (%s on %s at %s): got %v, want %v", i, s.user, s.topic, s.at, got, s.want)
+		}
+	}
+	for i := 0; i < 2*typingSweepAt; i++ {
+		g.allow("room:c", strconv.Itoa(i), t0.Add(10*time.Second))
+	}
+	g.allow("room:c", "late", t0.Add(20*time.Second))
+	if n := len(g.last); n != 1 {
+		t.Fatalf("%d entries after the sweep, want 1 (the late one)", n)
+	}
+}
