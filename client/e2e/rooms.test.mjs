@@ -96,6 +96,13 @@ describe('rooms in the browser', () => {
       await expectText(p.getByTestId('room-log'), 'Ancora nessun messaggio');
     }
     await checkPage(pa, 'empty room');
+    // Who is here: the three, named (the admin too, who opened the room).
+    const panel = pa.getByRole('complementary');
+    await waitFor(async () => {
+      const t = await panel.innerText();
+      return ['Alba Rossi', 'Bruno Neri', 'Carla Verdi'].every((n) => t.includes(n));
+    }, { message: 'the presence panel names the three' });
+    await expectText(panel, /[34] persone presenti/);
 
     // They chat.
     await send(pa, 'Buongiorno a tutti');
@@ -141,6 +148,8 @@ describe('rooms in the browser', () => {
     await pb.getByRole('link', { name: 'Torna alle stanze' }).click();
     await expectHeading(pb, 'Stanze');
     const item = pb.getByTestId('room-item').filter({ hasText: 'Coordinamento gare' });
+    // The list follows the room for its badge without making B present there.
+    await waitFor(async () => !(await pa.getByRole('complementary').innerText()).includes('Bruno Neri'), { message: 'B left the presence list' });
     assert.equal(await item.getByTestId('room-unread').count(), 0, 'B read everything');
     await send(pa, 'Per la lista');
     await expectText(item.getByTestId('room-unread'), '1');
