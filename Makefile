@@ -3,7 +3,7 @@ GO      ?= go
 NPM     ?= npm
 BIN     := tmp/tavolo
 
-.PHONY: run demo test test-go test-client lint check-dist check-api-types api-types e2e client build bench-ws bench-forum clean
+.PHONY: run demo test test-go test-client lint check-dist check-api-types api-types e2e client build bench-ws bench-rooms bench-forum clean
 
 run:
 	$(GO) run ./server
@@ -62,6 +62,15 @@ e2e: build client/node_modules
 
 bench-ws:
 	$(GO) run ./server/cmd/wsload -mode both
+
+# The rooms scenarios of issue 9 (README, "Rooms"); several minutes, most of
+# it creating 5,000 people and 50,000 messages of history.
+bench-rooms:
+	$(GO) run ./server/cmd/wsload -rooms 1x1000 -rate 75 -duration 20s
+	$(GO) run ./server/cmd/wsload -rooms 1x5000 -rate 10 -duration 20s
+	$(GO) run ./server/cmd/wsload -rooms 40x50 -rate 200 -duration 20s
+	$(GO) run ./server/cmd/wsload -rooms 1x100 -rate 10 -duration 5s -history 50000 -pages 500
+	$(GO) run ./server/cmd/wsload -rooms 1x10000 -idle 10000 -people 1000
 
 bench-forum:
 	$(GO) run ./server/cmd/forumbench

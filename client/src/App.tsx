@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
 import { I18nProvider } from './i18n'
 import { SessionProvider, useSession } from './session/SessionContext'
@@ -16,12 +16,14 @@ import ResetPassword from './pages/ResetPassword'
 import Profile from './pages/Profile'
 import NotFound from './pages/NotFound'
 import { Accessibility, Privacy } from './pages/Legal'
+import { startDrain } from './rooms/drain'
 
 const Admin = lazy(() => import('./pages/Admin'))
 const Forum = lazy(() => import('./forum/ForumRoutes'))
 const ForumSearch = lazy(() => import('./forum/Search'))
 const ForumNotifications = lazy(() => import('./forum/Notifications'))
 const Mentioned = lazy(() => import('./forum/Mentioned'))
+const Rooms = lazy(() => import('./rooms/RoomsRoutes'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -32,6 +34,14 @@ function PendingGate({ children }: { children: React.ReactNode }) {
   const { pathname } = useLocation()
   if (user && !isActive(user) && !OPEN_TO_PENDING.includes(pathname)) return <Navigate to="/attesa" replace />
   return <>{children}</>
+}
+
+/** Messages left in the outbox of a room the user is not in go when the connection returns. */
+function RoomOutboxes() {
+  const { user } = useSession()
+  const uid = user && isActive(user) ? user.id : ''
+  useEffect(() => (uid ? startDrain(uid) : undefined), [uid])
+  return null
 }
 
 /**
@@ -56,6 +66,7 @@ function AppRoutes() {
           <Route path="/profilo" element={<RequireUser><Profile /></RequireUser>} />
           <Route path="/admin" element={<RequireAdmin><Admin /></RequireAdmin>} />
           <Route path="/forum/*" element={<RequireActive><Forum /></RequireActive>} />
+          <Route path="/stanze/*" element={<RequireActive><Rooms /></RequireActive>} />
           <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
           <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
           <Route path="/users/:handle" element={<RequireActive><Mentioned kind="user" /></RequireActive>} />
@@ -75,6 +86,7 @@ export default function App() {
       <SessionProvider>
         <BrowserRouter>
           <Layout>
+            <RoomOutboxes />
             <AppRoutes />
           </Layout>
         </BrowserRouter>

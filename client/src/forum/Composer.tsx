@@ -26,6 +26,11 @@ export interface ComposerProps {
   required?: boolean
   /** Used for the textarea's id (labels, error summary links). */
   name?: string
+  /** Keep the draft in this browser only (keys the server's drafts do not know, e.g. a room's). */
+  localOnly?: boolean
+  rows?: number
+  /** Called on each keystroke that changes the text (a room's typing indicator). */
+  onInput?: () => void
 }
 
 type Upload = { id: number; name: string; pct: number; error?: string; done?: boolean }
@@ -35,7 +40,7 @@ type Upload = { id: number; name: string; pct: number; error?: string; done?: bo
  * @mention autocomplete (listbox), attachments, and drafts kept in the
  * browser and on the server.
  */
-export function Composer({ draftKey, label, value, onChange, initial = '', onAttachment, error, autoFocus, textareaRef, required, name }: ComposerProps) {
+export function Composer({ draftKey, label, value, onChange, initial = '', onAttachment, error, autoFocus, textareaRef, required, name, localOnly = false, rows = 6, onInput }: ComposerProps) {
   const t = useT()
   const tc = t.forum.composer
   const { user } = useSession()
@@ -71,7 +76,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
     saved.current = null
     const local = readLocal(userId, draftKey)
     const start = valueRef.current
-    void readServer(draftKey).then((server) => {
+    void (localOnly ? Promise.resolve(null) : readServer(draftKey)).then((server) => {
       if (cancelled) return
       const d = pickDraft(local, server)
       saved.current = d?.body ?? initial
@@ -94,11 +99,15 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
     registerPending(draftKey, null)
     const body = valueRef.current === initial ? '' : valueRef.current
     saved.current = valueRef.current
+    if (localOnly) {
+      setStatus('')
+      return
+    }
     saveServer(draftKey, body).then(
       () => setStatus(body ? tc.draftSaved : ''),
       () => setStatus(body ? tc.draftLocal : ''),
     )
-  }, [draftKey, initial, tc])
+  }, [draftKey, initial, tc, localOnly])
 
   // Save on every change: at once in the browser, debounced on the server.
   useEffect(() => {
@@ -315,7 +324,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
           id={id}
           name={name}
           className={'form-control composer-text' + (error ? ' is-invalid' : '')}
-          rows={6}
+          rows={rows}
           value={value}
           aria-required={required ? true : undefined}
           aria-invalid={error ? true : undefined}
@@ -326,6 +335,7 @@ export function Composer({ draftKey, label, value, onChange, initial = '', onAtt
           data-testid="composer-textarea"
           onChange={(e) => {
             onChange(e.target.value)
+            onInput?.()
             updateMention(e.target)
           }}
           onKeyDown={onKeyDown}

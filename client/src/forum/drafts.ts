@@ -66,10 +66,15 @@ export function registerPending(key: string, cancel: (() => void) | null) {
   else cancels.delete(key)
 }
 
-/** After a successful submit: no pending save, no local copy, no server copy. */
-export function clearDraft(userId: string, key: string): Promise<unknown> {
+/** No pending save, no local copy (a composer kept in this browser only: a room's). */
+export function clearLocalDraft(userId: string, key: string) {
   cancels.get(key)?.()
   cancels.delete(key)
   writeLocal(userId, key, '')
+}
+
+/** After a successful submit: no pending save, no local copy, no server copy. */
+export function clearDraft(userId: string, key: string): Promise<unknown> {
+  clearLocalDraft(userId, key)
   return chain(key, () => forumApi.deleteDraft(key)).catch(() => undefined)
 }

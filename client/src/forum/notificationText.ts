@@ -8,5 +8,10 @@ export function notificationText(n: Notification, t: T): string {
 }
 
 export function notificationHref(n: Notification): string {
+  // A room's message: thread_id is the room, post_id is <room_id>-<seq>.
+  if (n.kind === 'room_mention') {
+    const seq = n.post_id.startsWith(n.thread_id + '-') ? n.post_id.slice(n.thread_id.length + 1) : ''
+    return `/stanze/${encodeURIComponent(n.thread_id)}` + (/^\d+$/.test(seq) ? `#m${seq}` : '')
+  }
   return n.post_id ? `/forum/p/${n.post_id}` : `/forum/t/${n.thread_id}`
 }

@@ -393,4 +393,51 @@ describe('RealtimeClient', () => {
     off2()
     expect(h.last().ofType('unsubscribe')).toEqual([expect.objectContaining({ topic: 'thread:a' })])
   })
+
+  it('gives presence frames to the listeners of the topic, and the last one to later listeners', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    const a: number[] = []
+    const b: (string[] | undefined)[] = []
+    h.client.subscribe('room:x', 0, { onEvent: () => {}, onPresence: (p) => a.push(p.count) })
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 2, users: [{ id: 'u', name: 'U' }, { id: 'v', name: 'V' }] })
+    h.last().receive({ type: 'presence', topic: 'room:y', count: 9 })
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 'x' })
+    expect(a).toEqual([2])
+    h.client.subscribe('room:x', 0, { onEvent: () => {}, onPresence: (p) => b.push(p.users?.map((u) => u.id)) })
+    expect(b).toEqual([['u', 'v']])
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 1 })
+    expect(a).toEqual([2, 1])
+    expect(b).toEqual([['u', 'v'], undefined])
+  })
+
+  it('subscribes quietly while every listener is quiet, and again when that changes', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    const subs = () => h.last().ofType('subscribe').map((m) => [m.topic, m.quiet ?? false, m.since ?? null])
+    const offList = h.client.subscribe('room:x', null, { onEvent: () => {} }, { quiet: true })
+    h.last().receive({ type: 'subscribed', topic: 'room:x', head: 4 })
+    expect(subs()).toEqual([['room:x', true, null]])
+    const offRoom = h.client.subscribe('room:x', 4, { onEvent: () => {} })
+    expect(subs()).toEqual([
+      ['room:x', true, null],
+      ['room:x', false, 4],
+    ])
+    offRoom()
+    expect(subs()).toEqual([
+      ['room:x', true, null],
+      ['room:x', false, 4],
+      ['room:x', true, 4],
+    ])
+    offList()
+    expect(h.last().ofType('unsubscribe')).toHaveLength(1)
+    // After a reconnect, a quiet topic is subscribed quietly again.
+    h.client.subscribe('room:y', 1, { onEvent: () => {} }, { quiet: true })
+    h.last().drop()
+    vi.advanceTimersByTime(5000)
+    h.last().open()
+    expect(subs()).toEqual([['room:y', true, 1]])
+  })
 })

@@ -38,6 +38,14 @@ export interface TransientEvent<D = unknown> {
   user_id: string
 }
 
+/** Who is subscribed to a topic now (rooms); users is absent when the topic shows counts only. */
+export interface PresenceFrame {
+  type: 'presence'
+  topic: string
+  count: number
+  users?: { id: string; name: string }[]
+}
+
 export interface TopicHandlers {
   /** A stored event, in seq order, exactly once. */
   onEvent: (ev: RealtimeEvent) => void
@@ -48,6 +56,8 @@ export interface TopicHandlers {
    */
   onReset?: (head: number) => Promise<number | void> | number | void
   onTransient?: (ev: TransientEvent) => void
+  /** The topic's presence, on subscribe (the last one known) and on each change. */
+  onPresence?: (p: PresenceFrame) => void
   /** The server refused the subscription (forbidden, unknown_topic…). */
   onError?: (code: string, message: string) => void
 }
@@ -110,6 +120,8 @@ export function backoffDelay(attempt: number, random: () => number, base = BACKO
 
 interface Listener {
   handlers: TopicHandlers
+  /** Wants the events without being present (a list's unread badges). */
+  quiet: boolean
   lastSeq: number | null
   /** Non-null while a reset refetch is in flight: events wait here. */
   held: RealtimeEvent[] | null
@@ -119,6 +131,10 @@ interface TopicState {
   lastSeq: number | null
   listeners: Set<Listener>
   subId: string | null
+  /** The last presence frame (given to listeners that join later). */
+  presence?: PresenceFrame
+  /** Subscribed with quiet (every listener is quiet). */
+  quiet: boolean
 }
 
 type Outgoing = Record<string, unknown> & { type: string }
@@ -380,21 +396,23 @@ export class RealtimeClient {
    * Receive the events of `topic` after `since` (the `seq` of the HTTP view
    * the caller shows; null: live only). Returns the unsubscribe function.
    */
-  subscribe(topic: string, since: number | null, handlers: TopicHandlers): () => void {
-    const listener: Listener = { handlers, lastSeq: since, held: null }
+  subscribe(topic: string, since: number | null, handlers: TopicHandlers, opts: { quiet?: boolean } = {}): () => void {
+    const listener: Listener = { handlers, quiet: !!opts.quiet, lastSeq: since, held: null }
     let t = this.topics.get(topic)
     if (!t) {
-      t = { lastSeq: since, listeners: new Set([listener]), subId: null }
+      t = { lastSeq: since, listeners: new Set([listener]), subId: null, quiet: listener.quiet }
       this.topics.set(topic, t)
       if (this.ws && this.opened) this.sendSubscribe(topic, t)
     } else {
       t.listeners.add(listener)
+      if (t.presence) handlers.onPresence?.(t.presence)
       if (since !== null && t.lastSeq !== null && since < t.lastSeq) {
         // Others already consumed events this listener's view lacks.
         this.resetListener(listener, t.lastSeq)
       } else if (since !== null && t.lastSeq === null) {
         t.lastSeq = since
       }
+      this.updateQuiet(topic, t)
     }
     const state = t
     return () => {
@@ -402,8 +420,19 @@ export class RealtimeClient {
       if (state.listeners.size === 0 && this.topics.get(topic) === state) {
         this.topics.delete(topic)
         if (this.ws && this.opened) this.rawSend({ type: 'unsubscribe', id: this.newId(), topic })
+      } else {
+        this.updateQuiet(topic, state)
       }
     }
+  }
+
+  /** A topic is subscribed quietly while all its listeners are quiet; a change subscribes again (the server switches). */
+  private updateQuiet(topic: string, t: TopicState) {
+    const quiet = [...t.listeners].every((l) => l.quiet)
+    if (quiet === t.quiet) return
+    t.quiet = quiet
+    if (quiet) t.presence = undefined
+    if (this.ws && this.opened) this.sendSubscribe(topic, t)
   }
 
   /** The last seq received for a topic (null when unknown). */
@@ -416,6 +445,7 @@ export class RealtimeClient {
     t.subId = id
     const msg: Outgoing = { type: 'subscribe', id, topic }
     if (t.lastSeq !== null) msg.since = t.lastSeq
+    if (t.quiet) msg.quiet = true
     this.rawSend(msg)
   }
 
@@ -564,6 +594,13 @@ export class RealtimeClient {
         t.lastSeq = head
         for (const l of [...t.listeners]) this.resetListener(l, head)
         if (this.ws && this.opened) this.sendSubscribe(topic, t)
+        return
+      }
+      case 'presence': {
+        const t = this.topics.get(topic)
+        if (!t || !Number.isFinite(Number(m.count))) return
+        t.presence = m as unknown as PresenceFrame
+        for (const l of [...t.listeners]) l.handlers.onPresence?.(t.presence)
         return
       }
       case 'transient': {

@@ -8,6 +8,15 @@
 //	/tmp/wsload -subs 1000 -duration 10s -mode both -sweep 50,75,100,150,200
 //	/tmp/wsload -idle 10000 [-memprofile /tmp/heap]
 //
+// Rooms (rooms.go): members send over HTTP, every member receives on its
+// websocket; rooms × members, messages/s in all:
+//
+//	/tmp/wsload -rooms 1x1000 -rate 75 -duration 20s
+//	/tmp/wsload -rooms 1x5000 -rate 10 -duration 20s
+//	/tmp/wsload -rooms 40x50 -rate 200 -duration 20s
+//	/tmp/wsload -rooms 1x100 -rate 10 -duration 5s -history 50000 -pages 500
+//	/tmp/wsload -rooms 1x10000 -idle 10000 -people 1000
+//
 // -cpuprofile F writes CPU profiles of the server (F.<mode>, publishing
 // phase only) and of the clients (F.client), for go tool pprof.
 //
@@ -61,6 +70,11 @@ func main() {
 	url := flag.String("url", "", "client: ws URL")
 	origin := flag.String("origin", "", "client: Origin header")
 	tokens := flag.String("tokens", "", "client: file of session tokens")
+	needle := flag.String("needle", `"t":`, "client: the text before each message's send time (ns)")
+	roomSpec := flag.String("rooms", "", "rooms mode: RxM, R rooms of M members each (see rooms.go)")
+	people := flag.Int("people", 0, "rooms: distinct users the members are spread over (0: one each)")
+	history := flag.Int("history", 0, "rooms: messages in a room whose latest and older pages are read")
+	pages := flag.Int("pages", 200, "rooms: reads of each kind of page (with -history)")
 	sweep := flag.String("sweep", "", "comma-separated rates: measure each (with -mode, -subs, -duration) and report the largest with p99 < 100 ms")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "server: write a CPU profile of each publishing phase to FILE.<mode>")
 	flag.StringVar(&memProfile, "memprofile", "", "server: write a heap profile of the idle connections to FILE")
@@ -73,7 +87,7 @@ func main() {
 				defer pprof.StopCPUProfile()
 			}
 		}
-		if err := runClients(*url, *origin, *tokens); err != nil {
+		if err := runClients(*url, *origin, *tokens, []byte(*needle)); err != nil {
 			fmt.Fprintln(os.Stderr, "wsload client:", err)
 			os.Exit(1)
 		}
@@ -84,7 +98,9 @@ func main() {
 		os.Exit(2)
 	}
 	var err error
-	if *idle > 0 {
+	if *roomSpec != "" {
+		err = rooms(*roomSpec, *mode, *idle, *people, *history, *pages, *rate, *duration)
+	} else if *idle > 0 {
 		err = measureIdle(*idle)
 	} else if *sweep != "" {
 		err = runSweep(*sweep, *mode, *subs, *duration, *payload)
@@ -152,6 +168,26 @@ func runSweep(list, mode string, n int, d time.Duration, pad int) error {
 		fmt.Printf("largest rate with p99 < 100 ms at %d subscribers, %s: %.0f/s\n", n, m, best[m])
 	}
 	return nil
+}
+
+// rooms runs the rooms mode: the idle measurement with -idle, else the
+// latency scenario (and the paging one with -history).
+func rooms(spec, mode string, idle, people, history, pages int, rate float64, d time.Duration) error {
+	r, m, err := parseRooms(spec)
+	if err != nil {
+		return err
+	}
+	o := roomsOptions{rooms: r, members: m, people: people, rate: rate, duration: d, history: history, pages: pages, modes: []string{mode}}
+	if mode == "both" {
+		o.modes = []string{"persisted", "memory"}
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	if idle > 0 {
+		return measureIdleRooms(idle, people)
+	}
+	return runRooms(o)
 }
 
 func raiseFileLimit() {
@@ -240,12 +276,14 @@ type child struct {
 	start time.Time
 }
 
-func startClients(bd *board) (*child, error) {
+// startClients starts the client process on bd's tokens file; needle is
+// what precedes the send time in the messages it times.
+func startClients(bd *board, needle string) (*child, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"-role", "client", "-url", bd.url, "-origin", bd.origin, "-tokens", bd.tokens}
+	args := []string{"-role", "client", "-url", bd.url, "-origin", bd.origin, "-tokens", bd.tokens, "-needle", needle}
 	if cpuProfile != "" {
 		args = append(args, "-cpuprofile", cpuProfile+".client")
 	}
@@ -296,7 +334,7 @@ func measureLatency(mode string, n int, rate float64, d time.Duration, pad int) 
 		return result{}, err
 	}
 	defer bd.close()
-	ch, err := startClients(bd)
+	ch, err := startClients(bd, `"t":`)
 	if err != nil {
 		return result{}, err
 	}
@@ -383,13 +421,18 @@ func measureIdle(n int) error {
 		return err
 	}
 	defer bd.close()
+	return idleWaves(bd)
+}
+
+// idleWaves opens bd's connections twice, measuring the server each time.
+func idleWaves(bd *board) error {
 	// A first wave of the same connections, measured too, then closed: it
 	// grows what does not depend on their number (the embedded database's
 	// connection pool and SQLite page caches, warmed by the 10,000 session
 	// lookups; sync.Pools), so the second wave measures the connections' own
 	// cost.
 	coldBefore := sample()
-	ch, err := startClients(bd)
+	ch, err := startClients(bd, `"t":`)
 	if err != nil {
 		return err
 	}
@@ -404,7 +447,7 @@ func measureIdle(n int) error {
 	}
 	time.Sleep(3 * time.Second) // past the session cache's TTL: the second wave reads the sessions again
 	before := sample()
-	if ch, err = startClients(bd); err != nil {
+	if ch, err = startClients(bd, `"t":`); err != nil {
 		return err
 	}
 	time.Sleep(3 * time.Second)

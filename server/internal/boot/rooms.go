@@ -14,6 +14,7 @@ import (
 type roomsLive interface {
 	rooms.Publisher
 	rooms.TopicAuthorizer
+	rooms.LiveRules
 }
 
 // buildRooms wires the rooms to their collaborators and registers their
@@ -35,6 +36,7 @@ func (b *Board) buildRooms(log *slog.Logger, live roomsLive, o *options) *rooms.
 		SendPeriod:  o.roomPeriod,
 	})
 	r.RegisterTopics(live)
+	r.RegisterLive(live)
 	r.RegisterFiles(b.Attachments)
 	b.DemoSeeders = append(b.DemoSeeders, roomsDemo(r))
 	return r

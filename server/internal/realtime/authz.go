@@ -20,12 +20,14 @@ type Rule func(ctx context.Context, u *account.User, id string) error
 // rules is the topic authorisation registry, filled by the features at
 // start-up.
 type rules struct {
-	mu    sync.RWMutex
-	kinds map[string]Rule
+	mu       sync.RWMutex
+	kinds    map[string]Rule
+	typing   map[string]Rule         // optional, on top of kinds for `typing`
+	presence map[string]PresenceRule // kinds with presence
 }
 
 func newRules() *rules {
-	r := &rules{kinds: map[string]Rule{}}
+	r := &rules{kinds: map[string]Rule{}, typing: map[string]Rule{}, presence: map[string]PresenceRule{}}
 	r.add("user", func(_ context.Context, u *account.User, id string) error {
 		if !authz.Can(authz.SubscribeUser, u.Subject(), authz.Item{OwnerID: id}) {
 			return problem.ErrForbidden
@@ -59,7 +61,27 @@ func (r *rules) check(ctx context.Context, log *slog.Logger, u *account.User, to
 	if rule == nil {
 		return CodeUnknownTopic
 	}
-	err := rule(ctx, u, id)
+	return answer(log, u, topic, rule(ctx, u, id))
+}
+
+// checkTyping returns "" when u may publish `typing` on topic, else the
+// error code to answer: the topic's rule, then its kind's typing rule.
+func (r *rules) checkTyping(ctx context.Context, log *slog.Logger, u *account.User, topic string) string {
+	if code := r.check(ctx, log, u, topic); code != "" {
+		return code
+	}
+	kind, id, _ := strings.Cut(topic, ":")
+	r.mu.RLock()
+	rule := r.typing[kind]
+	r.mu.RUnlock()
+	if rule == nil {
+		return ""
+	}
+	return answer(log, u, topic, rule(ctx, u, id))
+}
+
+// answer maps a rule's error to the code sent to the client.
+func answer(log *slog.Logger, u *account.User, topic string, err error) string {
 	if err == nil {
 		return ""
 	}

@@ -245,7 +245,7 @@ func (c *Conn) cut() {
 // schedule arms the timer for the next ping, or the session's expiry if
 // that comes first.
 func (c *Conn) schedule() {
-	d := PingPeriod
+	d := c.hub.pingPeriod
 	if !c.expires.IsZero() {
 		d = min(d, time.Until(c.expires))
 	}
@@ -302,7 +302,7 @@ func (c *Conn) readLoop() {
 	ws.SetReadLimit(MaxFrameBytes)
 	alive := func() {
 		if !c.isClosing() { // a closing connection keeps its short deadline
-			_ = ws.SetReadDeadline(time.Now().Add(PongWait))
+			_ = ws.SetReadDeadline(time.Now().Add(c.hub.pongWait))
 		}
 	}
 	alive()
@@ -417,8 +417,12 @@ func (c *Conn) subscribe(f clientFrame) {
 		c.send(errorFrame(f.ID, code))
 		return
 	}
+	var pm presenceMode // quiet: events only, not present, no presence frames
+	if !f.Quiet {
+		pm = h.rules.presenceMode(ctx, h.log, f.Topic)
+	}
 	var added bool
-	h.call(func() { added = h.addSub(c, f.Topic) })
+	h.call(func() { added = h.addSub(c, f.Topic, pm) })
 	if !added {
 		c.send(errorFrame(f.ID, CodeTooManyTopics))
 		return
@@ -451,7 +455,8 @@ func (c *Conn) subscribe(f clientFrame) {
 	h.do(func() { h.goLive(c, f.Topic, head, replay) })
 }
 
-// publish relays a transient event (typing) to the topic's subscribers.
+// publish relays a transient event (typing) to the topic's subscribers, at
+// most once per TypingInterval per user and topic.
 func (c *Conn) publish(f clientFrame) {
 	h := c.hub
 	if f.Event != TypingEvent || len(f.Data) == 0 {
@@ -460,8 +465,13 @@ func (c *Conn) publish(f clientFrame) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	if code := h.rules.check(ctx, h.log, c.user, f.Topic); code != "" {
+	if code := h.rules.checkTyping(ctx, h.log, c.user, f.Topic); code != "" {
 		c.send(errorFrame(f.ID, code))
+		return
+	}
+	if !h.typing.allow(f.Topic, c.user.ID, time.Now()) {
+		// Typing again within the interval: the others already know.
+		c.send(encode(idMsg{Type: "ack", ID: f.ID}))
 		return
 	}
 	h.broker.Publish([]*Event{{Topic: f.Topic, Name: f.Event, Data: f.Data, From: c.user.ID}})

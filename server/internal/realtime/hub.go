@@ -38,9 +38,16 @@ type Hub struct {
 
 	// Owned by the owner goroutine. Sessions are not indexed: ending one
 	// (rare) scans conns, and an idle connection costs one entry less.
-	topics  map[string]map[*Conn]*sub
-	conns   map[*Conn]struct{}
-	closing bool
+	topics   map[string]map[*Conn]*sub
+	conns    map[*Conn]struct{}
+	presence map[string]*topicPresence
+	closing  bool
+
+	typing typingGate // its own lock: the publishers' goroutines ask it
+
+	// The protocol's timings (Tuning).
+	pingPeriod, pongWait, presenceInterval time.Duration
+	presenceNamesMax                       int
 }
 
 // sub is one connection's subscription to one topic. While catchingUp the
@@ -48,6 +55,7 @@ type Hub struct {
 // queued those after it follow, so the client sees no gap and no duplicate.
 type sub struct {
 	catchingUp bool
+	present    bool // counted in the topic's presence
 	buf        []delivery
 	last       int64 // seq of the last event queued for this subscription
 }
@@ -63,6 +71,23 @@ type Options struct {
 	Log    Log    // where events are stored: a *StoreLog, or a *MemoryLog
 	Broker Broker // default: LocalBroker
 	Logger *slog.Logger
+	Tuning Tuning
+}
+
+// Tuning overrides the protocol's timings and sizes (protocol.go), so tests
+// need not wait a minute for the heartbeat; zero fields keep the constants.
+type Tuning struct {
+	PingPeriod, PongWait             time.Duration
+	PresenceInterval, TypingInterval time.Duration
+	PresenceNamesMax                 int
+}
+
+func or[T comparable](v, dflt T) T {
+	var zero T
+	if v == zero {
+		return dflt
+	}
+	return v
 }
 
 // Identity is who a connection belongs to, copied out of the upgrade
@@ -98,7 +123,14 @@ func New(o Options) *Hub {
 		topics:    map[string]map[*Conn]*sub{},
 		conns:     map[*Conn]struct{}{},
 		pending:   map[string]*batch{},
+		presence:  map[string]*topicPresence{},
+
+		pingPeriod:       or(o.Tuning.PingPeriod, PingPeriod),
+		pongWait:         or(o.Tuning.PongWait, PongWait),
+		presenceInterval: or(o.Tuning.PresenceInterval, PresenceInterval),
+		presenceNamesMax: or(o.Tuning.PresenceNamesMax, PresenceNamesMax),
 	}
+	h.typing.interval = or(o.Tuning.TypingInterval, TypingInterval)
 	h.seq = newSequencer(o.Log, h.broker.Publish)
 	h.broker.Start(h.deliver)
 	go h.run()
@@ -323,8 +355,10 @@ func (h *Hub) unregister(c *Conn) {
 }
 
 // addSub starts (or restarts) c's subscription to topic in the catching-up
-// state; false if c has too many. Owner only.
-func (h *Hub) addSub(c *Conn, topic string) bool {
+// state, counting c's user present if the topic has presence (and the
+// subscription is not quiet: pm not tracked); false if c has too many.
+// Owner only.
+func (h *Hub) addSub(c *Conn, topic string, pm presenceMode) bool {
 	s := c.sub(topic)
 	if s == nil {
 		if len(c.subs) >= MaxTopics {
@@ -340,6 +374,16 @@ func (h *Hub) addSub(c *Conn, topic string) bool {
 		subs[c] = s
 	}
 	s.catchingUp, s.buf = true, nil
+	switch {
+	case pm.tracked && !s.present:
+		s.present = true
+		h.join(c, topic, pm.countsOnly)
+	case pm.tracked:
+		h.setPresenceMode(topic, pm.countsOnly)
+	case s.present: // subscribed again, quietly
+		s.present = false
+		h.leave(c, topic)
+	}
 	return true
 }
 
@@ -351,6 +395,9 @@ func (h *Hub) goLive(c *Conn, topic string, head int64, replay [][]byte) {
 		return // unsubscribed or disconnected meanwhile
 	}
 	c.enqueue(outMsg{many: replay})
+	if tp := h.presence[topic]; s.present && tp != nil {
+		c.enqueue(outMsg{one: tp.encode(topic, h.presenceNamesMax)})
+	}
 	buf := s.buf
 	s.catchingUp, s.buf, s.last = false, nil, head
 	for _, d := range buf {
@@ -363,6 +410,9 @@ func (h *Hub) goLive(c *Conn, topic string, head int64, replay [][]byte) {
 
 // removeSub ends c's subscription to topic. Owner only.
 func (h *Hub) removeSub(c *Conn, topic string) {
+	if s := c.sub(topic); s != nil && s.present {
+		h.leave(c, topic)
+	}
 	c.dropSub(topic)
 	if subs := h.topics[topic]; subs != nil {
 		delete(subs, c)
@@ -390,7 +440,7 @@ func (h *Hub) Serve(ws *websocket.Conn, id Identity) {
 	defer h.do(func() { h.unregister(c) })
 	defer c.finish()
 	c.aside(func() {
-		c.enqueue(outMsg{one: encode(helloMsg{Type: "hello", UserID: c.user.ID, HeartbeatMS: PingPeriod.Milliseconds()})})
+		c.enqueue(outMsg{one: encode(helloMsg{Type: "hello", UserID: c.user.ID, HeartbeatMS: h.pingPeriod.Milliseconds()})})
 	})
 	c.schedule()
 	c.readLoop()

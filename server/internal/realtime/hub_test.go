@@ -20,6 +20,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/realtime/rttest"
 )
 
@@ -33,13 +34,30 @@ type harness struct {
 
 func newHarness(t *testing.T, l Log) *harness {
 	t.Helper()
-	hub := New(Options{Log: l, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	hub.Authorize("room", func(context.Context, *account.User, string) error { return nil })
+	return newTunedHarness(t, l, Tuning{})
+}
+
+// newTunedHarness is newHarness with the protocol's timings overridden. Its
+// hub also has "chat" topics with presence (counts only for ids starting
+// with "quiet") on which the user "muted" may not type.
+func newTunedHarness(t *testing.T, l Log, tuning Tuning) *harness {
+	t.Helper()
+	hub := New(Options{Log: l, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tuning: tuning})
+	allow := func(context.Context, *account.User, string) error { return nil }
+	hub.Authorize("room", allow)
+	hub.Authorize("chat", allow)
+	hub.PresenceMode("chat", func(_ context.Context, id string) (bool, error) { return strings.HasPrefix(id, "quiet"), nil })
+	hub.AuthorizeTyping("chat", func(_ context.Context, u *account.User, _ string) error {
+		if u.ID == "muted" {
+			return problem.ErrForbidden
+		}
+		return nil
+	})
 	up := websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		// an active participant, as the web gate admits only those
-		u := &account.User{ID: q.Get("u"), Role: account.RoleParticipant, AdministrationStatus: account.StatusApproved}
+		u := &account.User{ID: q.Get("u"), Name: "Name " + q.Get("u"), Role: account.RoleParticipant, AdministrationStatus: account.StatusApproved}
 		id := Identity{User: u, SessionID: q.Get("s")}
 		if ttl, err := time.ParseDuration(q.Get("ttl")); err == nil {
 			id.ExpiresAt = time.Now().Add(ttl)

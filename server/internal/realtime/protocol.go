@@ -21,6 +21,14 @@ const (
 	ReplayWindow  = 1000             // events of history replayable per topic
 	MaxTopics     = 200              // subscriptions per connection
 
+	PresenceInterval = time.Second     // at most one presence frame per topic this often
+	PresenceNamesMax = 100             // above this many people, presence frames carry the count alone
+	TypingInterval   = 3 * time.Second // one typing event fanned out per user and topic this often
+
+	// presenceSettle gathers the changes of a burst (a page of tabs
+	// subscribing at once) into the first broadcast.
+	presenceSettle = 50 * time.Millisecond
+
 	// closeGrace is how long a closing connection waits for the client's
 	// close answer before the socket is cut.
 	closeGrace = 2 * time.Second
@@ -65,6 +73,7 @@ type clientFrame struct {
 	ID    string          `json:"id"`
 	Topic string          `json:"topic"`
 	Since *int64          `json:"since"`
+	Quiet bool            `json:"quiet"` // subscribe without being present (a list's unread badges)
 	Event string          `json:"event"`
 	Data  json.RawMessage `json:"data"`
 }

@@ -23,10 +23,11 @@ func dialAs(t *testing.T, env *webtest.Env, c *webtest.Client) *rttest.Client {
 	return ws
 }
 
-// event waits for the next stored event and decodes its data.
+// event waits for the next stored event and decodes its data; presence
+// frames (room topics) on the way are skipped.
 func event(t *testing.T, ws *rttest.Client, topic, name string, data any) int64 {
 	t.Helper()
-	m := ws.Expect("event")
+	m := ws.Expect("event", "presence")
 	if m.Topic != topic || m.Event != name {
 		t.Fatalf("event = %s %s, want %s %s", m.Topic, m.Event, topic, name)
 	}

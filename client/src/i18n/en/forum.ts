@@ -160,6 +160,7 @@ export const forum: Translation<typeof it> = {
       mention: (actor: string, title: string) => `${actor} mentioned you in “${title}”`,
       followed_thread: (actor: string, title: string) => `${actor} posted in “${title}”, which you follow`,
       followed_category: (actor: string, title: string) => `${actor} started “${title}” in a category you follow`,
+      room_mention: (actor: string, title: string) => `${actor} mentioned you in the room “${title}”`,
       other: (actor: string, title: string) => `${actor}: “${title}”`,
     },
     live: (text: string) => `New notification: ${text}`,

@@ -8,5 +8,6 @@ import { legal } from './legal'
 import { forum } from './forum'
 import { compose } from './compose'
 import { audit } from './audit'
+import { rooms } from './rooms'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms }

@@ -162,6 +162,7 @@ export const forum = {
       mention: (actor: string, title: string) => `${actor} ti menziona in «${title}»`,
       followed_thread: (actor: string, title: string) => `${actor} ha scritto in «${title}», che segui`,
       followed_category: (actor: string, title: string) => `${actor} ha aperto «${title}» in una categoria che segui`,
+      room_mention: (actor: string, title: string) => `${actor} ti menziona nella stanza «${title}»`,
       other: (actor: string, title: string) => `${actor}: «${title}»`,
     },
     live: (text: string) => `Nuova notifica: ${text}`,

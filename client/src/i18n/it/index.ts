@@ -8,6 +8,7 @@ import { legal } from './legal'
 import { forum } from './forum'
 import { compose } from './compose'
 import { audit } from './audit'
+import { rooms } from './rooms'
 
-export const it = { common, account, admin, lists, legal, forum, compose, audit }
+export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms }
 export type Dictionary = typeof it

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -30,6 +31,14 @@ type Msg struct {
 	UserID string          `json:"user_id"`
 	Code   string          `json:"code"`
 	Field  string          `json:"field"`
+	Count  int             `json:"count"` // presence
+	Users  []User          `json:"users"` // presence, when names are shown
+}
+
+// User is one person in a presence frame.
+type User struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Client is one connection.
@@ -102,16 +111,23 @@ func Split(frame []byte, out *[]Msg) error {
 }
 
 // Expect returns the next message, failing unless it has type typ.
-func (c *Client) Expect(typ string) Msg {
+// Messages of the types in skip before it are read and dropped (e.g.
+// "presence" frames, which come whenever people join or leave).
+func (c *Client) Expect(typ string, skip ...string) Msg {
 	c.T.Helper()
-	m, err := c.Next(Wait)
-	if err != nil {
-		c.T.Fatalf("waiting for %s: %v", typ, err)
+	for {
+		m, err := c.Next(Wait)
+		if err != nil {
+			c.T.Fatalf("waiting for %s: %v", typ, err)
+		}
+		if m.Type != typ && slices.Contains(skip, m.Type) {
+			continue
+		}
+		if m.Type != typ {
+			c.T.Fatalf("got %+v, want a %s", m, typ)
+		}
+		return m
 	}
-	if m.Type != typ {
-		c.T.Fatalf("got %+v, want a %s", m, typ)
-	}
-	return m
 }
 
 // Hello reads the first frame.
