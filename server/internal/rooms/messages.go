@@ -129,11 +129,12 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	msg := &messageDoc{ClientID: in.ClientID, Author: author{ID: u.ID, Name: u.Name, AdministrationID: u.AdministrationID,
 		AdministrationName: u.AdministrationName}, Body: in.Body, HTML: html, Mentions: ment, ReplyTo: in.ReplyTo,
 		CreatedAt: now, Attachments: files}
-	return s.store(ctx, u, r, sid, in.Hash(), msg)
+	return s.store(ctx, u, r, sid, in.Hash(), msg, m.joined())
 }
 
 // store takes the message's seq and stores it (see the package comment).
-func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc) (_ Sent, err error) {
+// joined says u was a member when the send began (members never leave).
+func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc, joined bool) (_ Sent, err error) {
 	var taken roomDoc
 	err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"head": 1}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&taken)
@@ -170,12 +171,12 @@ func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, h
 		if prior.Hash != hash {
 			return Sent{}, ErrClientIDReused
 		}
-		return s.complete(ctx, r, &prior, u.ID, false)
+		return s.complete(ctx, r, &prior, u.ID, false, false)
 	}
 	if err != nil {
 		return Sent{}, fmt.Errorf("store send %s: %w", sid, err)
 	}
-	sent, err := s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true)
+	sent, err := s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true, joined)
 	if err != nil {
 		return Sent{}, err
 	}
@@ -195,13 +196,14 @@ func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior
 	if prior.Hash != in.Hash() {
 		return Sent{}, ErrClientIDReused
 	}
-	return s.complete(ctx, r, prior, u.ID, false)
+	return s.complete(ctx, r, prior, u.ID, false, false)
 }
 
 // complete writes a stored send's message into its bucket unless there
 // (a crash may have cut the send off), records it as its author's, and
 // publishes it when it was missing. It answers the message as stored.
-func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string, fresh bool) (Sent, error) {
+// joined: the author is known to be a member (a cheaper update).
+func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string, fresh, joined bool) (Sent, error) {
 	msg := sd.Msg
 	if !fresh {
 		stored, ok, err := s.messages.Get(ctx, r.list(), sd.Seq)
@@ -219,7 +221,7 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 	if err := s.putMessage(ctx, r, msg); err != nil {
 		return Sent{}, err
 	}
-	if err := s.addOwn(ctx, r.ID, msg.Author.ID, msg.Seq, fresh); err != nil {
+	if err := s.addOwn(ctx, r.ID, msg.Author.ID, msg.Seq, fresh, joined); err != nil {
 		return Sent{}, err
 	}
 	if msg.ReplyTo > 0 {

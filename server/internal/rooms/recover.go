@@ -40,7 +40,7 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 	if !ok || sd.Seq != in.Seq || sd.Msg == nil {
 		return s.markGone(ctx, r.ID, in.Seq)
 	}
-	if _, err = s.complete(ctx, r, &sd, "", false); err != nil {
+	if _, err = s.complete(ctx, r, &sd, "", false, false); err != nil {
 		return err
 	}
 	return s.notifyMentions(ctx, r, sd.Msg, w.Entry().CreatedAt)

@@ -94,10 +94,24 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 }
 
 // addOwn records seq as u's own message in the room, joining u (who has
-// read everything before it) if not a member yet; sent is when (slow mode).
-func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, sent bool) error {
+// read everything before it) if not a member yet; sent: a new send (slow
+// mode counts from now). A known member's is one update with no read:
+// a seq at or below read_seq in own is harmless (unread skips it, the
+// next read prunes it), and the lock keeps MarkRead's rewrite of own from
+// interleaving.
+func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, sent, joined bool) error {
 	mid := memberID(roomID, userID)
 	defer s.lockMember(mid)()
+	if joined {
+		update := bson.M{"$addToSet": bson.M{"own": seq}}
+		if sent {
+			update["$set"] = bson.M{"last_sent_at": s.now()}
+		}
+		if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, update); err != nil {
+			return fmt.Errorf("record own message %s: %w", mid, err)
+		}
+		return nil
+	}
 	m, err := s.member(ctx, roomID, userID, true)
 	if err != nil {
 		return err

@@ -38,6 +38,15 @@ var jsonBodyRoutes = []struct {
 	{"PUT", "/api/v1/drafts/:key", `{"body":"%s"}`, "body"},
 	{"POST", "/api/v1/markdown/preview", `{"body":"%s"}`, "body"},
 	{"POST", "/api/v1/notifications/read", `{"ids":["%s"]}`, "ids[0]"},
+	{"POST", "/api/v1/rooms", `{"name":"%s","kind":"theme","access":"open","history":"full","presence":"names"}`, "name"},
+	{"PATCH", "/api/v1/rooms/:id", `{"name":"%s"}`, "name"},
+	{"POST", "/api/v1/rooms/:id/read", `{"seq":"%s"}`, "seq"},
+	{"POST", "/api/v1/rooms/:id/mutes", `{"user_id":"%s","minutes":5}`, "user_id"},
+	{"POST", "/api/v1/rooms/:id/messages", `{"client_id":"a","body":"%s"}`, "body"},
+	{"PATCH", "/api/v1/rooms/:id/messages/:seq", `{"body":"%s"}`, "body"},
+	{"POST", "/api/v1/rooms/:id/messages/:seq/reactions", `{"emoji":"%s"}`, "emoji"},
+	{"POST", "/api/v1/rooms/:id/messages/:seq/reports", `{"reason":"spam","text":"%s"}`, "text"},
+	{"POST", "/api/v1/rooms/:id/messages/:seq/promote", `{"category_id":"bacheca","title":"%s"}`, "title"},
 }
 
 // bodylessRoutes are the unsafe routes that read no JSON body.
@@ -47,11 +56,12 @@ var bodylessRoutes = []string{
 	"PUT /api/v1/posts/:id/reactions/:kind",
 	"PUT /api/v1/follows/threads/:id",
 	"PUT /api/v1/follows/categories/:id",
+	"POST /api/v1/rooms/:id/join",
 }
 
 // fill puts sample values into a route pattern's parameters.
 func fill(path string) string {
-	r := strings.NewReplacer(":token", "abc", ":kind", "like", ":key", "reply:1", ":id", "1")
+	r := strings.NewReplacer(":token", "abc", ":kind", "like", ":key", "reply:1", ":id", "1", ":seq", "1")
 	return r.Replace(path)
 }
 

@@ -40,6 +40,11 @@ var getRoutes = []getRoute{
 	{"/api/v1/search", []string{"q", "category", "author", "administration", "from", "to", "page", "per_page"}},
 	{"/api/v1/notifications", []string{"page"}},
 	{"/api/v1/mentions", []string{"q"}},
+	{"/api/v1/rooms", nil},
+	{"/api/v1/rooms/:id", nil},
+	{"/api/v1/rooms/:id/messages", []string{"before", "after", "limit"}},
+	{"/api/v1/rooms/:id/messages/:seq/history", nil},
+	{"/api/v1/rooms/:id/messages/:seq/replies", nil},
 	{"/api/v1/*", nil},
 	{"/api/*", nil},
 }

@@ -128,12 +128,12 @@ func (h *roomAPI) send(c *fiber.Ctx) error {
 }
 
 func (h *roomAPI) edit(c *fiber.Ctx) error {
-	seq, err := seqParam(c)
-	if err != nil {
+	var in rooms.MessageEdit
+	if err := decode(c, &in); err != nil { // the body first, as every route
 		return err
 	}
-	var in rooms.MessageEdit
-	if err := decode(c, &in); err != nil {
+	seq, err := seqParam(c)
+	if err != nil {
 		return err
 	}
 	m, err := h.Rooms.Edit(c.UserContext(), currentUser(c), param(c, "id"), seq, in)
@@ -185,12 +185,12 @@ type reactionInput struct {
 }
 
 func (h *roomAPI) react(c *fiber.Ctx) error {
-	seq, err := seqParam(c)
-	if err != nil {
+	var in reactionInput
+	if err := decode(c, &in); err != nil { // the body first, as every route
 		return err
 	}
-	var in reactionInput
-	if err := decode(c, &in); err != nil {
+	seq, err := seqParam(c)
+	if err != nil {
 		return err
 	}
 	m, err := h.Rooms.React(c.UserContext(), currentUser(c), param(c, "id"), seq, in.Emoji, true)
@@ -217,12 +217,12 @@ func (h *roomAPI) unreact(c *fiber.Ctx) error {
 }
 
 func (h *roomAPI) report(c *fiber.Ctx) error {
-	seq, err := seqParam(c)
-	if err != nil {
+	var in rooms.Report
+	if err := decode(c, &in); err != nil { // the body first, as every route
 		return err
 	}
-	var in rooms.Report
-	if err := decode(c, &in); err != nil {
+	seq, err := seqParam(c)
+	if err != nil {
 		return err
 	}
 	if err := h.Rooms.ReportMessage(c.UserContext(), currentUser(c), param(c, "id"), seq, in); err != nil {
@@ -233,12 +233,12 @@ func (h *roomAPI) report(c *fiber.Ctx) error {
 }
 
 func (h *roomAPI) promote(c *fiber.Ctx) error {
-	seq, err := seqParam(c)
-	if err != nil {
+	var in rooms.Promotion
+	if err := decode(c, &in); err != nil { // the body first, as every route
 		return err
 	}
-	var in rooms.Promotion
-	if err := decode(c, &in); err != nil {
+	seq, err := seqParam(c)
+	if err != nil {
 		return err
 	}
 	id, err := h.Rooms.Promote(c.UserContext(), currentUser(c), param(c, "id"), seq, in)
