@@ -100,6 +100,9 @@ func (s *Service) loadRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	if err != nil {
 		return nil, fmt.Errorf("load room %s: %w", id, err)
 	}
+	if err := s.withHeads(ctx, []*roomDoc{&r}, fresh); err != nil {
+		return nil, err
+	}
 	return &r, nil
 }
 
@@ -170,6 +173,9 @@ func (s *Service) Rooms(ctx context.Context, u *account.User) ([]Room, error) {
 			mine = append(mine, r)
 			mids = append(mids, memberID(r.ID, u.ID))
 		}
+	}
+	if err := s.withHeads(ctx, mine, false); err != nil {
+		return nil, err
 	}
 	members, err := store.Load[memberDoc](ctx, s.deps.Store.Collection(colMembers), mids)
 	if err != nil {
@@ -253,11 +259,13 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 		set["access"], set["administration_ids"] = access, adms
 	}
 	if len(set) > 0 {
+		head := r.Head // the room document holds a frozen head at most
 		err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(r)
 		if err != nil {
 			return Room{}, fmt.Errorf("update room %s: %w", r.ID, err)
 		}
+		r.Head = max(r.Head, head)
 		s.publish(ctx, roomTopic(r.ID), "room.updated", s.roomView(&account.User{}, r, nil))
 	}
 	m, err := s.member(ctx, r.ID, u.ID, true)

@@ -13,7 +13,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
@@ -135,17 +134,19 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 // store takes the message's seq and stores it (see the package comment).
 // joined says u was a member when the send began (members never leave).
 func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc, joined bool) (_ Sent, err error) {
-	var taken roomDoc
-	err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"head": 1}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&taken)
-	if err != nil {
-		return Sent{}, fmt.Errorf("number message in %s: %w", r.ID, err)
+	if msg.Seq, err = s.takeSeq(ctx, r); err != nil {
+		return Sent{}, err
 	}
-	msg.Seq = taken.Head
 	// From here a failure leaves a hole at seq: it is marked a void, now or
 	// at the next start (recover.go), so pages and counts skip it.
-	if taken.Archived && !authz.Can(authz.SendMessage, u.Subject(), authz.Item{State: authz.Archived}) {
+	// A room archived before the seq was taken refuses the send: the room
+	// read after taking it (a reader sees every write answered before).
+	archived, err := s.archived(ctx, r.ID)
+	if err != nil || (archived && !authz.Can(authz.SendMessage, u.Subject(), authz.Item{State: authz.Archived})) {
 		s.void(ctx, r.ID, msg.Seq)
+		if err != nil {
+			return Sent{}, err
+		}
 		return Sent{}, ErrRoomArchived
 	}
 	w, err := s.deps.Outbox.Record(ctx, kindSent, sentWork{RoomID: r.ID, Seq: msg.Seq, SendID: sid})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/rooms"
@@ -33,7 +34,7 @@ func TestRecoverCutOffSends(t *testing.T) {
 		t.Fatal(err)
 	}
 	take := func() { // a seq taken, as a send does first
-		if _, err := st.C("rooms").UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"head": 1}}); err != nil {
+		if _, err := st.C("room_heads").UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"n": 1}}, options.UpdateOne().SetUpsert(true)); err != nil {
 			t.Fatal(err)
 		}
 	}

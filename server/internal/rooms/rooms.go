@@ -4,9 +4,11 @@
 // duplicates) and is numbered by its room (seq 1, 2, 3…). Every hot read is
 // an _id lookup:
 //
-//	rooms          {_id: room id, settings, head, gone: [seqs], bucket_size}
-//	               head is the last seq taken; gone lists the seqs that are
-//	               not messages any more (deleted) or never were (voids).
+//	rooms          {_id: room id, settings, gone: [seqs], bucket_size}
+//	               gone lists the seqs that are not messages any more
+//	               (deleted) or never were (voids); head: see room_heads.
+//	room_heads     {_id: room id, n}: n is the last seq taken, apart from
+//	               the room so that a send rewrites a tiny document (heads.go)
 //	room_index     {_id: "all", ids: [room ids]}
 //	room_messages  {_id: "<room id>#<bucket>", messages: {"<seq>": message}} (store/bucket)
 //	room_members   {_id: "<room id>/<user id>", joined_at, joined_seq, read_seq,
@@ -107,6 +109,7 @@ type Service struct {
 
 const (
 	colRooms    = "rooms"
+	colHeads    = "room_heads"
 	colIndex    = "room_index"
 	colMessages = "room_messages"
 	colMembers  = "room_members"

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
@@ -153,7 +154,7 @@ func TestUnreadMatchesModel(t *testing.T) {
 			m.Join(room, u.ID)
 		default:
 			op = "hole" // a crash after numbering a send, then a restart's reconcile
-			if _, err := env.Board.Store.C("rooms").UpdateOne(ctx, bson.M{"_id": room}, bson.M{"$inc": bson.M{"head": 1}}); err != nil {
+			if _, err := env.Board.Store.C("room_heads").UpdateOne(ctx, bson.M{"_id": room}, bson.M{"$inc": bson.M{"n": 1}}, options.UpdateOne().SetUpsert(true)); err != nil {
 				t.Fatal(err)
 			}
 			if err := svc.Reconcile(ctx); err != nil {

@@ -1,0 +1,86 @@
+package rooms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/cantieri/tavolo/server/internal/store"
+)
+
+// headDoc is a room's seq counter, apart from the room: on the embedded
+// store an update rewrites the whole document, so a send's $inc rewrites
+// these few bytes, not the room with its settings and its gone list.
+//
+// A room stored before the counter moved kept it in its own "head" field,
+// which nothing moves any more: it is the base the counter starts from at
+// the room's first send (takeSeq), and a room's head is the larger of the
+// two, so such a room reads the same before and after its first send.
+type headDoc struct {
+	ID string `bson:"_id"`
+	N  int    `bson:"n"`
+}
+
+// withHeads sets the rooms' Head from their counters (fresh: through the
+// writer, for a read that must see the sends before it).
+func (s *Service) withHeads(ctx context.Context, rs []*roomDoc, fresh bool) error {
+	c := s.deps.Store.Collection(colHeads)
+	if fresh {
+		c = c.Ordered()
+	}
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	heads, err := store.Load[headDoc](ctx, c, ids)
+	if err != nil {
+		return err
+	}
+	for i, r := range rs {
+		r.Head = max(r.Head, heads[i].N)
+	}
+	return nil
+}
+
+// takeSeq takes r's next seq. The counter is made at the room's first
+// send, from the head r was read with (a new room's 0, an older room's
+// frozen head field); a send racing it to make it gets a seq by $inc.
+func (s *Service) takeSeq(ctx context.Context, r *roomDoc) (int, error) {
+	for range 2 {
+		var h headDoc
+		err := s.deps.Store.C(colHeads).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"n": 1}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&h)
+		if err == nil {
+			return h.N, nil
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, fmt.Errorf("number message in %s: %w", r.ID, err)
+		}
+		// No counter yet: r.Head is the room's own head field (nothing
+		// has moved it since the counter exists), so any read of it will do.
+		first := r.Head + 1
+		_, err = s.deps.Store.C(colHeads).InsertOne(ctx, headDoc{ID: r.ID, N: first})
+		if err == nil {
+			return first, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return 0, fmt.Errorf("start the counter of %s: %w", r.ID, err)
+		}
+	}
+	return 0, fmt.Errorf("number message in %s: counter missing after its creation", r.ID)
+}
+
+// archived reads whether a room is archived now.
+func (s *Service) archived(ctx context.Context, roomID string) (bool, error) {
+	d, ok, err := store.Get[struct {
+		Archived bool `bson:"archived"`
+	}](ctx, s.deps.Store.Collection(colRooms), roomID)
+	if err != nil || !ok {
+		return false, fmt.Errorf("recheck room %s: %w (found %v)", roomID, err, ok)
+	}
+	return d.Archived, nil
+}
