@@ -105,6 +105,7 @@ type Service struct {
 	// its stripe (the embedded store has no conditional update on fields).
 	memberLocks  [64]sync.Mutex
 	messageLocks [64]sync.Mutex
+	puts         puts
 }
 
 const (
