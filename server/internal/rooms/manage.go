@@ -92,17 +92,31 @@ func (s *Service) loadRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	if fresh {
 		c = s.deps.Store.C(colRooms)
 	}
+	// The counter beside the room, read at the same time.
+	hc := s.deps.Store.Collection(colHeads)
+	if fresh {
+		hc = hc.Ordered()
+	}
+	var h headDoc
+	var herr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		h, _, herr = store.Get[headDoc](ctx, hc, id)
+	}()
 	var r roomDoc
 	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&r)
+	<-read
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrRoomNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load room %s: %w", id, err)
 	}
-	if err := s.withHeads(ctx, []*roomDoc{&r}, fresh); err != nil {
-		return nil, err
+	if herr != nil {
+		return nil, herr
 	}
+	r.Head = max(r.Head, h.N)
 	return &r, nil
 }
 
