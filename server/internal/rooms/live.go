@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"context"
+	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 )
@@ -39,8 +40,14 @@ func (s *Service) settingsChanged(ctx context.Context, r *roomDoc, accessChanged
 		s.live.SetPresenceMode(roomTopic(r.ID), r.Presence == PresenceCounts)
 	}
 	if accessChanged {
+		// The moderator leaving early must not leave the revocation half done.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recheckTimeout)
+		defer cancel()
 		if n := s.live.Recheck(ctx, roomTopic(r.ID)); n > 0 {
 			s.log.Info("room access changed: subscriptions ended", "room", r.ID, "ended", n)
 		}
 	}
 }
+
+// recheckTimeout bounds the store reads of one access change's Recheck.
+const recheckTimeout = 30 * time.Second
