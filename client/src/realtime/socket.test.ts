@@ -394,6 +394,22 @@ describe('RealtimeClient', () => {
     expect(h.last().ofType('unsubscribe')).toEqual([expect.objectContaining({ topic: 'thread:a' })])
   })
 
+  it('tells the listeners when the server ends a subscription (access revoked), not when it answers an unsubscribe', () => {
+    const h = setup()
+    h.client.start()
+    h.last().open()
+    const errs: string[] = []
+    h.client.subscribe('room:x', 0, { onEvent: () => {}, onError: (code) => errs.push('x ' + code) })
+    h.client.subscribe('room:y', 0, { onEvent: () => {}, onError: (code) => errs.push('y ' + code) })
+    h.last().receive({ type: 'presence', topic: 'room:x', count: 2 })
+    h.last().receive({ type: 'unsubscribed', topic: 'room:y', id: '9' })
+    h.last().receive({ type: 'unsubscribed', topic: 'room:x', code: 'forbidden' })
+    expect(errs).toEqual(['x forbidden'])
+    const later: number[] = []
+    h.client.subscribe('room:x', 0, { onEvent: () => {}, onPresence: (p) => later.push(p.count) })
+    expect(later).toEqual([]) // the presence of a topic we were put out of is not replayed
+  })
+
   it('gives presence frames to the listeners of the topic, and the last one to later listeners', () => {
     const h = setup()
     h.client.start()

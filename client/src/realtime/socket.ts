@@ -596,6 +596,17 @@ export class RealtimeClient {
         if (this.ws && this.opened) this.sendSubscribe(topic, t)
         return
       }
+      case 'unsubscribed': {
+        // Unprompted (a code, no id): the server ended the subscription because
+        // its rule no longer admits us (a room's access changed). Nothing more
+        // comes for the topic; its listeners learn why, as of a refused subscribe.
+        const t = this.topics.get(topic)
+        if (!t || typeof m.code !== 'string' || m.id) return
+        t.subId = null
+        t.presence = undefined
+        for (const l of [...t.listeners]) l.handlers.onError?.(m.code, '')
+        return
+      }
       case 'presence': {
         const t = this.topics.get(topic)
         if (!t || !Number.isFinite(Number(m.count))) return

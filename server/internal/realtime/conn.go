@@ -413,16 +413,26 @@ func (c *Conn) subscribe(f clientFrame) {
 	h := c.hub
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	if code := h.rules.check(ctx, h.log, c.user, f.Topic); code != "" {
-		c.send(errorFrame(f.ID, code))
-		return
-	}
-	var pm presenceMode // quiet: events only, not present, no presence frames
-	if !f.Quiet {
-		pm = h.rules.presenceMode(ctx, h.log, f.Topic)
-	}
 	var added bool
-	h.call(func() { added = h.addSub(c, f.Topic, pm) })
+	for stale := true; stale; {
+		// A Recheck of the topic between the check and addSub would not
+		// see this subscription: check again under the new rule.
+		gen := h.gens.get(f.Topic)
+		if code := h.rules.check(ctx, h.log, c.user, f.Topic); code != "" {
+			c.send(errorFrame(f.ID, code))
+			return
+		}
+		var pm presenceMode // quiet: events only, not present, no presence frames
+		if !f.Quiet {
+			pm = h.rules.presenceMode(ctx, h.log, f.Topic)
+		}
+		stale = false // stays so if the hub closed meanwhile
+		h.call(func() {
+			if stale = h.gens.get(f.Topic) != gen; !stale {
+				added = h.addSub(c, f.Topic, pm)
+			}
+		})
+	}
 	if !added {
 		c.send(errorFrame(f.ID, CodeTooManyTopics))
 		return

@@ -43,7 +43,8 @@ type Hub struct {
 	presence map[string]*topicPresence
 	closing  bool
 
-	typing typingGate // its own lock: the publishers' goroutines ask it
+	typing typingGate  // its own lock: the publishers' goroutines ask it
+	gens   generations // its own lock: subscribes read it (recheck.go)
 
 	// The protocol's timings (Tuning).
 	pingPeriod, pongWait, presenceInterval time.Duration

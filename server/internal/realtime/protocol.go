@@ -105,6 +105,7 @@ type (
 		ID    string `json:"id,omitempty"`
 		Topic string `json:"topic"`
 		Head  *int64 `json:"head,omitempty"`
+		Code  string `json:"code,omitempty"` // why the server ended a subscription (Recheck)
 	}
 	idMsg struct { // ack, pong
 		Type string `json:"type"`

@@ -280,6 +280,8 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 			return Room{}, fmt.Errorf("update room %s: %w", r.ID, err)
 		}
 		r.Head = max(r.Head, head)
+		// Before room.updated: who lost the room must not receive it.
+		s.settingsChanged(ctx, r, in.Access != nil || in.AdministrationIDs != nil, in.Presence != nil)
 		s.publish(ctx, roomTopic(r.ID), "room.updated", s.roomView(&account.User{}, r, nil))
 	}
 	m, err := s.member(ctx, r.ID, u.ID, true)

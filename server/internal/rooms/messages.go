@@ -64,7 +64,7 @@ type Sent struct {
 
 // Send stores a message, then answers and publishes it. A resend of a
 // client id answers the message stored under it (Created false).
-func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in NewMessage) (Sent, error) {
+func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in NewMessage) (_ Sent, err error) {
 	if err := problem.Validate(in); err != nil {
 		return Sent{}, err
 	}
@@ -99,13 +99,11 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 		return Sent{}, &e
 	}
 	moderator := authz.Can(authz.ManageRoom, u.Subject(), authz.Item{})
-	if r.SlowModeS > 0 && !moderator && m != nil && m.LastSentAt != nil {
-		if wait := m.LastSentAt.Add(time.Duration(r.SlowModeS) * time.Second).Sub(now); wait > 0 {
-			e := *ErrSlowMode
-			e.RetryAfter = wait
-			return Sent{}, &e
-		}
+	release, err := s.slowMode(r, m, memberID(r.ID, u.ID), moderator, now)
+	if err != nil {
+		return Sent{}, err
 	}
+	defer func() { release(err == nil) }()
 	var parent *messageDoc
 	if in.ReplyTo > 0 {
 		if parent, err = s.visible(ctx, r, u, m, in.ReplyTo); err != nil || parent.Deleted != nil {

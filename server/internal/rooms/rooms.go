@@ -101,6 +101,8 @@ type Service struct {
 	log      *slog.Logger
 	messages *bucket.List[*messageDoc]
 	sends    *ratelimit.Limiter
+	slow     slowGate  // slow mode's check and admission, atomic per member
+	live     LiveRules // set by RegisterLive; nil in a service without a hub
 	// Read-check-write of one member document or one message happens under
 	// its stripe (the embedded store has no conditional update on fields).
 	memberLocks  [64]sync.Mutex
