@@ -76,11 +76,13 @@ func (s *Service) takeSeq(ctx context.Context, r *roomDoc) (int, error) {
 
 // archived reads whether a room is archived now.
 func (s *Service) archived(ctx context.Context, roomID string) (bool, error) {
-	d, ok, err := store.Get[struct {
+	var d struct {
 		Archived bool `bson:"archived"`
-	}](ctx, s.deps.Store.Collection(colRooms), roomID)
-	if err != nil || !ok {
-		return false, fmt.Errorf("recheck room %s: %w (found %v)", roomID, err, ok)
+	}
+	// The flag alone: an older room's document also holds its gone list.
+	err := s.deps.Store.R(colRooms).FindOne(ctx, bson.M{"_id": roomID}, options.FindOne().SetProjection(bson.M{"archived": 1})).Decode(&d)
+	if err != nil {
+		return false, fmt.Errorf("recheck room %s: %w", roomID, err)
 	}
 	return d.Archived, nil
 }
