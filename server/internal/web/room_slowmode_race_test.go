@@ -26,6 +26,9 @@ func TestRoomSlowModeConcurrentSends(t *testing.T) {
 			if tc.join {
 				c.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/join", nil)
 			}
+			// The CSRF token first: concurrent first requests would each fetch
+			// their own, and all but the last cookie would be refused.
+			c.CSRF()
 			const n = 8
 			statuses, codes := make([]int, n), make([]string, n)
 			var wg sync.WaitGroup
