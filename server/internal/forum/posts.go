@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/problem"
@@ -110,24 +111,16 @@ func (s *Service) posts(ctx context.Context, t *ThreadSummary) (map[int]*postDoc
 
 // attachments checks that every id names a file the author uploaded.
 func (s *Service) attachments(ctx context.Context, u *account.User, ids []string) ([]fileDoc, error) {
-	out := []fileDoc{}
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		a, err := s.deps.Attachments.Get(ctx, id)
-		if err != nil {
-			if p, ok := problem.As(err); ok && p.Kind == problem.NotFound {
-				return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
-			}
-			return nil, fmt.Errorf("load attachment %s: %w", id, err)
-		}
-		if a.OwnerID != u.ID {
-			return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
-		}
-		out = append(out, fileDoc{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image})
+	files, err := attachment.Owned(ctx, s.deps.Attachments, u.ID, ids)
+	if errors.Is(err, attachment.ErrNotOwned) {
+		return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]fileDoc, len(files))
+	for i, a := range files {
+		out[i] = fileDoc{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -337,24 +338,16 @@ func (s *Service) render(ctx context.Context, body string) (string, mentions, er
 
 // files checks that every listed attachment is one u uploaded.
 func (s *Service) files(ctx context.Context, u *account.User, ids []string) ([]forum.Attachment, error) {
-	out := []forum.Attachment{}
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		a, err := s.deps.Attachments.Get(ctx, id)
-		if err != nil {
-			if p, ok := problem.As(err); ok && p.Kind == problem.NotFound {
-				return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
-			}
-			return nil, fmt.Errorf("load attachment %s: %w", id, err)
-		}
-		if a.OwnerID != u.ID {
-			return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
-		}
-		out = append(out, forum.Attachment{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image})
+	files, err := attachment.Owned(ctx, s.deps.Attachments, u.ID, ids)
+	if errors.Is(err, attachment.ErrNotOwned) {
+		return nil, problem.ErrInvalid.With(map[string]string{"attachment_ids": fieldAttachment})
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]forum.Attachment, len(files))
+	for i, a := range files {
+		out[i] = forum.Attachment{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, Image: a.Image}
 	}
 	return out, nil
 }

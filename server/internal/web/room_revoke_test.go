@@ -141,4 +141,3 @@ func TestRoomPresenceSettingIsLive(t *testing.T) {
 		}
 	}
 }
-

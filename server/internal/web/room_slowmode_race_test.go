@@ -67,4 +67,3 @@ func TestRoomSlowModeConcurrentSends(t *testing.T) {
 		})
 	}
 }
-
