@@ -229,6 +229,10 @@ describe('composer', () => {
     await checkPage(pa, 'edit history with a word diff');
     await pa.keyboard.press('Escape');
     await history.waitFor({ state: 'hidden' });
+    // The focus goes back to the history button after the dialog has closed (an
+    // effect): wait for it, or it lands after the next test has moved it.
+    const opener = post(pa, 2, A.name).getByRole('button', { name: /mostra la cronologia/ });
+    await waitFor(() => opener.evaluate((el) => el === document.activeElement), { message: 'the focus is not back on the history button' });
   });
 
   it('deleting asks in a modal dialog usable by keyboard; Escape cancels and the focus comes back', async () => {
