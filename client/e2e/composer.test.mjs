@@ -255,7 +255,9 @@ describe('composer', () => {
     assert.equal((await focused(pa)).text, 'Elimina', 'the focus is back on the delete button');
     assert.equal(await post(pa, 4, A.name).getByTestId('deleted-placeholder').count(), 0, 'Escape deleted the post');
 
-    // Again, confirmed with the keyboard.
+    // Again, confirmed with the keyboard (focused again: the check above reads
+    // only the text, which the dialog's own button shares).
+    await del.focus();
     await pa.keyboard.press('Enter');
     await dlg.waitFor();
     await dlg.getByRole('button', { name: 'Elimina il messaggio' }).focus();
