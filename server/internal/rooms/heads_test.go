@@ -5,28 +5,15 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/rooms"
-	"github.com/cantieri/tavolo/server/internal/testenv"
-	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
 // A room stored before the seq counter moved to room_heads kept it in the
 // room's "head" field: it reads the same and its sends go on from there.
 func TestRoomFromBeforeTheHeadCounter(t *testing.T) {
-	env := webtest.Start(t, nil)
-	ctx := testenv.Ctx(t)
-	svc, st := env.Board.Rooms, env.Board.Store
-	_, mod := env.NewUser(account.RoleModerator)
-	_, anna := env.NewUser(account.RoleParticipant)
-	_, bruno := env.NewUser(account.RoleParticipant)
-	r, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Vecchia", Kind: "theme", Access: "open", History: "full", Presence: "names"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Join(ctx, bruno, r.ID); err != nil {
-		t.Fatal(err)
-	}
+	f := newTwoMembers(t, "Vecchia")
+	ctx, svc, st := f.ctx, f.env.Board.Rooms, f.env.Board.Store
+	mod, anna, bruno, r := f.mod, f.anna, f.bruno, f.room
 	for _, c := range []string{"a", "b", "c"} {
 		if _, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: c, Body: "Prima " + c}); err != nil {
 			t.Fatal(err)

@@ -16,19 +16,9 @@ import (
 // The states a kill -9 can leave a send in, written as the send writes
 // them, then healed by the start-up redo, Reconcile or the client's resend.
 func TestRecoverCutOffSends(t *testing.T) {
-	env := webtest.Start(t, nil)
-	ctx := testenv.Ctx(t)
-	svc, st := env.Board.Rooms, env.Board.Store
-	_, mod := env.NewUser(account.RoleModerator)
-	_, anna := env.NewUser(account.RoleParticipant)
-	_, bruno := env.NewUser(account.RoleParticipant)
-	r, err := svc.CreateRoom(ctx, mod, rooms.NewRoom{Name: "Stanza", Kind: "theme", Access: "open", History: "full", Presence: "names"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Join(ctx, bruno, r.ID); err != nil {
-		t.Fatal(err)
-	}
+	f := newTwoMembers(t, "Stanza")
+	env, ctx, svc, st := f.env, f.ctx, f.env.Board.Rooms, f.env.Board.Store
+	anna, bruno, r := f.anna, f.bruno, f.room
 	sent, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "model", Body: "Primo"})
 	if err != nil {
 		t.Fatal(err)
