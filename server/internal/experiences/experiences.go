@@ -82,6 +82,8 @@ type Service struct {
 	// beforeThread, in tests, stops a publish after its write as a crash
 	// would (the outbox entry stays for the next start).
 	beforeThread func() error
+	// beforeLink, in tests, stops a publish between its thread and the link.
+	beforeLink func() error
 }
 
 const (

@@ -103,56 +103,67 @@ func TestConcurrentSaves(t *testing.T) {
 	}
 }
 
-// TestPublishSurvivesCrash: the process dies after the record is published
-// and before its thread exists; the next start opens the thread from the
-// outbox and links both ways.
+// TestPublishSurvivesCrash: the process dies after the record is published,
+// before its thread exists or between the thread and the link; the next
+// start opens (or finds) the thread from the outbox, links both ways, and
+// never opens a second one.
 func TestPublishSurvivesCrash(t *testing.T) {
-	st := testenv.Store(t)
-	ctx := testenv.Ctx(t)
-	b := build(t, st)
-	u := member(t, b, "comune", "toscana")
-	e, err := b.Experiences.Create(ctx, u, experiences.NewExperience{Fields: complete()}, "it")
-	if err != nil {
-		t.Fatal(err)
-	}
-	experiences.SetBeforeThread(b.Experiences, func() error { return errors.New("kill -9") })
-	p, err := b.Experiences.Publish(ctx, u, e.ID, experiences.PublishInput{BaseVersion: 1}, "it")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Status != experiences.StatusPublished || p.ThreadID != "" {
-		t.Fatalf("after the crash: status %q thread %q, want published and none", p.Status, p.ThreadID)
-	}
-	b.Close()
+	for _, tc := range []struct {
+		name  string
+		crash func(*experiences.Service, func() error)
+	}{
+		{"before the thread", experiences.SetBeforeThread},
+		{"between the thread and the link", experiences.SetBeforeLink},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := testenv.Store(t)
+			ctx := testenv.Ctx(t)
+			b := build(t, st)
+			u := member(t, b, "comune", "toscana")
+			e, err := b.Experiences.Create(ctx, u, experiences.NewExperience{Fields: complete()}, "it")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.crash(b.Experiences, func() error { return errors.New("kill -9") })
+			p, err := b.Experiences.Publish(ctx, u, e.ID, experiences.PublishInput{BaseVersion: 1}, "it")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Status != experiences.StatusPublished || p.ThreadID != "" {
+				t.Fatalf("after the crash: status %q thread %q, want published and none", p.Status, p.ThreadID)
+			}
+			b.Close()
 
-	b2 := build(t, st) // the restart: Recover redoes the entry
-	defer b2.Close()
-	got, err := b2.Experiences.Get(ctx, u, e.ID, "it")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ThreadID == "" {
-		t.Fatal("got no thread after the restart, want one")
-	}
-	th, err := b2.Forum.Thread(ctx, u, got.ThreadID, "flat", 1, 0, "it")
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, _ := json.Marshal(th.Posts[0]) // a cached post carries its body encoded
-	if th.Category.ID != "tavolo-confronto" || !strings.Contains(string(first), `href=\"`+experiences.RecordPath+e.ID) {
-		t.Fatalf("thread in %q, first post %s: want the Tavolo di confronto and a link to the record", th.Category.ID, first)
-	}
-	// A second restart does not open a second thread.
-	b2.Close()
-	b3 := build(t, st)
-	defer b3.Close()
-	again, err := b3.Experiences.Get(ctx, u, e.ID, "it")
-	if err != nil || again.ThreadID != got.ThreadID {
-		t.Fatalf("after another start: thread %q (%v), want %q", again.ThreadID, err, got.ThreadID)
-	}
-	list, err := b3.Forum.CategoryThreads(ctx, u, "tavolo-confronto", 1, 0, "it")
-	if err != nil || list.Total != 1 {
-		t.Fatalf("threads in the category: %d (%v), want 1", list.Total, err)
+			b2 := build(t, st) // the restart: Recover redoes the entry
+			defer b2.Close()
+			got, err := b2.Experiences.Get(ctx, u, e.ID, "it")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ThreadID == "" {
+				t.Fatal("got no thread after the restart, want one")
+			}
+			th, err := b2.Forum.Thread(ctx, u, got.ThreadID, "flat", 1, 0, "it")
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _ := json.Marshal(th.Posts[0]) // a cached post carries its body encoded
+			if th.Category.ID != "tavolo-confronto" || !strings.Contains(string(first), `href=\"`+experiences.RecordPath+e.ID) {
+				t.Fatalf("thread in %q, first post %s: want the Tavolo di confronto and a link to the record", th.Category.ID, first)
+			}
+			// A second restart does not open a second thread.
+			b2.Close()
+			b3 := build(t, st)
+			defer b3.Close()
+			again, err := b3.Experiences.Get(ctx, u, e.ID, "it")
+			if err != nil || again.ThreadID != got.ThreadID {
+				t.Fatalf("after another start: thread %q (%v), want %q", again.ThreadID, err, got.ThreadID)
+			}
+			list, err := b3.Forum.CategoryThreads(ctx, u, "tavolo-confronto", 1, 0, "it")
+			if err != nil || list.Total != 1 {
+				t.Fatalf("threads in the category: got %d (%v), want 1", list.Total, err)
+			}
+		})
 	}
 }
 

@@ -49,9 +49,9 @@ func (s *Service) redoThread(ctx context.Context, w *outbox.Work) error {
 }
 
 // ensureThread opens the record's thread unless it has one (or is not
-// published: the publish was refused), and links it. Idempotent but for
-// a crash between the thread and the link, which leaves one thread
-// unlinked.
+// published: the publish was refused), and links it. Idempotent: the
+// forum answers the thread a crashed attempt opened (its key is the
+// record's), so redoing never opens a second one.
 func (s *Service) ensureThread(ctx context.Context, recordID, userID string) (string, error) {
 	d, err := s.load(ctx, recordID)
 	if errors.Is(err, ErrNotFound) {
@@ -81,9 +81,14 @@ func (s *Service) ensureThread(ctx context.Context, recordID, userID string) (st
 	}
 	body := fmt.Sprintf("Discussione sull'esperienza **[%s](%s%s)** di %s.\n\nScheda completa, atti e storico delle versioni: [%s%s](%s%s).",
 		mdEscape(f.Titolo), RecordPath, d.ID, mdEscape(d.Administration.Name), RecordPath, d.ID, RecordPath, d.ID)
-	th, _, err := s.deps.Forum.CreateThread(ctx, author, forum.NewThread{CategoryID: cat, Title: title, Body: body})
+	th, _, err := s.deps.Forum.CreateThread(ctx, author, forum.NewThread{CategoryID: cat, Title: title, Body: body, Key: "experience:" + recordID})
 	if err != nil {
 		return "", fmt.Errorf("experience %s: create thread: %w", recordID, err)
+	}
+	if s.beforeLink != nil {
+		if err := s.beforeLink(); err != nil {
+			return "", err
+		}
 	}
 	defer s.lock(recordID)()
 	if _, err := s.heads.W.UpdateOne(ctx, bson.M{"_id": recordID}, bson.M{"$set": bson.M{"thread_id": th.ID}}); err != nil {

@@ -26,6 +26,10 @@ type NewThread struct {
 	Body          string   `json:"body" validate:"required,notblank,max=50000,nocontrol"`
 	Tags          []string `json:"tags" validate:"max=5,dive,min=2,max=30,nocontrol"`
 	AttachmentIDs []string `json:"attachment_ids" validate:"max=10,dive,required,max=64"`
+	// Key, set by other services (never from a request), makes the creation
+	// idempotent: a thread already opened with this key is answered instead
+	// of a second one (a caller redoing its work after a crash).
+	Key string `json:"-"`
 }
 
 // ThreadPatch changes a thread; nil fields stay as they are.
@@ -118,6 +122,9 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 	if err != nil {
 		return ThreadView{}, PostView{}, err
 	}
+	if t, ok, err := s.threadByKey(ctx, in.Key); err != nil || ok {
+		return ThreadView{Thread: t.wire()}, PostView{}, err
+	}
 	var ctr struct {
 		N int64 `bson:"n"`
 	}
@@ -125,6 +132,9 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, in NewThrea
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&ctr)
 	if err != nil {
 		return ThreadView{}, PostView{}, fmt.Errorf("next thread id: %w", err)
+	}
+	if err := s.keyThread(ctx, in.Key, strconv.FormatInt(ctr.N, 10)); err != nil {
+		return ThreadView{}, PostView{}, err
 	}
 	// Recorded once the id is known: a crash before leaves an unused id.
 	w, err := s.deps.Outbox.Record(ctx, kindPosted, postedWork{ThreadID: strconv.FormatInt(ctr.N, 10), AuthorID: u.ID, Since: s.now()})
