@@ -60,7 +60,8 @@ type Attachments interface {
 	Authorize(kind string, rule attachment.Rule)
 }
 
-// Deps are the service's collaborators; all are required but Now.
+// Deps are the service's collaborators; all are required but Now and
+// Publisher.
 type Deps struct {
 	Store       *store.Store
 	Logger      *slog.Logger
@@ -68,6 +69,7 @@ type Deps struct {
 	Forum       Forum
 	Attachments Attachments
 	Outbox      *outbox.Outbox
+	Publisher   Publisher        // nil: no live events (a service without a hub)
 	Now         func() time.Time // nil: time.Now
 }
 
@@ -82,6 +84,9 @@ type Service struct {
 	// beforeThread, in tests, stops a publish after its write as a crash
 	// would (the outbox entry stays for the next start).
 	beforeThread func() error
+	// afterWrite, in tests, stops a write after its head as a crash
+	// would, before its event is published.
+	afterWrite func() error
 }
 
 const (
@@ -122,6 +127,7 @@ func New(d Deps) *Service {
 	s := &Service{deps: d, log: log.With("component", "experiences"), heads: d.Store.Collection(colHeads),
 		versions: bucket.New[versionDoc](d.Store, colVersions, versionLayout), index: newIndex()}
 	d.Outbox.Handle(kindThread, s.redoThread)
+	d.Outbox.Handle(kindUpdated, s.redoUpdated)
 	d.Attachments.Authorize(AttachmentKind, s.fileAccess)
 	return s
 }
