@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/experiences"
+	"github.com/cantieri/tavolo/server/internal/markdown"
 )
 
 // NotGiven is how a cell without a value reads.
@@ -139,6 +140,12 @@ func Display(field string, raw json.RawMessage, lang string) string {
 		return s
 	case field == "delta_costo_pct":
 		return plain(raw, lang) + " %"
+	case field == "lezioni_apprese":
+		var md string
+		if json.Unmarshal(raw, &md) != nil {
+			return string(raw)
+		}
+		return excerpt(markdown.PlainText(md))
 	}
 	return plain(raw, lang)
 }
@@ -247,4 +254,16 @@ func Money(e experiences.Euro, lang string) string {
 		return "€" + group(whole, lang) + "." + frac
 	}
 	return group(whole, lang) + "," + frac + " €"
+}
+
+// maxExcerpt bounds the display of free text (the lessons learned run to
+// 20,000 characters): a comment recalls it, the record shows it whole.
+const maxExcerpt = 280
+
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxExcerpt {
+		return strings.TrimSpace(string(r[:maxExcerpt-1])) + "…"
+	}
+	return orNotGiven(s)
 }

@@ -2,6 +2,7 @@ package cellnotes_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/cantieri/tavolo/server/internal/cellnotes"
@@ -37,6 +38,8 @@ func TestDisplay(t *testing.T) {
 		{"titolo", `"Servizi = ICT"`, "it", "Servizi = ICT"},
 		{"enti_associati", `["c_h501","c_f205"]`, "it", "c_h501, c_f205"},
 		{"sopra_soglia_ue", `true`, "it", "sì"},
+		{"lezioni_apprese", `"Serve un **ufficio**\n\n- di controllo"`, "it", "Serve un ufficio di controllo"},
+		{"lezioni_apprese", `"` + strings.Repeat("parola ", 100) + `"`, "it", strings.TrimSpace(strings.Repeat("parola ", 40)[:279]) + "…"},
 		{"ambito", ``, "it", cellnotes.NotGiven},
 		{"ambito", `null`, "it", cellnotes.NotGiven},
 		{"obiettivi", `[]`, "it", cellnotes.NotGiven},

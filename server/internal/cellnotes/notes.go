@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -148,9 +149,17 @@ func (s *Service) Post(ctx context.Context, u *account.User, id string, in CellC
 // take numbers a new comment of record id, creating its head.
 func (s *Service) take(ctx context.Context, id string) (int, *headDoc, error) {
 	var h headDoc
-	err := s.heads.W.FindOneAndUpdate(ctx, bson.M{"_id": id},
-		bson.M{"$inc": bson.M{"next": 1}, "$setOnInsert": bson.M{bucket.SizeField: itemLayout.Size, "fields": bson.M{}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
+	var err error
+	// Two first comments at once may both insert the head: on MongoDB the
+	// loser's upsert fails on the _id, and its retry finds the head.
+	for range 2 {
+		err = s.heads.W.FindOneAndUpdate(ctx, bson.M{"_id": id},
+			bson.M{"$inc": bson.M{"next": 1}, "$setOnInsert": bson.M{bucket.SizeField: itemLayout.Size, "fields": bson.M{}}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
+		if !mongo.IsDuplicateKeyError(err) {
+			break
+		}
+	}
 	if err != nil {
 		return 0, nil, fmt.Errorf("number comment of %s: %w", id, err)
 	}

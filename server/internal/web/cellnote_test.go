@@ -237,6 +237,15 @@ func TestCellCommentsLive(t *testing.T) {
 		t.Errorf("experience.updated = %+v, want version %d changing [procedura]", up, e.Version+1)
 	}
 
+	// A document is a new version too.
+	var file struct{ ID string }
+	upload(alice, "capitolato.pdf", []byte("%PDF-1.7\ncapitolato\n%%EOF")).JSON(t, &file)
+	alice.Expect(200, "POST", "/api/v1/experiences/"+e.ID+"/documents", map[string]any{"base_version": e.Version + 1, "file_id": file.ID, "tipo": "capitolato"})
+	event(t, ws, experiences.Topic(e.ID), experiences.EventUpdated, &up)
+	if up.Version != e.Version+2 || fmt.Sprint(up.Changed) != "[atti]" {
+		t.Errorf("experience.updated after a document = %+v, want version %d changing [atti]", up, e.Version+2)
+	}
+
 	start = time.Now()
 	posted := postComment(t, alice, e.ID, "procedura", "Cambiata dopo il ricorso.")
 	var cc cellnotes.CellComment
@@ -244,7 +253,7 @@ func TestCellCommentsLive(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("comment.created after %v, want within 1s", d)
 	}
-	if cc.ID != posted.ID || cc.Field != "procedura" || cc.ValueThen != "Procedura ristretta" || cc.Version != e.Version+1 {
+	if cc.ID != posted.ID || cc.Field != "procedura" || cc.ValueThen != "Procedura ristretta" || cc.Version != e.Version+2 {
 		t.Errorf("comment.created = %+v, want %+v", cc, posted)
 	}
 }
