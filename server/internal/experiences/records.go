@@ -393,6 +393,7 @@ func (s *Service) write(ctx context.Context, u *account.User, id string, base in
 	if s.afterWrite != nil {
 		keep = s.afterWrite()
 	}
+	// Still under the record's lock: its events go out in version order.
 	if keep == nil {
 		if keep = s.publishUpdated(ctx, Updated{ID: id, Version: n, Changed: nonNil(changed), UpdatedAt: now}); keep != nil {
 			s.log.Error("publish record update (redone at the next start)", "experience", id, "err", keep)
