@@ -17,6 +17,11 @@
 // a version is exactly what was accepted, and the stored documents carry
 // no json tags of their own.
 //
+// Every stored change is told on the topic experience:<id> as
+// experience.updated, through the outbox (live.go); the cells of a record
+// (cells.go) are what the comparison table shows and the cell comments
+// (package cellnotes) are anchored to.
+//
 // The list reads an in-memory index of every record's filterable fields
 // (index.go), rebuilt from the heads at start-up and kept in step by this
 // process's writes.
