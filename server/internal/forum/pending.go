@@ -44,6 +44,9 @@ type postChangedWork struct {
 func (s *Service) handlePending() {
 	s.deps.Outbox.Handle(kindPosted, s.redoPosted)
 	s.deps.Outbox.Handle(kindPostChanged, s.redoPostChanged)
+	s.deps.Outbox.Handle(kindMoved, s.redoMoved)
+	s.deps.Outbox.Handle(kindMerged, s.redoMerged)
+	s.deps.Outbox.Handle(kindSplit, s.redoSplit)
 }
 
 // followUp indexes a stored post and notifies the people concerned in the

@@ -11,6 +11,9 @@ import (
 )
 
 func (h *accountAPI) getSession(c *fiber.Ctx) error {
+	if currentUser(c) == nil && c.Locals(ctxSessionEnded) != nil {
+		return loggedOut(c) // the suspension, once: the cookie is gone
+	}
 	open, deadline := h.Accounts.EnrolmentOpen()
 	var dl *time.Time
 	if !deadline.IsZero() {
