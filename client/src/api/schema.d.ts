@@ -292,6 +292,23 @@ export interface paths {
         patch: operations["setRole"];
         trace?: never;
     };
+    "/admin/settings/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the enrolment deadline (admins; null - none). It replaces the configured TAVOLO_ENROLMENT_DEADLINE, which holds until a deadline is stored here; enrolment answers 403 enrolment_closed after it. Recorded in the audit log. */
+        put: operations["setEnrolmentSetting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/moderation/users/{id}": {
         parameters: {
             query?: never;
@@ -1898,11 +1915,11 @@ export interface components {
                 name: string;
                 role: string;
             };
-            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note. */
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note, settings.enrolment_deadline. */
             action: string;
             target: {
                 /** @enum {string} */
-                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post";
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "settings";
                 id: string;
                 label: string;
             };
@@ -2610,6 +2627,39 @@ export interface operations {
         };
         responses: {
             200: components["responses"]["User"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setEnrolmentSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    deadline: string | null;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether enrolment is open now, and the deadline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        open: boolean;
+                        /** Format: date-time */
+                        deadline: string | null;
+                    };
+                };
+            };
             default: components["responses"]["Problem"];
         };
     };

@@ -117,6 +117,8 @@ const (
 	ThreadSplit   = "thread.split"    // target: the new thread; before: where its posts were
 	ThreadCloseAt = "thread.close_at" // replies close at a date
 	UserNote      = "user.note"       // a moderator's note on a user (the reason)
+	// SettingsEnrolmentDeadline: an admin changed the enrolment deadline.
+	SettingsEnrolmentDeadline = "settings.enrolment_deadline"
 )
 
 // curationActions are the user actions moderators take (and read).
@@ -126,7 +128,7 @@ var curationActions = []string{UserSuspend, UserReinstate, UserNote}
 var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReinstate, UserRoleChange, InvitationCreate,
 	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
 	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete,
-	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote}
+	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote, SettingsEnrolmentDeadline}
 
 // Moderation reports whether action is a moderator's (on threads and
 // posts), which moderators may read; the rest is the admins'.

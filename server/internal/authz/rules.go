@@ -46,11 +46,12 @@ const (
 	PromoteMessage     // turn a message and its replies into a forum thread
 	SubscribeRoom      // follow a room's live topic (room:)
 	// Curation of threads and users (moderation).
-	MoveThread   // move a thread to another category
-	MergeThreads // merge a thread into another
-	SplitThread  // move some posts of a thread into a new thread
-	SuspendUser  // suspend or reinstate a user
-	ModerateUser // read and write moderators' notes on a user, read their moderation history
+	MoveThread     // move a thread to another category
+	MergeThreads   // merge a thread into another
+	SplitThread    // move some posts of a thread into a new thread
+	SuspendUser    // suspend or reinstate a user
+	ModerateUser   // read and write moderators' notes on a user, read their moderation history
+	ManageSettings // change the board's settings (the enrolment deadline)
 	numActions
 )
 
@@ -116,6 +117,7 @@ var actions = [numActions]ActionInfo{
 	SplitThread:        {Name: "split thread", Dims: Dims{States: Locked}},
 	SuspendUser:        {Name: "suspend user"},
 	ModerateUser:       {Name: "moderate user"},
+	ManageSettings:     {Name: "manage settings"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -206,4 +208,5 @@ var rules = []Rule{
 	{Action: SplitThread, Roles: moderators, States: Locked},
 	{Action: SuspendUser, Roles: moderators},
 	{Action: ModerateUser, Roles: moderators},
+	{Action: ManageSettings, Roles: admins},
 }

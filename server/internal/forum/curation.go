@@ -466,7 +466,7 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	if err := s.recordMoves(ctx, moves); err != nil {
 		return nil, err
 	}
-	if into, _, err = s.recountKeeping(ctx, into.ID); err != nil {
+	if into, _, err = s.recountThread(ctx, into.ID, true); err != nil {
 		return nil, err
 	}
 	if err := s.listings.Delete(ctx, from.CategoryID, from.ID); err != nil {
@@ -501,45 +501,6 @@ func (s *Service) unindex(ctx context.Context, w *outbox.Work, id string) error 
 		return fmt.Errorf("unindex post %s: %w", id, err)
 	}
 	return nil
-}
-
-// recountKeeping sets a thread's reply count and latest activity from the
-// posts stored, keeping its post count: numbers that moved away are never
-// given out again (their permalinks answer where the posts went).
-func (s *Service) recountKeeping(ctx context.Context, id string) (*ThreadSummary, map[int]*postDoc, error) {
-	t, ok, err := store.Get[ThreadSummary](ctx, s.deps.Store.Collection(colThreads).Ordered(), id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load thread %s: %w", id, err)
-	}
-	if !ok {
-		return nil, nil, ErrThreadNotFound
-	}
-	posts, err := s.posts(ctx, &t)
-	if err != nil {
-		return nil, nil, err
-	}
-	var last *postDoc
-	for _, p := range posts {
-		if last == nil || before(last, p) {
-			last = p
-		}
-	}
-	if last == nil {
-		return nil, nil, ErrThreadNotFound
-	}
-	defer s.threadWritten(id)
-	err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{
-		"$set": bson.M{"reply_count": len(posts) - 1, "last_activity_at": last.CreatedAt, "last_poster_name": last.Author.Name},
-		"$inc": bson.M{"version": 1},
-	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&t)
-	if err != nil {
-		return nil, nil, fmt.Errorf("recount thread %s: %w", id, err)
-	}
-	t.at(s.now())
-	if err := s.list(ctx, &t); err != nil {
-		return nil, nil, err
-	}
-	return &t, posts, nil
 }
 
 // --- Split ---
@@ -724,7 +685,7 @@ func (s *Service) split(ctx context.Context, w *outbox.Work, plan splitWork) (*T
 	if err := s.list(ctx, nt); err != nil {
 		return nil, err
 	}
-	src, _, err := s.recountKeeping(ctx, from.ID)
+	src, _, err := s.recountThread(ctx, from.ID, true)
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,24 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
+
+// tickingDeps are testDeps with a clock that moves a second a call, so
+// that a redo tells an interrupted write from the ones before it.
+func tickingDeps(st *store.Store, rec *recorder) Deps {
+	var mu sync.Mutex
+	clock := testNow
+	deps := testDeps(st, rec)
+	deps.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Second)
+		return clock
+	}
+	return deps
+}
 
 // crashWorld is a service whose clock moves a second a call, two threads
 // of three posts in bacheca, and a restart on the same store.
@@ -27,17 +43,8 @@ type crashWorld struct {
 
 func newCrashWorld(t *testing.T) *crashWorld {
 	ctx := testenv.Ctx(t)
-	st := testenv.Store(t)
 	rec := newRecorder()
-	var mu sync.Mutex
-	clock := testNow
-	deps := testDeps(st, rec)
-	deps.Now = func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		clock = clock.Add(time.Second)
-		return clock
-	}
+	deps := tickingDeps(testenv.Store(t), rec)
 	w := &crashWorld{t: t, deps: deps, s: started(t, deps), rec: rec, mod: user("m", account.RoleModerator), reader: user("r", account.RoleParticipant)}
 	for i, title := range []string{"Prima", "Seconda"} {
 		th, _, err := w.s.CreateThread(ctx, w.reader, NewThread{CategoryID: "bacheca", Title: title, Body: "Apertura."})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
@@ -276,6 +277,21 @@ var httpDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) (int
 			t.Fatal(err)
 		}
 		return r.Status, len(es) > 0
+	},
+	authz.ManageSettings: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		at := time.Date(2040, 1, int(w.seq.Add(1)%28)+1, 12, 0, 0, 0, time.UTC)
+		r := w.clients[c.Role].Do("PUT", "/api/v1/admin/settings/enrolment", map[string]any{"deadline": at})
+		_, d, err := w.env.Board.Accounts.EnrolmentOpen(testenv.Ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := d.Equal(at)
+		if changed { // enrolment stays open for the other cases
+			if _, err := w.env.Board.Accounts.SetEnrolmentDeadline(testenv.Ctx(t), w.bossUser, nil, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r.Status, changed
 	},
 	authz.Invite: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		adm := w.home.ID

@@ -26,6 +26,7 @@ func (s *server) routes(app *fiber.App) {
 	s.experienceRoutes(api)
 	s.auditRoutes(api)
 	s.userModerationRoutes(api)
+	s.settingsRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
 	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })

@@ -42,6 +42,18 @@ export const curation: Translation<typeof it> = {
   note: 'Note (moderators only)',
   history: 'Moderation history',
   noHistory: 'No moderation actions.',
+  enrolment: {
+    tab: 'Enrolment deadline',
+    title: 'Enrolment deadline',
+    current: (when: string) => `Enrolment closes on ${when}.`,
+    closed: (when: string) => `Enrolment closed on ${when}.`,
+    none: 'No deadline: enrolment is open.',
+    deadline: 'New deadline',
+    save: 'Save the deadline',
+    clear: 'Remove the deadline',
+    saved: 'Deadline updated.',
+  },
+  categoriesLink: 'Manage categories (on the forum page)',
   notice: {
     title: 'Your account is suspended',
     until: (when: string) => `The suspension ends on ${when}.`,

@@ -40,6 +40,18 @@ export const curation = {
   note: 'Nota (visibile solo ai moderatori)',
   history: 'Storico della moderazione',
   noHistory: 'Nessuna azione di moderazione.',
+  enrolment: {
+    tab: 'Scadenza iscrizioni',
+    title: 'Scadenza delle iscrizioni',
+    current: (when: string) => `Le iscrizioni chiudono il ${when}.`,
+    closed: (when: string) => `Le iscrizioni sono chiuse dal ${when}.`,
+    none: 'Nessuna scadenza: le iscrizioni sono aperte.',
+    deadline: 'Nuova scadenza',
+    save: 'Salva la scadenza',
+    clear: 'Togli la scadenza',
+    saved: 'Scadenza aggiornata.',
+  },
+  categoriesLink: 'Gestione categorie (nella pagina del forum)',
   notice: {
     title: 'Il tuo account è sospeso',
     until: (when: string) => `La sospensione termina il ${when}.`,
