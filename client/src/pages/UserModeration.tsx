@@ -16,6 +16,24 @@ function instant(local: string): string | null {
   return local && !Number.isNaN(d.getTime()) ? d.toISOString() : null
 }
 
+/** A labelled text area with its error under it (described by it). */
+function TextArea({ id, label, value, onChange, max, error, required }: { id: string; label: string; value: string; onChange: (v: string) => void; max: number; error?: string; required?: boolean }) {
+  return (
+    <div className="form-group">
+      <label htmlFor={id} className="active">
+        {label}
+      </label>
+      <textarea id={id} className="form-control" rows={2} maxLength={max} value={value} onChange={(e) => onChange(e.target.value)} required={required}
+        aria-invalid={!!error} aria-describedby={error ? id + '-error' : undefined} />
+      {error ? (
+        <small id={id + '-error'} className="form-text text-danger">
+          {error}
+        </small>
+      ) : null}
+    </div>
+  )
+}
+
 /**
  * A user's page for moderators: suspend until a date with a reason (the
  * user is shown both), reinstate, notes only moderators read, and the
@@ -64,12 +82,6 @@ export default function UserModeration() {
 
   if (!data) return error ? <Page title={tc.userPage}><p className="alert alert-danger">{error}</p></Page> : <Loading />
   const u = data.user
-  const fieldError = (name: string, idp: string) =>
-    fields[name] ? (
-      <small id={idp + '-error'} className="form-text text-danger">
-        {fields[name]}
-      </small>
-    ) : null
   return (
     <Page title={`${tc.userPage}: ${u.name}`}>
       <div role="status" aria-live="polite">
@@ -90,12 +102,7 @@ export default function UserModeration() {
           </h2>
           {u.suspension_reason ? <p>{u.suspension_reason}</p> : null}
           <form onSubmit={act(() => api.post(path + '/reinstate', { reason: reason.trim() }), tc.reinstate)} noValidate>
-            <div className="form-group">
-              <label htmlFor="um-reinstate-reason" className="active">
-                {tc.reason}
-              </label>
-              <textarea id="um-reinstate-reason" className="form-control" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-            </div>
+            <TextArea id="um-reinstate-reason" label={tc.reason} value={reason} onChange={setReason} max={500} />
             <button type="submit" className="btn btn-primary btn-sm" disabled={busy}>
               {tc.reinstate}
             </button>
@@ -113,16 +120,13 @@ export default function UserModeration() {
               </label>
               <input id="um-until" type="datetime-local" className="form-control" value={until} onChange={(e) => setUntil(e.target.value)}
                 aria-invalid={!!fields.until} aria-describedby={fields.until ? 'um-until-error' : undefined} />
-              {fieldError('until', 'um-until')}
+              {fields.until ? (
+                <small id="um-until-error" className="form-text text-danger">
+                  {fields.until}
+                </small>
+              ) : null}
             </div>
-            <div className="form-group">
-              <label htmlFor="um-reason" className="active">
-                {tc.reason}
-              </label>
-              <textarea id="um-reason" className="form-control" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required
-                aria-invalid={!!fields.reason} aria-describedby={fields.reason ? 'um-reason-error' : undefined} />
-              {fieldError('reason', 'um-reason')}
-            </div>
+            <TextArea id="um-reason" label={tc.reason} value={reason} onChange={setReason} max={500} error={fields.reason} required />
             <button type="submit" className="btn btn-danger btn-sm" disabled={busy}>
               {tc.suspend}
             </button>
@@ -134,14 +138,7 @@ export default function UserModeration() {
           {tc.notes}
         </h2>
         <form onSubmit={act(() => api.post(path + '/notes', { body: note.trim() }), tc.addNote)} noValidate>
-          <div className="form-group">
-            <label htmlFor="um-note" className="active">
-              {tc.note}
-            </label>
-            <textarea id="um-note" className="form-control" rows={2} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} required
-              aria-invalid={!!fields.body} aria-describedby={fields.body ? 'um-note-error' : undefined} />
-            {fieldError('body', 'um-note')}
-          </div>
+          <TextArea id="um-note" label={tc.note} value={note} onChange={setNote} max={2000} error={fields.body} required />
           <button type="submit" className="btn btn-outline-primary btn-sm" disabled={busy}>
             {tc.addNote}
           </button>

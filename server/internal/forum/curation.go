@@ -289,7 +289,7 @@ func (s *Service) move(ctx context.Context, w *outbox.Work, plan movedWork) (*Th
 	if err := s.reindexThread(ctx, w, t); err != nil {
 		return nil, err
 	}
-	s.publish(ctx, categoryTopic(plan.From), "thread.updated", t.wire())
+	s.publish(ctx, categoryTopic(plan.From), "thread.removed", map[string]string{"id": t.ID})
 	s.publishThread(ctx, t)
 	return t, nil
 }

@@ -15,7 +15,9 @@ import (
 
 // curationModel is the simple model of the forum's counts: each thread's
 // category and number of posts.
-type curationModel map[string]struct {
+type curationModel map[string]modelThread
+
+type modelThread struct {
 	cat   string
 	posts int
 }
@@ -71,14 +73,8 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	b := newThread(t, bruno, "normativa", "Seminari: date").Thread.ID
 	b2 := reply(t, anna, b, "", "Propongo febbraio zanzibar.").ID
 	reply(t, bruno, b, b2, "Febbraio va bene.")
-	model[a] = struct {
-		cat   string
-		posts int
-	}{"bacheca", 3}
-	model[b] = struct {
-		cat   string
-		posts int
-	}{"normativa", 3}
+	model[a] = modelThread{"bacheca", 3}
+	model[b] = modelThread{"normativa", 3}
 	model.check(t, anna, "start")
 
 	// Move.
@@ -87,10 +83,7 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	if moved.CategoryID != "assistenza" {
 		t.Fatalf("moved: got category %s, want assistenza", moved.CategoryID)
 	}
-	model[b] = struct {
-		cat   string
-		posts int
-	}{"assistenza", 3}
+	model[b] = modelThread{"assistenza", 3}
 	model.check(t, anna, "move")
 
 	// Merge b into a: b's posts follow a's, in date order.
@@ -100,10 +93,7 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 		t.Fatalf("merged: got %s with %d posts, want %s with 6", merged.ID, merged.PostCount, a)
 	}
 	delete(model, b)
-	model[a] = struct {
-		cat   string
-		posts int
-	}{"bacheca", 6}
+	model[a] = modelThread{"bacheca", 6}
 	model.check(t, anna, "merge")
 	var page forum.ThreadPage
 	anna.Expect(200, "GET", "/api/v1/threads/"+b+"?view=flat", nil).JSON(t, &page) // 308, followed
@@ -134,14 +124,8 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	if split.ID == a || split.CategoryID != "bacheca" || split.PostCount != 3 || split.AuthorID == "" {
 		t.Fatalf("split: got %+v", split.Thread)
 	}
-	model[a] = struct {
-		cat   string
-		posts int
-	}{"bacheca", 3}
-	model[split.ID] = struct {
-		cat   string
-		posts int
-	}{"bacheca", 3}
+	model[a] = modelThread{"bacheca", 3}
+	model[split.ID] = modelThread{"bacheca", 3}
 	model.check(t, anna, "split")
 	anna.Expect(200, "GET", "/api/v1/posts/"+b2, nil).JSON(t, &link) // two moves: b-2 → a-5 → new-2
 	if link.Post.ThreadID != split.ID || link.Post.N != 2 {
@@ -163,10 +147,7 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	if p := reply(t, anna, a, "", "Ancora sul calendario."); p.N != 7 {
 		t.Fatalf("reply after split: got n=%d, want 7", p.N)
 	}
-	model[a] = struct {
-		cat   string
-		posts int
-	}{"bacheca", 4}
+	model[a] = modelThread{"bacheca", 4}
 	model.check(t, anna, "reply after split")
 
 	var log auditPage
