@@ -466,6 +466,16 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	if err := s.recordMoves(ctx, moves); err != nil {
 		return nil, err
 	}
+	// Who followed the merged thread follows the one it went into.
+	followers, err := s.followers(ctx, "thread:"+from.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, uid := range followers {
+		if err := s.follow(ctx, uid, kindThread, into.ID, true); err != nil {
+			return nil, err
+		}
+	}
 	if into, _, err = s.recountThread(ctx, into.ID, true); err != nil {
 		return nil, err
 	}

@@ -115,6 +115,11 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	if got := searchIDs(t, env, anna, "zanzibar"); !slices.Equal(got, []string{a + "-5"}) {
 		t.Fatalf("search after merge: got %v, want [%s-5]", got, a)
 	}
+	var followed forum.ThreadPage // bruno opened b: he now follows a
+	bruno.Expect(200, "GET", "/api/v1/threads/"+a, nil).JSON(t, &followed)
+	if !followed.Thread.Following {
+		t.Fatalf("after merge: b's follower does not follow %s", a)
+	}
 	anna.Expect(404, "POST", "/api/v1/threads/"+b+"/posts", map[string]any{"body": "Nel vecchio indirizzo."})
 
 	// Split a's posts 2 and 5 (and 6, which replies to 5) into a new thread.
