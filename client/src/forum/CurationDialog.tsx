@@ -5,7 +5,7 @@ import { apiErrorMessage } from '../components/forms'
 import { forumApi, type Category, type Post, type ThreadSummary } from './api'
 import { Dialog } from './common'
 
-export type CurationMode = 'move' | 'merge' | 'split' | 'closeAt' | 'pinUntil'
+export type CurationMode = 'edit' | 'move' | 'merge' | 'split' | 'closeAt' | 'pinUntil'
 
 /** A thread id from what a moderator pastes: an id, or an address /forum/t/<id>. */
 export function threadIdOf(s: string): string {
@@ -44,6 +44,7 @@ export function CurationDialog({
   const [category, setCategory] = useState('')
   const [into, setInto] = useState('')
   const [title, setTitle] = useState('')
+  const [tags, setTags] = useState('')
   const [picked, setPicked] = useState<Set<string>>(new Set())
   const [when, setWhen] = useState('')
   const [cats, setCats] = useState<Category[]>([])
@@ -54,7 +55,8 @@ export function CurationDialog({
   useEffect(() => {
     setReason('')
     setInto('')
-    setTitle('')
+    setTitle(mode === 'edit' ? thread.title : '')
+    setTags(mode === 'edit' ? (thread.tags ?? []).join(', ') : '')
     setPicked(new Set())
     setWhen('')
     setError('')
@@ -69,14 +71,24 @@ export function CurationDialog({
         (err) => setError(apiErrorMessage(err, t)),
       )
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the form starts from the thread as it was when the dialog opened
   }, [mode, thread.category_id, t])
 
   if (!mode) return <Dialog open={false} title="" onClose={onClose}>{null}</Dialog>
-  const titles: Record<CurationMode, string> = { move: tc.moveTitle, merge: tc.mergeTitle, split: tc.splitTitle, closeAt: tc.closeAtTitle, pinUntil: tc.pinUntilTitle }
+  const titles: Record<CurationMode, string> = { edit: tc.editTitle, move: tc.moveTitle, merge: tc.mergeTitle, split: tc.splitTitle, closeAt: tc.closeAtTitle, pinUntil: tc.pinUntilTitle }
   const id = thread.id
 
   const run = (): Promise<ThreadSummary> => {
     switch (mode) {
+      case 'edit':
+        return forumApi.updateThread(id, {
+          title: title.trim(),
+          tags: tags
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+          reason,
+        })
       case 'move':
         return forumApi.moveThread(id, { category_id: category, reason })
       case 'merge':
@@ -150,6 +162,29 @@ export function CurationDialog({
             </small>
             {fieldError('into_id')}
           </div>
+        ) : null}
+        {mode === 'edit' ? (
+          <>
+            <div className="form-group">
+              <label htmlFor={`${base}-title`} className="active">
+                {tc.threadTitle}
+              </label>
+              <input id={`${base}-title`} className="form-control" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200}
+                aria-invalid={!!fields.title} aria-describedby={described('title')} />
+              {fieldError('title')}
+            </div>
+            <div className="form-group">
+              <label htmlFor={`${base}-tags`} className="active">
+                {tc.tags}
+              </label>
+              <input id={`${base}-tags`} className="form-control" value={tags} onChange={(e) => setTags(e.target.value)}
+                aria-invalid={!!fields.tags} aria-describedby={described('tags', `${base}-tags-hint`)} />
+              <small id={`${base}-tags-hint`} className="form-text">
+                {tc.tagsHint}
+              </small>
+              {fieldError('tags')}
+            </div>
+          </>
         ) : null}
         {mode === 'split' ? (
           <>

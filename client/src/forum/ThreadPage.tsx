@@ -412,7 +412,7 @@ function ThreadPage({ id }: { id: string }) {
               {thread.pinned ? tf.unpin : tf.pin}
             </button>
             <div role="group" aria-label={t.curation.tools} className="d-flex flex-wrap gap-2">
-              {(['move', 'merge', 'split', 'closeAt', 'pinUntil'] as const).map((m) => (
+              {(['edit', 'move', 'merge', 'split', 'closeAt', 'pinUntil'] as const).map((m) => (
                 <button key={m} type="button" className="btn btn-outline-secondary btn-sm" aria-haspopup="dialog" onClick={() => setCurating(m)}>
                   {t.curation[m]}
                 </button>

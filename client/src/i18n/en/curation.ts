@@ -3,6 +3,11 @@ import type { curation as it } from '../it/curation'
 
 export const curation: Translation<typeof it> = {
   tools: 'Moderation tools',
+  edit: 'Edit title and tags',
+  editTitle: 'Edit title and tags',
+  threadTitle: 'Title',
+  tags: 'Tags',
+  tagsHint: 'Separated by commas, at most 5.',
   move: 'Move',
   merge: 'Merge',
   split: 'Split',

@@ -1,6 +1,11 @@
 /** Moderators' curation of threads and users, and what a suspended user is told (src/forum/Curation*, src/pages/UserModeration). */
 export const curation = {
   tools: 'Strumenti di moderazione',
+  edit: 'Modifica titolo ed etichette',
+  editTitle: 'Modifica titolo ed etichette',
+  threadTitle: 'Titolo',
+  tags: 'Etichette',
+  tagsHint: 'Separate da virgole, al massimo 5.',
   move: 'Sposta',
   merge: 'Unisci',
   split: 'Dividi',
