@@ -80,7 +80,7 @@ const threadTTL = time.Minute
 // copyThread copies a kept thread document: callers change their copy,
 // even decode into it.
 func copyThread(t versionedThread) versionedThread {
-	t.Tags = slices.Clone(t.Tags)
+	t.Tags, t.Gone = slices.Clone(t.Tags), slices.Clone(t.Gone)
 	return t
 }
 
@@ -117,7 +117,7 @@ func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version i
 	}
 	cached := make(map[*postDoc]*cachedPost, len(posts))
 	var size int64
-	complete := len(posts) == t.PostCount
+	complete := len(posts)+len(t.Gone) == t.PostCount
 	for n, p := range posts {
 		cp := &cachedPost{Post: p.public(t.ID)}
 		raw, err := json.Marshal(&cp.Post)

@@ -678,6 +678,14 @@ func (s *Service) split(ctx context.Context, w *outbox.Work, plan splitWork) (*T
 	if err := s.recordMoves(ctx, moves); err != nil {
 		return nil, err
 	}
+	gone := make(bson.A, len(plan.Ns))
+	for i, n := range plan.Ns {
+		gone[i] = n
+	}
+	if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": from.ID}, bson.M{"$addToSet": bson.M{"gone": bson.M{"$each": gone}}}); err != nil {
+		return nil, fmt.Errorf("keep the numbers gone from %s: %w", from.ID, err)
+	}
+	s.threadWritten(from.ID)
 	for _, n := range plan.Ns {
 		if old[n] == nil {
 			continue

@@ -70,6 +70,9 @@ type ThreadSummary struct {
 	MergeFirst int    `bson:"merge_first,omitempty"`
 	// SplitFrom is the thread this one was split from.
 	SplitFrom string `bson:"split_from,omitempty"`
+	// Gone are the numbers of posts split off into other threads: never
+	// given again, not counted as unread.
+	Gone []int `bson:"gone,omitempty"`
 	// BucketSize is how many posts share a forum_posts document. The
 	// embedded store rewrites the whole bucket for every post written, so
 	// small buckets make replies cheap; reading a whole thread (a view
@@ -110,6 +113,17 @@ func (t *ThreadSummary) at(now time.Time) {
 	if t.ClosesAt != nil && !now.Before(*t.ClosesAt) || t.MergedInto != "" {
 		t.Locked = true
 	}
+}
+
+// unreadAfter is how many posts follow number last (the numbers gone excepted).
+func (t *ThreadSummary) unreadAfter(last int) int {
+	n := t.PostCount - last
+	for _, g := range t.Gone {
+		if g > last {
+			n--
+		}
+	}
+	return max(0, n)
 }
 
 // wire is the thread as readers get it.

@@ -316,7 +316,7 @@ func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSu
 
 func personal(t ThreadSummary, rs readerState) ThreadView {
 	last := rs.lastRead(t.ID)
-	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
+	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: t.unreadAfter(last)}
 }
 
 // Thread is a page of a thread in tree or flat order.

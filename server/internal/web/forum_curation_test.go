@@ -148,12 +148,23 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	if got := searchIDs(t, env, anna, "zanzibar"); !slices.Equal(got, []string{split.ID + "-2"}) {
 		t.Fatalf("search after split: got %v, want [%s-2]", got, split.ID)
 	}
+	// Unread counts the posts there are: bruno read up to 4, 5 and 6 left.
+	bruno.Expect(204, "PUT", "/api/v1/threads/"+a+"/read", map[string]int{"n": 4})
+	var bp forum.ThreadPage
+	bruno.Expect(200, "GET", "/api/v1/threads/"+a, nil).JSON(t, &bp)
+	if bp.Thread.UnreadCount != 0 || bp.Total != 3 {
+		t.Fatalf("unread after split: got %d (of %d posts), want 0", bp.Thread.UnreadCount, bp.Total)
+	}
 	// The old thread's numbers are not given again.
 	if p := reply(t, anna, a, "", "Ancora sul calendario."); p.N != 7 {
 		t.Fatalf("reply after split: got n=%d, want 7", p.N)
 	}
 	model[a] = modelThread{"bacheca", 4}
 	model.check(t, anna, "reply after split")
+	bruno.Expect(200, "GET", "/api/v1/threads/"+a, nil).JSON(t, &bp)
+	if bp.Thread.UnreadCount != 1 {
+		t.Fatalf("unread after a new reply: got %d, want 1", bp.Thread.UnreadCount)
+	}
 
 	var log auditPage
 	mod.Expect(200, "GET", "/api/v1/admin/audit?action=thread", nil).JSON(t, &log)
