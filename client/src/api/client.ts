@@ -8,6 +8,10 @@ export class ApiError extends Error {
   readonly code: string
   readonly fields: Record<string, string>
   readonly retryAfter?: number
+  /** A moderator's words on the refused state (a suspension's reason). */
+  reason?: string
+  /** When the refused state ends (a suspension, a mute), ISO. */
+  until?: string
 
   constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter?: number) {
     super(message)
@@ -55,7 +59,7 @@ export function onAuthError(fn: Listener): () => void {
  * and the XHR upload path.
  */
 export function toApiError(status: number, body: unknown, retryAfter?: string | null): ApiError {
-  const e = (body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)?.error
+  const e = (body as { error?: { code?: string; message?: string; fields?: Record<string, string>; reason?: string; until?: string } } | undefined)?.error
   const ra = Number(retryAfter)
   const err = new ApiError(
     status,
@@ -64,6 +68,8 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
     e?.fields ?? {},
     Number.isFinite(ra) && ra > 0 ? ra : undefined,
   )
+  err.reason = e?.reason
+  err.until = e?.until
   if (status === 401 || err.code === 'administration_pending' || err.code === 'account_suspended') {
     errorListeners.forEach((fn) => fn(err))
   }

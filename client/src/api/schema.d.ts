@@ -292,6 +292,99 @@ export interface paths {
         patch: operations["setRole"];
         trace?: never;
     };
+    "/admin/settings/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the enrolment deadline (admins; null - none). It replaces the configured TAVOLO_ENROLMENT_DEADLINE, which holds until a deadline is stored here; enrolment answers 403 enrolment_closed after it. Recorded in the audit log. */
+        put: operations["setEnrolmentSetting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/moderation/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** A user with their moderation history (suspensions, reinstatements, notes), newest first (moderators). */
+        get: operations["getUserModeration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/moderation/users/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a moderators-only note on a user (kept in the audit log as user.note); answers the user's page. */
+        post: operations["addUserNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/moderation/users/{id}/suspension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Suspend a user until a date (none: until reinstated) for a reason they are shown. Their sessions end and their websockets close (4001); their next request answers 403 account_suspended with reason and until. Moderators suspend participants; a moderator or an admin only an admin (403 suspend_staff); nobody themself. */
+        put: operations["suspendUser"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/moderation/users/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a user's suspension. */
+        post: operations["reinstateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/categories": {
         parameters: {
             query?: never;
@@ -414,6 +507,63 @@ export interface paths {
         head?: never;
         /** Title and tags (author within the edit window, or moderator); locked and pinned (moderator). */
         patch: operations["updateThread"];
+        trace?: never;
+    };
+    "/threads/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a thread to another category (moderators); 400 on an unknown, archived or the same category. */
+        post: operations["moveThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge this thread into into_id (moderators): its posts follow the other thread's, in date order; its address and its posts' permalinks then answer 308 with where they are now. */
+        post: operations["mergeThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move some posts (not the opening one) into a new thread (moderators), in date order; their permalinks then answer 308 with where they are now. */
+        post: operations["splitThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/threads/{id}/posts": {
@@ -1256,9 +1406,11 @@ export interface components {
                 retry_after_s?: number;
                 /**
                  * Format: date-time
-                 * @description When the refused state ends (403 muted: the mute's end).
+                 * @description When the refused state ends (403 muted: the mute's end; 403 account_suspended: the suspension's).
                  */
                 until?: string;
+                /** @description A moderator's words on the refused state (403 account_suspended: why). */
+                reason?: string;
             };
         };
         /** Format: date-time */
@@ -1318,6 +1470,13 @@ export interface components {
             referente: boolean;
             lang: components["schemas"]["Lang"];
             suspended: boolean;
+            /**
+             * Format: date-time
+             * @description When a suspension ends by itself (absent - until reinstated).
+             */
+            suspended_until?: string;
+            /** @description Why the user is suspended; shown to them. */
+            suspension_reason?: string;
             created_at: components["schemas"]["Time"];
         };
         Administration: {
@@ -1381,7 +1540,18 @@ export interface components {
             reply_count: number;
             last_poster_name: string;
             pinned: boolean;
+            /** @description Closed to replies: locked, or past closes_at. */
             locked: boolean;
+            /**
+             * Format: date-time
+             * @description When the pin ends by itself.
+             */
+            pinned_until?: string;
+            /**
+             * Format: date-time
+             * @description When the thread closes to replies by itself.
+             */
+            closes_at?: string;
         };
         /** @description A thread as every reader sees it; also the payload of the thread.created and thread.updated events. */
         ThreadSummary: components["schemas"]["ThreadFields"];
@@ -1830,11 +2000,11 @@ export interface components {
                 name: string;
                 role: string;
             };
-            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete. */
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note, settings.enrolment_deadline. */
             action: string;
             target: {
                 /** @enum {string} */
-                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post";
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "settings";
                 id: string;
                 label: string;
             };
@@ -1975,6 +2145,18 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["User"];
+            };
+        };
+        /** @description A user and their moderation history. */
+        UserModeration: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    user: components["schemas"]["User"];
+                    history: components["schemas"]["AuditEntry"][];
+                };
             };
         };
         /** @description The logged-in user. */
@@ -2533,6 +2715,122 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    setEnrolmentSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    deadline: string | null;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether enrolment is open now, and the deadline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        open: boolean;
+                        /** Format: date-time */
+                        deadline: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getUserModeration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserModeration"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addUserNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            201: components["responses"]["UserModeration"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    suspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description In the future.
+                     */
+                    until?: string | null;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["User"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    reinstateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["User"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listCategories: {
         parameters: {
             query?: never;
@@ -2711,6 +3009,14 @@ export interface operations {
                     "application/json": components["schemas"]["ThreadPage"];
                 };
             };
+            /** @description The thread was merged into another; Location is where it lives now (same query). Not cached. */
+            308: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             default: components["responses"]["Problem"];
         };
     };
@@ -2728,8 +3034,20 @@ export interface operations {
                 "application/json": {
                     title?: string;
                     tags?: components["schemas"]["Tags"];
+                    /** @description false also clears closes_at. */
                     locked?: boolean;
+                    /** @description false (or true) also clears pinned_until. */
                     pinned?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Pin until this date (future; needs a reason); the pin ends by itself.
+                     */
+                    pinned_until?: string;
+                    /**
+                     * Format: date-time
+                     * @description Close to replies at this date (future; needs a reason; not with locked).
+                     */
+                    closes_at?: string;
                     /** @description A moderator's reason, kept in the audit log. */
                     reason?: string;
                 };
@@ -2738,6 +3056,99 @@ export interface operations {
         responses: {
             /** @description The thread as the reader sees it. */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadView"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    moveThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    category_id: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The thread as the reader sees it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadView"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    mergeThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    into_id: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The thread merged into, as the reader sees it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadView"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    splitThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    post_ids: string[];
+                    title: string;
+                    /** @description Default: the thread's. */
+                    category_id?: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new thread, as the reader sees it. */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2835,6 +3246,14 @@ export interface operations {
                         page: number;
                     };
                 };
+            };
+            /** @description The post moved (a merge or a split); Location is where it lives now (same query). Not cached. */
+            308: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             default: components["responses"]["Problem"];
         };

@@ -8,6 +8,7 @@ import { useSession } from '../session/SessionContext'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { Icon } from './Icon'
 import { NotificationBell } from '../forum/NotificationBell'
+import { SuspensionNotice } from '../session/SuspensionNotice'
 
 /** Navbar entries; the forum engineer adds theirs here. */
 function navItems(user: User | null, t: ReturnType<typeof useI18n>['t']) {
@@ -259,6 +260,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </nav>
       <SiteHeader />
       <main id="main" ref={main} tabIndex={-1} className="container my-5 main-content">
+        <SuspensionNotice />
         {children}
       </main>
       <SiteFooter />

@@ -53,6 +53,13 @@ function CategoryThreads({ id }: { id: string }) {
     const old = d.items.find((r) => r.id === x.id)
     let items = d.items
     let total = d.total
+    if (ev.event === 'thread.removed') {
+      // moved to another category or merged into another thread
+      const nd = { ...d, items: items.filter((r) => r.id !== x.id), total: Math.max(0, total - 1) }
+      dataRef.current = nd
+      setData(nd)
+      return
+    }
     if (old) {
       // In place: what the reader looks at does not move.
       const row: Row = { ...old, ...x, following: old.following, last_read_n: old.last_read_n, unread_count: unreadOf(x, old), live: old.live === 'new' ? 'new' : 'updated' }

@@ -90,6 +90,11 @@ export function PostItem({
             <strong>{post.author_name}</strong>
           </span>
         </h3>
+        {isMod && post.author_id ? (
+          <Link className="small" to={`/moderazione/utenti/${encodeURIComponent(post.author_id)}`} aria-label={`${t.curation.moderateUser}: ${post.author_name}`}>
+            {t.curation.moderateUser}
+          </Link>
+        ) : null}
         {post.administration_name ? (
           <span className="forum-admin small text-muted-accessible">
             {post.administration_name}

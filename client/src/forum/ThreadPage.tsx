@@ -14,6 +14,8 @@ import { clearDraft } from './drafts'
 import { applyEvent, insertIndex, type LiveOutcome } from './live'
 import { PostItem, type PostActions } from './PostItem'
 import { ThreadNotFound } from './ThreadNotFound'
+import { CurationDialog, type CurationMode } from './CurationDialog'
+import { formatDateTime } from '../i18n/format'
 import { flushReads, reportRead } from './readPosition'
 import { appendBlock, quoteMarkdown } from './text'
 
@@ -26,7 +28,7 @@ export default function ThreadRoute() {
 }
 
 function ThreadPage({ id }: { id: string }) {
-  const { t } = useI18n()
+  const { t, lang } = useI18n()
   const tf = t.forum
   const { user } = useSession()
   const userId = user?.id ?? ''
@@ -51,6 +53,7 @@ function ThreadPage({ id }: { id: string }) {
   const [region, announce] = useAnnouncer()
   const mainRef = useRef<HTMLTextAreaElement>(null)
   const isMod = user?.role === 'moderator' || user?.role === 'admin'
+  const [curating, setCurating] = useState<CurationMode | null>(null)
 
   const { data, dataRef, commit, setData } = useLiveView<ThreadPageData, LiveOutcome>(
     {
@@ -83,11 +86,38 @@ function ThreadPage({ id }: { id: string }) {
           case 'deleted':
             announce(tf.liveDeleted(out.post.n))
             break
+          case 'moved':
+            announce(t.curation.moved)
+            navigate(`/forum/t/${out.threadId}`, { replace: true })
+            break
+          case 'postsMoved':
+            announce(t.curation.postsMoved(out.count))
+            break
         }
       },
     },
     [id, view, page, userId].join('|'),
   )
+
+  // A merged thread's address answers with the thread it went into.
+  useEffect(() => {
+    if (data && data.thread.id !== id) navigate(`/forum/t/${data.thread.id}${location.search}${location.hash}`, { replace: true })
+  }, [data, id, navigate, location.search, location.hash])
+
+  // A thread that closes at a date closes on screen then, as a lock does.
+  const closesAt = data?.thread.closes_at
+  const locked = !!data?.thread.locked
+  useEffect(() => {
+    if (!closesAt || locked) return
+    const wait = new Date(closesAt).getTime() - Date.now()
+    const close = () => setData((d) => (d ? { ...d, thread: { ...d.thread, locked: true } } : d))
+    if (wait <= 0) {
+      close()
+      return
+    }
+    const timer = setTimeout(close, Math.min(wait, 2 ** 31 - 1))
+    return () => clearTimeout(timer)
+  }, [closesAt, locked, setData])
 
   // Permalinks: scroll to #p<n>, or find the page that holds it.
   const hashDone = useRef('')
@@ -326,6 +356,23 @@ function ThreadPage({ id }: { id: string }) {
     )
   }
 
+  /** What was typed in a composer a lock closed: kept, read only, to copy. */
+  const keptText = (key: string) => {
+    const text = texts[key] ?? ''
+    if (!text.trim()) return null
+    return (
+      <div className="form-group" data-testid="kept-text">
+        <label htmlFor={`kept-${key}`} className="active">
+          {t.curation.keptText}
+        </label>
+        <textarea id={`kept-${key}`} className="form-control" readOnly rows={4} value={text} aria-describedby={`kept-${key}-hint`} />
+        <small id={`kept-${key}-hint`} className="form-text">
+          {t.curation.keptTextHint}
+        </small>
+      </div>
+    )
+  }
+
   const viewHref = (v: 'tree' | 'flat') => `/forum/t/${id}${v === 'flat' ? '?view=flat' : ''}`
 
   return (
@@ -364,6 +411,13 @@ function ThreadPage({ id }: { id: string }) {
             <button type="button" className="btn btn-outline-secondary btn-sm" onClick={() => toggle('pinned')}>
               {thread.pinned ? tf.unpin : tf.pin}
             </button>
+            <div role="group" aria-label={t.curation.tools} className="d-flex flex-wrap gap-2">
+              {(['edit', 'move', 'merge', 'split', 'closeAt', 'pinUntil'] as const).map((m) => (
+                <button key={m} type="button" className="btn btn-outline-secondary btn-sm" aria-haspopup="dialog" onClick={() => setCurating(m)}>
+                  {t.curation[m]}
+                </button>
+              ))}
+            </div>
           </>
         ) : null}
         <nav aria-label={tf.viewLabel} className="ms-auto">
@@ -381,6 +435,30 @@ function ThreadPage({ id }: { id: string }) {
           </ul>
         </nav>
       </div>
+      {thread.closes_at && !thread.locked ? <p className="mb-2">{t.curation.scheduledClose(formatDateTime(thread.closes_at, lang))}</p> : null}
+      {thread.pinned && thread.pinned_until ? <p className="mb-2">{t.curation.pinnedUntil(formatDateTime(thread.pinned_until, lang))}</p> : null}
+      {isMod ? (
+        <CurationDialog
+          mode={curating}
+          thread={thread}
+          posts={data.posts}
+          onClose={() => setCurating(null)}
+          onDone={(mode, res) => {
+            setCurating(null)
+            if (mode === 'merge' || mode === 'split') {
+              navigate(`/forum/t/${res.id}`)
+              return
+            }
+            setData((d) => (d ? { ...d, thread: { ...d.thread, ...res, following: d.thread.following } } : d))
+            if (mode === 'move') {
+              forumApi.categories().then(
+                (cs) => setData((d) => (d ? { ...d, category: cs.find((c) => c.id === res.category_id) ?? d.category } : d)),
+                () => undefined,
+              )
+            }
+          }}
+        />
+      ) : null}
       {notice ? (
         <div className="alert alert-warning" role="alert">
           {notice}
@@ -443,7 +521,18 @@ function ThreadPage({ id }: { id: string }) {
         <h2 id="reply-title" className="h4">
           {tf.replyToThread}
         </h2>
-        {thread.locked ? <p className="alert alert-warning">{tf.lockedNotice}</p> : data.category.archived ? <p className="alert alert-warning">{tf.archivedNotice}</p> : composerFor(null)}
+        {thread.locked ? (
+          <>
+            <p className="alert alert-warning" role="status">
+              {tf.lockedNotice}
+            </p>
+            {keptText(keyFor(null))}
+          </>
+        ) : data.category.archived ? (
+          <p className="alert alert-warning">{tf.archivedNotice}</p>
+        ) : (
+          composerFor(null)
+        )}
       </section>
     </div>
   )

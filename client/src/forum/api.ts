@@ -44,8 +44,12 @@ export const forumApi = {
   createThread: (b: { category_id: string; title: string; body: string; tags?: string[]; attachment_ids?: string[] }) =>
     api.post<{ thread: ThreadSummary; post: Post }>('/threads', b),
   thread: (id: string, view: 'tree' | 'flat', page: number) => api.get<ThreadPageData>('/threads/' + e(id), { query: { view, page } }),
-  updateThread: (id: string, b: Partial<{ title: string; tags: string[]; locked: boolean; pinned: boolean }>) =>
+  updateThread: (id: string, b: Partial<{ title: string; tags: string[]; locked: boolean; pinned: boolean; pinned_until: string; closes_at: string; reason: string }>) =>
     api.patch<ThreadSummary>('/threads/' + e(id), b),
+  moveThread: (id: string, b: { category_id: string; reason: string }) => api.post<ThreadSummary>(`/threads/${e(id)}/move`, b),
+  mergeThread: (id: string, b: { into_id: string; reason: string }) => api.post<ThreadSummary>(`/threads/${e(id)}/merge`, b),
+  splitThread: (id: string, b: { post_ids: string[]; title: string; category_id?: string; reason: string }) =>
+    api.post<ThreadSummary>(`/threads/${e(id)}/split`, b),
   reply: (threadId: string, b: { body: string; parent_id?: string; attachment_ids?: string[] }) =>
     api.post<Post>(`/threads/${e(threadId)}/posts`, b),
   markRead: (threadId: string, n: number, keepalive = false) => api.put<void>(`/threads/${e(threadId)}/read`, { n }, { keepalive }),

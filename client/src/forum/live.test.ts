@@ -29,4 +29,16 @@ describe('applyEvent', () => {
     const [nd] = applyEvent(d, 'reaction.changed', upd, 'u')
     expect(nd.posts[0].mine).toEqual(['utile'])
   })
+  it('drops posts split off into another thread', () => {
+    const d = page([post(1, 0), post(2, 1), post(3, 2, 2), post(4, 1)])
+    const [nd, out] = applyEvent(d, 'posts.moved', { thread_id: 'n', post_ids: ['t-2', 't-3'] }, 'u')
+    expect(out).toEqual({ kind: 'postsMoved', count: 2 })
+    expect(nd.posts.map((p) => p.n)).toEqual([1, 4])
+    expect(nd.total).toBe(2)
+  })
+  it('follows a thread merged into another', () => {
+    const d = page([post(1, 0)])
+    expect(applyEvent(d, 'thread.moved', { id: 't', thread_id: 'a' }, 'u')[1]).toEqual({ kind: 'moved', threadId: 'a' })
+    expect(applyEvent(d, 'thread.moved', null, 'u')[1].kind).toBe('none')
+  })
 })

@@ -9,6 +9,8 @@ export type LiveOutcome =
   | { kind: 'deleted'; post: Post }
   | { kind: 'reacted'; post: Post }
   | { kind: 'thread' }
+  | { kind: 'moved'; threadId: string }
+  | { kind: 'postsMoved'; count: number }
   | { kind: 'none' }
 
 /** Reader state the events do not carry: `mine` from the reaction lists, `can_edit` kept. */
@@ -36,6 +38,17 @@ export function applyEvent(d: ThreadPageData, event: string, data: unknown, user
   if (event === 'thread.updated') {
     const t = data as ThreadSummary
     return [{ ...d, thread: { ...d.thread, ...t, following: d.thread.following, unread_count: d.thread.unread_count, last_read_n: d.thread.last_read_n } }, { kind: 'thread' }]
+  }
+  if (event === 'thread.moved') {
+    // merged into another thread: the page goes there
+    const to = (data as { thread_id?: string } | null)?.thread_id
+    return typeof to === 'string' ? [d, { kind: 'moved', threadId: to }] : [d, { kind: 'none' }]
+  }
+  if (event === 'posts.moved') {
+    // split off into a new thread: they leave this page
+    const ids = new Set((data as { post_ids?: string[] } | null)?.post_ids ?? [])
+    const posts = d.posts.filter((x) => !ids.has(x.id))
+    return [{ ...d, posts, total: Math.max(0, d.total - ids.size) }, { kind: 'postsMoved', count: ids.size }]
   }
   const p = data as Post
   if (!p || typeof p.id !== 'string') return [d, { kind: 'none' }]

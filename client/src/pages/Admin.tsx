@@ -8,6 +8,7 @@ import { InviteLink } from '../components/InviteLink'
 import { RoleDialog } from '../components/RoleDialog'
 import { Loading, Page } from '../components/Page'
 import { AuditLog } from './AuditLog'
+import { EnrolmentDeadline } from './EnrolmentDeadline'
 
 /** Polite announcements for actions done on this page. */
 function useAnnouncer() {
@@ -358,6 +359,11 @@ export default function Admin() {
             </a>
           </li>
           <li className="nav-item">
+            <a className="nav-link" href="#admin-enrolment">
+              {t.curation.enrolment.tab}
+            </a>
+          </li>
+          <li className="nav-item">
             <a className="nav-link" href="#admin-audit">
               {t.audit.tab}
             </a>
@@ -367,6 +373,7 @@ export default function Admin() {
       <Enrolments onApproved={() => setApprovals((n) => n + 1)} onDecided={() => setDecisions((n) => n + 1)} />
       <Users />
       <Invite refresh={approvals} />
+      <EnrolmentDeadline />
       <AuditLog refresh={decisions} />
     </Page>
   )

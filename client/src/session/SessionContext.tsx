@@ -1,5 +1,5 @@
 import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { api, onAuthError, setCsrfToken } from '../api/client'
+import { ApiError, api, onAuthError, setCsrfToken } from '../api/client'
 import { isActive, type SessionInfo, type User } from '../api/types'
 import { useI18n } from '../i18n'
 import { realtime, setSessionHooks } from '../realtime/socket'
@@ -14,6 +14,13 @@ interface SessionCtx {
   /** Replace the user with one the API just returned (PATCH /me…). */
   setUser: (u: User | null) => void
   logout: () => Promise<void>
+  /** Why the user was logged out or refused at login: a suspension, with its reason and end. */
+  suspension: Suspension | null
+}
+
+export interface Suspension {
+  reason: string
+  until: string | null
 }
 
 const Ctx = createContext<SessionCtx | null>(null)
@@ -23,6 +30,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loaded, setLoaded] = useState(false)
   const [user, setUserState] = useState<User | null>(null)
   const [enrolment, setEnrolment] = useState<SessionInfo['enrolment']>({ open: false, deadline: null })
+  const [suspension, setSuspension] = useState<Suspension | null>(null)
   const langRef = useRef(lang)
   langRef.current = lang
 
@@ -36,7 +44,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const s = await api.get<SessionInfo>('/session')
+      let s: SessionInfo
+      try {
+        s = await api.get<SessionInfo>('/session')
+      } catch (err) {
+        // The session a suspension ended says so once (its cookie is gone
+        // with that answer): keep why, then read the session anew.
+        if (!(err instanceof ApiError) || err.code !== 'account_suspended') throw err
+        s = await api.get<SessionInfo>('/session')
+      }
       setCsrfToken(s.csrf_token)
       // Rendered in slices (a transition): the first screen's render does
       // not block input on a slow phone.
@@ -68,7 +84,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       () => void refresh(),
       () => void refresh(),
     )
-    return onAuthError(() => void refresh())
+    return onAuthError((err) => {
+      if (err.code === 'account_suspended') setSuspension({ reason: err.reason ?? '', until: err.until ?? null })
+      void refresh()
+    })
   }, [refresh])
 
   // One socket while an active user is logged in; a new one for a new user.
@@ -82,7 +101,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => realtime.stop()
   }, [activeId])
 
-  const value = useMemo(() => ({ loaded, user, enrolment, refresh, setUser, logout }), [loaded, user, enrolment, refresh, setUser, logout])
+  // A user who logs in again is no longer told of a suspension.
+  useEffect(() => {
+    if (user && !user.suspended) setSuspension(null)
+  }, [user])
+
+  const value = useMemo(
+    () => ({ loaded, user, enrolment, refresh, setUser, logout, suspension }),
+    [loaded, user, enrolment, refresh, setUser, logout, suspension],
+  )
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>
 }
 

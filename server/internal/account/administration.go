@@ -64,16 +64,14 @@ type Enrolment struct {
 	Referente Credentials `json:"referente"`
 }
 
-// EnrolmentOpen reports whether enrolment is open, and its deadline (zero: none).
-func (s *Service) EnrolmentOpen() (bool, time.Time) {
-	d := s.opt.EnrolmentDeadline
-	return d.IsZero() || s.now().Before(d), d
-}
-
 // Enrol registers a pending administration and its referente, and logs
 // the referente in. lang is the referente's language.
 func (s *Service) Enrol(ctx context.Context, in Enrolment, lang string) (*Administration, *User, string, error) {
-	if open, _ := s.EnrolmentOpen(); !open {
+	open, _, err := s.EnrolmentOpen(ctx)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if !open {
 		return nil, nil, "", ErrEnrolmentClosed
 	}
 	a, err := s.newAdministration(ctx, in, StatusPending)

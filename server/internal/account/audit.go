@@ -40,7 +40,9 @@ func (s *Service) observeAudit(l *audit.Log) {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"role": string(u.Role), "suspended": u.Suspended}, nil
+		m := suspensionAudit(u.Suspended, u.SuspendedUntil)
+		m["role"] = string(u.Role)
+		return m, nil
 	})
 	l.Observe("invitation", func(ctx context.Context, id string) (map[string]any, error) {
 		var inv invitation

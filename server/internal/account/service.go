@@ -51,7 +51,8 @@ type Service struct {
 	now  func() time.Time
 	mail mailer.Mailer
 
-	cache *sessionCache
+	cache    *sessionCache
+	settings settingsCache
 
 	mu        sync.RWMutex
 	listeners []func(sessionID string)
@@ -76,6 +77,7 @@ func New(st *store.Store, opt Options) *Service {
 	s := &Service{st: st, opt: opt, log: opt.Logger, now: opt.Now, mail: opt.Mailer, cache: newSessionCache()}
 	if opt.Audit != nil {
 		s.observeAudit(opt.Audit)
+		s.observeSettings(opt.Audit)
 	}
 	return s
 }

@@ -19,6 +19,9 @@ type session struct {
 	CreatedAt time.Time `bson:"created_at"`
 	ExpiresAt time.Time `bson:"expires_at"`
 	LastSeen  time.Time `bson:"last_seen"`
+	// Ended says why a session ended while its cookie may still come back
+	// (a suspension: suspension.go); ended sessions authenticate nobody.
+	Ended string `bson:"ended,omitempty"`
 }
 
 const (
@@ -64,6 +67,9 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 	}
 	if !now.Before(sess.ExpiresAt) {
 		return nil, "", time.Time{}, errNoSession
+	}
+	if sess.Ended != "" {
+		return nil, "", time.Time{}, s.endedSession(ctx, &sess)
 	}
 	u, err := s.User(ctx, sess.UserID)
 	if err != nil {

@@ -30,12 +30,16 @@ type User struct {
 	AdministrationName   string `bson:"administration_name"`
 	AdministrationStatus string `bson:"administration_status"`
 	// AdministrationRejectionReason tells a rejected referente why, on the waiting page.
-	AdministrationRejectionReason string    `bson:"administration_rejection_reason,omitempty"`
-	Referente                     bool      `bson:"referente"`
-	Lang                          string    `bson:"lang"`
-	Suspended                     bool      `bson:"suspended"`
-	PasswordHash                  string    `bson:"password_hash"`
-	CreatedAt                     time.Time `bson:"created_at"`
+	AdministrationRejectionReason string `bson:"administration_rejection_reason,omitempty"`
+	Referente                     bool   `bson:"referente"`
+	Lang                          string `bson:"lang"`
+	Suspended                     bool   `bson:"suspended"`
+	// SuspendedUntil ends a suspension by itself (nil: until reinstated);
+	// User reads a suspension past it as over (suspension.go).
+	SuspendedUntil   *time.Time `bson:"suspended_until,omitempty"`
+	SuspensionReason string     `bson:"suspension_reason,omitempty"` // shown to the user
+	PasswordHash     string     `bson:"password_hash"`
+	CreatedAt        time.Time  `bson:"created_at"`
 }
 
 // IsAdmin reports whether the user runs the Cantiere.

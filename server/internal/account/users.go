@@ -29,6 +29,7 @@ func (s *Service) User(ctx context.Context, id string) (*User, error) {
 		}
 		return nil, fmt.Errorf("find user: %w", err)
 	}
+	u.suspensionAt(s.now())
 	return &u, nil
 }
 
@@ -76,7 +77,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*User, str
 		return nil, "", ErrInvalidCredentials
 	}
 	if u.Suspended {
-		return nil, "", ErrSuspended
+		return nil, "", u.suspendedError()
 	}
 	token, err := s.CreateSession(ctx, u.ID)
 	if err != nil {
@@ -239,41 +240,6 @@ func (s *Service) SetRole(ctx context.Context, actor *User, userID string, role 
 	rec.Done(ctx, err)
 	if err != nil {
 		return nil, err
-	}
-	return s.User(ctx, userID)
-}
-
-// SetSuspended suspends or reinstates a user (actor acts); suspension ends
-// their sessions.
-func (s *Service) SetSuspended(ctx context.Context, actor *User, userID string, suspended bool) (*User, error) {
-	if !authz.Can(authz.ManageUsers, actor.Subject(), authz.Item{OwnerID: userID}) {
-		return nil, problem.ErrForbidden
-	}
-	u, err := s.User(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	var rec *audit.Pending
-	if u.Suspended != suspended {
-		action := audit.UserSuspend
-		if !suspended {
-			action = audit.UserReinstate
-		}
-		if rec, err = s.opt.Audit.Begin(ctx, audit.Entry{Actor: actor.AuditActor(), Action: action,
-			Target: audit.Target{Kind: "user", ID: u.ID, Label: u.Name},
-			Before: map[string]any{"suspended": u.Suspended}, After: map[string]any{"suspended": suspended}}); err != nil {
-			return nil, err
-		}
-	}
-	err = s.updateUser(ctx, userID, bson.D{{Key: "suspended", Value: suspended}})
-	rec.Done(ctx, err)
-	if err != nil {
-		return nil, err
-	}
-	if suspended {
-		if err := s.RevokeSessions(ctx, userID, ""); err != nil {
-			return nil, err
-		}
 	}
 	return s.User(ctx, userID)
 }

@@ -19,11 +19,13 @@ type UserView struct {
 	AdministrationName   string `json:"administration_name"`
 	AdministrationStatus string `json:"administration_status"`
 	// AdministrationRejectionReason tells a rejected referente why, on the waiting page.
-	AdministrationRejectionReason string    `json:"administration_rejection_reason,omitempty"`
-	Referente                     bool      `json:"referente"`
-	Lang                          string    `json:"lang"`
-	Suspended                     bool      `json:"suspended"`
-	CreatedAt                     time.Time `json:"created_at"`
+	AdministrationRejectionReason string     `json:"administration_rejection_reason,omitempty"`
+	Referente                     bool       `json:"referente"`
+	Lang                          string     `json:"lang"`
+	Suspended                     bool       `json:"suspended"`
+	SuspendedUntil                *time.Time `json:"suspended_until,omitempty"`
+	SuspensionReason              string     `json:"suspension_reason,omitempty"`
+	CreatedAt                     time.Time  `json:"created_at"`
 }
 
 // View is the user as the API answers it; nil (nobody logged in) stays nil.
@@ -35,7 +37,7 @@ func (u *User) View() *UserView {
 		AdministrationID: u.AdministrationID, AdministrationIPA: u.AdministrationIPA,
 		AdministrationName: u.AdministrationName, AdministrationStatus: u.AdministrationStatus,
 		AdministrationRejectionReason: u.AdministrationRejectionReason, Referente: u.Referente,
-		Lang: u.Lang, Suspended: u.Suspended, CreatedAt: u.CreatedAt}
+		Lang: u.Lang, Suspended: u.Suspended, SuspendedUntil: u.SuspendedUntil, SuspensionReason: u.SuspensionReason, CreatedAt: u.CreatedAt}
 }
 
 // UserViews is a page of users as the API answers it.

@@ -111,17 +111,29 @@ const (
 	ThreadUnpin      = "thread.unpin"
 	ThreadEdit       = "thread.edit" // a moderator changed another's title or tags
 	PostDelete       = "post.delete" // a moderator deleted another's post
+	// Curation (forum and users).
+	ThreadMove    = "thread.move"     // to another category
+	ThreadMerge   = "thread.merge"    // target: the thread merged away; after: the one it went into
+	ThreadSplit   = "thread.split"    // target: the new thread; before: where its posts were
+	ThreadCloseAt = "thread.close_at" // replies close at a date
+	UserNote      = "user.note"       // a moderator's note on a user (the reason)
+	// SettingsEnrolmentDeadline: an admin changed the enrolment deadline.
+	SettingsEnrolmentDeadline = "settings.enrolment_deadline"
 )
+
+// curationActions are the user actions moderators take (and read).
+var curationActions = []string{UserSuspend, UserReinstate, UserNote}
 
 // Actions lists every action code, for the filters of the admin page.
 var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReinstate, UserRoleChange, InvitationCreate,
 	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
-	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete}
+	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete,
+	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote, SettingsEnrolmentDeadline}
 
 // Moderation reports whether action is a moderator's (on threads and
 // posts), which moderators may read; the rest is the admins'.
 func Moderation(action string) bool {
-	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.")
+	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || slices.Contains(curationActions, action)
 }
 
 // Observer reads a target's current state, as the After maps of its

@@ -48,6 +48,13 @@ const (
 	ReportMessage      // report a message to the moderators
 	PromoteMessage     // turn a message and its replies into a forum thread
 	SubscribeRoom      // follow a room's live topic (room:)
+	// Curation of threads and users (moderation).
+	MoveThread     // move a thread to another category
+	MergeThreads   // merge a thread into another
+	SplitThread    // move some posts of a thread into a new thread
+	SuspendUser    // suspend or reinstate a user
+	ModerateUser   // read and write moderators' notes on a user, read their moderation history
+	ManageSettings // change the board's settings (the enrolment deadline)
 	numActions
 )
 
@@ -111,6 +118,12 @@ var actions = [numActions]ActionInfo{
 	ReportMessage:      {Name: "report message", Dims: Dims{States: Deleted}},
 	PromoteMessage:     {Name: "promote message", Dims: Dims{States: Deleted}},
 	SubscribeRoom:      {Name: "subscribe room topic", Dims: Dims{Administration: true, States: Archived}},
+	MoveThread:         {Name: "move thread", Dims: Dims{States: Locked}},
+	MergeThreads:       {Name: "merge threads", Dims: Dims{States: Locked}},
+	SplitThread:        {Name: "split thread", Dims: Dims{States: Locked}},
+	SuspendUser:        {Name: "suspend user"},
+	ModerateUser:       {Name: "moderate user"},
+	ManageSettings:     {Name: "manage settings"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -199,4 +212,14 @@ var rules = []Rule{
 	{Action: PromoteMessage, Roles: moderators},
 	{Action: SubscribeRoom, Roles: active, Administration: Own, States: Archived},
 	{Action: SubscribeRoom, Roles: moderators, States: Archived},
+	// Curation: moderators move, merge and split threads (locked ones too;
+	// an archived category takes nothing new), suspend users and keep
+	// notes on them (suspending a moderator or an admin, or oneself, is
+	// refused by the domain after this table).
+	{Action: MoveThread, Roles: moderators, States: Locked},
+	{Action: MergeThreads, Roles: moderators, States: Locked},
+	{Action: SplitThread, Roles: moderators, States: Locked},
+	{Action: SuspendUser, Roles: moderators},
+	{Action: ModerateUser, Roles: moderators},
+	{Action: ManageSettings, Roles: admins},
 }

@@ -39,12 +39,19 @@ func (s *Service) observeAudit(l *audit.Log) {
 	l.Observe("thread", func(ctx context.Context, id string) (map[string]any, error) {
 		t, err := s.thread(ctx, id)
 		if errors.Is(err, ErrThreadNotFound) {
-			return nil, nil
+			// merged away: what it was merged into
+			to, ok, err := s.movedTo(ctx, "t:"+id)
+			if err != nil || !ok {
+				return nil, err
+			}
+			return map[string]any{"merged_into": to}, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"locked": t.Locked, "pinned": t.Pinned, "title": t.Title, "tags": t.Tags}, nil
+		return map[string]any{"locked": t.Locked, "pinned": t.Pinned, "title": t.Title, "tags": t.Tags,
+			"category_id": t.CategoryID, "merged_into": t.MergedInto, "split_from": t.SplitFrom,
+			"pinned_until": auditTime(t.PinnedUntil), "closes_at": auditTime(t.ClosesAt)}, nil
 	})
 	l.Observe("post", func(ctx context.Context, id string) (map[string]any, error) {
 		_, p, err := s.postByID(ctx, id)
@@ -115,7 +122,15 @@ func threadChanges(u *account.User, t *ThreadSummary, p ThreadPatch) []audit.Ent
 		add(action, map[string]any{field: was}, map[string]any{field: *v})
 	}
 	flag(p.Locked, t.Locked, "locked", audit.ThreadLock, audit.ThreadUnlock)
-	flag(p.Pinned, t.Pinned, "pinned", audit.ThreadPin, audit.ThreadUnpin)
+	if p.PinnedUntil != nil { // schedule set pinned too
+		add(audit.ThreadPin, map[string]any{"pinned": t.Pinned, "pinned_until": auditTime(t.PinnedUntil)},
+			map[string]any{"pinned": true, "pinned_until": auditTime(p.PinnedUntil)})
+	} else {
+		flag(p.Pinned, t.Pinned, "pinned", audit.ThreadPin, audit.ThreadUnpin)
+	}
+	if p.ClosesAt != nil {
+		add(audit.ThreadCloseAt, map[string]any{"closes_at": auditTime(t.ClosesAt)}, map[string]any{"closes_at": auditTime(p.ClosesAt)})
+	}
 	if u.ID != t.AuthorID {
 		before, after := map[string]any{}, map[string]any{}
 		if p.Title != nil && *p.Title != t.Title {

@@ -80,7 +80,7 @@ const threadTTL = time.Minute
 // copyThread copies a kept thread document: callers change their copy,
 // even decode into it.
 func copyThread(t versionedThread) versionedThread {
-	t.Tags = slices.Clone(t.Tags)
+	t.Tags, t.Gone = slices.Clone(t.Tags), slices.Clone(t.Gone)
 	return t
 }
 
@@ -95,6 +95,7 @@ func (s *Service) threadVersioned(ctx context.Context, id string) (*ThreadSummar
 	if !ok {
 		return nil, 0, ErrThreadNotFound
 	}
+	t.ThreadSummary.at(s.now())
 	return &t.ThreadSummary, t.Version, nil
 }
 
@@ -116,7 +117,7 @@ func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version i
 	}
 	cached := make(map[*postDoc]*cachedPost, len(posts))
 	var size int64
-	complete := len(posts) == t.PostCount
+	complete := len(posts)+len(t.Gone) == t.PostCount
 	for n, p := range posts {
 		cp := &cachedPost{Post: p.public(t.ID)}
 		raw, err := json.Marshal(&cp.Post)
@@ -159,7 +160,7 @@ func (s *Service) bumpThread(ctx context.Context, threadID string) {
 func (s *Service) sortedListing(ctx context.Context, cat *categoryDoc) ([]ThreadSummary, error) {
 	key, ver := "c:"+cat.ID, versioned.Version{cat.ListingVersion, 0}
 	if v, ok := s.cache.Get(key, ver); ok {
-		return v.([]ThreadSummary), nil
+		return s.pinsEnded(v.([]ThreadSummary)), nil
 	}
 	ts, err := s.listing(ctx, cat.ID)
 	if err != nil {
@@ -168,6 +169,23 @@ func (s *Service) sortedListing(ctx context.Context, cat *categoryDoc) ([]Thread
 	sortThreads(ts, true)
 	s.cache.Put(key, ver, ts, int64(len(ts))*700)
 	return ts, nil
+}
+
+// pinsEnded is a cached sorted listing as it stands now: when a pin has
+// ended since (pinned threads come first), a re-sorted copy.
+func (s *Service) pinsEnded(ts []ThreadSummary) []ThreadSummary {
+	now := s.now()
+	for i := 0; i < len(ts) && ts[i].Pinned; i++ {
+		if ts[i].PinnedUntil != nil && !now.Before(*ts[i].PinnedUntil) {
+			out := slices.Clone(ts)
+			for j := range out {
+				out[j].at(now)
+			}
+			sortThreads(out, true)
+			return out
+		}
+	}
+	return ts
 }
 
 // bumpListing marks the category's listing changed, after the change.

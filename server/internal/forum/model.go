@@ -59,6 +59,20 @@ type ThreadSummary struct {
 	LastPosterName     string    `bson:"last_poster_name"`
 	Pinned             bool      `bson:"pinned"`
 	Locked             bool      `bson:"locked"`
+	// PinnedUntil ends a pin by itself, ClosesAt closes the thread to
+	// replies: both read at read time (at), no job runs.
+	PinnedUntil *time.Time `bson:"pinned_until,omitempty"`
+	ClosesAt    *time.Time `bson:"closes_at,omitempty"`
+	// MergedInto is set while the thread is merged away (curation.go):
+	// it takes no replies meanwhile; MergeFirst is the first number its
+	// posts got in the other thread.
+	MergedInto string `bson:"merged_into,omitempty"`
+	MergeFirst int    `bson:"merge_first,omitempty"`
+	// SplitFrom is the thread this one was split from.
+	SplitFrom string `bson:"split_from,omitempty"`
+	// Gone are the numbers of posts split off into other threads: never
+	// given again, not counted as unread.
+	Gone []int `bson:"gone,omitempty"`
 	// BucketSize is how many posts share a forum_posts document. The
 	// embedded store rewrites the whole bucket for every post written, so
 	// small buckets make replies cheap; reading a whole thread (a view
@@ -70,22 +84,46 @@ type ThreadSummary struct {
 // thread.updated events carry it: openapi.yaml's ThreadFields. It is kept
 // apart from the stored ThreadSummary so that either can change alone.
 type Thread struct {
-	ID                 string    `json:"id"`
-	CategoryID         string    `json:"category_id"`
-	Title              string    `json:"title"`
-	Tags               []string  `json:"tags"`
-	AuthorID           string    `json:"author_id"`
-	AuthorName         string    `json:"author_name"`
-	AuthorHandle       string    `json:"author_handle"`
-	AdministrationName string    `json:"administration_name"`
-	AdministrationIPA  string    `json:"administration_ipa"`
-	CreatedAt          time.Time `json:"created_at"`
-	LastActivityAt     time.Time `json:"last_activity_at"`
-	PostCount          int       `json:"post_count"`
-	ReplyCount         int       `json:"reply_count"`
-	LastPosterName     string    `json:"last_poster_name"`
-	Pinned             bool      `json:"pinned"`
-	Locked             bool      `json:"locked"`
+	ID                 string     `json:"id"`
+	CategoryID         string     `json:"category_id"`
+	Title              string     `json:"title"`
+	Tags               []string   `json:"tags"`
+	AuthorID           string     `json:"author_id"`
+	AuthorName         string     `json:"author_name"`
+	AuthorHandle       string     `json:"author_handle"`
+	AdministrationName string     `json:"administration_name"`
+	AdministrationIPA  string     `json:"administration_ipa"`
+	CreatedAt          time.Time  `json:"created_at"`
+	LastActivityAt     time.Time  `json:"last_activity_at"`
+	PostCount          int        `json:"post_count"`
+	ReplyCount         int        `json:"reply_count"`
+	LastPosterName     string     `json:"last_poster_name"`
+	Pinned             bool       `json:"pinned"`
+	Locked             bool       `json:"locked"`
+	PinnedUntil        *time.Time `json:"pinned_until,omitempty"`
+	ClosesAt           *time.Time `json:"closes_at,omitempty"`
+}
+
+// at is the thread as it stands at now: a pin past its end is over, a
+// thread past its closing date (or being merged away) takes no replies.
+func (t *ThreadSummary) at(now time.Time) {
+	if t.Pinned && t.PinnedUntil != nil && !now.Before(*t.PinnedUntil) {
+		t.Pinned, t.PinnedUntil = false, nil
+	}
+	if t.ClosesAt != nil && !now.Before(*t.ClosesAt) || t.MergedInto != "" {
+		t.Locked = true
+	}
+}
+
+// unreadAfter is how many posts follow number last (the numbers gone excepted).
+func (t *ThreadSummary) unreadAfter(last int) int {
+	n := t.PostCount - last
+	for _, g := range t.Gone {
+		if g > last {
+			n--
+		}
+	}
+	return max(0, n)
 }
 
 // wire is the thread as readers get it.
@@ -93,7 +131,8 @@ func (t *ThreadSummary) wire() Thread {
 	return Thread{ID: t.ID, CategoryID: t.CategoryID, Title: t.Title, Tags: t.Tags, AuthorID: t.AuthorID,
 		AuthorName: t.AuthorName, AuthorHandle: t.AuthorHandle, AdministrationName: t.AdministrationName,
 		AdministrationIPA: t.AdministrationIPA, CreatedAt: t.CreatedAt, LastActivityAt: t.LastActivityAt,
-		PostCount: t.PostCount, ReplyCount: t.ReplyCount, LastPosterName: t.LastPosterName, Pinned: t.Pinned, Locked: t.Locked}
+		PostCount: t.PostCount, ReplyCount: t.ReplyCount, LastPosterName: t.LastPosterName, Pinned: t.Pinned, Locked: t.Locked,
+		PinnedUntil: t.PinnedUntil, ClosesAt: t.ClosesAt}
 }
 
 // postLayout is how forum_posts splits a thread's posts (store/bucket):

@@ -44,6 +44,9 @@ type postChangedWork struct {
 func (s *Service) handlePending() {
 	s.deps.Outbox.Handle(kindPosted, s.redoPosted)
 	s.deps.Outbox.Handle(kindPostChanged, s.redoPostChanged)
+	s.deps.Outbox.Handle(kindMoved, s.redoMoved)
+	s.deps.Outbox.Handle(kindMerged, s.redoMerged)
+	s.deps.Outbox.Handle(kindSplit, s.redoSplit)
 }
 
 // followUp indexes a stored post and notifies the people concerned in the
@@ -95,9 +98,21 @@ func (s *Service) redoPosted(ctx context.Context, w *outbox.Work) error {
 // stored, rewrites its listing entry and its category's totals. It runs
 // at start-up, before any request: nothing writes the thread meanwhile.
 func (s *Service) recount(ctx context.Context, threadID string) (*ThreadSummary, map[int]*postDoc, error) {
-	t, ok, err := store.Get[ThreadSummary](ctx, s.deps.Store.Collection(colThreads).Ordered(), threadID)
+	t, posts, err := s.recountThread(ctx, threadID, false)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load thread %s: %w", threadID, err)
+		return nil, nil, err
+	}
+	return t, posts, s.recountCategory(ctx, t.CategoryID)
+}
+
+// recountThread sets a thread's reply count and latest activity from the
+// posts stored, and its post count unless keepCount (numbers that moved
+// away are never given out again: their permalinks answer where the posts
+// went), then rewrites its listing entry.
+func (s *Service) recountThread(ctx context.Context, id string, keepCount bool) (*ThreadSummary, map[int]*postDoc, error) {
+	t, ok, err := store.Get[ThreadSummary](ctx, s.deps.Store.Collection(colThreads).Ordered(), id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load thread %s: %w", id, err)
 	}
 	if !ok {
 		return nil, nil, ErrThreadNotFound
@@ -106,27 +121,33 @@ func (s *Service) recount(ctx context.Context, threadID string) (*ThreadSummary,
 	if err != nil {
 		return nil, nil, err
 	}
-	var last *postDoc
+	var last *postDoc // the latest, by date (a merge brings older posts in)
+	top := 0
 	for _, p := range posts {
-		if last == nil || p.N > last.N {
+		if last == nil || before(last, p) {
 			last = p
 		}
+		top = max(top, p.N)
 	}
 	if last == nil {
 		return nil, nil, ErrThreadNotFound
 	}
-	defer s.threadWritten(t.ID)
-	err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
-		"$set": bson.M{"post_count": last.N, "reply_count": len(posts) - 1, "last_activity_at": last.CreatedAt, "last_poster_name": last.Author.Name},
-		"$inc": bson.M{"version": 1},
-	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&t)
-	if err != nil {
-		return nil, nil, fmt.Errorf("recount thread %s: %w", t.ID, err)
+	set := bson.M{"reply_count": len(posts) - 1, "last_activity_at": last.CreatedAt, "last_poster_name": last.Author.Name}
+	if !keepCount {
+		set["post_count"] = top
 	}
+	defer s.threadWritten(id)
+	t = ThreadSummary{}
+	err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set, "$inc": bson.M{"version": 1}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&t)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recount thread %s: %w", id, err)
+	}
+	t.at(s.now())
 	if err := s.list(ctx, &t); err != nil {
 		return nil, nil, err
 	}
-	return &t, posts, s.recountCategory(ctx, t.CategoryID)
+	return &t, posts, nil
 }
 
 // recountCategory sets a category's thread and post totals from its listing.

@@ -1,9 +1,7 @@
 package forum
 
 import (
-	"sync"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -34,17 +32,7 @@ func TestRecoveryRecountsFromStoredPosts(t *testing.T) {
 			ctx := testenv.Ctx(t)
 			st := testenv.Store(t)
 			rec := newRecorder()
-			// A clock that moves, so that the redo tells the interrupted
-			// reply from the earlier ones.
-			var mu sync.Mutex
-			clock := testNow
-			deps := testDeps(st, rec)
-			deps.Now = func() time.Time {
-				mu.Lock()
-				defer mu.Unlock()
-				clock = clock.Add(time.Second)
-				return clock
-			}
+			deps := tickingDeps(st, rec)
 			s := started(t, deps)
 			a, b := user("a", account.RoleParticipant), user("b", account.RoleParticipant)
 			th, _, err := s.CreateThread(ctx, a, NewThread{CategoryID: "bacheca", Title: "Contatori", Body: "Apertura."})

@@ -222,6 +222,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	if err != nil {
 		return PostView{}, fmt.Errorf("number reply in %s: %w", threadID, err)
 	}
+	t.at(now)
 	if !authz.Can(authz.Reply, u.Subject(), authz.Item{State: t.state()}) { // locked meanwhile
 		if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"reply_count": -1}}); err != nil {
 			s.log.Error("give back reply count", "thread", t.ID, "err", err)
@@ -498,7 +499,7 @@ func (s *Service) React(ctx context.Context, u *account.User, id, kind string, o
 func (s *Service) PostPage(ctx context.Context, u *account.User, id string, perPage int) (Permalink, error) {
 	t, p, err := s.postByID(ctx, id)
 	if err != nil {
-		return Permalink{}, err
+		return Permalink{}, s.moved(ctx, err, "p", id)
 	}
 	_, perPage = normPage(1, perPage, PostsPerPage)
 	posts, err := s.posts(ctx, t)

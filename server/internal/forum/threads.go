@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -38,6 +39,10 @@ type ThreadPatch struct {
 	Tags   *[]string `json:"tags" validate:"omitnil,max=5,dive,min=2,max=30,nocontrol"`
 	Locked *bool     `json:"locked"`
 	Pinned *bool     `json:"pinned"`
+	// PinnedUntil pins the thread until a date (locked false or pinned
+	// false clear the dates); ClosesAt closes it to replies at a date.
+	PinnedUntil *time.Time `json:"pinned_until"`
+	ClosesAt    *time.Time `json:"closes_at"`
 	// Reason is a moderator's, for the audit log.
 	Reason string `json:"reason" validate:"max=500,nocontrol"`
 }
@@ -229,9 +234,12 @@ func (s *Service) listing(ctx context.Context, categoryID string) ([]ThreadSumma
 		return nil, err
 	}
 	out := []ThreadSummary{}
+	now := s.now()
 	for _, m := range shards {
 		for _, t := range m {
-			out = append(out, ThreadSummary(t))
+			ts := ThreadSummary(t)
+			ts.at(now)
+			out = append(out, ts)
 		}
 	}
 	return out, nil
@@ -284,9 +292,12 @@ func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perP
 		return ThreadList{}, fmt.Errorf("load listings: %w", err)
 	}
 	var ts []ThreadSummary
+	now := s.now()
 	for _, m := range shards {
 		for _, t := range m {
-			ts = append(ts, ThreadSummary(t))
+			t := ThreadSummary(t)
+			t.at(now)
+			ts = append(ts, t)
 		}
 	}
 	sortThreads(ts, false)
@@ -315,7 +326,7 @@ func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSu
 
 func personal(t ThreadSummary, rs readerState) ThreadView {
 	last := rs.lastRead(t.ID)
-	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.PostCount-last)}
+	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: t.unreadAfter(last)}
 }
 
 // Thread is a page of a thread in tree or flat order.
@@ -327,7 +338,7 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 	seq := s.head(ctx, threadTopic(id))
 	t, version, err := s.threadVersioned(ctx, id)
 	if err != nil {
-		return ThreadPage{}, err
+		return ThreadPage{}, s.moved(ctx, err, "t", id)
 	}
 	cat, err := s.categoryShown(ctx, t.CategoryID)
 	if err != nil {
@@ -376,12 +387,15 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		return ThreadView{}, err
 	}
 	it := authz.Item{OwnerID: t.AuthorID, State: t.state()}
-	if p.Locked != nil || p.Pinned != nil {
+	if p.Locked != nil || p.Pinned != nil || p.PinnedUntil != nil || p.ClosesAt != nil {
 		if _, err := check(authz.ModerateThread, u, it, ErrModeratorOnly, ErrModeratorOnly, ErrModeratorOnly); err != nil {
 			return ThreadView{}, err
 		}
 	}
-	set := bson.M{}
+	set, unset, err := s.schedule(t, &p)
+	if err != nil {
+		return ThreadView{}, err
+	}
 	if p.Title != nil || p.Tags != nil {
 		ownOnly, err := check(authz.EditThread, u, it, ErrNotAuthor, ErrNotAuthor, ErrNotAuthor)
 		if err != nil {
@@ -403,7 +417,7 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 	if p.Pinned != nil {
 		set["pinned"] = *p.Pinned
 	}
-	if len(set) > 0 {
+	if len(set) > 0 || len(unset) > 0 {
 		var w *outbox.Work
 		if p.Title != nil { // the opening post is indexed with the title
 			if w, err = s.deps.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: postID(id, 1)}); err != nil {
@@ -416,8 +430,14 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		if err != nil {
 			return ThreadView{}, err
 		}
-		err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$set": set},
+		update := bson.M{"$set": set}
+		if len(unset) > 0 {
+			update["$unset"] = unset
+		}
+		*t = ThreadSummary{} // decoding keeps the fields the document no longer has
+		err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": id}, update,
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
+		t.at(s.now())
 		rec.Done(ctx, err)
 		if err != nil {
 			return ThreadView{}, fmt.Errorf("update thread %s: %w", id, err)

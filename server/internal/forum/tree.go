@@ -25,7 +25,7 @@ func treeOrder(posts map[int]*postDoc) []*postDoc {
 		children[parent] = append(children[parent], n)
 	}
 	for _, c := range children {
-		sort.Ints(c)
+		sort.Slice(c, func(i, j int) bool { return before(posts[c[i]], posts[c[j]]) })
 	}
 	out := make([]*postDoc, 0, len(posts))
 	if p, ok := posts[1]; ok {
@@ -50,13 +50,22 @@ func reversed(ns []int) []int {
 	return r
 }
 
-// flatOrder is every post by number.
+// before orders posts by date, then number: numbers grow with time, except
+// for the posts a merge brought in (curation.go), which keep their dates.
+func before(a, b *postDoc) bool {
+	if !a.CreatedAt.Equal(b.CreatedAt) {
+		return a.CreatedAt.Before(b.CreatedAt)
+	}
+	return a.N < b.N
+}
+
+// flatOrder is every post by date (by number, but for merged posts).
 func flatOrder(posts map[int]*postDoc) []*postDoc {
 	out := make([]*postDoc, 0, len(posts))
 	for _, p := range posts {
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N })
+	sort.Slice(out, func(i, j int) bool { return before(out[i], out[j]) })
 	return out
 }
 

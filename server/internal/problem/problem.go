@@ -40,7 +40,9 @@ type Error struct {
 	RetryAfter time.Duration
 	// Until is when a state the error reports ends (a mute), shown as is.
 	Until time.Time
-	Err   error // internal cause, never shown to users
+	// Reason is a person's words about the state (a suspension's), shown as is.
+	Reason string
+	Err    error // internal cause, never shown to users
 }
 
 func (e *Error) Error() string {

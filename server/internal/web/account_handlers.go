@@ -11,7 +11,13 @@ import (
 )
 
 func (h *accountAPI) getSession(c *fiber.Ctx) error {
-	open, deadline := h.Accounts.EnrolmentOpen()
+	if currentUser(c) == nil && c.Locals(ctxSessionEnded) != nil {
+		return loggedOut(c) // the suspension, once: the cookie is gone
+	}
+	open, deadline, err := h.Accounts.EnrolmentOpen(c.UserContext())
+	if err != nil {
+		return err
+	}
 	var dl *time.Time
 	if !deadline.IsZero() {
 		d := deadline.UTC()

@@ -120,6 +120,7 @@ func TestSessionEndListeners(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no session-end notice after suspension")
 	}
+	c.Expect(403, "GET", "/api/v1/me", nil) // the suspension, once
 	c.Expect(401, "GET", "/api/v1/me", nil)
 	r := c.Expect(403, "POST", "/api/v1/session", map[string]any{"email": u.Email, "password": webtest.Password})
 	if r.ErrorCode() != "account_suspended" {

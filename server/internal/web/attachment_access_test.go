@@ -104,6 +104,7 @@ func TestAttachmentWhoReadsWhat(t *testing.T) {
 	}
 
 	env.Suspend(su)
+	suspended.Expect(403, "GET", "/api/v1/session", nil) // told once why the session ended; anonymous after
 	const missing = "AAAAAAAAAAAAAAAAAAAAAA"
 	readers := []struct {
 		name string

@@ -99,7 +99,7 @@ func TestAuditRecordsActions(t *testing.T) {
 	if r := admin.Do("POST", "/api/v1/invitations", map[string]any{"administration_id": target.AdministrationID, "email": "nuovo@example.it"}); r.Status >= 300 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)
 	}
-	if _, err := env.Board.Accounts.SetSuspended(testenv.Ctx(t), adminUser, target.ID, true); err != nil {
+	if _, err := env.Board.Accounts.SetSuspended(testenv.Ctx(t), adminUser, target.ID, account.Suspension{Suspended: true, Reason: "Prova."}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -129,14 +129,16 @@ func TestAuditRecordsActions(t *testing.T) {
 		t.Errorf("thread.lock entry %+v", lock)
 	}
 
-	// Moderators: the moderation entries only, and only those actions offered.
+	// Moderators: the moderation entries only (threads, posts, the users'
+	// suspensions and notes, which moderators act on), and only those
+	// actions offered.
 	var modView auditPage
 	mod.Expect(200, "GET", "/api/v1/admin/audit", nil).JSON(t, &modView)
-	if modView.Total != 4 || strings.Contains(modView.actions(), "enrolment") || strings.Contains(modView.actions(), "user.") {
-		t.Errorf("moderator reads %d entries: %s; want the 4 thread and post entries", modView.Total, modView.actions())
+	if modView.Total != 5 || strings.Contains(modView.actions(), "enrolment") || strings.Contains(modView.actions(), "role_change") {
+		t.Errorf("moderator reads %d entries: %s; want the 4 thread and post entries and the suspension", modView.Total, modView.actions())
 	}
 	for _, a := range modView.Actions {
-		if !strings.HasPrefix(a, "thread.") && !strings.HasPrefix(a, "post.") {
+		if !strings.HasPrefix(a, "thread.") && !strings.HasPrefix(a, "post.") && !audit.Moderation(a) {
 			t.Errorf("moderator offered action filter %q", a)
 		}
 	}

@@ -1,14 +1,17 @@
 package web_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/realtime/rttest"
@@ -124,7 +127,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 // table must hold with their sessions gone too (they get a fresh one).
 func (w *authzWorld) suspend(t *testing.T) {
 	u := w.users[authz.Suspended]
-	if _, err := w.env.Board.Accounts.SetSuspended(testenv.Ctx(t), w.bossUser, u.ID, true); err != nil {
+	if _, err := w.env.Board.Accounts.SetSuspended(testenv.Ctx(t), w.bossUser, u.ID, account.Suspension{Suspended: true, Reason: "Prova."}); err != nil {
 		t.Fatal(err)
 	}
 	u.Suspended = true
@@ -192,6 +195,19 @@ func (w *authzWorld) snapshot(t *testing.T, id string) string {
 	return s
 }
 
+// categoryOf is the category of thread id now, "" when it is gone (merged).
+func (w *authzWorld) categoryOf(t *testing.T, id string) string {
+	p, err := w.env.Board.Forum.Thread(testenv.Ctx(t), w.bossUser, id, forum.ViewFlat, 1, 1, "it")
+	var moved *forum.Moved
+	if errors.As(err, &moved) {
+		return ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Thread.CategoryID
+}
+
 // threadCase runs one request against a fresh thread of the cell and
 // returns the status and whether the thread changed.
 func (w *authzWorld) threadCase(t *testing.T, c authzCell, method, path string, body any) (int, bool) {
@@ -244,6 +260,39 @@ var httpDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) (int
 		}
 		return r.Status, after.Role != account.RoleParticipant
 	},
+	authz.SuspendUser: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		_, target := w.env.NewUserIn(w.away.ID, account.RoleParticipant)
+		r := w.clients[c.Role].Do("PUT", "/api/v1/moderation/users/"+target.ID+"/suspension", map[string]any{"reason": "Spam."})
+		after, err := w.env.Board.Accounts.User(testenv.Ctx(t), target.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Status, after.Suspended
+	},
+	authz.ModerateUser: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		_, target := w.env.NewUserIn(w.away.ID, account.RoleParticipant)
+		r := w.clients[c.Role].Do("POST", "/api/v1/moderation/users/"+target.ID+"/notes", map[string]any{"body": "Da seguire."})
+		es, err := w.env.Board.Audit.All(testenv.Ctx(t), audit.Filter{Target: "user:" + target.ID}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Status, len(es) > 0
+	},
+	authz.ManageSettings: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		at := time.Date(2040, 1, int(w.seq.Add(1)%28)+1, 12, 0, 0, 0, time.UTC)
+		r := w.clients[c.Role].Do("PUT", "/api/v1/admin/settings/enrolment", map[string]any{"deadline": at})
+		_, d, err := w.env.Board.Accounts.EnrolmentOpen(testenv.Ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := d.Equal(at)
+		if changed { // enrolment stays open for the other cases
+			if _, err := w.env.Board.Accounts.SetEnrolmentDeadline(testenv.Ctx(t), w.bossUser, nil, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r.Status, changed
+	},
 	authz.Invite: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		adm := w.home.ID
 		if c.OtherAdm {
@@ -285,6 +334,26 @@ var httpDrivers = map[authz.Action]func(*testing.T, *authzWorld, authzCell) (int
 	},
 	authz.ModerateThread: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		return w.threadCase(t, c, "PATCH", "/api/v1/threads/{thread}", map[string]any{"pinned": true})
+	},
+	authz.MoveThread: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		th := w.thread(t, c)
+		r := w.clients[c.Role].Do("POST", "/api/v1/threads/"+th.ID+"/move", map[string]any{"category_id": "bacheca", "reason": "Fuori posto."})
+		return r.Status, w.categoryOf(t, th.ID) != th.CategoryID
+	},
+	authz.MergeThreads: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		into := w.thread(t, authzCell{Role: authz.Participant})
+		th := w.thread(t, c)
+		r := w.clients[c.Role].Do("POST", "/api/v1/threads/"+th.ID+"/merge", map[string]any{"into_id": into.ID, "reason": "Doppione."})
+		return r.Status, w.categoryOf(t, th.ID) == ""
+	},
+	authz.SplitThread: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
+		th := w.thread(t, c)
+		if _, err := w.env.Board.Forum.Reply(testenv.Ctx(t), w.mod, th.ID, forum.NewPost{Body: "Una risposta da spostare."}); err != nil {
+			t.Fatal(err)
+		}
+		before := w.snapshot(t, th.ID)
+		r := w.clients[c.Role].Do("POST", "/api/v1/threads/"+th.ID+"/split", map[string]any{"post_ids": []string{th.ID + "-2"}, "title": "Discussione separata", "reason": "Altro tema."})
+		return r.Status, w.snapshot(t, th.ID) != before
 	},
 	authz.EditPost: func(t *testing.T, w *authzWorld, c authzCell) (int, bool) {
 		return w.threadCase(t, c, "PATCH", "/api/v1/posts/{thread}-1", map[string]any{"body": "Corpo cambiato."})

@@ -30,6 +30,8 @@ type errorDetail struct {
 	RetryAfterS int `json:"retry_after_s,omitempty"`
 	// Until is when the refused state ends (a mute).
 	Until *time.Time `json:"until,omitempty"`
+	// Reason is a moderator's words on the refused state (a suspension).
+	Reason string `json:"reason,omitempty"`
 }
 
 type fieldDetail struct {
@@ -57,7 +59,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	} else if p.Err != nil {
 		s.log.Debug("request refused", "path", c.Path(), "code", p.Code, "err", p.Err)
 	}
-	body := errorBody{Error: errorDetail{Code: p.Code, Message: p.Message(lang)}}
+	body := errorBody{Error: errorDetail{Code: p.Code, Message: p.Message(lang), Reason: p.Reason}}
 	if p.RetryAfter > 0 {
 		body.Error.RetryAfterS = int(p.RetryAfter.Seconds() + 0.999)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(body.Error.RetryAfterS))

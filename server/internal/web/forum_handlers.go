@@ -129,7 +129,7 @@ func (h *forumAPI) thread(c *fiber.Ctx) error {
 	}
 	tp, err := h.Forum.Thread(c.UserContext(), currentUser(c), param(c, "id"), in.View, in.Page, in.PerPage, langOf(c))
 	if err != nil {
-		return err
+		return redirectMoved(c, err)
 	}
 	body, err := tp.EncodeJSON()
 	if err != nil {
@@ -181,7 +181,7 @@ func (h *forumAPI) post(c *fiber.Ctx) error {
 	}
 	p, err := h.Forum.PostPage(c.UserContext(), currentUser(c), param(c, "id"), per)
 	if err != nil {
-		return err
+		return redirectMoved(c, err)
 	}
 	return c.JSON(p)
 }

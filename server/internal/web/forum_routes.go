@@ -25,6 +25,9 @@ func (s *server) forumRoutes(api fiber.Router) {
 	api.Post("/threads", active, h.createThread)
 	api.Get("/threads/:id", active, h.thread)
 	api.Patch("/threads/:id", active, h.updateThread)
+	api.Post("/threads/:id/move", active, h.moveThread)
+	api.Post("/threads/:id/merge", active, h.mergeThread)
+	api.Post("/threads/:id/split", active, h.splitThread)
 	api.Post("/threads/:id/posts", active, h.reply)
 	api.Put("/threads/:id/read", active, h.markRead)
 

@@ -47,6 +47,13 @@ var jsonBodyRoutes = []struct {
 	{"POST", "/api/v1/rooms/:id/messages/:seq/reactions", `{"emoji":"%s"}`, "emoji"},
 	{"POST", "/api/v1/rooms/:id/messages/:seq/reports", `{"reason":"spam","text":"%s"}`, "text"},
 	{"POST", "/api/v1/rooms/:id/messages/:seq/promote", `{"category_id":"bacheca","title":"%s"}`, "title"},
+	{"POST", "/api/v1/threads/:id/move", `{"category_id":"%s","reason":"x"}`, "category_id"},
+	{"POST", "/api/v1/threads/:id/merge", `{"into_id":"%s","reason":"x"}`, "into_id"},
+	{"POST", "/api/v1/threads/:id/split", `{"post_ids":["%s"],"title":"Titolo","reason":"x"}`, "post_ids[0]"},
+	{"PUT", "/api/v1/moderation/users/:id/suspension", `{"reason":"%s"}`, "reason"},
+	{"POST", "/api/v1/moderation/users/:id/reinstate", `{"reason":"%s"}`, "reason"},
+	{"POST", "/api/v1/moderation/users/:id/notes", `{"body":"%s"}`, "body"},
+	{"PUT", "/api/v1/admin/settings/enrolment", `{"deadline":null,"reason":"%s"}`, "reason"},
 }
 
 // bodylessRoutes are the unsafe routes that read no JSON body.

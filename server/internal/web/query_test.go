@@ -40,6 +40,7 @@ var getRoutes = []getRoute{
 	{"/api/v1/search", []string{"q", "category", "author", "administration", "from", "to", "page", "per_page"}},
 	{"/api/v1/notifications", []string{"page"}},
 	{"/api/v1/mentions", []string{"q"}},
+	{"/api/v1/moderation/users/:id", nil},
 	{"/api/v1/admin/audit", []string{"actor", "action", "target", "place", "from", "to", "cursor", "limit"}},
 	{"/api/v1/admin/audit/export", []string{"actor", "action", "target", "place", "from", "to", "format"}},
 	{"/api/v1/rooms", nil},

@@ -14,6 +14,10 @@ import (
 const (
 	sessionCookie = "tavolo_session"
 	ctxSessionID  = "session_id"
+	// ctxSessionEnded holds why the cookie's session ended (a suspension,
+	// with its reason and end): the request goes on anonymously, and what
+	// would answer "log in" answers that instead, once (the cookie goes).
+	ctxSessionEnded = "session_ended"
 )
 
 // session resolves the session cookie into the current user (c.Locals).
@@ -30,6 +34,9 @@ func (s *server) session(c *fiber.Ctx) error {
 		c.Locals(ctxSessionID, sid)
 	case errors.Is(err, problem.ErrUnauthorized):
 		s.clearSessionCookie(c)
+	case errors.Is(err, account.ErrSuspended):
+		s.clearSessionCookie(c)
+		c.Locals(ctxSessionEnded, err)
 	default:
 		return err
 	}
@@ -67,7 +74,7 @@ func (s *server) clearSessionCookie(c *fiber.Ctx) {
 // requireUser lets logged-in users through.
 func (s *server) requireUser(c *fiber.Ctx) error {
 	if currentUser(c) == nil {
-		return problem.ErrUnauthorized
+		return loggedOut(c)
 	}
 	return c.Next()
 }
@@ -84,10 +91,22 @@ func allowed(c *fiber.Ctx, action authz.Action) error {
 	if authz.Can(action, u.Subject(), authz.Item{}) {
 		return c.Next()
 	}
+	if u == nil {
+		return loggedOut(c)
+	}
 	if err := activeError(u); err != nil {
 		return err
 	}
 	return problem.ErrForbidden
+}
+
+// loggedOut is why an anonymous request is refused: its session ended by a
+// suspension, or none.
+func loggedOut(c *fiber.Ctx) error {
+	if err, ok := c.Locals(ctxSessionEnded).(error); ok {
+		return err
+	}
+	return problem.ErrUnauthorized
 }
 
 // activeError says why u may not take part (nil when they may).

@@ -55,7 +55,7 @@ func TestWSUpgradeIsRefused(t *testing.T) {
 		{"origin with a path", http.Header{"Origin": {env.Base + "/"}, "Cookie": {"tavolo_session=" + c.Cookie("tavolo_session")}}, 403},
 		{"no session", wsHeader(env, nil), 401},
 		{"unknown session", http.Header{"Origin": {env.Base}, "Cookie": {"tavolo_session=forged"}}, 401},
-		{"user suspended", wsHeader(env, suspended), 401},
+		{"user suspended", wsHeader(env, suspended), 403}, // account_suspended: the session a suspension ended says so
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -83,7 +83,7 @@ func (c *Client) Cookie(name string) string {
 func (e *Env) Suspend(u *account.User) {
 	e.T.Helper()
 	_, admin := e.Admin()
-	if _, err := e.Board.Accounts.SetSuspended(testenv.Ctx(e.T), admin, u.ID, true); err != nil {
+	if _, err := e.Board.Accounts.SetSuspended(testenv.Ctx(e.T), admin, u.ID, account.Suspension{Suspended: true, Reason: "Prova."}); err != nil {
 		e.T.Fatalf("suspend: %v", err)
 	}
 }

@@ -53,5 +53,10 @@ export const audit: Translation<typeof it> = {
     'thread.unpin': 'Thread unpinned',
     'thread.edit': 'Title or tags changed',
     'post.delete': 'Post deleted',
+    'thread.move': 'Thread moved',
+    'thread.merge': 'Thread merged into another',
+    'thread.split': 'Thread split',
+    'thread.close_at': 'Closing scheduled',
+    'user.note': 'Moderators’ note',
   },
 }

@@ -32,6 +32,11 @@ export const audit = {
     categories: 'Ordine delle categorie',
     thread: 'Discussione',
     post: 'Messaggio',
+    'thread.move': 'Discussione spostata',
+    'thread.merge': 'Discussione unita a un’altra',
+    'thread.split': 'Discussione divisa',
+    'thread.close_at': 'Chiusura programmata',
+    'user.note': 'Nota dei moderatori',
   } as Record<string, string>,
   actions: {
     'enrolment.approve': 'Iscrizione approvata',

@@ -39,6 +39,10 @@ export function ForumSlot() {
     if (!x || typeof x.id !== 'string' || !itemsRef.current) return
     const old = itemsRef.current.find((i) => i.id === x.id)
     const rest = itemsRef.current.filter((i) => i.id !== x.id)
+    if (ev.event === 'thread.removed') {
+      setItems(rest) // merged into another thread
+      return
+    }
     const row = { ...x, last_read_n: old?.last_read_n ?? 0, unread_count: unreadOf(x, old ?? { ...x, last_read_n: 0 }) }
     // Newest activity first; a list this short may reorder (it is a summary, not a reading view).
     setItems([row, ...rest].sort((a, b) => (a.last_activity_at < b.last_activity_at ? 1 : -1)).slice(0, SHOWN))

@@ -65,6 +65,11 @@ func (m *Map[V]) Max(ctx context.Context, owner, key string, v V) error {
 	return m.write(ctx, m.IDOf(owner, key), "$max", bson.M{m.field + "." + key: v})
 }
 
+// Delete removes key from the owner's map; a missing key is no error.
+func (m *Map[V]) Delete(ctx context.Context, owner, key string) error {
+	return m.write(ctx, m.IDOf(owner, key), "$unset", bson.M{m.field + "." + key: ""})
+}
+
 func (m *Map[V]) write(ctx context.Context, id, op string, set bson.M) error {
 	if _, err := m.c.W.UpdateOne(ctx, bson.M{"_id": id}, bson.M{op: set}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("write %s %s: %w", m.c.Name, id, err)

@@ -1,0 +1,204 @@
+package forum
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/testenv"
+)
+
+// tickingDeps are testDeps with a clock that moves a second a call, so
+// that a redo tells an interrupted write from the ones before it.
+func tickingDeps(st *store.Store, rec *recorder) Deps {
+	var mu sync.Mutex
+	clock := testNow
+	deps := testDeps(st, rec)
+	deps.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Second)
+		return clock
+	}
+	return deps
+}
+
+// crashWorld is a service whose clock moves a second a call, two threads
+// of three posts in bacheca, and a restart on the same store.
+type crashWorld struct {
+	t      *testing.T
+	deps   Deps
+	s      *Service
+	rec    *recorder
+	a, b   string
+	mod    *account.User
+	reader *account.User
+}
+
+func newCrashWorld(t *testing.T) *crashWorld {
+	ctx := testenv.Ctx(t)
+	rec := newRecorder()
+	deps := tickingDeps(testenv.Store(t), rec)
+	w := &crashWorld{t: t, deps: deps, s: started(t, deps), rec: rec, mod: user("m", account.RoleModerator), reader: user("r", account.RoleParticipant)}
+	for i, title := range []string{"Prima", "Seconda"} {
+		th, _, err := w.s.CreateThread(ctx, w.reader, NewThread{CategoryID: "bacheca", Title: title, Body: "Apertura."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := w.s.Reply(ctx, w.reader, th.ID, NewPost{Body: "Risposta."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 0 {
+			w.a = th.ID
+		} else {
+			w.b = th.ID
+		}
+	}
+	return w
+}
+
+// restart is the board started again on the same store, its pending work redone.
+func (w *crashWorld) restart() *Service {
+	ctx := testenv.Ctx(w.t)
+	w.deps.Outbox = outbox.New(w.deps.Store, nil)
+	after := started(w.t, w.deps)
+	if err := after.deps.Outbox.Recover(ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := after.deps.Outbox.Flush(ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	n, err := w.deps.Store.C("outbox").CountDocuments(ctx, bson.M{})
+	if err != nil || n != 0 {
+		w.t.Fatalf("pending work left after recovery: %d (%v)", n, err)
+	}
+	return after
+}
+
+// expect checks the threads' posts and the category's totals against the
+// model (thread id -> posts), and that the index holds exactly their posts.
+func (w *crashWorld) expect(s *Service, model map[string]int) {
+	w.t.Helper()
+	ctx := testenv.Ctx(w.t)
+	total, indexed := 0, map[string]bool{}
+	for id, n := range model {
+		page, err := s.Thread(ctx, w.reader, id, ViewFlat, 1, 100, "it")
+		if err != nil {
+			w.t.Fatalf("thread %s: %v", id, err)
+		}
+		if page.Total != n || page.Thread.ReplyCount != n-1 {
+			w.t.Errorf("thread %s: got %d posts, %d replies; want %d, %d", id, page.Total, page.Thread.ReplyCount, n, n-1)
+		}
+		for _, p := range page.Posts {
+			indexed[p.ID] = true
+		}
+		total += n
+	}
+	list, err := s.CategoryThreads(ctx, w.reader, "bacheca", 1, 100, "it")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if list.Category.ThreadCount != len(model) || list.Category.PostCount != total || len(list.Items) != len(model) {
+		w.t.Errorf("category: got %d threads (%d listed), %d posts; want %d, %d", list.Category.ThreadCount, len(list.Items), list.Category.PostCount, len(model), total)
+	}
+	for id := range w.rec.docs {
+		if !indexed[id] {
+			w.t.Errorf("index holds %s, which is no longer there", id)
+		}
+	}
+	for id := range indexed {
+		if _, ok := w.rec.docs[id]; !ok {
+			w.t.Errorf("index misses %s", id)
+		}
+	}
+}
+
+// A merge cut off by a crash after its numbers were reserved and one post
+// copied is finished by the restart: every post once, the counts right.
+func TestMergeSurvivesACrash(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	w := newCrashWorld(t)
+	s := w.s
+	plan := mergedWork{From: w.b, FromCategory: "bacheca", Into: w.a}
+	if _, err := s.deps.Outbox.Record(ctx, kindMerged, plan); err != nil {
+		t.Fatal(err)
+	}
+	var b ThreadSummary
+	if err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": w.b}, bson.M{"$set": bson.M{"merged_into": w.a}}).Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	var a ThreadSummary
+	if err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": w.a}, bson.M{"$inc": bson.M{"post_count": 3}}).Decode(&a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": w.b}, bson.M{"$set": bson.M{"merge_first": a.PostCount + 1}}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.post(ctx, &b, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.N = a.PostCount + 1
+	a.PostCount += 3
+	if err := s.putPost(ctx, &a, first); err != nil {
+		t.Fatal(err)
+	}
+
+	after := w.restart()
+	w.expect(after, map[string]int{w.a: 6})
+	var moved *Moved
+	if _, err := after.Thread(ctx, w.reader, w.b, ViewFlat, 1, 10, "it"); !errors.As(err, &moved) || moved.ThreadID != w.a {
+		t.Fatalf("merged thread: got %v, want moved to %s", err, w.a)
+	}
+	if _, err := after.PostPage(ctx, w.reader, postID(w.b, 3), 50); !errors.As(err, &moved) || moved.PostID != postID(w.a, 6) {
+		t.Fatalf("merged post: got %v, want moved to %s", err, postID(w.a, 6))
+	}
+}
+
+// A split cut off by a crash after the new thread's posts were written,
+// before the thread itself and before the posts left the old one, is
+// finished by the restart.
+func TestSplitSurvivesACrash(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	w := newCrashWorld(t)
+	s := w.s
+	plan := splitWork{From: w.a, New: "9001", Ns: []int{2, 3}, Title: "Separata", CategoryID: "bacheca"}
+	if _, err := s.deps.Outbox.Record(ctx, kindSplit, plan); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.thread(ctx, w.a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nt := &ThreadSummary{ID: plan.New, BucketSize: postsPerBucket}
+	for i, n := range plan.Ns {
+		p, err := s.post(ctx, a, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.N, p.ParentN = i+1, 0
+		if err := s.putPost(ctx, nt, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	after := w.restart()
+	w.expect(after, map[string]int{w.a: 1, w.b: 3, plan.New: 2})
+	var moved *Moved
+	if _, err := after.PostPage(ctx, w.reader, postID(w.a, 3), 50); !errors.As(err, &moved) || moved.PostID != postID(plan.New, 2) {
+		t.Fatalf("split post: got %v, want moved to %s", err, postID(plan.New, 2))
+	}
+	// Its numbers are not given again.
+	p, err := after.Reply(ctx, w.reader, w.a, NewPost{Body: "Dopo."})
+	if err != nil || p.N != 4 {
+		t.Fatalf("reply after split: got n=%d (%v), want 4", p.N, err)
+	}
+}
