@@ -83,6 +83,7 @@ type authzWorld struct {
 	bossUser *account.User
 	category string // writable category for items
 	archived string // category toggled archived for "archived" cells
+	records  []string // published records the tables compare (tableRecords)
 	seq      atomic.Int64
 }
 
