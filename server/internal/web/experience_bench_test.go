@@ -143,7 +143,7 @@ func seedPublished(ctx context.Context, b *testing.B, env *webtest.Env, n int) (
 			DurataMesi: &months, NOfferte: &offers, ValutazioneQualita: &quality, DeltaCostoPct: &delta,
 			Obiettivi:      []string{"riduzione_costi", "qualita_servizio"},
 			FattoriCritici: map[string]int{"sla_e_penali": 1 + i%5, "analisi_make_or_buy": 1 + i%3},
-			Indicatori:     []experiences.Indicatore{{Nome: "Tempo di risposta", Unita: "ore", Soglia: ptrTo(4.0), Valore: ptrTo(float64(i%7))}},
+			Indicatori:     []experiences.Indicatore{{Nome: "Tempo di risposta", Unita: "ore", Soglia: ptrTo(4.0), Valore: ptrTo(float64(i % 7))}},
 			LezioniApprese: "Un paragrafo di **lezioni apprese** che pesa quanto uno vero, con qualche riga in più per il contenuto."}
 		u := users[i%len(users)]
 		e, err := env.Board.Experiences.Create(ctx, u, experiences.NewExperience{Fields: f}, "it")
