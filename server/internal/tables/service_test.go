@@ -12,6 +12,7 @@ import (
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
+	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/tables"
@@ -112,3 +113,36 @@ func TestCreateAndUpdateSurviveCrash(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestDemoTables: the demo's two tables pick among the published records
+// that exist when it runs; with fewer than two it saves nothing.
+func TestDemoTables(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := testenv.Ctx(t)
+	b := build(t, st)
+	defer b.Close()
+	u := participant(t, b)
+	c := &demo.Cantiere{Admin: &account.User{ID: "admin", Role: account.RoleAdmin}, Participants: []*account.User{u, u}}
+	seed := demo.Tables(b.Experiences, b.Tables)
+	count := func() int {
+		l, err := b.Tables.List(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Items)
+	}
+	published(t, b, u, 1)
+	if err := seed(ctx, c); err != nil || count() != 0 {
+		t.Fatalf("one record: %d tables (%v), want none", count(), err)
+	}
+	published(t, b, u, 4)
+	if err := seed(ctx, c); err != nil || count() != 2 {
+		t.Fatalf("five records: %d tables (%v), want 2", count(), err)
+	}
+	l, _ := b.Tables.List(ctx, u)
+	for _, tb := range l.Items {
+		if len(tb.Experiences) < 2 || tb.RoomID == "" {
+			t.Errorf("demo table %q: %d columns, room %q", tb.Name, len(tb.Experiences), tb.RoomID)
+		}
+	}
+}
