@@ -100,10 +100,26 @@ type List struct {
 	Items []Table `json:"items"`
 }
 
+// anyReader stands for every active participant: the table as published
+// on its topic names only the records everyone may read.
+var anyReader = &account.User{ID: "-", Role: account.RoleParticipant, AdministrationStatus: account.StatusApproved}
+
+// view is d as u sees it (nil: as every reader may): its columns are the
+// records u may read (a moderator may have put another administration's
+// draft in it).
 func (s *Service) view(u *account.User, d *tableDoc, seq int64) Table {
+	reader := u
+	if reader == nil {
+		reader = anyReader
+	}
+	heads, _ := s.deps.Records.Heads(reader, d.Experiences)
+	cols := make([]string, len(heads))
+	for i, h := range heads {
+		cols[i] = h.ID
+	}
 	return Table{ID: d.ID, Name: d.Name, Description: d.Description,
 		Owner:       Owner{ID: d.Owner.ID, Name: d.Owner.Name, AdministrationName: d.Owner.AdministrationName},
-		Experiences: nonNil(d.Experiences), RowOrder: nonNil(d.RowOrder), RoomID: d.RoomID, Version: d.Version,
+		Experiences: cols, RowOrder: nonNil(d.RowOrder), RoomID: d.RoomID, Version: d.Version,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Seq: seq,
 		CanEdit: u != nil && authz.Can(authz.EditTable, u.Subject(), d.item())}
 }
