@@ -3,14 +3,19 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/experiences"
+	"github.com/cantieri/tavolo/server/internal/realtime/rttest"
 	"github.com/cantieri/tavolo/server/internal/tables"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
@@ -131,4 +136,81 @@ func BenchmarkComparison(b *testing.B) {
 		}
 		reportPercentiles(b, lat)
 	})
+}
+
+// BenchmarkTableFanout: a change of a saved table reaches 100 viewers (100
+// websocket connections of 10 people subscribed to table:<id>): the time
+// from the PATCH being sent to each viewer reading table.updated, over
+// b.N changes (at most 100). Reports p50/p95/p99.
+//
+//	go test -run '^$' -bench BenchmarkTableFanout -benchtime 50x ./server/internal/web/
+func BenchmarkTableFanout(b *testing.B) {
+	env := webtest.Start(b, nil)
+	ctx := context.Background()
+	owner, ou := env.NewUser(account.RoleParticipant)
+	var ids []string
+	for i := range 2 {
+		e, err := env.Board.Experiences.Create(ctx, ou, experiences.NewExperience{Fields: experiences.Fields{Titolo: fmt.Sprint("Esperienza ", i),
+			Ambito: "pulizie", TipoAttivita: "strumentale", Modello: "appalto_servizi", TipoContratto: "servizi", Procedura: "aperta", Esito: "in_esecuzione"}}, "it")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := env.Board.Experiences.Publish(ctx, ou, e.ID, experiences.PublishInput{BaseVersion: 1}, "it"); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	tb, err := env.Board.Tables.Create(ctx, ou, tables.NewTable{Name: "Tavolo", Experiences: ids})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const viewers, people = 100, 10
+	var sessions []string
+	for range people {
+		c, _ := env.NewUser(account.RoleParticipant)
+		sessions = append(sessions, c.Cookie("tavolo_session"))
+	}
+	var mu sync.Mutex
+	sent := map[int]time.Time{} // table version -> when its PATCH was sent
+	var lat []int64
+	var round sync.WaitGroup
+	for i := range viewers {
+		h := http.Header{"Origin": {env.Base}, "Cookie": {"tavolo_session=" + sessions[i%people]}}
+		ws, _, err := rttest.Dial(b, "ws"+strings.TrimPrefix(env.Base, "http")+"/ws", h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ws.Hello()
+		if _, m := ws.Subscribe(tables.Topic(tb.ID), -1); m.Type != "subscribed" {
+			b.Fatalf("subscribe: %+v", m)
+		}
+		go func() {
+			for {
+				m, err := ws.Next(time.Minute)
+				if err != nil {
+					return
+				}
+				if m.Type != "event" || m.Event != "table.updated" {
+					continue
+				}
+				var t tables.Table
+				_ = json.Unmarshal(m.Data, &t)
+				mu.Lock()
+				lat = append(lat, int64(time.Since(sent[t.Version])))
+				mu.Unlock()
+				round.Done()
+			}
+		}()
+	}
+	b.ResetTimer()
+	for i := range min(b.N, 100) {
+		round.Add(viewers)
+		mu.Lock()
+		sent[i+2] = time.Now()
+		mu.Unlock()
+		owner.Expect(200, "PATCH", "/api/v1/tables/"+tb.ID, map[string]any{"base_version": i + 1, "name": fmt.Sprint("Tavolo ", i)})
+		round.Wait()
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
 }
