@@ -365,3 +365,24 @@ func TestTableHidesUnreadableColumns(t *testing.T) {
 		})
 	}
 }
+
+// The comparison tables' routes in the JSON body tables (json_body_test.go)
+// and in the GET table (query_test.go), before its catch-alls.
+func init() {
+	jsonBodyRoutes = append(jsonBodyRoutes, []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/tables", `{"name":"%s","experiences":[]}`, "name"},
+		{"PATCH", "/api/v1/tables/:id", `{"base_version":1,"name":"%s"}`, "name"},
+		{"PUT", "/api/v1/tables/:id/prefs", `{"order":["%s"],"hidden":[]}`, "order[0]"},
+	}...)
+	bodylessRoutes = append(bodylessRoutes, "POST /api/v1/tables/:id/seen")
+	n := len(getRoutes) - 2
+	getRoutes = append(getRoutes[:n:n], append([]getRoute{
+		{"/api/v1/compare", []string{"ids"}},
+		{"/api/v1/compare/export", []string{"ids", "format"}},
+		{"/api/v1/tables", nil},
+		{"/api/v1/tables/:id", nil},
+		{"/api/v1/tables/:id/prefs", nil},
+		{"/api/v1/tables/:id/comparison", nil},
+		{"/api/v1/tables/:id/export", []string{"format"}},
+	}, getRoutes[n:]...)...)
+}
