@@ -55,6 +55,12 @@ const (
 	SuspendUser    // suspend or reinstate a user
 	ModerateUser   // read and write moderators' notes on a user, read their moderation history
 	ManageSettings // change the board's settings (the enrolment deadline)
+	// Saved comparison tables (package tables).
+	CreateTable    // save a comparison table (tavolo)
+	ReadTable      // list and read tables, compare records
+	EditTable      // change a table's name, columns, shared row order
+	ExportTable    // export a comparison as CSV or XLSX
+	SubscribeTable // follow a table's live topic (table:)
 	numActions
 )
 
@@ -124,6 +130,12 @@ var actions = [numActions]ActionInfo{
 	SuspendUser:        {Name: "suspend user"},
 	ModerateUser:       {Name: "moderate user"},
 	ManageSettings:     {Name: "manage settings"},
+	// Saved comparison tables.
+	CreateTable:    {Name: "create table"},
+	ReadTable:      {Name: "read table"},
+	EditTable:      {Name: "edit table", Dims: Dims{Owner: true}},
+	ExportTable:    {Name: "export table"},
+	SubscribeTable: {Name: "subscribe table topic"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -222,4 +234,13 @@ var rules = []Rule{
 	{Action: SuspendUser, Roles: moderators},
 	{Action: ModerateUser, Roles: moderators},
 	{Action: ManageSettings, Roles: admins},
+	// Saved comparison tables: every active participant reads and exports
+	// every table (the records in it stay as readable as they are); its
+	// owner, moderators and admins change it.
+	{Action: CreateTable, Roles: active},
+	{Action: ReadTable, Roles: active},
+	{Action: EditTable, Roles: active, Owner: Own},
+	{Action: EditTable, Roles: moderators},
+	{Action: ExportTable, Roles: active},
+	{Action: SubscribeTable, Roles: active},
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/tables"
 	"github.com/cantieri/tavolo/server/internal/web"
 )
 
@@ -54,6 +55,7 @@ type Board struct {
 	Attachments *attachment.Store
 	Experiences *experiences.Service
 	CellNotes   *cellnotes.Service
+	Tables      *tables.Service
 
 	closers []func()
 }
@@ -108,6 +110,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.CellNotes = cellnotes.New(cellnotes.Deps{Store: st, Logger: log, Records: b.Experiences, Outbox: b.Outbox,
 		Publisher: b.Hub, Rate: o.commentRate, Period: o.commentPeriod})
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
+	b.Tables = b.buildTables(log)
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.
 	if err := b.Outbox.Recover(ctx); err != nil {
@@ -120,7 +123,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Rooms: b.Rooms, Hub: b.Hub,
 		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences, CellNotes: b.CellNotes,
-		Audit: b.Audit})
+		Audit: b.Audit, Tables: b.Tables})
 	return b, nil
 }
 

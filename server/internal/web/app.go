@@ -23,6 +23,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/tables"
 )
 
 // Deps are what the web layer needs from the rest of the server.
@@ -42,6 +43,7 @@ type Deps struct {
 	Experiences   *experiences.Service
 	CellNotes     *cellnotes.Service // comments on the cells of experience records
 	Audit         *audit.Log         // the log of moderator and admin actions
+	Tables        *tables.Service    // saved comparison tables
 }
 
 type server struct {
@@ -50,6 +52,8 @@ type server struct {
 	log *slog.Logger
 	// Computed once: every response and every unsafe request reads them.
 	origin, csp string
+	// comparisons are the encoded answers of recent comparisons.
+	comparisons *encodedCache
 }
 
 // requestTimeout bounds every API request's database work.
@@ -57,7 +61,8 @@ const requestTimeout = 15 * time.Second
 
 // New builds the Fiber app with every route.
 func New(d Deps) *fiber.App {
-	s := &server{Deps: d, cfg: d.Config, log: d.Logger, origin: d.Config.Origin(), csp: contentSecurityPolicy(d.Config.Secure())}
+	s := &server{Deps: d, cfg: d.Config, log: d.Logger, origin: d.Config.Origin(), csp: contentSecurityPolicy(d.Config.Secure()),
+		comparisons: newEncodedCache()}
 	bodyLimit := int(d.Config.AttachmentMaxBytes) + 1<<20
 	if d.Config.BodyLimit > bodyLimit {
 		bodyLimit = d.Config.BodyLimit
