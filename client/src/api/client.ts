@@ -8,9 +8,12 @@ export class ApiError extends Error {
   readonly code: string
   readonly fields: Record<string, string>
   readonly retryAfter?: number
+  /** The whole answer, for refusals that carry more than the error (a 409's conflict). */
+  readonly body?: unknown
 
-  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter?: number) {
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter?: number, body?: unknown) {
     super(message)
+    this.body = body
     this.name = 'ApiError'
     this.status = status
     this.code = code
@@ -63,6 +66,7 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
     e?.message ?? '',
     e?.fields ?? {},
     Number.isFinite(ra) && ra > 0 ? ra : undefined,
+    body,
   )
   if (status === 401 || err.code === 'administration_pending' || err.code === 'account_suspended') {
     errorListeners.forEach((fn) => fn(err))

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react'
 import { api } from '../api/client'
 import type { Lang } from '../i18n'
-import { formatDate, formatEuro, formatNumber } from '../i18n/format'
+import { formatEuro, formatNumber } from '../i18n/format'
 import type { Schema } from './model'
 import { KINDS, kindOf } from './model'
 
@@ -127,7 +127,7 @@ export function displayValue(schema: Schema, path: string, value: unknown, lang:
   const kind = kindOf(path, def?.list)
   if (typeof value === 'boolean') return value ? words.yes : words.no
   if (kind === 'amount' && typeof value === 'number') return formatEuro(value)
-  if (kind === 'date' && typeof value === 'string') return formatDate(value + 'T12:00:00Z', lang)
+  if (kind === 'date' && typeof value === 'string') return formatDay(value)
   if ((kind === 'decimal' || kind === 'int') && typeof value === 'number') {
     return formatNumber(value) + (path === 'delta_costo_pct' ? ' %' : '')
   }
@@ -146,4 +146,10 @@ export function formPaths(schema: Schema): string[] {
     else out.push(f.field)
   }
   return out
+}
+
+/** yyyy-mm-dd as dd/mm/yyyy (a calendar day: no time zone involved). */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : day
 }
