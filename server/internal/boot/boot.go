@@ -102,6 +102,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if err := b.Experiences.Init(ctx); err != nil {
 		return nil, err
 	}
+	b.DemoSeeders = append(b.DemoSeeders, demo.Experiences(b.Experiences))
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.

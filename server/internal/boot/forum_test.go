@@ -27,12 +27,20 @@ func TestDemoSeedsForumConversations(t *testing.T) {
 	if _, err := b.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	list, err := b.Forum.LatestThreads(ctx, &account.User{ID: "reader"}, 1, 0)
+	list, err := b.Forum.LatestThreads(ctx, &account.User{ID: "reader"}, 1, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.Total != 3 || list.Items[0].ReplyCount != 2 {
-		t.Fatalf("demo threads = %+v", list)
+	// The demo experiences each open a thread in the Tavolo di confronto;
+	// the conversations are the others.
+	var talks []int
+	for _, th := range list.Items {
+		if th.CategoryID != "tavolo-confronto" {
+			talks = append(talks, th.ReplyCount)
+		}
+	}
+	if len(talks) != 3 || talks[0] != 2 {
+		t.Fatalf("demo conversations' replies = %v (threads %+v)", talks, list)
 	}
 }
 
