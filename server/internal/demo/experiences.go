@@ -47,11 +47,11 @@ func Experiences(w ExperienceWriter) Seeder {
 // experienceKind is what an outsourcing of one ambito usually looks like.
 type experienceKind struct {
 	ambito, titolo, attivita, modello, contratto, procedura, criterio, cpv, fornitore string
-	baseEur                                                                          int64 // a typical base amount
-	mesi                                                                             int
-	obiettivi                                                                        []string
-	indicatori                                                                       []experiences.Indicatore
-	lezione                                                                          string
+	baseEur                                                                           int64 // a typical base amount
+	mesi                                                                              int
+	obiettivi                                                                         []string
+	indicatori                                                                        []experiences.Indicatore
+	lezione                                                                           string
 }
 
 func ind(nome, unita string, soglia, valore float64) experiences.Indicatore {
