@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { api, ApiError } from '../api/client'
 import type { Administration } from '../api/types'
 import { useI18n } from '../i18n'
@@ -13,6 +13,7 @@ import { RecordField } from './FormFields'
 import { ConflictPanel } from './ConflictPanel'
 import {
   applyMerge,
+  canonical,
   conflictRows,
   currentFields,
   derive,
@@ -71,7 +72,8 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
   const [values, setValues] = useState<FormValues>(() => toForm(initial?.fields ?? { titolo: '' }))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState('')
-  const [status, setStatus] = useState('')
+  const location = useLocation()
+  const [status, setStatus] = useState(() => (location.state as { flash?: string } | null)?.flash ?? '')
   const [attempt, setAttempt] = useState(0)
   const [busy, setBusy] = useState(false)
   const [conflict, setConflict] = useState<{ c: Conflict; rows: ConflictRow[]; base: Experience } | null>(null)
@@ -145,7 +147,8 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
       setErrors({})
       setGeneral('')
       setConflict(null)
-      if (!base) navigate(`/esperienze/${saved.id}/modifica?passo=${step + 1}`, { replace: true })
+      // The new draft's own form takes over (a new page: the message goes along).
+      if (!base) navigate(`/esperienze/${saved.id}/modifica?passo=${step + 1}`, { replace: true, state: { flash: tf.saved(saved.version) } })
       return saved
     } catch (e) {
       const c = conflictOf(e)
@@ -180,7 +183,8 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
   }
 
   const publish = async () => {
-    const saved = await save()
+    // Unchanged since the last save: publish that version rather than store the same fields again.
+    const saved = record && canonical(parsed.fields) === canonical(record.fields) ? record : await save()
     if (!saved) return
     setBusy(true)
     try {

@@ -227,8 +227,8 @@ export default function ExperienceList() {
         </form>
       </section>
 
-      <section aria-labelledby={id('selection')} className="exp-selection callout note mb-4">
-        <h2 id={id('selection')} className="h5 callout-title">
+      <section aria-labelledby={id('selection')} className="exp-selection border rounded p-3 mb-4">
+        <h2 id={id('selection')} className="h5">
           {tx.selection.title}
         </h2>
         <p className="mb-2" role="status">
