@@ -88,7 +88,7 @@ describe('experiences in the browser', () => {
     await field(page, 'Ambito').selectOption('ristorazione');
     await field(page, 'Tipo di attività').selectOption('finale');
     await field(page, 'Esito').selectOption('in_esecuzione');
-    await field(page, 'Data della decisione').fill('2025-03-10');
+    await typeInto(field(page, 'Data della decisione'), '10/03/2025');
     await press(button(page, 'Avanti'));
     await page.getByRole('heading', { level: 2, name: /Strategia/ }).waitFor();
     await press(button(page, 'Avanti'));
@@ -173,11 +173,12 @@ describe('experiences in the browser', () => {
     const pub = await api(page, 'POST', `/api/v1/experiences/${other.body.id}/publish`, { base_version: 1 });
     assert.equal(pub.status, 200, JSON.stringify(pub.body));
 
-    await page.goto('/esperienze?ambito=ristorazione&importo_min=200000');
+    await page.goto('/esperienze?ambito=ristorazione&importo_min=200000&dal=2025-01-01');
     await expectText(page.locator('main'), '1 esperienza trovata');
     await expectText(page.getByTestId('experience-results'), TITLE);
     assert.equal(await page.getByLabel('Ambito').inputValue(), 'ristorazione', 'the form shows the link’s filters');
     assert.equal(await page.getByLabel('Importo minimo (€)').inputValue(), '200.000,00');
+    assert.equal(await page.getByLabel('Affidate dal').inputValue(), '01/01/2025');
     await checkPage(page, 'filtered list');
 
     await page.goto('/esperienze?importo_max=100000');
@@ -268,6 +269,26 @@ describe('experiences in the browser', () => {
     assert.equal(await panel.count(), 0, 'the panel is gone');
     const r = await api(page, 'GET', `/api/v1/experiences/${recordId}`);
     assert.deepEqual([r.body.version, r.body.fields.procedura, r.body.fields.n_offerte, r.body.fields.cpv], [7, 'ristretta', 7, '55524000-9']);
+  });
+
+  it('in English: labels from the schema, amounts and dates the Italian way', async () => {
+    const p = await newPage(browser, board.base, { lang: 'en-GB' });
+    await loginUI(p, ref);
+    await p.goto(`/esperienze/${recordId}`);
+    await expectHeading(p, TITLE);
+    await press(p.getByRole('button', { name: 'Switch to English' }));
+    const main = p.locator('main');
+    await expectText(main, 'Service area Catering');
+    await expectText(main, 'Base amount (€) 250.000,00 €');
+    await expectText(main, 'Decision date 10/03/2025');
+    await expectText(main, 'Above the EU threshold Yes');
+    await checkPage(p, 'record page in English');
+    await p.goto('/esperienze?procedura=ristretta');
+    await expectText(main, '1 experience found');
+    await checkPage(p, 'list in English');
+    await press(p.getByRole('button', { name: 'Passa all’italiano' }));
+    await expectText(main, '1 esperienza trovata');
+    await p.context().close();
   });
 
   it('phones at 320 and 375 px: list, form and record page without sideways scrolling', async () => {

@@ -226,6 +226,7 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
     if (path === 'enti_associati') return tf.ipaHint
     if (path === 'cig') return tf.cigHint
     if (path === 'cpv') return tf.cpvHint
+    if (path.startsWith('data_')) return tf.dateHint
     return undefined
   }
 
@@ -310,7 +311,7 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
 
       <form onSubmit={onSubmit} noValidate aria-labelledby="exp-step-title">
         <section>
-          <h2 id="exp-step-title" ref={heading} tabIndex={-1} className="h3">
+          <h2 id="exp-step-title" ref={heading} tabIndex={-1} className="h3 mb-4">
             <span className="d-block small text-muted-accessible">{tf.step(step + 1, steps.length)}</span>
             {tx.groups[group as keyof typeof tx.groups] ?? group}
           </h2>

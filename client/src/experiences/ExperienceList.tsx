@@ -11,7 +11,8 @@ import { experiencesApi } from './api'
 import { centsToEuro, formatAmountInput, parseCents } from './amount'
 import { compareHref, filtersFromSearch, filtersToParams, filtersToSearch, LIST_FILTERS, MAX_COMPARE, SORTS, type Filters, type ListFilter } from './filters'
 import type { ListPage, Summary } from './model'
-import { formatDay, optionLabel, options, useSchema, type Option } from './schema'
+import { optionLabel, options, useSchema, type Option } from './schema'
+import { formatDay, parseDay } from './dates'
 import { StatusBadge } from './parts'
 
 const SELECTION_KEY = 'tavolo.experiences.selection'
@@ -49,7 +50,7 @@ function draftOf(f: Filters): Draft {
   // A shared link may hold several values of one filter: they stay until the person picks one.
   for (const k of LIST_FILTERS) lists[k] = f.lists[k].join(',')
   const amount = (s: string) => (s ? formatAmountInput(Number(s)) : '')
-  return { lists, dal: f.dal, al: f.al, min: amount(f.importoMin), max: amount(f.importoMax), drafts: f.drafts, sort: f.sort }
+  return { lists, dal: formatDay(f.dal), al: formatDay(f.al), min: amount(f.importoMin), max: amount(f.importoMax), drafts: f.drafts, sort: f.sort }
 }
 
 export default function ExperienceList() {
@@ -61,7 +62,7 @@ export default function ExperienceList() {
   const navigate = useNavigate()
   const filters = useMemo(() => filtersFromSearch(location.search), [location.search])
   const [draft, setDraft] = useState<Draft>(() => draftOf(filters))
-  const [amountErrors, setAmountErrors] = useState<Record<string, string>>({})
+  const [inputErrors, setInputErrors] = useState<Record<string, string>>({})
   const [data, setData] = useState<ListPage | null>(null)
   const [error, setError] = useState('')
   const [selection, setSelection] = useSelection()
@@ -100,10 +101,16 @@ export default function ExperienceList() {
       }
       return String(centsToEuro(c))
     }
+    const day = (name: string, s: string) => {
+      if (!s.trim()) return ''
+      const d = parseDay(s)
+      if (d === null) errs[name] = tx.filters.badDate
+      return d ?? ''
+    }
     const next: Filters = {
       lists: { ...filters.lists },
-      dal: draft.dal,
-      al: draft.al,
+      dal: day('dal', draft.dal),
+      al: day('al', draft.al),
       importoMin: amount('min', draft.min),
       importoMax: amount('max', draft.max),
       drafts: draft.drafts,
@@ -112,7 +119,7 @@ export default function ExperienceList() {
     }
     for (const k of LIST_FILTERS) next.lists[k] = draft.lists[k] ? draft.lists[k].split(',') : []
     next.sort = (SORTS as readonly string[]).includes(draft.sort) ? (draft.sort as Filters['sort']) : filters.sort
-    setAmountErrors(errs)
+    setInputErrors(errs)
     if (Object.keys(errs).length > 0) return
     navigate({ pathname: location.pathname, search: filtersToSearch(next) })
   }
@@ -160,38 +167,36 @@ export default function ExperienceList() {
                 </div>
               )
             })}
-            {(['dal', 'al'] as const).map((k) => (
+            {(
+              [
+                ['dal', tx.filters.dal, tx.filters.dateHint],
+                ['al', tx.filters.al, tx.filters.dateHint],
+                ['min', tx.filters.importoMin, tx.filters.amountHint],
+                ['max', tx.filters.importoMax, tx.filters.amountHint],
+              ] as const
+            ).map(([k, label, hint]) => (
               <div className="col-12 col-md-6 col-lg-3" key={k}>
                 <div className="form-group">
                   <label htmlFor={id(k)} className="active">
-                    {tx.filters[k]}
-                  </label>
-                  <input id={id(k)} type="date" className="form-control" value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
-                </div>
-              </div>
-            ))}
-            {(['min', 'max'] as const).map((k) => (
-              <div className="col-12 col-md-6 col-lg-3" key={k}>
-                <div className="form-group">
-                  <label htmlFor={id(k)} className="active">
-                    {k === 'min' ? tx.filters.importoMin : tx.filters.importoMax}
+                    {label}
                   </label>
                   <input
                     id={id(k)}
                     type="text"
-                    inputMode="decimal"
-                    className={'form-control' + (amountErrors[k] ? ' is-invalid' : '')}
-                    aria-invalid={amountErrors[k] ? true : undefined}
-                    aria-describedby={id(k) + '-hint' + (amountErrors[k] ? ' ' + id(k) + '-error' : '')}
+                    autoComplete="off"
+                    inputMode={k === 'min' || k === 'max' ? 'decimal' : undefined}
+                    className={'form-control' + (inputErrors[k] ? ' is-invalid' : '')}
+                    aria-invalid={inputErrors[k] ? true : undefined}
+                    aria-describedby={id(k) + '-hint' + (inputErrors[k] ? ' ' + id(k) + '-error' : '')}
                     value={draft[k]}
                     onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
                   />
                   <small id={id(k) + '-hint'} className="form-text">
-                    {tx.filters.amountHint}
+                    {hint}
                   </small>
-                  {amountErrors[k] ? (
+                  {inputErrors[k] ? (
                     <div id={id(k) + '-error'} className="invalid-feedback d-block">
-                      {amountErrors[k]}
+                      {inputErrors[k]}
                     </div>
                   ) : null}
                 </div>

@@ -144,14 +144,14 @@ export function RecordField(p: FieldProps) {
     case 'documents':
       return null
     default: {
-      const type = kind === 'date' ? 'date' : 'text'
       const inputMode = kind === 'amount' || kind === 'decimal' ? 'decimal' : kind === 'int' ? 'numeric' : undefined
       return (
         <div className="form-group">
           {label}
           <input
             {...input}
-            type={type}
+            type="text"
+            autoComplete="off"
             inputMode={inputMode}
             value={value}
             maxLength={kind === 'text' ? 200 : undefined}

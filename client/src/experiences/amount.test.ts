@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { centsToEuro, formatAmountInput, parseCents, parseDecimal } from './amount'
 import { formatEuro } from '../i18n/format'
+import { formatDay, parseDay } from './dates'
 
 describe('parseCents', () => {
   const cases: [string, number | null][] = [
@@ -67,4 +68,25 @@ describe('parseDecimal', () => {
     ['x', null],
   ]
   for (const [s, want] of cases) it(`"${s}" -> ${want}`, () => expect(parseDecimal(s)).toBe(want))
+})
+
+describe('days typed dd/mm/yyyy', () => {
+  const cases: [string, string | null][] = [
+    ['31/12/2024', '2024-12-31'],
+    ['1/2/2024', '2024-02-01'],
+    ['29.02.2024', '2024-02-29'],
+    ['10-03-2025', '2025-03-10'],
+    ['2025-03-10', '2025-03-10'],
+    ['29/02/2025', null],
+    ['31/04/2024', null],
+    ['12/13/2024', null],
+    ['2024/12/31', null],
+    ['', null],
+    ['ieri', null],
+  ]
+  for (const [s, want] of cases) it(`"${s}" -> ${want}`, () => expect(parseDay(s)).toBe(want))
+  it('formats back', () => {
+    expect(formatDay('2025-03-10')).toBe('10/03/2025')
+    expect(formatDay(parseDay('1/2/2024') as string)).toBe('01/02/2024')
+  })
 })

@@ -29,6 +29,7 @@ describe('form values <-> fields', () => {
     expect(v.text['penali.applicate_eur']).toBe('1.500,50')
     expect(v.text.delta_costo_pct).toBe('-12,5')
     expect(v.text.clausola_sociale).toBe('false')
+    expect(v.text.data_decisione).toBe('01/03/2024')
     expect(v.indicatori[0].valore).toBe('3,5')
     expect(fromForm(v, LISTS)).toEqual({ fields: full, errors: {} })
   })
@@ -36,11 +37,13 @@ describe('form values <-> fields', () => {
     const v = toForm({ titolo: 'x' })
     v.text.importo_base_eur = '12,345'
     v.text.durata_mesi = '3,5'
+    v.text.data_avvio = '31/02/2024'
     v.text['customer_satisfaction.punteggio'] = 'tanto'
     v.indicatori = [{ nome: 'a', unita: '', soglia: 'x', valore: '' }]
     expect(fromForm(v, LISTS).errors).toEqual({
       importo_base_eur: 'amount',
       durata_mesi: 'integer',
+      data_avvio: 'date',
       'customer_satisfaction.punteggio': 'number',
       'indicatori[0].soglia': 'number',
     })

@@ -3,6 +3,7 @@
 // (sopra_soglia_ue, the art. 50 warning) and the merge of a refused save.
 import type { components } from '../api/schema'
 import { centsToEuro, formatAmountInput, formatDecimalInput, parseCents, parseDecimal } from './amount'
+import { formatDay, parseDay } from './dates'
 
 type Schemas = components['schemas']
 export type Fields = Schemas['ExperienceFields']
@@ -135,7 +136,8 @@ export function toForm(f: Fields): FormValues {
     else if (kind === 'int' || kind === 'score') text[path] = num(v) === null ? '' : String(v)
     else if (kind === 'bool') text[path] = boolText(v)
     else if (kind === 'ipa') text[path] = (f.enti_associati ?? []).join(', ')
-    else if (kind === 'text' || kind === 'date' || kind === 'markdown') text[path] = str(v)
+    else if (kind === 'date') text[path] = formatDay(str(v))
+    else if (kind === 'text' || kind === 'markdown') text[path] = str(v)
   }
   for (const [k, v] of Object.entries(f)) if (typeof v === 'string' && !(k in text)) text[k] = v // closed lists
   const fattori: Record<string, string> = {}
@@ -154,11 +156,11 @@ export function toForm(f: Fields): FormValues {
 }
 
 /** Codes of the client's own checks (the server checks everything again). */
-export type LocalCode = 'amount' | 'number' | 'integer'
+export type LocalCode = 'amount' | 'number' | 'integer' | 'date'
 
 /**
  * The API's fields for the form's values, and the values that do not parse
- * (path -> code): an amount that is not "1.234,56", a number that is not one.
+ * (path -> code): an amount that is not "1.234,56", a day that is not dd/mm/yyyy, a number that is not one.
  */
 export function fromForm(v: FormValues, listFields: string[]): { fields: Fields; errors: Record<string, LocalCode> } {
   const errors: Record<string, LocalCode> = {}
@@ -195,8 +197,13 @@ export function fromForm(v: FormValues, listFields: string[]): { fields: Fields;
         if (codes.length > 0) put(path, codes)
         break
       }
+      case 'date': {
+        const d = parseDay(raw)
+        if (d === null) errors[path] = 'date'
+        else put(path, d)
+        break
+      }
       case 'text':
-      case 'date':
       case 'markdown':
         put(path, path === 'lezioni_apprese' ? (v.text[path] ?? '') : raw)
         break

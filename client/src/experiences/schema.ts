@@ -8,6 +8,9 @@ import type { Lang } from '../i18n'
 import { formatEuro, formatNumber } from '../i18n/format'
 import type { Schema } from './model'
 import { KINDS, kindOf } from './model'
+import { formatDay } from './dates'
+
+export { formatDay } from './dates'
 
 let cached: Promise<Schema> | null = null
 
@@ -146,10 +149,4 @@ export function formPaths(schema: Schema): string[] {
     else out.push(f.field)
   }
   return out
-}
-
-/** yyyy-mm-dd as dd/mm/yyyy (a calendar day: no time zone involved). */
-export function formatDay(day: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : day
 }

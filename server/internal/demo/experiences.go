@@ -225,7 +225,7 @@ func demoRecord(k int, admName string, kind experienceKind) experiences.Fields {
 			normativa = "dlgs_50_2016"
 		}
 	}
-	cig := fmt.Sprintf("%010X", seed%0xFFFFFFFFFF)
+	cig := fmt.Sprintf("%010X", h.Sum64()>>24) // 40 bits: ten hex digits
 	if kind.procedura == "affidamento_diretto" {
 		cig = "Z" + cig[1:]
 	}
