@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   ADMIN,
   api,
+  assertNoSidewaysScroll,
   checkPage,
   enrolApproved,
   expectFieldError,
@@ -66,11 +67,6 @@ const button = (p, name) => p.getByRole('button', { name, exact: true });
 async function step(p, name) {
   await press(p.getByRole('button', { name: new RegExp(`^Passo \\d+ di \\d+: ${name}`) }));
   await p.getByRole('heading', { level: 2, name: new RegExp(name) }).first().waitFor();
-}
-
-async function assertNoSidewaysScroll(p, label) {
-  const r = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  assert.ok(r.scroll <= r.inner, `${label}: the page is ${r.scroll} px wide on a ${r.inner} px screen`);
 }
 
 describe('experiences in the browser', () => {

@@ -5,7 +5,7 @@ import type { Administration } from '../api/types'
 import { useI18n } from '../i18n'
 import { formatEuro } from '../i18n/format'
 import { Loading, Page } from '../components/Page'
-import { apiErrorMessage, fieldId } from '../components/forms'
+import { apiErrorMessage, ErrorList } from '../components/forms'
 import NotFound from '../pages/NotFound'
 import { useSession } from '../session/SessionContext'
 import { conflictOf, experiencesApi } from './api'
@@ -79,7 +79,6 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
   const [conflict, setConflict] = useState<{ c: Conflict; rows: ConflictRow[]; base: Experience } | null>(null)
   const [category, setCategory] = useState<string | null>(initial?.amministrazione.category ?? null)
   const heading = useRef<HTMLHeadingElement>(null)
-  const summary = useRef<HTMLDivElement>(null)
   const moved = useRef(false)
 
   const listFields = useMemo(() => schema.fields.filter((f) => f.list && f.field !== 'obiettivi' && f.field !== 'fattori_critici' && f.field !== 'atti').map((f) => f.field), [schema])
@@ -99,9 +98,6 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
     if (moved.current) heading.current?.focus()
     moved.current = true
   }, [step])
-  useEffect(() => {
-    if (attempt > 0) summary.current?.focus()
-  }, [attempt])
 
   const goto = (n: number) => {
     const next = new URLSearchParams(params)
@@ -274,40 +270,22 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
         />
       ) : null}
 
-      {errorEntries.length > 0 || general ? (
-        <div ref={summary} tabIndex={-1} className="alert alert-danger error-summary" role="alert" aria-labelledby="exp-summary-title">
-          <h2 id="exp-summary-title" className="h5">
-            {t.common.errors.summaryTitle}
-          </h2>
-          {general ? <p className="mb-2">{general}</p> : null}
-          {errorEntries.length > 0 ? (
-            <>
-              <p className="mb-1">{t.common.errors.summaryIntro(errorEntries.length)}</p>
-              <ul className="mb-0">
-                {errorEntries.map(([path, msg]) => {
-                  const g = groupOf(schema, path)
-                  const n = steps.indexOf(g)
-                  return (
-                    <li key={path}>
-                      <a
-                        href={'#' + fieldId(path)}
-                        onClick={(e) => {
-                          e.preventDefault()
-                          if (n >= 0 && n !== step) goto(n)
-                          window.setTimeout(() => document.getElementById(fieldId(path))?.focus(), 0)
-                        }}
-                      >
-                        {n >= 0 && n !== step ? tf.summaryStep(tx.groups[g as keyof typeof tx.groups] ?? g) + ' — ' : ''}
-                        {label(path.replace(/\[\d+\]/, ''))}: {msg}
-                      </a>
-                    </li>
-                  )
-                })}
-              </ul>
-            </>
-          ) : null}
-        </div>
-      ) : null}
+      <ErrorList
+        errors={errors}
+        general={general}
+        attempt={attempt}
+        labels={Object.fromEntries(
+          errorEntries.map(([path]) => {
+            const n = steps.indexOf(groupOf(schema, path))
+            const where = n >= 0 && n !== step ? tf.summaryStep(tx.groups[steps[n] as keyof typeof tx.groups] ?? steps[n]) + ' — ' : ''
+            return [path, where + label(path.replace(/\[\d+\]/, ''))]
+          }),
+        )}
+        onFollow={(path) => {
+          const n = steps.indexOf(groupOf(schema, path))
+          if (n >= 0 && n !== step) goto(n)
+        }}
+      />
 
       <form onSubmit={onSubmit} noValidate aria-labelledby="exp-step-title">
         <section>

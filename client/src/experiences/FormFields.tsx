@@ -3,7 +3,7 @@
 // to it and describes it.
 import type { ReactNode } from 'react'
 import { useI18n } from '../i18n'
-import { fieldId } from '../components/forms'
+import { describedBy, FieldMessages, fieldId } from '../components/forms'
 import { MarkdownPreview } from '../forum/MarkdownPreview'
 import { formatAmountInput, parseCents, centsToEuro } from './amount'
 import { emptyIndicator, kindOf, type FormValues, type Indicator, type Schema } from './model'
@@ -19,27 +19,6 @@ export interface FieldProps {
   onValues: (f: (v: FormValues) => FormValues) => void
   hint?: ReactNode
   required?: boolean
-}
-
-function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
-  return [hint ? id + '-hint' : '', error ? id + '-error' : ''].filter(Boolean).join(' ') || undefined
-}
-
-function Messages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
-  return (
-    <>
-      {hint ? (
-        <small id={id + '-hint'} className="form-text">
-          {hint}
-        </small>
-      ) : null}
-      {error ? (
-        <div id={id + '-error'} className="invalid-feedback d-block">
-          {error}
-        </div>
-      ) : null}
-    </>
-  )
 }
 
 function Required() {
@@ -96,7 +75,7 @@ export function RecordField(p: FieldProps) {
               </option>
             ))}
           </select>
-          <Messages id={id} hint={p.hint} error={error} />
+          <FieldMessages id={id} hint={p.hint} error={error} />
         </div>
       )
     }
@@ -117,7 +96,7 @@ export function RecordField(p: FieldProps) {
               <label htmlFor={i === 0 ? id : `${id}-${o.value}`}>{o.label}</label>
             </div>
           ))}
-          <Messages id={id} hint={p.hint} error={error} />
+          <FieldMessages id={id} hint={p.hint} error={error} />
         </fieldset>
       )
     case 'score':
@@ -125,7 +104,7 @@ export function RecordField(p: FieldProps) {
         <fieldset className="mb-4" aria-describedby={describedBy(id, !!p.hint, !!error)}>
           <legend className="exp-legend">{p.label}</legend>
           <Scale name={p.path} id={id} value={value} onChange={(v) => p.onText(p.path, v)} />
-          <Messages id={id} hint={p.hint} error={error} />
+          <FieldMessages id={id} hint={p.hint} error={error} />
         </fieldset>
       )
     case 'markdown':
@@ -133,7 +112,7 @@ export function RecordField(p: FieldProps) {
         <div className="form-group">
           {label}
           <textarea {...input} rows={10} value={value} onChange={(e) => p.onText(p.path, e.target.value)} />
-          <Messages id={id} hint={p.hint} error={error} />
+          <FieldMessages id={id} hint={p.hint} error={error} />
           <MarkdownPreview value={value} id={id} />
         </div>
       )
@@ -166,7 +145,7 @@ export function RecordField(p: FieldProps) {
                 : undefined
             }
           />
-          <Messages id={id} hint={p.hint} error={error} />
+          <FieldMessages id={id} hint={p.hint} error={error} />
         </div>
       )
     }
@@ -202,7 +181,7 @@ function Factors(p: FieldProps) {
   return (
     <fieldset className="mb-4" aria-describedby={id + '-hint' + (error ? ' ' + id + '-error' : '')}>
       <legend className="exp-legend">{p.label}</legend>
-      <Messages id={id} hint={t.experiences.form.factorsHint} error={error} />
+      <FieldMessages id={id} hint={t.experiences.form.factorsHint} error={error} />
       {options(p.schema, 'fattori_critici', lang).map((o) => {
         const path = `fattori_critici.${o.value}`
         const fid = fieldId(path)
@@ -216,7 +195,7 @@ function Factors(p: FieldProps) {
               value={p.values.fattori[o.value] ?? ''}
               onChange={(v) => p.onValues((vals) => ({ ...vals, fattori: { ...vals.fattori, [o.value]: v } }))}
             />
-            <Messages id={fid} error={ferr} />
+            <FieldMessages id={fid} error={ferr} />
           </fieldset>
         )
       })}
@@ -277,7 +256,7 @@ function Indicators(p: FieldProps) {
                       value={ind[k]}
                       onChange={(e) => set(i, k, e.target.value)}
                     />
-                    <Messages id={fid} error={ferr} />
+                    <FieldMessages id={fid} error={ferr} />
                   </div>
                 </div>
               )
@@ -291,7 +270,7 @@ function Indicators(p: FieldProps) {
       <button id={id} type="button" className="btn btn-outline-primary btn-sm" onClick={add}>
         {tf.addIndicator}
       </button>
-      <Messages id={id} error={error} />
+      <FieldMessages id={id} error={error} />
     </fieldset>
   )
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/boot"
+	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 )
@@ -16,19 +17,8 @@ import (
 // discussion thread, amounts on both sides of the EU thresholds, and no
 // two alike.
 func TestDemoSeedsExperiences(t *testing.T) {
-	st := testenv.Store(t)
 	ctx := testenv.Ctx(t)
-	cfg := config.Default()
-	cfg.Database = st.DB.Name()
-	b, err := boot.Build(ctx, cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	logins, err := b.SeedDemo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, logins := demoBoard(t)
 	reader, _, err := b.Accounts.Login(ctx, logins[len(logins)-1].Email, logins[len(logins)-1].Password)
 	if err != nil {
 		t.Fatal(err)
@@ -68,4 +58,23 @@ func TestDemoSeedsExperiences(t *testing.T) {
 	if above < 5 || below < 5 {
 		t.Errorf("above/below the EU threshold: %d/%d, want >= 5 each", above, below)
 	}
+}
+
+// demoBoard is a board built on a fresh store and filled with the demo.
+func demoBoard(t *testing.T) (*boot.Board, []demo.Login) {
+	t.Helper()
+	st := testenv.Store(t)
+	ctx := testenv.Ctx(t)
+	cfg := config.Default()
+	cfg.Database = st.DB.Name()
+	b, err := boot.Build(ctx, cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	logins, err := b.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, logins
 }
