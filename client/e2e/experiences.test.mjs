@@ -116,6 +116,9 @@ describe('experiences in the browser', () => {
     recordId = new URL(page.url()).pathname.split('/')[2];
     await expectText(page.getByRole('status').filter({ hasText: 'Salvato' }), 'Salvato (versione 1)');
     assert.equal(await field(page, 'CIG').inputValue(), 'A1B2C3D4E5', 'the server upper-cases the CIG');
+    assert.equal(await page.getByTestId('unsaved').count(), 0, 'nothing left unsaved');
+    await typeInto(field(page, 'CPV'), '55524000-9');
+    await expectText(page.getByTestId('unsaved'), 'Ci sono modifiche non salvate.');
 
     // Monitoring: an SLA indicator added and removed, one kept; factors as radios.
     await step(page, 'Monitoraggio');
@@ -247,7 +250,7 @@ describe('experiences in the browser', () => {
     await mod.context().close();
     // ...then the referente saves their own change of the same field and another.
     await field(page, 'Procedura').selectOption('negoziata_con_bando');
-    await typeInto(field(page, 'CPV'), '55524000-9');
+    await typeInto(field(page, 'CPV'), '55520000-1');
     await press(button(page, 'Salva le modifiche'));
     const panel = page.getByTestId('conflict');
     await expectText(panel, 'Qualcuno ha salvato la scheda nel frattempo');
@@ -264,7 +267,7 @@ describe('experiences in the browser', () => {
     await expectText(page.getByRole('status').filter({ hasText: 'Salvato' }), 'Salvato (versione 7)');
     assert.equal(await panel.count(), 0, 'the panel is gone');
     const r = await api(page, 'GET', `/api/v1/experiences/${recordId}`);
-    assert.deepEqual([r.body.version, r.body.fields.procedura, r.body.fields.n_offerte, r.body.fields.cpv], [7, 'ristretta', 7, '55524000-9']);
+    assert.deepEqual([r.body.version, r.body.fields.procedura, r.body.fields.n_offerte, r.body.fields.cpv], [7, 'ristretta', 7, '55520000-1']);
   });
 
   it('in English: labels from the schema, amounts and dates the Italian way', async () => {

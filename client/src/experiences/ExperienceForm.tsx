@@ -119,6 +119,7 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
   const derived = derive(parsed.fields, category, schema.thresholds)
 
   const label = (path: string) => pathLabel(schema, path, lang, words)
+  const dirty = canonical(parsed.fields) !== canonical(record?.fields ?? { titolo: '' })
 
   /** Local checks: what does not parse, and the title a save needs. */
   const localErrors = (): Record<string, string> => {
@@ -335,6 +336,11 @@ function ExperienceForm({ schema, initial }: { schema: Schema; initial: Experien
         {record ? (
           <p className="small">
             {tx.record.version} {record.version} · {tx.status[record.status as keyof typeof tx.status]} · {tx.record.updated(record.updated_by_name, dateTime(record.updated_at))}
+          </p>
+        ) : null}
+        {dirty ? (
+          <p className="small fw-semibold" data-testid="unsaved">
+            {tf.unsaved}
           </p>
         ) : null}
         {step === steps.length - 1 && isDraft ? <p className="small">{tf.publishHint}</p> : null}
