@@ -144,7 +144,8 @@ describe('experiences in the browser', () => {
     await expectText(main, '250.000,00 €');
     await expectText(main, '10/03/2025');
     await expectText(main, 'Pasti consegnati in orario: 97,5');
-    await expectText(main, 'SLA e penali: 5/5');
+    await expectText(main, 'SLA e penali 5/5');
+    await expectText(main, 'Analisi make-or-buy —');
     await expectText(page.getByTestId('sopra-soglia'), 'Sì');
     await page.getByRole('link', { name: 'Discussione nel Tavolo di confronto' }).waitFor();
     await checkPage(page, 'published record page');

@@ -100,11 +100,13 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
                 )
               ) : (
                 <dl className="row exp-fields mb-0">
-                  {gp.map((p) => {
+                  {gp.flatMap((p) => (p === 'fattori_critici' ? options(schema, 'fattori_critici', lang).map((o) => `${p}.${o.value}`) : [p])).map((p) => {
                     const v = getPath(f, p)
                     return (
                       <div key={p} className="col-12 exp-field d-md-flex">
-                        <dt className="exp-field-label">{pathLabel(schema, p, lang, words)}</dt>
+                        <dt className="exp-field-label">
+                          {p.startsWith('fattori_critici.') ? optionLabel(schema, 'fattori_critici', p.slice(16), lang) : pathLabel(schema, p, lang, words)}
+                        </dt>
                         <dd className="exp-field-value">{displayValue(schema, p, v, lang, words)}</dd>
                       </div>
                     )
