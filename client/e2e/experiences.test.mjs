@@ -230,10 +230,19 @@ describe('experiences in the browser', () => {
     await expectText(history, 'Versione 5');
     await expectText(history, 'Versione 4 — Aggiornata — Rita Esperti');
     await press(button(page, 'Mostra le modifiche della versione 5'));
-    const diff = page.getByTestId('diff');
+    const diff = history.getByTestId('diff');
     await expectText(diff, 'Modifiche dalla versione 4 alla 5');
     await expectText(diff, 'Esito In esecuzione Concluso e rinnovato Rita Esperti');
     await checkPage(page, 'history with a diff');
+    // Any two versions: from the first draft to now.
+    await page.getByLabel('Dalla', { exact: true }).selectOption('1');
+    await page.getByLabel('Alla', { exact: true }).selectOption('5');
+    await press(button(page, 'Mostra le differenze'));
+    const range = page.locator('.exp-range').getByTestId('diff');
+    await expectText(range, 'Modifiche dalla versione 1 alla 5');
+    await expectText(range, 'Atti — capitolato-mensa.pdf (Capitolato)');
+    await expectText(range, 'Lezioni apprese —');
+    await checkPage(page, 'history with a diff of two versions');
   });
 
   it('a save over a version changed meanwhile shows the changes and merges field by field', async () => {

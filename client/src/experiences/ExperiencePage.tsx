@@ -273,9 +273,8 @@ function Documents({ schema, record, onChange }: { schema: Schema; record: Exper
 }
 
 function HistorySection({ schema, record }: { schema: Schema; record: Experience }) {
-  const { t, lang, dateTime } = useI18n()
+  const { t, dateTime } = useI18n()
   const tr = t.experiences.record
-  const words = useDisplayWords()
   const [history, setHistory] = useState<History | null>(null)
   const [error, setError] = useState('')
   const [open, setOpen] = useState<number | null>(null)
@@ -302,6 +301,7 @@ function HistorySection({ schema, record }: { schema: Schema; record: Experience
       </h2>
       <ErrorAlert text={error} />
       {!history && !error ? <Loading /> : null}
+      {history && history.version > 1 ? <RangeDiff schema={schema} record={record} latest={history.version} /> : null}
       {history ? (
         <ol className="list-unstyled exp-history" data-testid="history">
           {history.versions.map((v) => (
@@ -324,33 +324,7 @@ function HistorySection({ schema, record }: { schema: Schema; record: Experience
               <div id={'exp-diff-' + v.version} hidden={open !== v.version}>
                 {open === v.version ? (
                   diff ? (
-                    diff.changes.length === 0 ? (
-                      <p className="mt-2">{tr.noChanges}</p>
-                    ) : (
-                      <div className="table-responsive mt-2">
-                        <table className="table table-sm exp-diff" data-testid="diff">
-                          <caption>{tr.diffTitle(diff.from, diff.to)}</caption>
-                          <thead>
-                            <tr>
-                              <th scope="col">{tr.field}</th>
-                              <th scope="col">{tr.from}</th>
-                              <th scope="col">{tr.to}</th>
-                              <th scope="col">{tr.who}</th>
-                            </tr>
-                          </thead>
-                          <tbody>
-                            {diff.changes.map((c) => (
-                              <tr key={c.field}>
-                                <th scope="row">{pathLabel(schema, c.field, lang, words)}</th>
-                                <td>{c.field === 'status' ? statusLabel(t, c.from) : displayValue(schema, c.field, c.from, lang, words)}</td>
-                                <td>{c.field === 'status' ? statusLabel(t, c.to) : displayValue(schema, c.field, c.to, lang, words)}</td>
-                                <td>{tr.by(c.by_name, dateTime(c.at))}</td>
-                              </tr>
-                            ))}
-                          </tbody>
-                        </table>
-                      </div>
-                    )
+                    <DiffTable schema={schema} diff={diff} />
                   ) : (
                     <Loading />
                   )
@@ -361,6 +335,90 @@ function HistorySection({ schema, record }: { schema: Schema; record: Experience
         </ol>
       ) : null}
     </section>
+  )
+}
+
+/** What changed between two versions: field, before, after, who and when. */
+function DiffTable({ schema, diff }: { schema: Schema; diff: Diff }) {
+  const { t, lang, dateTime } = useI18n()
+  const tr = t.experiences.record
+  const words = useDisplayWords()
+  if (diff.changes.length === 0) return <p className="mt-2">{tr.noChanges}</p>
+  return (
+    <div className="table-responsive mt-2">
+      <table className="table table-sm exp-diff" data-testid="diff">
+        <caption>{tr.diffTitle(diff.from, diff.to)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{tr.field}</th>
+            <th scope="col">{tr.from}</th>
+            <th scope="col">{tr.to}</th>
+            <th scope="col">{tr.who}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {diff.changes.map((c) => (
+            <tr key={c.field}>
+              <th scope="row">{pathLabel(schema, c.field, lang, words)}</th>
+              <td>{c.field === 'status' ? statusLabel(t, c.from) : displayValue(schema, c.field, c.from, lang, words)}</td>
+              <td>{c.field === 'status' ? statusLabel(t, c.to) : displayValue(schema, c.field, c.to, lang, words)}</td>
+              <td>{tr.by(c.by_name, dateTime(c.at))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** Any two versions side by side. */
+function RangeDiff({ schema, record, latest }: { schema: Schema; record: Experience; latest: number }) {
+  const { t } = useI18n()
+  const tr = t.experiences.record
+  const [from, setFrom] = useState(1)
+  const [to, setTo] = useState(latest)
+  const [diff, setDiff] = useState<Diff | null>(null)
+  const [error, setError] = useState('')
+  const versions = Array.from({ length: latest }, (_, i) => i + 1)
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    setError('')
+    if (from >= to) {
+      setError(tr.rangeOrder)
+      return
+    }
+    experiencesApi.diff(record.id, from, to).then(setDiff, (err: unknown) => setError(apiErrorMessage(err, t)))
+  }
+  return (
+    <form onSubmit={submit} className="exp-range mb-3" aria-labelledby="exp-range-title">
+      <h3 id="exp-range-title" className="h5">
+        {tr.rangeTitle}
+      </h3>
+      <div className="d-flex flex-wrap gap-3 align-items-end">
+        {(
+          [
+            ['exp-range-from', tr.rangeFrom, from, setFrom],
+            ['exp-range-to', tr.rangeTo, to, setTo],
+          ] as const
+        ).map(([id, label, value, set]) => (
+          <div className="select-wrapper" key={id}>
+            <label htmlFor={id}>{label}</label>
+            <select id={id} value={value} onChange={(e) => set(Number(e.target.value))}>
+              {versions.map((v) => (
+                <option key={v} value={v}>
+                  {tr.versionN(v)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
+        <button type="submit" className="btn btn-outline-primary btn-sm">
+          {tr.rangeShow}
+        </button>
+      </div>
+      <ErrorAlert text={error} />
+      {diff ? <DiffTable schema={schema} diff={diff} /> : null}
+    </form>
   )
 }
 
