@@ -340,6 +340,12 @@ export async function expectNoFieldError(scope, label) {
   assert.notEqual(invalid, 'true', `field "${label}" should not be invalid`);
 }
 
+/** Fails when the page is wider than its viewport (WCAG 1.4.10, reflow: no sideways scrolling). */
+export async function assertNoSidewaysScroll(page, label) {
+  const r = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  assert.ok(r.scroll <= r.inner, `${label}: the page is ${r.scroll} px wide on a ${r.inner} px screen`);
+}
+
 /** The checks every visited page gets: no console/CSP/page errors, axe clean. */
 export async function checkPage(page, label) {
   assertNoProblems(page);

@@ -25,6 +25,7 @@ const ForumNotifications = lazy(() => import('./forum/Notifications'))
 const Mentioned = lazy(() => import('./forum/Mentioned'))
 const Rooms = lazy(() => import('./rooms/RoomsRoutes'))
 const UserModeration = lazy(() => import('./pages/UserModeration'))
+const Experiences = lazy(() => import('./experiences/ExperiencesRoutes'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -69,6 +70,7 @@ function AppRoutes() {
           <Route path="/forum/*" element={<RequireActive><Forum /></RequireActive>} />
           <Route path="/stanze/*" element={<RequireActive><Rooms /></RequireActive>} />
           <Route path="/moderazione/utenti/:id" element={<RequireActive><UserModeration /></RequireActive>} />
+          <Route path="/esperienze/*" element={<RequireActive><Experiences /></RequireActive>} />
           <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
           <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
           <Route path="/users/:handle" element={<RequireActive><Mentioned kind="user" /></RequireActive>} />

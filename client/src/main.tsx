@@ -18,6 +18,10 @@ const thread = /^\/forum\/t\/([^/]+)$/.exec(pathname)
 const category = /^\/forum\/c\/([^/]+)$/.exec(pathname)
 if (pathname.startsWith('/forum')) void import('./forum/ForumRoutes')
 else if (pathname === '/cerca') void import('./forum/Search')
+else if (pathname.startsWith('/esperienze')) {
+  void import('./experiences/ExperiencesRoutes')
+  requestEarly(() => api.get('/experiences/schema'))
+}
 try {
   if (thread) {
     requestEarly(() => forumApi.thread(decodeURIComponent(thread[1]), viewParam(search), pageParam(search)))

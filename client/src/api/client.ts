@@ -12,9 +12,12 @@ export class ApiError extends Error {
   reason?: string
   /** When the refused state ends (a suspension, a mute), ISO. */
   until?: string
+  /** The whole answer, for refusals that carry more than the error (a 409's conflict). */
+  readonly body?: unknown
 
-  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter?: number) {
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, retryAfter?: number, body?: unknown) {
     super(message)
+    this.body = body
     this.name = 'ApiError'
     this.status = status
     this.code = code
@@ -67,6 +70,7 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
     e?.message ?? '',
     e?.fields ?? {},
     Number.isFinite(ra) && ra > 0 ? ra : undefined,
+    body,
   )
   err.reason = e?.reason
   err.until = e?.until

@@ -112,7 +112,20 @@ export function ErrorSummary<V extends Record<string, string>>({ form, labels }:
  * form, whose body lives in the composer): bump attempt on every failed
  * submit so the list takes the focus again.
  */
-export function ErrorList({ errors, general, attempt, labels }: { errors: Errors; general: string; attempt: number; labels: Record<string, string> }) {
+export function ErrorList({
+  errors,
+  general,
+  attempt,
+  labels,
+  onFollow,
+}: {
+  errors: Errors
+  general: string
+  attempt: number
+  labels: Record<string, string>
+  /** Brings a field into view before it takes the focus (a form in steps shows its step). */
+  onFollow?: (name: string) => void
+}) {
   const t = useT()
   const ref = useRef<HTMLDivElement>(null)
   const entries = Object.entries(errors)
@@ -133,7 +146,7 @@ export function ErrorList({ errors, general, attempt, labels }: { errors: Errors
           <ul className="mb-0">
             {entries.map(([name, msg]) => (
               <li key={name}>
-                <a href={'#' + fieldId(name)} onClick={(e) => focusField(e, name)}>
+                <a href={'#' + fieldId(name)} onClick={(e) => (onFollow ? follow(e, name, onFollow) : focusField(e, name))}>
                   {labels[name] ? `${labels[name]}: ` : ''}
                   {msg}
                 </a>
@@ -144,6 +157,13 @@ export function ErrorList({ errors, general, attempt, labels }: { errors: Errors
       ) : null}
     </div>
   )
+}
+
+function follow(e: React.MouseEvent, name: string, onFollow: (name: string) => void) {
+  e.preventDefault()
+  onFollow(name)
+  // After the render that shows it.
+  window.setTimeout(() => document.getElementById(fieldId(name))?.focus(), 0)
 }
 
 function focusField(e: React.MouseEvent, name: string) {
@@ -162,12 +182,14 @@ interface FieldProps<V extends Record<string, string>> {
   required?: boolean
 }
 
-function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
+/** aria-describedby for a control with an optional hint and error (FieldMessages' ids). */
+export function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
   const ids = [hint ? id + '-hint' : '', error ? id + '-error' : ''].filter(Boolean).join(' ')
   return ids || undefined
 }
 
-function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
+/** A control's hint and error, with the ids describedBy names. */
+export function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
   return (
     <>
       {hint ? (

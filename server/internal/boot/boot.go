@@ -109,6 +109,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 	b.CellNotes = cellnotes.New(cellnotes.Deps{Store: st, Logger: log, Records: b.Experiences, Outbox: b.Outbox,
 		Publisher: b.Hub, Rate: o.commentRate, Period: o.commentPeriod})
+	b.DemoSeeders = append(b.DemoSeeders, demo.Experiences(b.Experiences))
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
 	b.Tables = b.buildTables(log)
 	// Every service has said how to redo its kinds of pending work; the

@@ -10,5 +10,6 @@ import { compose } from './compose'
 import { audit } from './audit'
 import { rooms } from './rooms'
 import { curation } from './curation'
+import { experiences } from './experiences'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences }

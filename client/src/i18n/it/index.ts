@@ -10,6 +10,7 @@ import { compose } from './compose'
 import { audit } from './audit'
 import { rooms } from './rooms'
 import { curation } from './curation'
+import { experiences } from './experiences'
 
-export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation }
+export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences }
 export type Dictionary = typeof it
