@@ -51,7 +51,8 @@ func TestDemoSeedsRooms(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	if strings.Join(got, " ") != "meeting:1 table:3 theme:5" {
-		t.Errorf("demo rooms = %v", got)
+	// The rooms' seed, then the empty room beside each of the two demo tables.
+	if want := "meeting:1 table:0 table:0 table:3 theme:5"; strings.Join(got, " ") != want {
+		t.Errorf("demo rooms = %v, want %s", got, want)
 	}
 }
