@@ -21,7 +21,7 @@ func (b *Board) buildTables(log *slog.Logger) *tables.Service {
 	t.RegisterLive(b.Hub)
 	// After the experiences' seeder (appended before): the tables pick
 	// among the published records.
-	b.DemoSeeders = append(b.DemoSeeders, demo.Tables(b.Experiences, t))
+	b.DemoSeeders = append(b.DemoSeeders, demo.Tables(b.Experiences, t, b.CellNotes))
 	return t
 }
 

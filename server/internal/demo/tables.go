@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cantieri/tavolo/server/internal/cellnotes"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/tables"
 )
@@ -11,8 +12,9 @@ import (
 // Tables saves two comparison tables over the published experiences that
 // exist when it runs (the experiences' seeder runs before it): the records
 // of the most common ambito, and the largest amounts. With fewer than two
-// published records it does nothing.
-func Tables(exp *experiences.Service, t *tables.Service) Seeder {
+// published records it does nothing. Each table gets a few cell comments,
+// written by another participant than its owner.
+func Tables(exp *experiences.Service, t *tables.Service, notes *cellnotes.Service) Seeder {
 	return func(ctx context.Context, c *Cantiere) error {
 		if len(c.Participants) < 2 {
 			return nil
@@ -44,12 +46,22 @@ func Tables(exp *experiences.Service, t *tables.Service) Seeder {
 			largest = append(largest, s.ID)
 		}
 		list := []struct {
-			by  int
-			in  tables.NewTable
-			ids []string
+			by       int
+			in       tables.NewTable
+			ids      []string
+			comments []cellnotes.CellCommentInput // on the table's first columns, in turn
 		}{
-			{0, tables.NewTable{Name: "Confronto: " + ambitoLabel(top), Description: "Le esperienze dello stesso ambito a confronto: modelli, procedure, esiti."}, same},
-			{1, tables.NewTable{Name: "Gli affidamenti più grandi", Description: "Importi, procedure e controlli dei contratti di valore più alto."}, largest},
+			{0, tables.NewTable{Name: "Confronto: " + ambitoLabel(top), Description: "Le esperienze dello stesso ambito a confronto: modelli, procedure, esiti."}, same,
+				[]cellnotes.CellCommentInput{
+					{Field: "procedura", Body: "Avete valutato l'adesione a una convenzione Consip prima di bandire la gara? Da noi ha fatto risparmiare mesi."},
+					{Field: "importo_aggiudicato_eur", Body: "Un ribasso così ampio: le penali previste sono poi servite nel primo anno?"},
+					{Field: "modello", Body: "Lo stesso modello da noi ha richiesto una struttura di controllo di almeno due persone."},
+				}},
+			{1, tables.NewTable{Name: "Gli affidamenti più grandi", Description: "Importi, procedure e controlli dei contratti di valore più alto."}, largest,
+				[]cellnotes.CellCommentInput{
+					{Field: "clausola_sociale", Body: "Con la clausola sociale quante persone sono passate al fornitore, e con quale contratto?"},
+					{Field: "esito", Body: "Sarebbe utile sapere quali indicatori hanno pesato di più sul giudizio finale."},
+				}},
 		}
 		for _, l := range list {
 			if len(l.ids) < tables.MinColumns {
@@ -58,6 +70,12 @@ func Tables(exp *experiences.Service, t *tables.Service) Seeder {
 			l.in.Experiences = l.ids
 			if _, err := t.Create(ctx, c.Participants[l.by], l.in); err != nil {
 				return fmt.Errorf("demo table %q: %w", l.in.Name, err)
+			}
+			author := c.Participants[(l.by+1)%len(c.Participants)]
+			for i, in := range l.comments {
+				if _, err := notes.Post(ctx, author, l.ids[i%len(l.ids)], in, "it"); err != nil {
+					return fmt.Errorf("demo comment on %q: %w", l.in.Name, err)
+				}
 			}
 		}
 		return nil

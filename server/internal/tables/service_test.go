@@ -116,7 +116,8 @@ func TestCreateAndUpdateSurviveCrash(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // TestDemoTables: the demo's two tables pick among the published records
-// that exist when it runs; with fewer than two it saves nothing.
+// that exist when it runs; with fewer than two it saves nothing. Each has
+// comments on its cells.
 func TestDemoTables(t *testing.T) {
 	st := testenv.Store(t)
 	ctx := testenv.Ctx(t)
@@ -124,7 +125,7 @@ func TestDemoTables(t *testing.T) {
 	defer b.Close()
 	u := participant(t, b)
 	c := &demo.Cantiere{Admin: &account.User{ID: "admin", Role: account.RoleAdmin}, Participants: []*account.User{u, u}}
-	seed := demo.Tables(b.Experiences, b.Tables)
+	seed := demo.Tables(b.Experiences, b.Tables, b.CellNotes)
 	count := func() int {
 		l, err := b.Tables.List(ctx, u)
 		if err != nil {
@@ -144,6 +145,16 @@ func TestDemoTables(t *testing.T) {
 	for _, tb := range l.Items {
 		if len(tb.Experiences) < 2 || tb.RoomID == "" {
 			t.Errorf("demo table %q: %d columns, room %q", tb.Name, len(tb.Experiences), tb.RoomID)
+		}
+		counts, err := b.CellNotes.Counts(ctx, u, tb.Experiences)
+		n := 0
+		for _, byField := range counts.Counts {
+			for _, c := range byField {
+				n += c
+			}
+		}
+		if err != nil || n < 2 {
+			t.Errorf("demo table %q: %d cell comments (%v), want at least 2", tb.Name, n, err)
 		}
 	}
 }
