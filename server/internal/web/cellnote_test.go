@@ -257,3 +257,16 @@ func TestCellCommentsLive(t *testing.T) {
 		t.Errorf("comment.created = %+v, want %+v", cc, posted)
 	}
 }
+
+// The cell comments' routes in the JSON body and GET tables
+// (json_body_test.go, query_test.go), the GET ones before their catch-alls.
+func init() {
+	jsonBodyRoutes = append(jsonBodyRoutes, []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/experiences/:id/comments", `{"field":"procedura","body":"%s"}`, "body"},
+	}...)
+	n := len(getRoutes) - 2
+	getRoutes = append(getRoutes[:n:n], append([]getRoute{
+		{"/api/v1/experiences/comments/counts", []string{"ids"}},
+		{"/api/v1/experiences/:id/comments", []string{"field"}},
+	}, getRoutes[n:]...)...)
+}
