@@ -214,8 +214,8 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 			return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
 		}
 		// Written late: a seq voided meanwhile is a message again.
-		if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$pull": bson.M{"gone": sd.Seq}}); err != nil {
-			return Sent{}, fmt.Errorf("unvoid %s seq %d: %w", r.ID, sd.Seq, err)
+		if err := s.unmarkGone(ctx, r.ID, sd.Seq); err != nil {
+			return Sent{}, err
 		}
 	}
 	if err := s.putMessage(ctx, r, msg); err != nil {

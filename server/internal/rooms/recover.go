@@ -65,6 +65,12 @@ func (s *Service) Reconcile(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("reconcile room %s: %w", id, err)
 		}
+		if err := s.migrateGone(ctx, r); err != nil {
+			return err
+		}
+		if err := s.withGone(ctx, []*roomDoc{r}, true); err != nil {
+			return err
+		}
 		lo := max(1, r.Head-reconcileWindow+1)
 		items, err := s.messages.Load(ctx, r.list(), lo, r.Head)
 		if err != nil {

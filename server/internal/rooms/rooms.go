@@ -4,11 +4,12 @@
 // duplicates) and is numbered by its room (seq 1, 2, 3…). Every hot read is
 // an _id lookup:
 //
-//	rooms          {_id: room id, settings, gone: [seqs], bucket_size}
-//	               gone lists the seqs that are not messages any more
-//	               (deleted) or never were (voids); head: see room_heads.
+//	rooms          {_id: room id, settings, bucket_size}
 //	room_heads     {_id: room id, n}: n is the last seq taken, apart from
 //	               the room so that a send rewrites a tiny document (heads.go)
+//	room_gone      {_id: room id, seqs}: the seqs that are not messages any
+//	               more (deleted) or never were (voids), apart from the room
+//	               that every send reads (gone.go)
 //	room_index     {_id: "all", ids: [room ids]}
 //	room_messages  {_id: "<room id>#<bucket>", messages: {"<seq>": message}} (store/bucket)
 //	room_members   {_id: "<room id>/<user id>", joined_at, joined_seq, read_seq,
@@ -117,6 +118,7 @@ const (
 	colMessages = "room_messages"
 	colMembers  = "room_members"
 	colSends    = "room_sends"
+	colGone     = "room_gone"
 	colHistory  = "room_history"
 	colReports  = "room_reports"
 	indexID     = "all"

@@ -56,7 +56,8 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 	if err != nil {
 		return ReadState{}, err
 	}
-	if in.Seq > r.Head {
+	fresh := in.Seq > r.Head
+	if fresh {
 		// The head read through a reader may lag the writer's.
 		if r, err = s.loadRoom(ctx, roomID, true); err != nil {
 			return ReadState{}, err
@@ -88,6 +89,9 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 		}
 	}
 	unlock()
+	if err := s.withGone(ctx, []*roomDoc{r}, fresh); err != nil {
+		return ReadState{}, err
+	}
 	st := ReadState{RoomID: r.ID, ReadSeq: m.ReadSeq, Unread: unread(r.Head, m.ReadSeq, r.Gone, m.Own)}
 	s.publish(ctx, userTopic(u.ID), "room.read", st)
 	return st, nil
@@ -131,14 +135,6 @@ func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, se
 	}
 	if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("record own message %s: %w", mid, err)
-	}
-	return nil
-}
-
-// markGone records that seq is not a message (deleted, or a void).
-func (s *Service) markGone(ctx context.Context, roomID string, seq int) error {
-	if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": roomID}, bson.M{"$addToSet": bson.M{"gone": seq}}); err != nil {
-		return fmt.Errorf("mark %s seq %d gone: %w", roomID, seq, err)
 	}
 	return nil
 }
