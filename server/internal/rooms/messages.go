@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
@@ -130,66 +129,6 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	return s.store(ctx, u, r, sid, in.Hash(), msg, m.joined())
 }
 
-// store takes the message's seq and stores it (see the package comment).
-// joined says u was a member when the send began (members never leave).
-func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc, joined bool) (_ Sent, err error) {
-	if msg.Seq, err = s.takeSeq(ctx, r); err != nil {
-		return Sent{}, err
-	}
-	// From here a failure leaves a hole at seq: it is marked a void, now or
-	// at the next start (recover.go), so pages and counts skip it.
-	// A room archived before the seq was taken refuses the send: the room
-	// read after taking it (a reader sees every write answered before).
-	archived, err := s.archived(ctx, r.ID)
-	if err != nil || (archived && !authz.Can(authz.SendMessage, u.Subject(), authz.Item{State: authz.Archived})) {
-		s.void(ctx, r.ID, msg.Seq)
-		if err != nil {
-			return Sent{}, err
-		}
-		return Sent{}, ErrRoomArchived
-	}
-	w, err := s.deps.Outbox.Record(ctx, kindSent, sentWork{RoomID: r.ID, Seq: msg.Seq, SendID: sid})
-	if err != nil {
-		s.void(ctx, r.ID, msg.Seq)
-		return Sent{}, err
-	}
-	defer func() {
-		if w != nil {
-			w.End(err)
-		}
-	}()
-	if err := s.attach(ctx, msg.Author.ID, r.ID, msg); err != nil {
-		return Sent{}, err
-	}
-	_, err = s.deps.Store.C(colSends).InsertOne(ctx, sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg})
-	if mongo.IsDuplicateKeyError(err) { // the same client id sent twice at once: the other one won
-		s.void(ctx, r.ID, msg.Seq)
-		prior, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), sid)
-		if err != nil || !ok {
-			return Sent{}, fmt.Errorf("load send %s: %w (found %v)", sid, err, ok)
-		}
-		if prior.Hash != hash {
-			return Sent{}, ErrClientIDReused
-		}
-		return s.complete(ctx, r, &prior, u.ID, false, false)
-	}
-	if err != nil {
-		return Sent{}, fmt.Errorf("store send %s: %w", sid, err)
-	}
-	sent, err := s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true, joined)
-	if err != nil {
-		return Sent{}, err
-	}
-	// The message is stored and answered whatever happens to the
-	// notifications; a failure keeps the outbox entry for a redo.
-	if nerr := s.notifyMentions(ctx, r, msg, time.Time{}); nerr != nil {
-		s.log.Error("notify mentions (redone at the next start)", "room", r.ID, "seq", msg.Seq, "err", nerr)
-		w.End(nerr)
-		w = nil
-	}
-	return sent, nil
-}
-
 // resend answers a client id already stored: the same message again, or
 // 409 when the text differs.
 func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior *sendDoc, in NewMessage) (Sent, error) {
@@ -218,10 +157,10 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 			return Sent{}, err
 		}
 	}
-	if err := s.putMessage(ctx, r, msg); err != nil {
+	if err := s.putMessages(ctx, r, []*messageDoc{msg}); err != nil {
 		return Sent{}, err
 	}
-	if err := s.addOwn(ctx, r.ID, msg.Author.ID, msg.Seq, fresh, joined); err != nil {
+	if err := s.addOwn(ctx, r.ID, msg.Author.ID, []int{msg.Seq}, fresh, joined); err != nil {
 		return Sent{}, err
 	}
 	if msg.ReplyTo > 0 {

@@ -48,6 +48,8 @@ import (
 // Publisher stores an event on a topic, then fans it out (realtime hub).
 type Publisher interface {
 	Publish(ctx context.Context, topic, event string, data any) (seq int64, err error)
+	// PublishAll publishes events in order, none of others between them.
+	PublishAll(ctx context.Context, topic, event string, data []any) error
 	Head(ctx context.Context, topic string) (int64, error)
 }
 
@@ -109,6 +111,7 @@ type Service struct {
 	memberLocks  [64]sync.Mutex
 	messageLocks [64]sync.Mutex
 	puts         puts
+	commits      commits
 }
 
 const (

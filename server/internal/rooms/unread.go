@@ -97,17 +97,17 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 	return st, nil
 }
 
-// addOwn records seq as u's own message in the room, joining u (who has
-// read everything before it) if not a member yet; sent: a new send (slow
+// addOwn records seqs as u's own messages in the room, joining u (who has
+// read everything before them) if not a member yet; sent: a new send (slow
 // mode counts from now). A known member's is one update with no read:
 // a seq at or below read_seq in own is harmless (unread skips it, the
 // next read prunes it), and the lock keeps MarkRead's rewrite of own from
 // interleaving.
-func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, sent, joined bool) error {
+func (s *Service) addOwn(ctx context.Context, roomID, userID string, seqs []int, sent, joined bool) error {
 	mid := memberID(roomID, userID)
 	defer s.lockMember(mid)()
 	if joined {
-		update := bson.M{"$addToSet": bson.M{"own": seq}}
+		update := bson.M{"$addToSet": bson.M{"own": bson.M{"$each": seqs}}}
 		if sent {
 			update["$set"] = bson.M{"last_sent_at": s.now()}
 		}
@@ -125,13 +125,20 @@ func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, se
 		set["last_sent_at"] = s.now()
 	}
 	if !m.joined() {
-		set["joined_at"], set["joined_seq"], set["read_seq"], set["own"] = s.now(), seq-1, seq-1, []int{seq}
-	} else if seq <= m.ReadSeq || slices.Contains(m.Own, seq) {
-		if len(set) == 0 {
+		from := slices.Min(seqs) - 1
+		set["joined_at"], set["joined_seq"], set["read_seq"], set["own"] = s.now(), from, from, seqs
+	} else {
+		own := m.Own
+		for _, seq := range seqs {
+			if seq > m.ReadSeq && !slices.Contains(own, seq) {
+				own = append(own, seq)
+			}
+		}
+		if len(own) > len(m.Own) {
+			set["own"] = own
+		} else if len(set) == 0 {
 			return nil
 		}
-	} else {
-		set["own"] = append(m.Own, seq)
 	}
 	if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("record own message %s: %w", mid, err)
