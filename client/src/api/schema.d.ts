@@ -1745,11 +1745,11 @@ export interface components {
                 name: string;
                 role: string;
             };
-            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete. */
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, room.archive, room.restore, room.slow_mode, room.mute, room.unmute, room.message_delete. */
             action: string;
             target: {
                 /** @enum {string} */
-                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post";
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "room" | "room_member" | "room_message";
                 id: string;
                 label: string;
             };

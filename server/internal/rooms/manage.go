@@ -288,8 +288,13 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 	}
 	if len(set) > 0 {
 		head := r.Head // the room document holds a frozen head at most
+		rec, err := s.deps.Audit.Begin(ctx, roomChanges(u, r, in)...)
+		if err != nil {
+			return Room{}, err
+		}
 		err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(r)
+		rec.Done(ctx, err)
 		if err != nil {
 			return Room{}, fmt.Errorf("update room %s: %w", r.ID, err)
 		}

@@ -36,6 +36,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
@@ -92,7 +93,9 @@ type Deps struct {
 	Notifier    Notifier
 	Threads     Threads
 	Outbox      *outbox.Outbox
-	Now         func() time.Time // nil: time.Now
+	// Audit records moderators' actions (audit.go); nil: none.
+	Audit *audit.Log
+	Now   func() time.Time // nil: time.Now
 	// SendRate messages per SendPeriod per member and room (0: 20 per 10 s).
 	SendRate   int
 	SendPeriod time.Duration
@@ -147,6 +150,9 @@ func New(d Deps) *Service {
 		messages: bucket.New[*messageDoc](d.Store, colMessages, messageLayout),
 		sends:    ratelimit.New(d.SendRate, d.SendPeriod)}
 	d.Outbox.Handle(kindSent, s.redoSent)
+	if d.Audit != nil {
+		s.observeAudit(d.Audit)
+	}
 	return s
 }
 
