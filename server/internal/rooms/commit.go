@@ -252,12 +252,12 @@ func (s *Service) insertSends(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 	for i, j := range jobs {
 		docs[i] = sendDoc{ID: j.sid, Seq: j.msg.Seq, Hash: j.hash, Msg: j.msg}
 	}
-	_, err := s.deps.Store.C(colSends).InsertMany(ctx, docs)
+	err := s.sendInserts.Insert(ctx, docs)
 	if err == nil {
 		return jobs
 	}
-	// Some may be stored (an ordered insert stops at the first failure):
-	// each one's stored seq tells whose it is.
+	// Some may be stored (the group's ordered insert stops at the first
+	// failure, maybe another room's): each one's stored seq tells whose it is.
 	var ours []*sendJob
 	sends := s.deps.Store.Collection(colSends).Ordered()
 	for i, j := range jobs {

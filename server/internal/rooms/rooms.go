@@ -43,6 +43,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/ratelimit"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
+	"github.com/cantieri/tavolo/server/internal/store/group"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
@@ -115,6 +116,7 @@ type Service struct {
 	messageLocks [64]sync.Mutex
 	puts         puts
 	commits      commits
+	sendInserts  *group.Inserter // the client ids of all rooms' batches, grouped
 }
 
 const (
@@ -148,7 +150,7 @@ func New(d Deps) *Service {
 	}
 	s := &Service{deps: d, log: log.With("component", "rooms"),
 		messages: bucket.New[*messageDoc](d.Store, colMessages, messageLayout),
-		sends:    ratelimit.New(d.SendRate, d.SendPeriod)}
+		sends:    ratelimit.New(d.SendRate, d.SendPeriod), sendInserts: group.New(d.Store.C(colSends), commitTimeout)}
 	d.Outbox.Handle(kindSent, s.redoSent)
 	if d.Audit != nil {
 		s.observeAudit(d.Audit)
