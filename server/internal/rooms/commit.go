@@ -285,7 +285,7 @@ func (s *Service) insertSends(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 				j.fail(ErrClientIDReused)
 				continue
 			}
-			sent, err := s.complete(ctx, r, &prior, j.u.ID, false, false)
+			sent, err := s.complete(ctx, r, &prior, j.u.ID)
 			j.res = sendDone{sent: sent, err: err}
 		}
 	}

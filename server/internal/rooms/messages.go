@@ -135,32 +135,31 @@ func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior
 	if prior.Hash != in.Hash() {
 		return Sent{}, ErrClientIDReused
 	}
-	return s.complete(ctx, r, prior, u.ID, false, false)
+	return s.complete(ctx, r, prior, u.ID)
 }
 
-// complete writes a stored send's message into its bucket unless there
-// (a crash may have cut the send off), records it as its author's, and
+// complete answers a client id stored before (a resend, the start-up
+// redo): it writes the send's message into its bucket unless there (a
+// crash may have cut the send off), records it as its author's, and
 // publishes it when it was missing. It answers the message as stored.
-// joined: the author is known to be a member (a cheaper update).
-func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string, fresh, joined bool) (Sent, error) {
+// A new send goes through its room's committer instead (commit.go).
+func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string) (Sent, error) {
 	msg := sd.Msg
-	if !fresh {
-		stored, ok, err := s.messages.Get(ctx, r.list(), sd.Seq)
-		if err != nil {
-			return Sent{}, err
-		}
-		if ok && stored != nil {
-			return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
-		}
-		// Written late: a seq voided meanwhile is a message again.
-		if err := s.unmarkGone(ctx, r.ID, sd.Seq); err != nil {
-			return Sent{}, err
-		}
+	stored, ok, err := s.messages.Get(ctx, r.list(), sd.Seq)
+	if err != nil {
+		return Sent{}, err
+	}
+	if ok && stored != nil {
+		return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
+	}
+	// Written late: a seq voided meanwhile is a message again.
+	if err := s.unmarkGone(ctx, r.ID, sd.Seq); err != nil {
+		return Sent{}, err
 	}
 	if err := s.putMessages(ctx, r, []*messageDoc{msg}); err != nil {
 		return Sent{}, err
 	}
-	if err := s.addOwn(ctx, r.ID, msg.Author.ID, []int{msg.Seq}, fresh, joined); err != nil {
+	if err := s.addOwn(ctx, r.ID, msg.Author.ID, []int{msg.Seq}, false, false); err != nil {
 		return Sent{}, err
 	}
 	if msg.ReplyTo > 0 {
@@ -168,7 +167,7 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 	}
 	out := s.wire(ctx, r, msg, viewer)
 	s.publish(ctx, roomTopic(r.ID), "message.created", s.wire(ctx, r, msg, ""))
-	return Sent{Message: out, Created: fresh}, nil
+	return Sent{Message: out}, nil
 }
 
 // mayRead tells whether u may read message seq (notifications).

@@ -56,7 +56,7 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 			}
 			continue
 		}
-		if _, err = s.complete(ctx, r, &sd, "", false, false); err != nil {
+		if _, err = s.complete(ctx, r, &sd, ""); err != nil {
 			return err
 		}
 		if err := s.notifyMentions(ctx, r, sd.Msg, w.Entry().CreatedAt); err != nil {
