@@ -150,24 +150,7 @@ func TestAuditRecordsActions(t *testing.T) {
 	// them: a copy of every entry, left pending as by a kill -9 after the
 	// write, is appended at the next Recover when its target still holds
 	// the After values, and only then (bacheca is no longer archived).
-	ctx := testenv.Ctx(t)
-	logged, err := env.Board.Audit.All(ctx, audit.Filter{}, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range logged {
-		if _, err := env.Board.Audit.Begin(ctx, audit.Entry{Actor: e.Actor, Action: e.Action, Target: e.Target,
-			Place: e.Place, Reason: e.Reason, Before: e.Before, After: e.After}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := env.Board.Outbox.Recover(ctx); err != nil {
-		t.Fatal(err)
-	}
-	replayed, err := env.Board.Audit.All(ctx, audit.Filter{}, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logged, replayed := replayLogged(t, env, audit.Filter{})
 	count := map[string]int{}
 	for _, e := range replayed {
 		count[e.Action+" "+e.Target.ID]++
@@ -181,6 +164,31 @@ func TestAuditRecordsActions(t *testing.T) {
 			t.Errorf("after the replay %s %s is logged %d times, want %d", e.Action, e.Target.ID, got, want)
 		}
 	}
+}
+
+// replayLogged records again every entry f selects, pending as a kill -9
+// after its write leaves it, runs the start-up Recover, and returns the
+// entries before and after.
+func replayLogged(t *testing.T, env *webtest.Env, f audit.Filter) (logged, replayed []audit.Entry) {
+	t.Helper()
+	ctx := testenv.Ctx(t)
+	logged, err := env.Board.Audit.All(ctx, f, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range logged {
+		if _, err := env.Board.Audit.Begin(ctx, audit.Entry{Actor: e.Actor, Action: e.Action, Target: e.Target,
+			Place: e.Place, Reason: e.Reason, Before: e.Before, After: e.After}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := env.Board.Outbox.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if replayed, err = env.Board.Audit.All(ctx, f, 100); err != nil {
+		t.Fatal(err)
+	}
+	return logged, replayed
 }
 
 // Filters and paging over HTTP: every page of a filtered walk holds what

@@ -7,7 +7,6 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/audit"
-	"github.com/cantieri/tavolo/server/internal/testenv"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
@@ -95,24 +94,7 @@ func TestAuditRecordsRoomModeration(t *testing.T) {
 	// The replay: every room entry pending again as by a kill -9 after its
 	// write; appended again only where the target still holds After (the
 	// room is restored now and its slow mode is 0, anna is not muted).
-	ctx := testenv.Ctx(t)
-	logged, err := env.Board.Audit.All(ctx, audit.Filter{Action: "room"}, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range logged {
-		if _, err := env.Board.Audit.Begin(ctx, audit.Entry{Actor: e.Actor, Action: e.Action, Target: e.Target,
-			Place: e.Place, Reason: e.Reason, Before: e.Before, After: e.After}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := env.Board.Outbox.Recover(ctx); err != nil {
-		t.Fatal(err)
-	}
-	replayed, err := env.Board.Audit.All(ctx, audit.Filter{Action: "room"}, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logged, replayed := replayLogged(t, env, audit.Filter{Action: "room"})
 	count := map[string]int{}
 	for _, e := range replayed {
 		count[e.Action+" "+fmt.Sprint(e.After)]++
