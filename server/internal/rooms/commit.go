@@ -243,7 +243,8 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 // all, and returns the sends whose client id is now stored with their
 // seq. A client id stored meanwhile by another send (a resend racing the
 // first) voids this send's seq and answers the stored message; any other
-// failure fails the send (its outbox entry voids the seq at the next start).
+// failure voids the seq and fails the send (if its client id was stored
+// after all, the client's resend makes the seq a message again: complete).
 func (s *Service) insertSends(ctx context.Context, r *roomDoc, jobs []*sendJob) []*sendJob {
 	if len(jobs) == 0 {
 		return nil
@@ -274,8 +275,10 @@ func (s *Service) insertSends(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 		}
 		switch {
 		case err != nil:
+			s.void(ctx, r.ID, j.msg.Seq)
 			j.fail(fmt.Errorf("store send %s: %w", j.sid, err))
 		case !ok:
+			s.void(ctx, r.ID, j.msg.Seq)
 			j.fail(fmt.Errorf("store send %s: missing after a duplicate", j.sid))
 		case prior.Seq == j.msg.Seq:
 			ours = append(ours, j)
