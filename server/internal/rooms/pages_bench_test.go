@@ -42,7 +42,14 @@ func BenchmarkSendAck(b *testing.B) { benchSendAck(b, 0) }
 // messages each (the list room_gone holds; the room document before).
 func BenchmarkSendAckGone5000(b *testing.B) { benchSendAck(b, 5000) }
 
-func benchSendAck(b *testing.B, gone int) {
+// BenchmarkSendAckOneRoom has 16 senders in one room: a busy room's sends
+// queue together (its committer's batches).
+func BenchmarkSendAckOneRoom(b *testing.B) { benchSends(b, 0, 1, 16) }
+
+func benchSendAck(b *testing.B, gone int) { benchSends(b, gone, 4, 8) }
+
+// benchSends runs senders in rooms rooms with gone deleted messages each.
+func benchSends(b *testing.B, gone, rooms, senders int) {
 	s, mod := benchService(b)
 	ctx := context.Background()
 	var ids []string
@@ -50,7 +57,7 @@ func benchSendAck(b *testing.B, gone int) {
 	for i := range deleted {
 		deleted[i] = i + 1
 	}
-	for i := range 4 {
+	for i := range rooms {
 		r, err := s.CreateRoom(ctx, mod, NewRoom{Name: fmt.Sprint("Stanza ", i), Kind: KindTheme, Access: AccessOpen, History: HistoryFull, Presence: PresenceNames})
 		if err != nil {
 			b.Fatal(err)
@@ -65,7 +72,7 @@ func benchSendAck(b *testing.B, gone int) {
 	var next atomic.Int64
 	b.ResetTimer()
 	var wg sync.WaitGroup
-	for w := range 8 {
+	for w := range senders {
 		u := &account.User{ID: fmt.Sprint("u", w), Name: "Persona", Role: account.RoleParticipant, AdministrationID: "a", AdministrationStatus: account.StatusApproved}
 		wg.Go(func() {
 			for {
