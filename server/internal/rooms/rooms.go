@@ -22,7 +22,8 @@
 // Unread counts come from these numbers alone (unread.go). A send takes a
 // seq, records its work in the outbox, stores the client id with the whole
 // message, then writes the message into its bucket and publishes it; a
-// crash anywhere in between is healed at start-up (recover.go).
+// room's concurrent sends do it together, as one batch of writes
+// (commit.go); a crash anywhere in between is healed at start-up (recover.go).
 package rooms
 
 import (
