@@ -27,12 +27,7 @@ func TestAuditRecordsRoomModeration(t *testing.T) {
 	second := send(t, anna, r.ID, "a2", "Secondo")
 	room := "/api/v1/rooms/" + r.ID
 	msgID := func(seq int) string { return fmt.Sprintf("%s-%d", r.ID, seq) }
-	steps := []struct {
-		c            *webtest.Client
-		method, path string
-		body         any
-		want         string // the entries appended, "" none
-	}{
+	steps := []auditStep{
 		{anna, "DELETE", fmt.Sprintf("%s/messages/%d", room, first.Seq), nil, ""}, // her own
 		{mod, "DELETE", fmt.Sprintf("%s/messages/%d", room, second.Seq), nil, "room.message_delete room_message:" + msgID(second.Seq)},
 		{mod, "POST", room + "/mutes", map[string]any{"user_id": annaUser.ID, "minutes": 30, "reason": " Toni accesi. "}, "room.mute room_member:" + r.ID + "/" + annaUser.ID},
@@ -43,26 +38,7 @@ func TestAuditRecordsRoomModeration(t *testing.T) {
 		{mod, "PATCH", room, map[string]any{"archived": true, "slow_mode_s": 0}, "room.archive room:" + r.ID + ", room.slow_mode room:" + r.ID},
 		{mod, "PATCH", room, map[string]any{"archived": false}, "room.restore room:" + r.ID},
 	}
-	last := 0
-	for i, s := range steps {
-		if res := s.c.Do(s.method, s.path, s.body); res.Status >= 300 {
-			t.Fatalf("step %d %s %s: %d %s", i, s.method, s.path, res.Status, res.Body)
-		}
-		var p auditPage
-		admin.Expect(200, "GET", "/api/v1/admin/audit?limit=100", nil).JSON(t, &p)
-		var fresh auditPage
-		for j := len(p.Items) - 1; j >= 0; j-- {
-			if p.Items[j].N > last {
-				fresh.Items = append(fresh.Items, p.Items[j])
-			}
-		}
-		if got := fresh.actions(); got != s.want {
-			t.Errorf("step %d %s %s: appended %q, want %q", i, s.method, s.path, got, s.want)
-		}
-		if len(p.Items) > 0 {
-			last = p.Items[0].N
-		}
-	}
+	runAuditSteps(t, admin, steps)
 
 	var modView auditPage
 	mod.Expect(200, "GET", "/api/v1/admin/audit?action=room", nil).JSON(t, &modView)
