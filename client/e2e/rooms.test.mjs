@@ -54,6 +54,33 @@ function dropNetworkNoise(page) {
   page.problems = page.problems.filter((m) => !/net::ERR_(INTERNET_DISCONNECTED|FAILED|CONNECTION_REFUSED|CONNECTION_RESET|NETWORK_CHANGED)|WebSocket/.test(m));
 }
 
+/**
+ * The navigation's "Stanze" badge is the sum of the list's per-room badges
+ * (at least min), and its link says it in words.
+ */
+async function navMatchesList(page, min, label) {
+  const link = page.locator('#main-nav a[href="/stanze"]');
+  let last = '';
+  try {
+    await waitFor(
+      async () => {
+        const per = (await page.getByTestId('room-unread').allInnerTexts()).map(Number);
+        const sum = per.reduce((n, x) => n + x, 0);
+        const badge = link.getByTestId('nav-rooms-unread');
+        const nav = (await badge.count()) ? Number(await badge.innerText()) : 0;
+        last = `list ${JSON.stringify(per)}, navigation ${nav}`;
+        return sum === nav && sum >= min;
+      },
+      { timeout: 15000, message: label },
+    );
+  } catch (e) {
+    throw new Error(`${e.message}: ${last}`);
+  }
+  const n = Number(await link.getByTestId('nav-rooms-unread').innerText());
+  const name = await link.evaluate((a) => a.innerText.replace(/\s+/g, ' ').trim());
+  assert.ok(name.endsWith(`${n} messaggi non letti nelle stanze`), `${label}: the link says ${JSON.stringify(name)}`);
+}
+
 async function assertNoSidewaysScroll(page, label) {
   const r = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   assert.ok(r.scroll <= r.inner, `${label}: the page is ${r.scroll} px wide on a ${r.inner} px screen`);
@@ -156,12 +183,14 @@ describe('rooms in the browser', () => {
     await send(pa, 'E ancora');
     await expectText(item.getByTestId('room-unread'), '2');
     await expectText(item.getByRole('link'), '2 messaggi non letti');
+    await navMatchesList(pb, 2, 'B with one room unread');
     await checkPage(pb, 'room list with unread');
     await item.getByRole('link').click();
     await waitShown(pb, ['E ancora'], 'B');
     await pb.goBack();
     await expectHeading(pb, 'Stanze');
     await waitFor(async () => (await item.getByTestId('room-unread').count()) === 0, { message: 'the badge clears after reading' });
+    assert.equal(await pb.getByTestId('nav-rooms-unread').count(), 0, 'the navigation badge clears too');
 
     // A reload while a message waits keeps it; it goes when the connection returns.
     const cut = (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
@@ -393,6 +422,20 @@ describe('rooms in the browser', () => {
     await pa.goto('/stanze');
     await expectText(pa.getByTestId('room-list'), 'Riservata ad Arezzo');
     await expectText(pa.getByTestId('room-item').filter({ hasText: 'Riservata ad Arezzo' }), 'Solo amministrazioni invitate');
+    // A joins it; the admin writes in both rooms: the navigation's badge is the list's numbers summed, live.
+    const reservedId = new URL(admin.url()).pathname.split('/').pop();
+    assert.equal((await api(pa, 'POST', `/api/v1/rooms/${reservedId}/join`)).status, 200);
+    await pa.reload();
+    await expectText(pa.getByTestId('room-list'), 'Riservata ad Arezzo');
+    for (const [rid, n] of [[reservedId, 2], [roomPath.split('/').pop(), 1]]) {
+      for (let i = 0; i < n; i++) {
+        const r = await api(admin, 'POST', `/api/v1/rooms/${rid}/messages`, { client_id: `nav-${rid}-${i}`, body: `Per il totale ${i}` });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+    }
+    await expectText(pa.getByTestId('room-item').filter({ hasText: 'Riservata ad Arezzo' }).getByTestId('room-unread'), '2');
+    await navMatchesList(pa, 3, 'A with two rooms unread');
+    await checkPage(pa, 'room list with the navigation badge');
     await pb.goto('/stanze');
     await expectText(pb.getByTestId('room-list'), 'Coordinamento gare');
     assert.equal(await pb.getByTestId('room-item').filter({ hasText: 'Riservata ad Arezzo' }).count(), 0, 'B is not invited');
@@ -410,6 +453,42 @@ describe('rooms in the browser', () => {
     await checkPage(pa, 'room in English');
     await pa.getByRole('button', { name: 'Passa all’italiano' }).click();
     await expectText(pa.getByRole('complementary'), 'Presenti ora');
+  });
+
+  it('access revoked while on the room: an alert says so, the composer is disabled and keeps its text, the outbox is kept', async () => {
+    const reserved = new URL(admin.url()).pathname;
+    const id = reserved.split('/').pop();
+    await pa.goto(reserved);
+    await expectHeading(pa, 'Riservata ad Arezzo');
+    // Live on the room: A is in its presence list.
+    await waitFor(async () => (await pa.getByRole('complementary').innerText()).includes('Alba Rossi'), { message: 'A is present in the room' });
+    // A message that cannot go yet (its POST cut), and one being typed.
+    const cut = (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
+    await pa.route('**/api/v1/rooms/*/messages', cut);
+    await send(pa, 'In attesa prima della revoca');
+    await waitFor(async () => (await pending(pa)).includes('In attesa prima della revoca'), { message: 'pending before the revocation' });
+    await composer(pa).fill('Sto ancora scrivendo');
+
+    // The moderator invites Borgo Sud instead of Arezzo.
+    const r = await api(admin, 'PATCH', `/api/v1/rooms/${id}`, { administration_ids: [people[1].administrationId] });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const alert = pa.getByRole('alert').filter({ hasText: 'Non hai più accesso a questa stanza' });
+    await alert.waitFor({ state: 'visible', timeout: 15000 });
+    assert.equal(await composer(pa).isDisabled(), true, 'the composer is disabled');
+    assert.equal(await composer(pa).inputValue(), 'Sto ancora scrivendo', 'what was being typed stays');
+    assert.equal(await pa.getByRole('button', { name: 'Invia', exact: true }).isDisabled(), true, 'the send button is disabled');
+
+    // The connection "returns": the outbox keeps its message, unsent, in this browser.
+    await pa.unroute('**/api/v1/rooms/*/messages', cut);
+    await pa.evaluate(() => window.dispatchEvent(new Event('online')));
+    await new Promise((res) => setTimeout(res, 800));
+    assert.deepEqual(await pending(pa), ['In attesa prima della revoca'], 'the outbox keeps the message');
+    const kept = await pa.evaluate((rid) => Object.keys(localStorage).filter((k) => k.endsWith('.' + rid)).map((k) => localStorage.getItem(k)).join(''), id);
+    assert.ok(kept.includes('In attesa prima della revoca'), 'the message is kept in local storage');
+    const page = await api(admin, 'GET', `/api/v1/rooms/${id}/messages`);
+    assert.ok(!page.body.messages.some((m) => m.body === 'In attesa prima della revoca'), 'and was never sent');
+    dropNetworkNoise(pa);
+    await checkPage(pa, 'room with access revoked');
   });
 
   it('phones at 320 and 375 px: nothing sticks out', async () => {

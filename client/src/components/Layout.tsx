@@ -9,6 +9,8 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { Icon } from './Icon'
 import { NotificationBell } from '../forum/NotificationBell'
 import { SuspensionNotice } from '../session/SuspensionNotice'
+import { useLiveRooms } from '../rooms/useLiveRooms'
+import { totalUnread } from '../rooms/unread'
 
 /** Navbar entries; the forum engineer adds theirs here. */
 function navItems(user: User | null, t: ReturnType<typeof useI18n>['t']) {
@@ -75,6 +77,9 @@ function Navbar() {
   const location = useLocation()
   const toggler = useRef<HTMLButtonElement>(null)
   const closer = useRef<HTMLButtonElement>(null)
+  // The rooms' unread messages in all, beside their entry, from the server's counts kept live.
+  const { rooms } = useLiveRooms(isActive(user))
+  const roomsUnread = rooms ? totalUnread(rooms) : 0
   useEffect(() => setOpen(false), [location.pathname])
   const close = () => {
     setOpen(false)
@@ -120,6 +125,14 @@ function Navbar() {
                 <li className="nav-item" key={item.to}>
                   <NavLink className="nav-link" to={item.to} end={item.end}>
                     <span>{item.label}</span>
+                    {item.to === '/stanze' && roomsUnread > 0 ? (
+                      <>
+                        <span className="badge bg-primary border border-white ms-1 nav-unread" aria-hidden="true" data-testid="nav-rooms-unread">
+                          {roomsUnread > 999 ? '999+' : roomsUnread}
+                        </span>
+                        <span className="visually-hidden">, {t.rooms.navUnread(roomsUnread)}</span>
+                      </>
+                    ) : null}
                   </NavLink>
                 </li>
               ))}

@@ -25,6 +25,7 @@ export function RoomComposer({
   onTyping,
   slowUntil,
   textareaRef,
+  disabled = false,
 }: {
   room: Room
   replyTo: Message | null
@@ -34,6 +35,8 @@ export function RoomComposer({
   /** Not before this time (ms): the slow mode's or the rate limit's wait. */
   slowUntil: number
   textareaRef: RefObject<HTMLTextAreaElement>
+  /** Shown but not usable (access revoked): what is typed stays. */
+  disabled?: boolean
 }) {
   const { t } = useI18n()
   const tr = t.rooms
@@ -48,7 +51,7 @@ export function RoomComposer({
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const body = text.trim()
-    if (!body) return
+    if (!body || disabled) return
     const s: ComposerSend = { body }
     if (replyTo) {
       s.reply_to = replyTo.seq
@@ -66,40 +69,43 @@ export function RoomComposer({
 
   return (
     <form className="room-composer" onSubmit={submit} noValidate>
-      {replyTo ? (
-        <div className="room-replying d-flex align-items-baseline gap-2 small mb-1" data-testid="replying-to">
-          <span>
-            <span aria-hidden="true">↩ </span>
-            {tr.replyingTo(replyTo.author.name)}: <span className="text-muted-accessible">{replyTo.body.slice(0, 80)}</span>
-          </span>
-          <button type="button" className="btn btn-link btn-sm p-0" onClick={onCancelReply}>
-            {tr.cancelReply}
-          </button>
-        </div>
-      ) : null}
-      <Composer
-        draftKey={draftKey}
-        label={tr.composerLabel}
-        value={text}
-        onChange={setText}
-        onInput={onTyping}
-        onAttachment={(a) => attachments.current.push(a)}
-        textareaRef={textareaRef}
-        localOnly
-        rows={3}
-        name={'room-' + room.id}
-      />
-      <div className="d-flex flex-wrap align-items-center gap-3">
-        <button type="submit" className="btn btn-primary btn-sm" data-testid="room-send">
-          {tr.send}
-        </button>
-        {room.slow_mode_s > 0 ? <span className="small">{tr.slowMode(room.slow_mode_s)}</span> : null}
-        {wait > 0 ? (
-          <span className="small fw-semibold room-slow-wait" data-testid="slow-wait">
-            {tr.slowWait(wait)}
-          </span>
+      {/* A disabled fieldset disables every control in it and keeps their values. */}
+      <fieldset disabled={disabled}>
+        {replyTo ? (
+          <div className="room-replying d-flex align-items-baseline gap-2 small mb-1" data-testid="replying-to">
+            <span>
+              <span aria-hidden="true">↩ </span>
+              {tr.replyingTo(replyTo.author.name)}: <span className="text-muted-accessible">{replyTo.body.slice(0, 80)}</span>
+            </span>
+            <button type="button" className="btn btn-link btn-sm p-0" onClick={onCancelReply}>
+              {tr.cancelReply}
+            </button>
+          </div>
         ) : null}
-      </div>
+        <Composer
+          draftKey={draftKey}
+          label={tr.composerLabel}
+          value={text}
+          onChange={setText}
+          onInput={onTyping}
+          onAttachment={(a) => attachments.current.push(a)}
+          textareaRef={textareaRef}
+          localOnly
+          rows={3}
+          name={'room-' + room.id}
+        />
+        <div className="d-flex flex-wrap align-items-center gap-3">
+          <button type="submit" className="btn btn-primary btn-sm" data-testid="room-send">
+            {tr.send}
+          </button>
+          {room.slow_mode_s > 0 ? <span className="small">{tr.slowMode(room.slow_mode_s)}</span> : null}
+          {wait > 0 ? (
+            <span className="small fw-semibold room-slow-wait" data-testid="slow-wait">
+              {tr.slowWait(wait)}
+            </span>
+          ) : null}
+        </div>
+      </fieldset>
     </form>
   )
 }

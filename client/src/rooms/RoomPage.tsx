@@ -19,6 +19,7 @@ import { RoomComposer, type ComposerSend } from './RoomComposer'
 import { RoomDialogs, type RoomDialog } from './dialogs'
 import { RoomManage } from './RoomManage'
 import { useOutbox } from './useOutbox'
+import { composerMode } from './access'
 import { useRoom } from './useRoom'
 import { useNow } from './useNow'
 import { TYPING_EVERY_MS, TYPING_SHOWN_MS, typingNames } from './typing'
@@ -65,7 +66,7 @@ function RoomPage({ roomId }: { roomId: string }) {
       setTypers((ty) => ({ ...ty, [ev.user_id]: Date.now() + TYPING_SHOWN_MS }))
     },
   })
-  const { room, conv, status, presence } = view
+  const { room, conv, status, presence, revoked } = view
   const roomRef = useRef(room)
   roomRef.current = room
 
@@ -86,7 +87,7 @@ function RoomPage({ roomId }: { roomId: string }) {
     },
     [say, tr, roomId, view.setRoom],
   )
-  const outbox = useOutbox(roomId, userId, onStored, onRefused)
+  const outbox = useOutbox(roomId, userId, onStored, onRefused, revoked)
   const { reconcileWith } = outbox
   useEffect(() => reconcileWith(conv.messages), [conv.messages, reconcileWith])
 
@@ -222,7 +223,8 @@ function RoomPage({ roomId }: { roomId: string }) {
 
   const moderator = room.me.can_moderate
   const mutedUntil = room.me.muted_until && Date.parse(room.me.muted_until) > Date.now() ? room.me.muted_until : ''
-  const writable = !room.archived && room.me.can_send && !mutedUntil
+  const mode = composerMode(room, revoked, Date.now())
+  const writable = mode === 'write'
   const waitHead = outbox.items.find((x) => x.state === 'pending' && (x.code === 'slow_mode' || x.code === 'rate_limited'))?.not_before ?? 0
   const slowUntil = Math.max(waitHead, room.slow_mode_s > 0 && !moderator && lastSentAt ? lastSentAt + room.slow_mode_s * 1000 : 0)
   const names = new Map<string, string>()
@@ -237,6 +239,11 @@ function RoomPage({ roomId }: { roomId: string }) {
           <p className="small">
             <Link to="/stanze">{tr.backToRooms}</Link>
           </p>
+          {revoked ? (
+            <div className="alert alert-danger" role="alert" data-testid="room-revoked">
+              {tr.accessRevoked}
+            </div>
+          ) : null}
           {room.archived ? <div className="alert alert-info">{tr.archivedNotice}</div> : null}
           {mutedUntil ? <div className="alert alert-warning">{tr.youAreMuted(dateTime(mutedUntil))}</div> : null}
           <ErrorAlert text={error} />
@@ -269,10 +276,19 @@ function RoomPage({ roomId }: { roomId: string }) {
           ) : null}
           <TypingLine typers={typers} names={names} />
           {region}
-          {writable ? (
+          {mode !== 'read' ? (
             <>
-              {!room.me.member ? <JoinButton room={room} onJoined={view.setRoom} /> : null}
-              <RoomComposer room={room} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onSend={send} onTyping={onTyping} slowUntil={slowUntil} textareaRef={textareaRef} />
+              {writable && !room.me.member ? <JoinButton room={room} onJoined={view.setRoom} /> : null}
+              <RoomComposer
+                room={room}
+                replyTo={replyTo}
+                onCancelReply={() => setReplyTo(null)}
+                onSend={send}
+                onTyping={onTyping}
+                slowUntil={slowUntil}
+                textareaRef={textareaRef}
+                disabled={mode === 'revoked'}
+              />
             </>
           ) : null}
         </div>

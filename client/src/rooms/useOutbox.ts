@@ -35,9 +35,12 @@ export interface Outbox {
   reconcileWith: (messages: Message[]) => void
 }
 
-export function useOutbox(roomId: string, userId: string, onStored: (m: Message) => void, onRefused?: (code: string, reason: string) => void): Outbox {
+/** paused: nothing is sent (the reader lost access to the room): the items stay, pending, in this browser. */
+export function useOutbox(roomId: string, userId: string, onStored: (m: Message) => void, onRefused?: (code: string, reason: string) => void, paused = false): Outbox {
   const [items, setItems] = useState<OutboxItem[]>(() => loadOutbox(userId, roomId))
   const ref = useRef(items)
+  const pausedRef = useRef(paused)
+  pausedRef.current = paused
   const inFlight = useRef<string | null>(null)
   const onStoredRef = useRef(onStored)
   onStoredRef.current = onStored
@@ -57,7 +60,7 @@ export function useOutbox(roomId: string, userId: string, onStored: (m: Message)
   )
 
   const pump = useCallback(async () => {
-    if (inFlight.current) return
+    if (inFlight.current || pausedRef.current) return
     window.clearTimeout(timer.current)
     const now = Date.now()
     const next = nextToSend(ref.current, now)

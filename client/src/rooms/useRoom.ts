@@ -7,6 +7,7 @@ import { realtime, type PresenceFrame, type RealtimeEvent, type TransientEvent }
 import { roomsApi, type Message, type Room } from './api'
 import { catchUp, singleFlight } from './catchup'
 import { applyRoomEvent, lastSeq, mergeMessages, mergeRoom, type Conversation } from './messages'
+import { isRevocation } from './access'
 
 export const PAGE_SIZE = 50
 export const CATCHUP_PAGE = 100
@@ -17,6 +18,8 @@ export interface RoomView {
   /** 'missing': not found or not allowed; 'error': could not load. */
   status: 'loading' | 'ready' | 'missing' | 'error'
   presence: PresenceFrame | null
+  /** The server ended the live subscription: the reader lost access to the room while on it. */
+  revoked: boolean
   loadingOlder: boolean
   /** Loads the page above; beforeMerge runs just before it goes in (to keep the reader's place). */
   loadOlder: (beforeMerge?: () => void) => Promise<number>
@@ -38,6 +41,7 @@ export function useRoom(roomId: string, events: RoomEvents): RoomView {
   const [status, setStatus] = useState<RoomView['status']>('loading')
   const [seq, setSeq] = useState<number | null>(null)
   const [presence, setPresence] = useState<PresenceFrame | null>(null)
+  const [revoked, setRevoked] = useState(false)
   const [loadingOlder, setLoadingOlder] = useState(false)
   const convRef = useRef(conv)
   const eventsRef = useRef(events)
@@ -124,6 +128,11 @@ export function useRoom(roomId: string, events: RoomEvents): RoomView {
       onReset: async () => (await runCatchUp()).seq,
       onTransient: (ev) => eventsRef.current.onTransient?.(ev),
       onPresence: setPresence,
+      onError: (code) => {
+        if (!isRevocation(code)) return
+        setRevoked(true)
+        setPresence(null)
+      },
     })
     // A reconnect: the socket replays what its window holds; the catch-up gets the rest over HTTP.
     let was = realtime.getState()
@@ -160,5 +169,5 @@ export function useRoom(roomId: string, events: RoomEvents): RoomView {
   const put = useCallback((m: Message) => commit((c) => ({ ...c, messages: mergeMessages(c.messages, [m]) })), [commit])
   const setRoom = useCallback((r: Room | ((old: Room) => Room)) => setRoomState((old) => (typeof r === 'function' ? (old ? r(old) : old) : r)), [])
 
-  return { room, conv, status, presence, loadingOlder, loadOlder, put, setRoom }
+  return { room, conv, status, presence, revoked, loadingOlder, loadOlder, put, setRoom }
 }

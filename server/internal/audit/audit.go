@@ -73,7 +73,7 @@ type Actor struct {
 
 // Target is what the action was done to.
 type Target struct {
-	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation
+	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation, room, room_member, room_message
 	ID    string `bson:"id"`    // the item's id
 	Label string `bson:"label"` // its name or title then, for people
 }
@@ -94,23 +94,29 @@ type Entry struct {
 
 // The actions, by stable code.
 const (
-	EnrolmentApprove = "enrolment.approve"
-	EnrolmentReject  = "enrolment.reject"
-	UserSuspend      = "user.suspend"
-	UserReinstate    = "user.reinstate"
-	UserRoleChange   = "user.role_change"
-	InvitationCreate = "invitation.create"
-	CategoryCreate   = "category.create"
-	CategoryUpdate   = "category.update"
-	CategoryArchive  = "category.archive"
-	CategoryRestore  = "category.restore"
-	CategoryReorder  = "category.reorder"
-	ThreadLock       = "thread.lock"
-	ThreadUnlock     = "thread.unlock"
-	ThreadPin        = "thread.pin"
-	ThreadUnpin      = "thread.unpin"
-	ThreadEdit       = "thread.edit" // a moderator changed another's title or tags
-	PostDelete       = "post.delete" // a moderator deleted another's post
+	EnrolmentApprove  = "enrolment.approve"
+	EnrolmentReject   = "enrolment.reject"
+	UserSuspend       = "user.suspend"
+	UserReinstate     = "user.reinstate"
+	UserRoleChange    = "user.role_change"
+	InvitationCreate  = "invitation.create"
+	CategoryCreate    = "category.create"
+	CategoryUpdate    = "category.update"
+	CategoryArchive   = "category.archive"
+	CategoryRestore   = "category.restore"
+	CategoryReorder   = "category.reorder"
+	ThreadLock        = "thread.lock"
+	ThreadUnlock      = "thread.unlock"
+	ThreadPin         = "thread.pin"
+	ThreadUnpin       = "thread.unpin"
+	ThreadEdit        = "thread.edit" // a moderator changed another's title or tags
+	PostDelete        = "post.delete" // a moderator deleted another's post
+	RoomArchive       = "room.archive"
+	RoomRestore       = "room.restore"
+	RoomSlowMode      = "room.slow_mode"      // a room's slow mode set, changed or ended
+	RoomMute          = "room.mute"           // a member muted in a room
+	RoomUnmute        = "room.unmute"         // a mute ended early
+	RoomMessageDelete = "room.message_delete" // a moderator deleted another's message in a room
 	// Curation (forum and users).
 	ThreadMove    = "thread.move"     // to another category
 	ThreadMerge   = "thread.merge"    // target: the thread merged away; after: the one it went into
@@ -128,12 +134,13 @@ var curationActions = []string{UserSuspend, UserReinstate, UserNote}
 var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReinstate, UserRoleChange, InvitationCreate,
 	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
 	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete,
-	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote, SettingsEnrolmentDeadline}
+	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote, SettingsEnrolmentDeadline,
+	RoomArchive, RoomRestore, RoomSlowMode, RoomMute, RoomUnmute, RoomMessageDelete}
 
-// Moderation reports whether action is a moderator's (on threads and
-// posts), which moderators may read; the rest is the admins'.
+// Moderation reports whether action is a moderator's (on threads, posts
+// and rooms), which moderators may read; the rest is the admins'.
 func Moderation(action string) bool {
-	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || slices.Contains(curationActions, action)
+	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || strings.HasPrefix(action, "room.") || slices.Contains(curationActions, action)
 }
 
 // Observer reads a target's current state, as the After maps of its

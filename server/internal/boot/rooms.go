@@ -31,6 +31,7 @@ func (b *Board) buildRooms(log *slog.Logger, live roomsLive, o *options) *rooms.
 		Notifier:    b.Notify,
 		Threads:     b.Forum,
 		Outbox:      b.Outbox,
+		Audit:       b.Audit,
 		Now:         o.forumNow,
 		SendRate:    o.roomSends,
 		SendPeriod:  o.roomPeriod,

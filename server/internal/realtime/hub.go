@@ -158,6 +158,25 @@ func (h *Hub) Publish(ctx context.Context, topic, event string, data any) (int64
 	return ev.Seq, nil
 }
 
+// PublishAll publishes events of one name on topic in the order given,
+// with no other event between them, as one append when they fit one batch
+// (a room's messages stored together).
+func (h *Hub) PublishAll(ctx context.Context, topic, event string, data []any) error {
+	at := time.Now().UTC().Truncate(time.Millisecond)
+	evs := make([]*Event, len(data))
+	for i, d := range data {
+		raw, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("encode %s event: %w", event, err)
+		}
+		evs[i] = &Event{Topic: topic, Name: event, Data: raw, At: at}
+	}
+	if err := h.seq.append(ctx, evs...); err != nil {
+		return fmt.Errorf("publish %d %s on %s: %w", len(evs), event, topic, err)
+	}
+	return nil
+}
+
 // Head is the topic's latest seq (0 if none): HTTP views that go live
 // return it so the client subscribes with since = head.
 func (h *Hub) Head(ctx context.Context, topic string) (int64, error) {

@@ -550,3 +550,53 @@ func TestPanicInReaderUnregisters(t *testing.T) {
 		t.Fatal("Close waited for the panicked connection")
 	}
 }
+
+// PublishAll's events are stored in the order given with none of another
+// publisher's between them, whatever publishes at the same time.
+func TestPublishAllKeepsItsEventsTogether(t *testing.T) {
+	l := NewMemoryLog()
+	h := newHarness(t, l)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for p := range 4 {
+		wg.Go(func() {
+			for i := range 20 {
+				if _, err := h.hub.Publish(ctx, "room:1", "single", i); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+		wg.Go(func() {
+			for i := range 10 {
+				data := []any{}
+				for k := range 5 {
+					data = append(data, fmt.Sprintf("%d-%d-%d", p, i, k))
+				}
+				if err := h.hub.PublishAll(ctx, "room:1", "group", data); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	evs, head, err := l.Since(ctx, "room:1", 0)
+	if err != nil || head != 4*20+4*10*5 {
+		t.Fatalf("head %d (%v), want %d", head, err, 4*20+4*10*5)
+	}
+	for i := 0; i < len(evs); i++ {
+		if evs[i].Name != "group" {
+			continue
+		}
+		var first string
+		_ = json.Unmarshal(evs[i].Data, &first)
+		prefix := first[:strings.LastIndexByte(first, '-')+1]
+		for k := range 5 {
+			var got string
+			_ = json.Unmarshal(evs[i+k].Data, &got)
+			if want := fmt.Sprint(prefix, k); got != want {
+				t.Fatalf("event %d: got %q, want %q (a group split or reordered)", i+k, got, want)
+			}
+		}
+		i += 4
+	}
+}

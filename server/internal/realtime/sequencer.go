@@ -38,28 +38,40 @@ func newSequencer(l Log, deliver func([]*Event)) *sequencer {
 	return &sequencer{log: l, deliver: deliver, queues: map[string][]*pending{}}
 }
 
-// append stores ev and returns once it is stored and handed to deliver. If
-// ctx ends first the event may still be stored and delivered.
-func (s *sequencer) append(ctx context.Context, ev *Event) error {
-	p := &pending{ev: ev, done: make(chan error, 1)}
+// append stores evs, events of one topic, in this order with no other
+// event between them, and returns once they are stored and handed to
+// deliver. If ctx ends first the events may still be stored and delivered.
+func (s *sequencer) append(ctx context.Context, evs ...*Event) error {
+	ps := make([]*pending, len(evs))
+	for i, ev := range evs {
+		ps[i] = &pending{ev: ev, done: make(chan error, 1)}
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	topic := evs[0].Topic
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return errClosed
 	}
-	q, running := s.queues[ev.Topic]
-	s.queues[ev.Topic] = append(q, p)
+	q, running := s.queues[topic]
+	s.queues[topic] = append(q, ps...)
 	if !running {
 		s.wg.Add(1)
-		go s.run(ev.Topic)
+		go s.run(topic)
 	}
 	s.mu.Unlock()
-	select {
-	case err := <-p.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	var errs []error
+	for _, p := range ps {
+		select {
+		case err := <-p.done:
+			errs = append(errs, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+	return errors.Join(errs...)
 }
 
 func (s *sequencer) run(topic string) {

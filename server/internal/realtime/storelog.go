@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/group"
 )
 
 // Collections owned by the stored log. Every access is by _id, the only
@@ -48,6 +49,7 @@ const replayReaders = 4
 type StoreLog struct {
 	heads, events   *mongo.Collection // writes: the store's single writer
 	rheads, revents *mongo.Collection // reads that may run in parallel
+	inserts         *group.Inserter   // the appends of all topics, grouped
 	log             *slog.Logger
 
 	mu     sync.Mutex
@@ -75,7 +77,8 @@ func NewStoreLog(st *store.Store, log *slog.Logger) *StoreLog {
 	l := &StoreLog{
 		heads: st.C(colHeads), events: st.C(colEvents),
 		rheads: st.R(colHeads), revents: st.R(colEvents),
-		log: log, topics: map[string]*logTopic{},
+		inserts: group.New(st.C(colEvents), appendTimeout),
+		log:     log, topics: map[string]*logTopic{},
 		retire: make(chan string, 1024),
 	}
 	go l.retirer()
@@ -138,8 +141,8 @@ func (l *StoreLog) Head(ctx context.Context, topic string) (int64, error) {
 	return t.head, nil
 }
 
-// Append implements Log: one insert of the batch's documents; every
-// headStride events, one head update.
+// Append implements Log: one insert of the batch's documents (with other
+// topics' batches of the moment); every headStride events, one head update.
 func (l *StoreLog) Append(ctx context.Context, topic string, evs []*Event) error {
 	if len(evs) == 0 {
 		return nil
@@ -156,11 +159,14 @@ func (l *StoreLog) Append(ctx context.Context, topic string, evs []*Event) error
 	for i, e := range evs {
 		docs[i] = storedEvent{ID: eventID(topic, first+int64(i)), Name: e.Name, Data: string(e.Data), At: e.At}
 	}
-	if _, err := l.events.InsertMany(ctx, docs); err != nil {
+	// One insert with the other topics' appends waiting then (group commit):
+	// a busy board's topics cost a few inserts, not one each.
+	if err := l.inserts.Insert(ctx, docs); err != nil {
 		if !mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("store events of %s: %w", topic, err)
 		}
-		// A failed append left some of these seqs behind: overwrite them.
+		// A failed append left some of these seqs behind (or another
+		// topic's duplicate stopped the group's insert): overwrite them.
 		for _, d := range docs {
 			_, err := l.events.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.(storedEvent).ID}}, d, options.Replace().SetUpsert(true))
 			if err != nil {

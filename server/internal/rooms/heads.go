@@ -46,13 +46,14 @@ func (s *Service) withHeads(ctx context.Context, rs []*roomDoc, fresh bool) erro
 	return nil
 }
 
-// takeSeq takes r's next seq. The counter is made at the room's first
-// send, from the head r was read with (a new room's 0, an older room's
-// frozen head field); a send racing it to make it gets a seq by $inc.
-func (s *Service) takeSeq(ctx context.Context, r *roomDoc) (int, error) {
+// takeSeqs takes r's next n seqs and returns the last (the first is
+// last-n+1). The counter is made at the room's first send, from the head r
+// was read with (a new room's 0, an older room's frozen head field); a
+// send racing it to make it gets its seqs by $inc.
+func (s *Service) takeSeqs(ctx context.Context, r *roomDoc, n int) (int, error) {
 	for range 2 {
 		var h headDoc
-		err := s.deps.Store.C(colHeads).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"n": 1}},
+		err := s.deps.Store.C(colHeads).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"n": n}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&h)
 		if err == nil {
 			return h.N, nil
@@ -62,10 +63,10 @@ func (s *Service) takeSeq(ctx context.Context, r *roomDoc) (int, error) {
 		}
 		// No counter yet: r.Head is the room's own head field (nothing
 		// has moved it since the counter exists), so any read of it will do.
-		first := r.Head + 1
-		_, err = s.deps.Store.C(colHeads).InsertOne(ctx, headDoc{ID: r.ID, N: first})
+		last := r.Head + n
+		_, err = s.deps.Store.C(colHeads).InsertOne(ctx, headDoc{ID: r.ID, N: last})
 		if err == nil {
-			return first, nil
+			return last, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
 			return 0, fmt.Errorf("start the counter of %s: %w", r.ID, err)

@@ -70,7 +70,7 @@ func (s *Service) CreateRoom(ctx context.Context, u *account.User, in NewRoom) (
 	}
 	r := &roomDoc{ID: newID(), Name: in.Name, Description: in.Description, Kind: in.Kind, TableID: in.TableID, Meeting: in.Meeting,
 		Access: in.Access, AdministrationIDs: in.AdministrationIDs, History: in.History, Presence: in.Presence, SlowModeS: in.SlowModeS,
-		Gone: []int{}, CreatedAt: s.now(), CreatedBy: person{ID: u.ID, Name: u.Name}, BucketSize: messageLayout.Size}
+		CreatedAt: s.now(), CreatedBy: person{ID: u.ID, Name: u.Name}, BucketSize: messageLayout.Size}
 	// The room first: an index entry without its room would be skipped,
 	// a room without its index entry would never be listed.
 	if _, err := s.deps.Store.C(colRooms).InsertOne(ctx, r); err != nil {
@@ -191,6 +191,9 @@ func (s *Service) Rooms(ctx context.Context, u *account.User) ([]Room, error) {
 	if err := s.withHeads(ctx, mine, false); err != nil {
 		return nil, err
 	}
+	if err := s.withGone(ctx, mine, false); err != nil {
+		return nil, err
+	}
 	members, err := store.Load[memberDoc](ctx, s.deps.Store.Collection(colMembers), mids)
 	if err != nil {
 		return nil, err
@@ -224,6 +227,17 @@ func (s *Service) Room(ctx context.Context, u *account.User, id string) (Room, e
 	m, err := s.member(ctx, r.ID, u.ID, false)
 	if err != nil {
 		return Room{}, err
+	}
+	return s.memberView(ctx, u, r, m, false)
+}
+
+// memberView is roomView with the gone list a member's unread count needs
+// (read only then).
+func (s *Service) memberView(ctx context.Context, u *account.User, r *roomDoc, m *memberDoc, fresh bool) (Room, error) {
+	if m.joined() {
+		if err := s.withGone(ctx, []*roomDoc{r}, fresh); err != nil {
+			return Room{}, err
+		}
 	}
 	return s.roomView(u, r, m), nil
 }
@@ -274,8 +288,13 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 	}
 	if len(set) > 0 {
 		head := r.Head // the room document holds a frozen head at most
+		rec, err := s.deps.Audit.Begin(ctx, roomChanges(u, r, in)...)
+		if err != nil {
+			return Room{}, err
+		}
 		err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(r)
+		rec.Done(ctx, err)
 		if err != nil {
 			return Room{}, fmt.Errorf("update room %s: %w", r.ID, err)
 		}
@@ -288,7 +307,7 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 	if err != nil {
 		return Room{}, err
 	}
-	return s.roomView(u, r, m), nil
+	return s.memberView(ctx, u, r, m, true)
 }
 
 // Join makes u a member; joining twice is harmless. A new member has read
@@ -302,7 +321,7 @@ func (s *Service) Join(ctx context.Context, u *account.User, id string) (Room, e
 	if err != nil {
 		return Room{}, err
 	}
-	return s.roomView(u, r, m), nil
+	return s.memberView(ctx, u, r, m, false)
 }
 
 // join records u as a member who has read up to seq, unless a member.

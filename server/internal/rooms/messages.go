@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
@@ -130,98 +129,37 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	return s.store(ctx, u, r, sid, in.Hash(), msg, m.joined())
 }
 
-// store takes the message's seq and stores it (see the package comment).
-// joined says u was a member when the send began (members never leave).
-func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc, joined bool) (_ Sent, err error) {
-	if msg.Seq, err = s.takeSeq(ctx, r); err != nil {
-		return Sent{}, err
-	}
-	// From here a failure leaves a hole at seq: it is marked a void, now or
-	// at the next start (recover.go), so pages and counts skip it.
-	// A room archived before the seq was taken refuses the send: the room
-	// read after taking it (a reader sees every write answered before).
-	archived, err := s.archived(ctx, r.ID)
-	if err != nil || (archived && !authz.Can(authz.SendMessage, u.Subject(), authz.Item{State: authz.Archived})) {
-		s.void(ctx, r.ID, msg.Seq)
-		if err != nil {
-			return Sent{}, err
-		}
-		return Sent{}, ErrRoomArchived
-	}
-	w, err := s.deps.Outbox.Record(ctx, kindSent, sentWork{RoomID: r.ID, Seq: msg.Seq, SendID: sid})
-	if err != nil {
-		s.void(ctx, r.ID, msg.Seq)
-		return Sent{}, err
-	}
-	defer func() {
-		if w != nil {
-			w.End(err)
-		}
-	}()
-	if err := s.attach(ctx, msg.Author.ID, r.ID, msg); err != nil {
-		return Sent{}, err
-	}
-	_, err = s.deps.Store.C(colSends).InsertOne(ctx, sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg})
-	if mongo.IsDuplicateKeyError(err) { // the same client id sent twice at once: the other one won
-		s.void(ctx, r.ID, msg.Seq)
-		prior, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), sid)
-		if err != nil || !ok {
-			return Sent{}, fmt.Errorf("load send %s: %w (found %v)", sid, err, ok)
-		}
-		if prior.Hash != hash {
-			return Sent{}, ErrClientIDReused
-		}
-		return s.complete(ctx, r, &prior, u.ID, false, false)
-	}
-	if err != nil {
-		return Sent{}, fmt.Errorf("store send %s: %w", sid, err)
-	}
-	sent, err := s.complete(ctx, r, &sendDoc{ID: sid, Seq: msg.Seq, Hash: hash, Msg: msg}, u.ID, true, joined)
-	if err != nil {
-		return Sent{}, err
-	}
-	// The message is stored and answered whatever happens to the
-	// notifications; a failure keeps the outbox entry for a redo.
-	if nerr := s.notifyMentions(ctx, r, msg, time.Time{}); nerr != nil {
-		s.log.Error("notify mentions (redone at the next start)", "room", r.ID, "seq", msg.Seq, "err", nerr)
-		w.End(nerr)
-		w = nil
-	}
-	return sent, nil
-}
-
 // resend answers a client id already stored: the same message again, or
 // 409 when the text differs.
 func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior *sendDoc, in NewMessage) (Sent, error) {
 	if prior.Hash != in.Hash() {
 		return Sent{}, ErrClientIDReused
 	}
-	return s.complete(ctx, r, prior, u.ID, false, false)
+	return s.complete(ctx, r, prior, u.ID)
 }
 
-// complete writes a stored send's message into its bucket unless there
-// (a crash may have cut the send off), records it as its author's, and
+// complete answers a client id stored before (a resend, the start-up
+// redo): it writes the send's message into its bucket unless there (a
+// crash may have cut the send off), records it as its author's, and
 // publishes it when it was missing. It answers the message as stored.
-// joined: the author is known to be a member (a cheaper update).
-func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string, fresh, joined bool) (Sent, error) {
+// A new send goes through its room's committer instead (commit.go).
+func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer string) (Sent, error) {
 	msg := sd.Msg
-	if !fresh {
-		stored, ok, err := s.messages.Get(ctx, r.list(), sd.Seq)
-		if err != nil {
-			return Sent{}, err
-		}
-		if ok && stored != nil {
-			return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
-		}
-		// Written late: a seq voided meanwhile is a message again.
-		if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$pull": bson.M{"gone": sd.Seq}}); err != nil {
-			return Sent{}, fmt.Errorf("unvoid %s seq %d: %w", r.ID, sd.Seq, err)
-		}
-	}
-	if err := s.putMessage(ctx, r, msg); err != nil {
+	stored, ok, err := s.messages.Get(ctx, r.list(), sd.Seq)
+	if err != nil {
 		return Sent{}, err
 	}
-	if err := s.addOwn(ctx, r.ID, msg.Author.ID, msg.Seq, fresh, joined); err != nil {
+	if ok && stored != nil {
+		return Sent{Message: s.wire(ctx, r, stored, viewer)}, nil
+	}
+	// Written late: a seq voided meanwhile is a message again.
+	if err := s.unmarkGone(ctx, r.ID, sd.Seq); err != nil {
+		return Sent{}, err
+	}
+	if err := s.putMessages(ctx, r, []*messageDoc{msg}); err != nil {
+		return Sent{}, err
+	}
+	if err := s.addOwn(ctx, r.ID, msg.Author.ID, []int{msg.Seq}, false, false); err != nil {
 		return Sent{}, err
 	}
 	if msg.ReplyTo > 0 {
@@ -229,7 +167,7 @@ func (s *Service) complete(ctx context.Context, r *roomDoc, sd *sendDoc, viewer 
 	}
 	out := s.wire(ctx, r, msg, viewer)
 	s.publish(ctx, roomTopic(r.ID), "message.created", s.wire(ctx, r, msg, ""))
-	return Sent{Message: out, Created: fresh}, nil
+	return Sent{Message: out}, nil
 }
 
 // mayRead tells whether u may read message seq (notifications).

@@ -42,7 +42,8 @@ type person struct {
 	Name string `bson:"name"`
 }
 
-// roomDoc is a room as stored; head and gone number its messages.
+// roomDoc is a room as stored; head (room_heads) and gone (room_gone)
+// number its messages, and are set beside it when a view needs them.
 type roomDoc struct {
 	ID                string    `bson:"_id"`
 	Name              string    `bson:"name"`
@@ -57,7 +58,7 @@ type roomDoc struct {
 	SlowModeS         int       `bson:"slow_mode_s"`
 	Archived          bool      `bson:"archived"`
 	Head              int       `bson:"head"`
-	Gone              []int     `bson:"gone"`
+	Gone              []int     `bson:"gone,omitempty"` // before room_gone (gone.go); then set from it
 	CreatedAt         time.Time `bson:"created_at"`
 	CreatedBy         person    `bson:"created_by"`
 	BucketSize        int       `bson:"bucket_size"`

@@ -145,10 +145,16 @@ func (s *Service) Delete(ctx context.Context, u *account.User, roomID string, se
 	if err := stateErr(deny(v, ErrNotAuthor, ErrNotAuthor), r); err != nil {
 		return Message{}, err
 	}
+	rec, err := s.deps.Audit.Begin(ctx, messageDeletion(u, r, m)...)
+	if err != nil {
+		return Message{}, err
+	}
 	m.Deleted = &deletion{UserID: u.ID, Name: u.Name, At: s.now(), ByModerator: u.ID != m.Author.ID}
 	// The message first: a crash before gone is written leaves a deleted
 	// message counted as unread, never a live one skipped.
-	if err := s.messages.Update(ctx, r.list(), seq, bson.M{"$set": bson.M{messageLayout.Path(seq, "deleted"): m.Deleted}}); err != nil {
+	err = s.messages.Update(ctx, r.list(), seq, bson.M{"$set": bson.M{messageLayout.Path(seq, "deleted"): m.Deleted}})
+	rec.Done(ctx, err)
+	if err != nil {
 		return Message{}, err
 	}
 	if err := s.markGone(ctx, r.ID, seq); err != nil {
@@ -285,15 +291,16 @@ func (s *Service) MuteMember(ctx context.Context, u *account.User, roomID string
 	if err := problem.Validate(in); err != nil {
 		return err
 	}
-	return s.setMute(ctx, u, roomID, in.UserID, s.now().Add(time.Duration(in.Minutes)*time.Minute))
+	return s.setMute(ctx, u, roomID, in.UserID, s.now().Add(time.Duration(in.Minutes)*time.Minute), in.Reason)
 }
 
 // Unmute ends a mute.
 func (s *Service) Unmute(ctx context.Context, u *account.User, roomID, userID string) error {
-	return s.setMute(ctx, u, roomID, userID, time.Time{})
+	return s.setMute(ctx, u, roomID, userID, time.Time{}, "")
 }
 
-func (s *Service) setMute(ctx context.Context, u *account.User, roomID, userID string, until time.Time) error {
+// setMute sets (or ends, until zero) a mute and logs it for the audit.
+func (s *Service) setMute(ctx context.Context, u *account.User, roomID, userID string, until time.Time, reason string) (err error) {
 	r, err := s.enter(ctx, u, roomID)
 	if err != nil {
 		return err
@@ -304,13 +311,31 @@ func (s *Service) setMute(ctx context.Context, u *account.User, roomID, userID s
 	if !validKey(userID) || strings.Contains(userID, "/") {
 		return problem.ErrInvalid.With(map[string]string{"user_id": fieldUser})
 	}
+	name := userID
+	if target, err := s.deps.Directory.User(ctx, userID); err == nil {
+		name = target.Name
+	}
 	mid := memberID(r.ID, userID)
 	defer s.lockMember(mid)()
+	m, err := s.member(ctx, r.ID, userID, true)
+	if err != nil {
+		return err
+	}
+	var was *time.Time
+	if m != nil {
+		was = m.MutedUntil
+	}
+	rec, err := s.deps.Audit.Begin(ctx, muteChange(u, r, mid, name, was, until, reason, s.now())...)
+	if err != nil {
+		return err
+	}
 	update := bson.M{"$set": bson.M{"muted_until": until}}
 	if until.IsZero() {
 		update = bson.M{"$unset": bson.M{"muted_until": ""}}
 	}
-	if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, update, options.UpdateOne().SetUpsert(!until.IsZero())); err != nil {
+	_, err = s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, update, options.UpdateOne().SetUpsert(!until.IsZero()))
+	rec.Done(ctx, err)
+	if err != nil {
 		return fmt.Errorf("mute %s: %w", mid, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/outbox"
@@ -38,10 +39,17 @@ func benchService(b *testing.B) (*Service, *account.User) {
 func BenchmarkSendAck(b *testing.B) { benchSendAck(b, 0) }
 
 // BenchmarkSendAckGone5000 is the same in rooms with 5,000 deleted
-// messages each (the list the room document holds).
+// messages each (the list room_gone holds; the room document before).
 func BenchmarkSendAckGone5000(b *testing.B) { benchSendAck(b, 5000) }
 
-func benchSendAck(b *testing.B, gone int) {
+// BenchmarkSendAckOneRoom has 16 senders in one room: a busy room's sends
+// queue together (its committer's batches).
+func BenchmarkSendAckOneRoom(b *testing.B) { benchSends(b, 0, 1, 16) }
+
+func benchSendAck(b *testing.B, gone int) { benchSends(b, gone, 4, 8) }
+
+// benchSends runs senders in rooms rooms with gone deleted messages each.
+func benchSends(b *testing.B, gone, rooms, senders int) {
 	s, mod := benchService(b)
 	ctx := context.Background()
 	var ids []string
@@ -49,12 +57,12 @@ func benchSendAck(b *testing.B, gone int) {
 	for i := range deleted {
 		deleted[i] = i + 1
 	}
-	for i := range 4 {
+	for i := range rooms {
 		r, err := s.CreateRoom(ctx, mod, NewRoom{Name: fmt.Sprint("Stanza ", i), Kind: KindTheme, Access: AccessOpen, History: HistoryFull, Presence: PresenceNames})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$set": bson.M{"gone": deleted}}); err != nil {
+		if _, err := s.deps.Store.C(colGone).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$set": bson.M{"seqs": deleted}}, options.UpdateOne().SetUpsert(true)); err != nil {
 			b.Fatal(err)
 		}
 		ids = append(ids, r.ID)
@@ -64,7 +72,7 @@ func benchSendAck(b *testing.B, gone int) {
 	var next atomic.Int64
 	b.ResetTimer()
 	var wg sync.WaitGroup
-	for w := range 8 {
+	for w := range senders {
 		u := &account.User{ID: fmt.Sprint("u", w), Name: "Persona", Role: account.RoleParticipant, AdministrationID: "a", AdministrationStatus: account.StatusApproved}
 		wg.Go(func() {
 			for {

@@ -27,12 +27,13 @@ type putGroup struct {
 	err  error
 }
 
-// putMessage writes a message at its seq, with the other sends' messages
-// for the same bucket waiting then. The first send of a group writes it,
-// once the bucket's previous write is over; those joining meanwhile wait.
-func (s *Service) putMessage(ctx context.Context, r *roomDoc, msg *messageDoc) error {
+// putMessages writes messages of one bucket at their seqs, with the other
+// writes' messages for the same bucket waiting then (a room's batch and a
+// resend's). The first of a group writes it, once the bucket's previous
+// write is over; those joining meanwhile wait.
+func (s *Service) putMessages(ctx context.Context, r *roomDoc, msgs []*messageDoc) error {
 	p := &s.puts
-	key := messageLayout.ID(r.list(), msg.Seq)
+	key := messageLayout.ID(r.list(), msgs[0].Seq)
 	p.mu.Lock()
 	if p.queued == nil {
 		p.queued, p.seed = map[string]*putGroup{}, maphash.MakeSeed()
@@ -42,7 +43,7 @@ func (s *Service) putMessage(ctx context.Context, r *roomDoc, msg *messageDoc) e
 		g, lead = &putGroup{done: make(chan struct{})}, true
 		p.queued[key] = g
 	}
-	g.msgs = append(g.msgs, msg)
+	g.msgs = append(g.msgs, msgs...)
 	p.mu.Unlock()
 	if !lead {
 		<-g.done

@@ -9,8 +9,9 @@ import (
 	"github.com/cantieri/tavolo/server/internal/store"
 )
 
-// A send records kindSent in the outbox right after taking its seq, and
-// the entry goes once the message is stored and published. Redone after a
+// A batch of sends records kindSent in the outbox right after taking
+// their seqs, and the entry goes once the messages are stored and
+// published (and their mentions told). Redone after a
 // crash, it stores the message its client id holds if the bucket lacks it
 // (and publishes it: live clients may get it twice, and keep one by seq),
 // or marks the seq a void when the client id was never stored. A crash
@@ -18,8 +19,16 @@ import (
 // names: Reconcile voids those at start-up.
 const kindSent = "rooms.sent"
 
+// sentWork is a batch's sends (commit.go); an entry recorded before
+// batches names its one send in Seq and SendID.
 type sentWork struct {
-	RoomID string `bson:"room_id"`
+	RoomID string     `bson:"room_id"`
+	Seq    int        `bson:"seq,omitempty"`
+	SendID string     `bson:"send_id,omitempty"`
+	Sends  []sentItem `bson:"sends,omitempty"`
+}
+
+type sentItem struct {
 	Seq    int    `bson:"seq"`
 	SendID string `bson:"send_id"`
 }
@@ -29,21 +38,32 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 	if err := w.Entry().Decode(&in); err != nil {
 		return err
 	}
+	if in.SendID != "" {
+		in.Sends = append(in.Sends, sentItem{Seq: in.Seq, SendID: in.SendID})
+	}
 	r, err := s.loadRoom(ctx, in.RoomID, true)
 	if err != nil {
 		return err
 	}
-	sd, ok, err := store.Get[sendDoc](ctx, store.Collection{Name: colSends, R: s.deps.Store.C(colSends)}, in.SendID)
-	if err != nil {
-		return err
+	for _, it := range in.Sends {
+		sd, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends).Ordered(), it.SendID)
+		if err != nil {
+			return err
+		}
+		if !ok || sd.Seq != it.Seq || sd.Msg == nil {
+			if err := s.markGone(ctx, r.ID, it.Seq); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err = s.complete(ctx, r, &sd, ""); err != nil {
+			return err
+		}
+		if err := s.notifyMentions(ctx, r, sd.Msg, w.Entry().CreatedAt); err != nil {
+			return err
+		}
 	}
-	if !ok || sd.Seq != in.Seq || sd.Msg == nil {
-		return s.markGone(ctx, r.ID, in.Seq)
-	}
-	if _, err = s.complete(ctx, r, &sd, "", false, false); err != nil {
-		return err
-	}
-	return s.notifyMentions(ctx, r, sd.Msg, w.Entry().CreatedAt)
+	return nil
 }
 
 // reconcileWindow is how many of a room's latest seqs Reconcile checks: a
@@ -64,6 +84,12 @@ func (s *Service) Reconcile(ctx context.Context) error {
 		r, err := s.loadRoom(ctx, id, true)
 		if err != nil {
 			return fmt.Errorf("reconcile room %s: %w", id, err)
+		}
+		if err := s.migrateGone(ctx, r); err != nil {
+			return err
+		}
+		if err := s.withGone(ctx, []*roomDoc{r}, true); err != nil {
+			return err
 		}
 		lo := max(1, r.Head-reconcileWindow+1)
 		items, err := s.messages.Load(ctx, r.list(), lo, r.Head)

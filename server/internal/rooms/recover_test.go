@@ -1,6 +1,7 @@
 package rooms_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -138,5 +139,44 @@ func TestPresenceAndTypingRules(t *testing.T) {
 		if err := svc.MayType(ctx, c.u, c.room); (err == nil) != c.ok {
 			t.Errorf("%s: may type = %v, want %v", c.name, err, c.ok)
 		}
+	}
+}
+
+// A room stored when its gone list was a field of the room: the start-up
+// moves the list to room_gone, and the unread counts read the same before
+// and after.
+func TestReconcileMovesTheGoneList(t *testing.T) {
+	f := newTwoMembers(t, "Stanza")
+	ctx, svc, st := f.ctx, f.env.Board.Rooms, f.env.Board.Store
+	for i := range 4 {
+		if _, err := svc.Send(ctx, f.anna, f.room.ID, rooms.NewMessage{ClientID: fmt.Sprint("c", i), Body: "Ciao"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// seqs 2 and 3 deleted as an older board recorded it: in the room.
+	if _, err := st.C("rooms").UpdateOne(ctx, bson.M{"_id": f.room.ID}, bson.M{"$set": bson.M{"gone": bson.A{2, 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	unread := func(when string) {
+		t.Helper()
+		room, err := svc.Room(ctx, f.bruno, f.room.ID)
+		if err != nil || room.Me.Unread != 2 {
+			t.Errorf("%s: bruno's unread = %d (%v), want 2", when, room.Me.Unread, err)
+		}
+	}
+	unread("before the move")
+	if err := svc.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unread("after the move")
+	var left bson.M
+	if err := st.C("rooms").FindOne(ctx, bson.M{"_id": f.room.ID}).Decode(&left); err != nil || left["gone"] != nil {
+		t.Errorf("room after the move: gone = %v (%v), want none", left["gone"], err)
+	}
+	var moved struct {
+		Seqs []int `bson:"seqs"`
+	}
+	if err := st.C("room_gone").FindOne(ctx, bson.M{"_id": f.room.ID}).Decode(&moved); err != nil || fmt.Sprint(moved.Seqs) != "[2 3]" {
+		t.Errorf("room_gone = %v (%v), want [2 3]", moved.Seqs, err)
 	}
 }

@@ -4,11 +4,12 @@
 // duplicates) and is numbered by its room (seq 1, 2, 3…). Every hot read is
 // an _id lookup:
 //
-//	rooms          {_id: room id, settings, gone: [seqs], bucket_size}
-//	               gone lists the seqs that are not messages any more
-//	               (deleted) or never were (voids); head: see room_heads.
+//	rooms          {_id: room id, settings, bucket_size}
 //	room_heads     {_id: room id, n}: n is the last seq taken, apart from
 //	               the room so that a send rewrites a tiny document (heads.go)
+//	room_gone      {_id: room id, seqs}: the seqs that are not messages any
+//	               more (deleted) or never were (voids), apart from the room
+//	               that every send reads (gone.go)
 //	room_index     {_id: "all", ids: [room ids]}
 //	room_messages  {_id: "<room id>#<bucket>", messages: {"<seq>": message}} (store/bucket)
 //	room_members   {_id: "<room id>/<user id>", joined_at, joined_seq, read_seq,
@@ -21,7 +22,8 @@
 // Unread counts come from these numbers alone (unread.go). A send takes a
 // seq, records its work in the outbox, stores the client id with the whole
 // message, then writes the message into its bucket and publishes it; a
-// crash anywhere in between is healed at start-up (recover.go).
+// room's concurrent sends do it together, as one batch of writes
+// (commit.go); a crash anywhere in between is healed at start-up (recover.go).
 package rooms
 
 import (
@@ -35,18 +37,22 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/ratelimit"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
+	"github.com/cantieri/tavolo/server/internal/store/group"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
 type Publisher interface {
 	Publish(ctx context.Context, topic, event string, data any) (seq int64, err error)
+	// PublishAll publishes events in order, none of others between them.
+	PublishAll(ctx context.Context, topic, event string, data []any) error
 	Head(ctx context.Context, topic string) (int64, error)
 }
 
@@ -89,7 +95,9 @@ type Deps struct {
 	Notifier    Notifier
 	Threads     Threads
 	Outbox      *outbox.Outbox
-	Now         func() time.Time // nil: time.Now
+	// Audit records moderators' actions (audit.go); nil: none.
+	Audit *audit.Log
+	Now   func() time.Time // nil: time.Now
 	// SendRate messages per SendPeriod per member and room (0: 20 per 10 s).
 	SendRate   int
 	SendPeriod time.Duration
@@ -108,6 +116,8 @@ type Service struct {
 	memberLocks  [64]sync.Mutex
 	messageLocks [64]sync.Mutex
 	puts         puts
+	commits      commits
+	sendInserts  *group.Inserter // the client ids of all rooms' batches, grouped
 }
 
 const (
@@ -117,6 +127,7 @@ const (
 	colMessages = "room_messages"
 	colMembers  = "room_members"
 	colSends    = "room_sends"
+	colGone     = "room_gone"
 	colHistory  = "room_history"
 	colReports  = "room_reports"
 	indexID     = "all"
@@ -140,8 +151,11 @@ func New(d Deps) *Service {
 	}
 	s := &Service{deps: d, log: log.With("component", "rooms"),
 		messages: bucket.New[*messageDoc](d.Store, colMessages, messageLayout),
-		sends:    ratelimit.New(d.SendRate, d.SendPeriod)}
+		sends:    ratelimit.New(d.SendRate, d.SendPeriod), sendInserts: group.New(d.Store.C(colSends), commitTimeout)}
 	d.Outbox.Handle(kindSent, s.redoSent)
+	if d.Audit != nil {
+		s.observeAudit(d.Audit)
+	}
 	return s
 }
 

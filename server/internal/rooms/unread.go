@@ -56,7 +56,8 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 	if err != nil {
 		return ReadState{}, err
 	}
-	if in.Seq > r.Head {
+	fresh := in.Seq > r.Head
+	if fresh {
 		// The head read through a reader may lag the writer's.
 		if r, err = s.loadRoom(ctx, roomID, true); err != nil {
 			return ReadState{}, err
@@ -88,22 +89,25 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 		}
 	}
 	unlock()
+	if err := s.withGone(ctx, []*roomDoc{r}, fresh); err != nil {
+		return ReadState{}, err
+	}
 	st := ReadState{RoomID: r.ID, ReadSeq: m.ReadSeq, Unread: unread(r.Head, m.ReadSeq, r.Gone, m.Own)}
 	s.publish(ctx, userTopic(u.ID), "room.read", st)
 	return st, nil
 }
 
-// addOwn records seq as u's own message in the room, joining u (who has
-// read everything before it) if not a member yet; sent: a new send (slow
+// addOwn records seqs as u's own messages in the room, joining u (who has
+// read everything before them) if not a member yet; sent: a new send (slow
 // mode counts from now). A known member's is one update with no read:
 // a seq at or below read_seq in own is harmless (unread skips it, the
 // next read prunes it), and the lock keeps MarkRead's rewrite of own from
 // interleaving.
-func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, sent, joined bool) error {
+func (s *Service) addOwn(ctx context.Context, roomID, userID string, seqs []int, sent, joined bool) error {
 	mid := memberID(roomID, userID)
 	defer s.lockMember(mid)()
 	if joined {
-		update := bson.M{"$addToSet": bson.M{"own": seq}}
+		update := bson.M{"$addToSet": bson.M{"own": bson.M{"$each": seqs}}}
 		if sent {
 			update["$set"] = bson.M{"last_sent_at": s.now()}
 		}
@@ -121,24 +125,23 @@ func (s *Service) addOwn(ctx context.Context, roomID, userID string, seq int, se
 		set["last_sent_at"] = s.now()
 	}
 	if !m.joined() {
-		set["joined_at"], set["joined_seq"], set["read_seq"], set["own"] = s.now(), seq-1, seq-1, []int{seq}
-	} else if seq <= m.ReadSeq || slices.Contains(m.Own, seq) {
-		if len(set) == 0 {
+		from := slices.Min(seqs) - 1
+		set["joined_at"], set["joined_seq"], set["read_seq"], set["own"] = s.now(), from, from, seqs
+	} else {
+		own := m.Own
+		for _, seq := range seqs {
+			if seq > m.ReadSeq && !slices.Contains(own, seq) {
+				own = append(own, seq)
+			}
+		}
+		if len(own) > len(m.Own) {
+			set["own"] = own
+		} else if len(set) == 0 {
 			return nil
 		}
-	} else {
-		set["own"] = append(m.Own, seq)
 	}
 	if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("record own message %s: %w", mid, err)
-	}
-	return nil
-}
-
-// markGone records that seq is not a message (deleted, or a void).
-func (s *Service) markGone(ctx context.Context, roomID string, seq int) error {
-	if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": roomID}, bson.M{"$addToSet": bson.M{"gone": seq}}); err != nil {
-		return fmt.Errorf("mark %s seq %d gone: %w", roomID, seq, err)
 	}
 	return nil
 }

@@ -34,6 +34,9 @@ export const audit: Translation<typeof it> = {
     categories: 'Category order',
     thread: 'Thread',
     post: 'Post',
+    room: 'Room',
+    room_member: 'Room member',
+    room_message: 'Room message',
   },
   actions: {
     'enrolment.approve': 'Enrolment approved',
@@ -58,5 +61,11 @@ export const audit: Translation<typeof it> = {
     'thread.split': 'Thread split',
     'thread.close_at': 'Closing scheduled',
     'user.note': 'Moderators’ note',
+    'room.archive': 'Room archived',
+    'room.restore': 'Room reopened',
+    'room.slow_mode': 'Room slow mode changed',
+    'room.mute': 'Member muted in a room',
+    'room.unmute': 'Room mute lifted',
+    'room.message_delete': 'Message deleted in a room',
   },
 }

@@ -37,6 +37,9 @@ export const audit = {
     'thread.split': 'Discussione divisa',
     'thread.close_at': 'Chiusura programmata',
     'user.note': 'Nota dei moderatori',
+    room: 'Stanza',
+    room_member: 'Membro di una stanza',
+    room_message: 'Messaggio di una stanza',
   } as Record<string, string>,
   actions: {
     'enrolment.approve': 'Iscrizione approvata',
@@ -56,5 +59,11 @@ export const audit = {
     'thread.unpin': 'Discussione non più fissata',
     'thread.edit': 'Titolo o etichette modificati',
     'post.delete': 'Messaggio eliminato',
+    'room.archive': 'Stanza archiviata',
+    'room.restore': 'Stanza riaperta',
+    'room.slow_mode': 'Modalità lenta della stanza cambiata',
+    'room.mute': 'Membro silenziato in una stanza',
+    'room.unmute': 'Silenziamento tolto in una stanza',
+    'room.message_delete': 'Messaggio eliminato in una stanza',
   } as Record<string, string>,
 }
