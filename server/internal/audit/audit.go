@@ -73,7 +73,7 @@ type Actor struct {
 
 // Target is what the action was done to.
 type Target struct {
-	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation
+	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation, moderation (a record)
 	ID    string `bson:"id"`    // the item's id
 	Label string `bson:"label"` // its name or title then, for people
 }
@@ -111,17 +111,24 @@ const (
 	ThreadUnpin      = "thread.unpin"
 	ThreadEdit       = "thread.edit" // a moderator changed another's title or tags
 	PostDelete       = "post.delete" // a moderator deleted another's post
+	// Actions on reported items' moderation records (package moderation).
+	ModerationDismiss = "moderation.dismiss"
+	ModerationHide    = "moderation.hide"
+	ModerationRestore = "moderation.restore"
+	ModerationDelete  = "moderation.delete"
+	ModerationWarn    = "moderation.warn"
 )
 
 // Actions lists every action code, for the filters of the admin page.
 var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReinstate, UserRoleChange, InvitationCreate,
 	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
-	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete}
+	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete,
+	ModerationDismiss, ModerationHide, ModerationRestore, ModerationDelete, ModerationWarn}
 
-// Moderation reports whether action is a moderator's (on threads and
-// posts), which moderators may read; the rest is the admins'.
+// Moderation reports whether action is a moderator's (on threads, posts
+// and reported items), which moderators may read; the rest is the admins'.
 func Moderation(action string) bool {
-	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.")
+	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || strings.HasPrefix(action, "moderation.")
 }
 
 // Observer reads a target's current state, as the After maps of its

@@ -45,6 +45,10 @@ const (
 	ReportMessage      // report a message to the moderators
 	PromoteMessage     // turn a message and its replies into a forum thread
 	SubscribeRoom      // follow a room's live topic (room:)
+	// Reports and the review queue (package moderation).
+	ReportItem   // report a post, a message, an experience to the moderators
+	ReviewQueue  // read the review queue and follow its live topic (moderation)
+	ModerateItem // dismiss reports, hide, restore, delete a reported item, warn its author
 	numActions
 )
 
@@ -105,6 +109,9 @@ var actions = [numActions]ActionInfo{
 	ReportMessage:      {Name: "report message", Dims: Dims{States: Deleted}},
 	PromoteMessage:     {Name: "promote message", Dims: Dims{States: Deleted}},
 	SubscribeRoom:      {Name: "subscribe room topic", Dims: Dims{Administration: true, States: Archived}},
+	ReportItem:         {Name: "report item", Dims: Dims{States: Deleted}},
+	ReviewQueue:        {Name: "review moderation queue"},
+	ModerateItem:       {Name: "moderate reported item"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -186,4 +193,9 @@ var rules = []Rule{
 	{Action: PromoteMessage, Roles: moderators},
 	{Action: SubscribeRoom, Roles: active, Administration: Own, States: Archived},
 	{Action: SubscribeRoom, Roles: moderators, States: Archived},
+	// Anyone taking part reports what they can read, once per item (a
+	// deleted item is nothing to report); moderators review the reports.
+	{Action: ReportItem, Roles: active},
+	{Action: ReviewQueue, Roles: moderators},
+	{Action: ModerateItem, Roles: moderators},
 }

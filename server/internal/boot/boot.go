@@ -18,6 +18,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/mailer"
+	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/realtime"
@@ -52,6 +53,8 @@ type Board struct {
 	Notify      *notify.Service
 	Attachments *attachment.Store
 	Experiences *experiences.Service
+	// Moderation keeps the reports and the review queue.
+	Moderation *moderation.Service
 
 	closers []func()
 }
@@ -103,6 +106,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		return nil, err
 	}
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
+	b.Moderation = b.buildModeration(log)
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.
 	if err := b.Outbox.Recover(ctx); err != nil {
@@ -115,7 +119,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Rooms: b.Rooms, Hub: b.Hub,
 		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences,
-		Audit: b.Audit})
+		Audit: b.Audit, Moderation: b.Moderation})
 	return b, nil
 }
 

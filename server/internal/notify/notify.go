@@ -46,6 +46,11 @@ const (
 	KindMention          = "mention"
 	KindFollowedThread   = "followed_thread"
 	KindFollowedCategory = "followed_category"
+	// A moderator's action on the user's item (package moderation):
+	// ThreadID is its place, PostID the item, Excerpt the reason.
+	KindModerationHidden  = "moderation_hidden"
+	KindModerationDeleted = "moderation_deleted"
+	KindModerationWarning = "moderation_warning"
 )
 
 // Events on the user:<id> topic.

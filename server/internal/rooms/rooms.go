@@ -16,7 +16,8 @@
 //	room_sends     {_id: "<room id>/<user id>/<client id>", seq, hash, msg}
 //	               the stored client id: a resend answers this message
 //	room_history   {_id: "<room id>-<seq>", versions: [older versions]}
-//	room_reports   {_id: "<room id>-<seq>/<user id>", reason, text, message snapshot}
+//
+// Reports of messages are package moderation's records (Moderation*).
 //
 // Unread counts come from these numbers alone (unread.go). A send takes a
 // seq, records its work in the outbox, stores the client id with the whole
@@ -118,7 +119,6 @@ const (
 	colMembers  = "room_members"
 	colSends    = "room_sends"
 	colHistory  = "room_history"
-	colReports  = "room_reports"
 	indexID     = "all"
 )
 

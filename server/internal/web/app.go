@@ -17,6 +17,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/realtime"
 	"github.com/cantieri/tavolo/server/internal/rooms"
@@ -40,6 +41,7 @@ type Deps struct {
 	Notifications *notify.Service
 	Experiences   *experiences.Service
 	Audit         *audit.Log // the log of moderator and admin actions
+	Moderation    *moderation.Service
 }
 
 type server struct {

@@ -25,6 +25,7 @@ func (s *server) routes(app *fiber.App) {
 	s.mentionRoutes(api)
 	s.experienceRoutes(api)
 	s.auditRoutes(api)
+	s.moderationRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
 	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })
