@@ -34,6 +34,7 @@ export const audit: Translation<typeof it> = {
     categories: 'Category order',
     thread: 'Thread',
     post: 'Post',
+    moderation: 'Reported item',
   },
   actions: {
     'enrolment.approve': 'Enrolment approved',
@@ -53,5 +54,10 @@ export const audit: Translation<typeof it> = {
     'thread.unpin': 'Thread unpinned',
     'thread.edit': 'Title or tags changed',
     'post.delete': 'Post deleted',
+    'moderation.dismiss': 'Reports dismissed',
+    'moderation.hide': 'Item hidden',
+    'moderation.restore': 'Item restored',
+    'moderation.delete': 'Reported item deleted',
+    'moderation.warn': 'Author warned',
   },
 }

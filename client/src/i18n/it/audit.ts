@@ -32,6 +32,7 @@ export const audit = {
     categories: 'Ordine delle categorie',
     thread: 'Discussione',
     post: 'Messaggio',
+    moderation: 'Contenuto segnalato',
   } as Record<string, string>,
   actions: {
     'enrolment.approve': 'Iscrizione approvata',
@@ -51,5 +52,10 @@ export const audit = {
     'thread.unpin': 'Discussione non più fissata',
     'thread.edit': 'Titolo o etichette modificati',
     'post.delete': 'Messaggio eliminato',
+    'moderation.dismiss': 'Segnalazioni ignorate',
+    'moderation.hide': 'Contenuto nascosto',
+    'moderation.restore': 'Contenuto ripristinato',
+    'moderation.delete': 'Contenuto segnalato eliminato',
+    'moderation.warn': 'Autore avvisato',
   } as Record<string, string>,
 }

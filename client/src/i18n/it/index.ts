@@ -9,6 +9,7 @@ import { forum } from './forum'
 import { compose } from './compose'
 import { audit } from './audit'
 import { rooms } from './rooms'
+import { moderation } from './moderation'
 
-export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms }
+export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, moderation }
 export type Dictionary = typeof it
