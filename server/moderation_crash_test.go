@@ -133,7 +133,7 @@ func TestKillMidReportBurstStillHides(t *testing.T) {
 	}
 	told := map[string]string{}
 	for id := range acked {
-		told[id] = ""
+		told["post:"+id] = ""
 	}
 	problems = append(problems, notifiedOnce(author, told, "moderation_hidden")...)
 	t.Logf("%d posts fully reported before the kill, %d hidden after the restart", len(acked), len(hidden))

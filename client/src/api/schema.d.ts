@@ -1604,7 +1604,7 @@ export interface components {
             seq: number;
         };
         /**
-         * @description room_mention: thread_id is the room's id, post_id <room_id>-<seq>, thread_title the room's name. moderation_*: a moderator's action on the reader's item (post_id: a post's or a message's id, thread_id its thread or room, thread_title its title or name, excerpt the reason).
+         * @description room_mention: thread_id is the room's id, post_id <room_id>-<seq>, thread_title the room's name. moderation_*: a moderator's action on the reader's item (post_id: the moderation record's id, post:<post_id> or message:<room_id>-<seq>; thread_id its thread or room, thread_title its title or name, excerpt the reason).
          * @enum {string}
          */
         NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category" | "room_mention" | "moderation_hidden" | "moderation_deleted" | "moderation_warning";

@@ -135,6 +135,8 @@ func (s *Service) tell(ctx context.Context, r *record, kind, reason string, sinc
 	if r.AuthorID == "" {
 		return nil
 	}
+	// PostID is the record's id, "<kind>:<item id>": the client links a
+	// post and a room message differently.
 	return s.deps.Notifier.Notify(ctx, notify.Input{UserIDs: []string{r.AuthorID}, Kind: kind, ThreadID: r.Place,
-		PostID: r.ItemID, ThreadTitle: r.PlaceLabel, Excerpt: reason, Redo: since})
+		PostID: r.ID, ThreadTitle: r.PlaceLabel, Excerpt: reason, Redo: since})
 }

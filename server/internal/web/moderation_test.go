@@ -112,7 +112,7 @@ func TestModerationReportsHideAfterThreshold(t *testing.T) {
 	if got := []string{q.Items[0].Reports[0].Snapshot, q.Items[0].Reports[1].Snapshot}; got[0] != "Compra da noi, sconti del 50%!" || got[1] != "Compra da noi, sconti!" {
 		t.Errorf("reports' own snapshots: got %q", got)
 	}
-	if slices.Contains(notificationKinds(t, author), "moderation_hidden:"+p.ID) {
+	if slices.Contains(notificationKinds(t, author), "moderation_hidden:"+rid) {
 		t.Errorf("author told before the threshold")
 	}
 	reporters[2].Expect(201, "POST", "/api/v1/moderation/reports", report("post", p.ID, "spam"))
@@ -121,7 +121,7 @@ func TestModerationReportsHideAfterThreshold(t *testing.T) {
 	if len(q.Items) != 1 || q.Items[0].State != "hidden" || !q.Items[0].AutoHidden || q.Hidden != 1 || q.Reported != 0 {
 		t.Fatalf("hidden tab after three reports: %+v", q)
 	}
-	if !slices.Contains(notificationKinds(t, author), "moderation_hidden:"+p.ID) {
+	if !slices.Contains(notificationKinds(t, author), "moderation_hidden:"+rid) {
 		t.Errorf("author not told: %v", notificationKinds(t, author))
 	}
 	find := func(c *webtest.Client) seenPost {
@@ -179,7 +179,7 @@ func TestModerationRoomReportsFeedTheQueue(t *testing.T) {
 	if got := page.Messages[0]; !got.Hidden || got.Body != m.Body || got.HiddenReason == "" {
 		t.Errorf("author sees %+v, want their message and the reason", got)
 	}
-	if !slices.Contains(notificationKinds(t, anna), "moderation_hidden:"+m.ID) {
+	if !slices.Contains(notificationKinds(t, anna), "moderation_hidden:"+moderation.RecordID("message", m.ID)) {
 		t.Errorf("author %s not told", annaU.ID)
 	}
 }
@@ -287,7 +287,7 @@ func TestModerationActions(t *testing.T) {
 					t.Errorf("in tab %s: %v, want %v", tab, in, tab == c.inQueue)
 				}
 			}
-			if c.notified != "" && !slices.Contains(notificationKinds(t, author), c.notified+":"+pid) {
+			if c.notified != "" && !slices.Contains(notificationKinds(t, author), c.notified+":"+rid) {
 				t.Errorf("author not told %s: %v", c.notified, notificationKinds(t, author))
 			}
 			var log auditPage
