@@ -223,6 +223,14 @@ func (p *Pending) Done(ctx context.Context, err error) {
 	}
 	ctx = context.WithoutCancel(ctx)
 	var keep error
+	if err == nil && len(p.entries) > 1 {
+		// A bulk action's entries: numbered at once, one write a bucket.
+		if keep = p.l.appendAll(ctx, p.entries); keep != nil {
+			p.l.log.Error("audit entries kept for the next start", "action", p.entries[0].Action, "err", keep)
+		}
+		p.w.End(keep)
+		return
+	}
 	for _, e := range p.entries {
 		if err != nil {
 			ok, serr := p.l.stored(ctx, e)
@@ -315,6 +323,46 @@ func (l *Log) append(ctx context.Context, e Entry) error {
 	}
 	l.idx.add(e)
 	l.cacheEntry(e)
+	return nil
+}
+
+// appendAll stores es under the next numbers (those not in the log yet),
+// with one $inc of the head and one write per bucket.
+func (l *Log) appendAll(ctx context.Context, es []Entry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.catchUp(ctx); err != nil {
+		return err
+	}
+	var fresh []Entry
+	for _, e := range es {
+		if !l.idx.has(e.ID) {
+			fresh = append(fresh, e)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	var h head
+	err := l.c.W.FindOneAndUpdate(ctx, bson.M{"_id": logOwner},
+		bson.M{"$inc": bson.M{"n": len(fresh)}, "$setOnInsert": bson.M{bucket.SizeField: layout.Size}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
+	if err != nil {
+		return fmt.Errorf("audit: number entries: %w", err)
+	}
+	l.ref = h.ref()
+	items := make(map[int]Entry, len(fresh))
+	for i := range fresh {
+		fresh[i].N = h.N - len(fresh) + 1 + i
+		items[fresh[i].N] = fresh[i]
+	}
+	if err := l.list.PutMany(ctx, l.ref, items); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
+	}
+	for _, e := range fresh {
+		l.idx.add(e)
+		l.cacheEntry(e)
+	}
 	return nil
 }
 

@@ -45,6 +45,18 @@ func (r postResolver) Current(ctx context.Context, id string) (moderation.Item, 
 	return postItem(p), err == nil, err
 }
 
+func (r postResolver) CurrentMany(ctx context.Context, ids []string) (map[string]moderation.Item, error) {
+	posts, err := r.f.ModerationPosts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]moderation.Item, len(posts))
+	for id, p := range posts {
+		out[id] = postItem(p)
+	}
+	return out, nil
+}
+
 func (r postResolver) SetHidden(ctx context.Context, id string, hidden bool, reason string) error {
 	return r.f.SetPostHidden(ctx, id, hidden, reason)
 }

@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -29,12 +30,7 @@ func (s *Service) ModerationPost(ctx context.Context, id string) (ModeratedPost,
 	if err != nil {
 		return ModeratedPost{}, err
 	}
-	out := ModeratedPost{ThreadID: t.ID, ThreadTitle: t.Title, CategoryID: t.CategoryID, N: p.N, AuthorID: p.Author.ID,
-		AuthorName: p.Author.Name, Text: p.plainText(), Deleted: p.Deleted, Hidden: p.Hidden != nil}
-	if p.Hidden != nil {
-		out.HiddenReason = p.Hidden.Reason
-	}
-	return out, nil
+	return moderated(t, p), nil
 }
 
 // SetPostHidden hides a post (readers see a placeholder, its author the
@@ -62,4 +58,53 @@ func (s *Service) SetPostHidden(ctx context.Context, id string, hidden bool, rea
 	s.bumpThread(ctx, t.ID)
 	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
 	return nil
+}
+
+// ModerationPosts reads many posts for the moderation's queue: each
+// bucket once, however many of its posts are asked for. Posts that do
+// not exist are missing from the map.
+func (s *Service) ModerationPosts(ctx context.Context, ids []string) (map[string]ModeratedPost, error) {
+	byThread := map[string][]int{}
+	for _, id := range ids {
+		if tid, n, ok := splitPostID(id); ok {
+			byThread[tid] = append(byThread[tid], n)
+		}
+	}
+	out := make(map[string]ModeratedPost, len(ids))
+	for tid, ns := range byThread {
+		t, err := s.thread(ctx, tid)
+		if errors.Is(err, ErrThreadNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		read := map[int]bool{}
+		for _, n := range ns {
+			first := postLayout.First(t.postList(), n)
+			if read[first] {
+				continue
+			}
+			read[first] = true
+			posts, err := s.postBuckets.Load(ctx, t.postList(), first, first)
+			if err != nil {
+				return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
+			}
+			for _, m := range ns {
+				if p := posts[m]; p != nil {
+					out[postID(t.ID, m)] = moderated(t, p)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func moderated(t *ThreadSummary, p *postDoc) ModeratedPost {
+	out := ModeratedPost{ThreadID: t.ID, ThreadTitle: t.Title, CategoryID: t.CategoryID, N: p.N, AuthorID: p.Author.ID,
+		AuthorName: p.Author.Name, Text: p.plainText(), Deleted: p.Deleted, Hidden: p.Hidden != nil}
+	if p.Hidden != nil {
+		out.HiddenReason = p.Hidden.Reason
+	}
+	return out
 }

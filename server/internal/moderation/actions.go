@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -70,16 +72,16 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	ids := slices.Compact(slices.Sorted(slices.Values(in.IDs)))
 	out := Result{Done: []string{}, Skipped: []Skipped{}}
 	var targets []target
-	for _, rid := range ids {
-		r, code, err := s.actionable(ctx, rid, in.Action)
-		if err != nil {
-			return Result{}, err
-		}
-		if code != "" {
-			out.Skipped = append(out.Skipped, Skipped{ID: rid, Code: code})
+	recs, err := s.actionable(ctx, ids, in.Action)
+	if err != nil {
+		return Result{}, err
+	}
+	for i, r := range recs {
+		if r.code != "" {
+			out.Skipped = append(out.Skipped, Skipped{ID: ids[i], Code: r.code})
 			continue
 		}
-		targets = append(targets, target{r: r, state: after(in.Action, r.State)})
+		targets = append(targets, target{r: r.r, state: after(in.Action, r.r.State)})
 	}
 	if len(targets) == 0 {
 		return out, nil
@@ -101,19 +103,25 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	if err != nil {
 		return Result{}, err
 	}
+	// The records' writes overlap (the store queues them): a bulk action
+	// of 100 is one round trip's wait, not 100.
+	oks, errs := make([]bool, len(targets)), make([]error, len(targets))
+	parallel(len(targets), func(i int) { oks[i], errs[i] = s.apply(ctx, u, in, targets[i]) })
 	var failed []error
-	for _, t := range targets {
-		ok, err := s.apply(ctx, u, in, t)
+	var told []*record
+	for i, t := range targets {
 		switch {
-		case err != nil:
-			failed = append(failed, err)
+		case errs[i] != nil:
+			failed = append(failed, errs[i])
 			out.Skipped = append(out.Skipped, Skipped{ID: t.r.ID, Code: "failed"})
-		case !ok:
+		case !oks[i]:
 			out.Skipped = append(out.Skipped, Skipped{ID: t.r.ID, Code: "already_handled"})
 		default:
 			out.Done = append(out.Done, t.r.ID)
+			told = append(told, t.r)
 		}
 	}
+	s.tellAuthors(ctx, in, told)
 	// An entry is appended when its record holds its after values: all of
 	// them when every write went through, the stored ones otherwise.
 	var partial error
@@ -127,37 +135,70 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	return out, errors.Join(failed...)
 }
 
-// actionable reads a record and says whether the action applies to it
-// (code "" when it does).
-func (s *Service) actionable(ctx context.Context, rid, action string) (*record, string, error) {
-	if _, _, ok := splitRecordID(rid); !ok {
-		return nil, "not_found", nil
+// parallel runs fn(0..n-1) on up to 8 goroutines.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fn(i)
+		})
 	}
-	r, err := s.load(ctx, rid)
-	if err != nil {
-		return nil, "", err
-	}
+	wg.Wait()
+}
+
+// verdict is a record read for an action, and why it is skipped ("": it
+// is not).
+type verdict struct {
+	r    *record
+	code string
+}
+
+// actionable reads the records (in parallel) and says whether the action
+// applies to each.
+func (s *Service) actionable(ctx context.Context, ids []string, action string) ([]verdict, error) {
+	out := make([]verdict, len(ids))
+	errs := make([]error, len(ids))
+	parallel(len(ids), func(i int) {
+		if _, _, ok := splitRecordID(ids[i]); !ok {
+			out[i].code = "not_found"
+			return
+		}
+		r, err := s.load(ctx, ids[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		out[i].r, out[i].code = r, applies(r, action)
+	})
+	return out, errors.Join(errs...)
+}
+
+// applies says why an action does not apply to a record ("": it does).
+func applies(r *record, action string) string {
 	if r == nil {
-		return nil, "not_found", nil
+		return "not_found"
 	}
 	if r.State == StateDeleted {
-		return r, "item_deleted", nil
+		return "item_deleted"
 	}
 	switch action {
 	case ActDismiss:
 		if !r.queued() {
-			return r, "already_handled", nil
+			return "already_handled"
 		}
 	case ActHide:
 		if r.State == StateHidden {
-			return r, "already_handled", nil
+			return "already_handled"
 		}
 	case ActRestore:
 		if r.State != StateHidden {
-			return r, "already_handled", nil
+			return "already_handled"
 		}
 	}
-	return r, "", nil
+	return ""
 }
 
 // after is a record's state after an action.
@@ -209,15 +250,29 @@ func (s *Service) apply(ctx context.Context, u *account.User, in Action, t targe
 	if res.MatchedCount == 0 {
 		return false, nil
 	}
+	return true, nil
+}
+
+// tellAuthors tells each author of the records what a moderator did and
+// why: once per author and action, about their first record (a bulk
+// action on a spammer's 100 posts is one notification, not 100). The
+// action stands if a notification fails: it is logged.
+func (s *Service) tellAuthors(ctx context.Context, in Action, recs []*record) {
 	kind := map[string]string{ActHide: notify.KindModerationHidden, ActDelete: notify.KindModerationDeleted,
 		ActWarn: notify.KindModerationWarning}[in.Action]
-	if kind != "" {
-		// The action stands if the notification fails: it is logged.
-		if err := s.tell(ctx, t.r, kind, in.Reason, now); err != nil {
-			s.log.Error("tell the author", "record", t.r.ID, "err", err)
+	if kind == "" {
+		return
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if seen[r.AuthorID] {
+			continue
+		}
+		seen[r.AuthorID] = true
+		if err := s.tell(ctx, r, kind, in.Reason, time.Time{}); err != nil {
+			s.log.Error("tell the author", "record", r.ID, "err", err)
 		}
 	}
-	return true, nil
 }
 
 // auditActions are the audit log's codes of the actions.

@@ -14,6 +14,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // entry is a record's line in the queue document: what the filters and
@@ -200,53 +201,79 @@ func (s *Service) items(ctx context.Context, ids []string) ([]QueueItem, error) 
 	if len(ids) == 0 {
 		return []QueueItem{}, nil
 	}
-	cur, err := s.records.R.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	// _id reads in parallel: the embedded store pushes down no $in.
+	recs, err := store.Load[record](ctx, s.records, ids)
 	if err != nil {
 		return nil, errorf("read records: %w", err)
 	}
-	var recs []record
-	if err := cur.All(ctx, &recs); err != nil {
-		return nil, errorf("read records: %w", err)
-	}
-	byID := make(map[string]*record, len(recs))
-	for i := range recs {
-		byID[recs[i].ID] = &recs[i]
-	}
 	out := make([]QueueItem, 0, len(ids))
-	for _, id := range ids {
-		if r := byID[id]; r != nil {
+	byKind := map[string][]int{} // positions in out of each kind's items
+	for _, r := range recs {
+		if r.ID != "" {
+			byKind[r.Kind] = append(byKind[r.Kind], len(out))
 			out = append(out, r.wire())
 		}
 	}
-	// The items' current text, read in parallel (each an _id read or two).
-	var wg sync.WaitGroup
-	errs := make([]error, len(out))
-	sem := make(chan struct{}, 8)
-	for i := range out {
-		res, ok := s.resolver(out[i].Kind)
+	// The items' current text, a kind at a time (posts of one thread share
+	// their buckets: a batch reads each once).
+	for kind, at := range byKind {
+		res, ok := s.resolver(kind)
 		if !ok {
 			continue
 		}
+		itemIDs := make([]string, len(at))
+		for i, j := range at {
+			itemIDs[i] = out[j].ItemID
+		}
+		now, err := currents(ctx, res, itemIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range at {
+			if it, ok := now[out[j].ItemID]; ok && !it.Deleted {
+				text := clip(it.Text)
+				out[j].Current = &text
+				out[j].PlaceLabel, out[j].Link = it.PlaceLabel, it.Link
+			}
+		}
+	}
+	return out, nil
+}
+
+// BatchResolver is a resolver that reads many items at once (cheaper than
+// one by one); items gone are missing from the map.
+type BatchResolver interface {
+	CurrentMany(ctx context.Context, ids []string) (map[string]Item, error)
+}
+
+// currents reads the items of ids now, in a batch when the resolver can.
+func currents(ctx context.Context, res Resolver, ids []string) (map[string]Item, error) {
+	if b, ok := res.(BatchResolver); ok {
+		return b.CurrentMany(ctx, ids)
+	}
+	out := make([]Item, len(ids))
+	found := make([]bool, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, id := range ids {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			it, exists, err := res.Current(ctx, out[i].ItemID)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			if exists && !it.Deleted {
-				text := clip(it.Text)
-				out[i].Current = &text
-				out[i].PlaceLabel, out[i].Link = it.PlaceLabel, it.Link
-			}
+			out[i], found[i], errs[i] = res.Current(ctx, id)
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return out, nil
+	m := make(map[string]Item, len(ids))
+	for i, id := range ids {
+		if found[i] {
+			m[id] = out[i]
+		}
+	}
+	return m, nil
 }
 
 // wire is the record as moderators read it.

@@ -37,11 +37,11 @@ type QueueChanged struct {
 // queue document once for all of them and tells the moderators.
 func (s *Service) syncAndAnnounce(ctx context.Context, ids []string) error {
 	set, unset := bson.M{}, bson.M{}
-	var errs []error
-	for _, rid := range ids {
-		r, err := s.sync(ctx, rid)
-		if err != nil {
-			errs = append(errs, err)
+	recs, errs := make([]*record, len(ids)), make([]error, len(ids))
+	parallel(len(ids), func(i int) { recs[i], errs[i] = s.sync(ctx, ids[i]) })
+	for i, rid := range ids {
+		r := recs[i]
+		if errs[i] != nil {
 			continue
 		}
 		if r != nil && r.queued() {
