@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/audit"
@@ -94,7 +95,12 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	if err != nil {
 		return Result{}, err
 	}
-	defer func() { w.End(err) }()
+	background := false // the sync went to the background, which ends w
+	defer func() {
+		if !background {
+			w.End(err)
+		}
+	}()
 	entries := make([]audit.Entry, len(targets))
 	for i, t := range targets {
 		entries[i] = auditEntry(u, in, t)
@@ -129,10 +135,73 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 		partial = errors.New("moderation: some records changed meanwhile")
 	}
 	rec.Done(ctx, partial)
-	if err := s.syncAndAnnounce(ctx, changed); err != nil {
+	if len(changed) <= inlineSync {
+		if err := s.syncAndAnnounce(ctx, changed); err != nil {
+			return out, err
+		}
+		return out, errors.Join(failed...)
+	}
+	// A bulk action: the queue (one write) and the moderators' topic now;
+	// the items, the authors and the rest in the background, under the
+	// outbox record (a crash redoes them at the next start).
+	if err := s.requeue(ctx, targets, out.Done); err != nil {
 		return out, err
 	}
+	background = true
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+		defer cancel()
+		err := s.syncAndAnnounce(ctx, changed)
+		if err != nil {
+			s.log.Error("bulk action's sync; redone at the next start", "err", err)
+		}
+		w.End(err)
+	}()
 	return out, errors.Join(failed...)
+}
+
+// inlineSync is how many records an action syncs before answering: the
+// actor's next read then sees the items changed. A bulk action's sync
+// (a write or three per item) would take seconds on a loaded embedded
+// store, so beyond it the answer comes once the queue has changed.
+const inlineSync = 10
+
+// requeue updates the queue document for the records done (one write)
+// and tells the moderators, ahead of their sync.
+func (s *Service) requeue(ctx context.Context, targets []target, done []string) error {
+	set, unset := bson.M{}, bson.M{}
+	now := s.now()
+	for _, t := range targets {
+		if !slices.Contains(done, t.r.ID) {
+			continue
+		}
+		r := *t.r
+		r.State = t.state
+		if t.state != t.r.State { // reviewed now: no open report (as apply wrote)
+			r.ReviewedAt = now
+		}
+		if r.queued() {
+			set["items."+r.ID] = r.entry()
+		} else {
+			unset["items."+r.ID] = ""
+		}
+	}
+	update := bson.M{}
+	if len(set) > 0 {
+		update["$set"] = set
+	}
+	if len(unset) > 0 {
+		update["$unset"] = unset
+	}
+	if len(update) > 0 {
+		if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
+			return errorf("update queue: %w", err)
+		}
+	}
+	if _, err := s.deps.Publisher.Publish(ctx, Topic, EventQueueChanged, QueueChanged{IDs: done}); err != nil {
+		s.log.Error("publish queue change", "err", err)
+	}
+	return nil
 }
 
 // parallel runs fn(0..n-1) on up to 8 goroutines.
