@@ -13,10 +13,12 @@
 //	                  {reporter_id, reason, text, at, snapshot}], state,
 //	                  reviewed_at, decision, hidden_at, author_told}
 //	moderation_queue {_id: "open", items: {"<record id>": entry}}
+//	moderation_reports {_id: "<record id>/<user id>", nonce, at}
 //
-// A report is one conditional upsert of its record: the filter excludes
-// records the reporter is already in, so a second report by the same user
-// fails as a duplicate _id (409) on both stores, without a read first.
+// A report inserts its marker (moderation_reports): a second report by
+// the same user is a duplicate _id (409), atomic on both stores (a filter
+// on the record is not: two racing upserts both matched on the embedded
+// store). Then one conditional upsert adds it to its record.
 // The queue document holds a small entry (kind, place, reasons, counts,
 // times) for each record in the queue (states reported and hidden): ~150
 // bytes each, 75 KB for 500 open records. A queue page is one _id read of
@@ -79,6 +81,7 @@ const (
 const (
 	colRecords = "moderation_items"
 	colQueue   = "moderation_queue"
+	colMarks   = "moderation_reports"
 	queueID    = "open"
 	syncKind   = "moderation.sync"
 	maxText    = 4000 // runes of a snapshot kept
@@ -142,6 +145,7 @@ type Service struct {
 	log       *slog.Logger
 	records   store.Collection
 	queue     store.Collection
+	marks     store.Collection // one per report: "<record id>/<user id>"
 	mu        sync.RWMutex
 	resolvers map[string]Resolver
 	// A record's read-decide-write (sync, an action) runs under its stripe.
@@ -163,7 +167,7 @@ func New(d Deps) *Service {
 		log = slog.Default()
 	}
 	s := &Service{deps: d, log: log.With("component", "moderation"), records: d.Store.Collection(colRecords),
-		queue: d.Store.Collection(colQueue), resolvers: map[string]Resolver{}}
+		queue: d.Store.Collection(colQueue), marks: d.Store.Collection(colMarks), resolvers: map[string]Resolver{}}
 	d.Outbox.Handle(syncKind, s.redo)
 	if d.Audit != nil {
 		d.Audit.Observe(auditTarget, s.observe)

@@ -2,6 +2,8 @@ package moderation
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -23,6 +25,7 @@ type reportDoc struct {
 	Text         string    `bson:"text,omitempty"`
 	At           time.Time `bson:"at"`
 	Snapshot     string    `bson:"snapshot"`
+	Nonce        string    `bson:"nonce"` // which request stored it (redo)
 }
 
 // decision is a moderator's last action on a record.
@@ -123,30 +126,94 @@ func (s *Service) Report(ctx context.Context, u *account.User, in Report) (err e
 		return ErrItemDeleted
 	}
 	rid := RecordID(in.Kind, in.ID)
-	w, err := s.deps.Outbox.Record(ctx, syncKind, syncWork{IDs: []string{rid}})
+	now := s.now()
+	text := clip(it.Text)
+	rep := reportDoc{ReporterID: u.ID, ReporterName: u.Name, Reason: in.Reason, Text: in.Text, At: now, Snapshot: text, Nonce: newNonce()}
+	pending := &pendingReport{Record: rid, Kind: in.Kind, ItemID: in.ID, Item: it, Report: rep}
+	w, err := s.deps.Outbox.Record(ctx, syncKind, syncWork{IDs: []string{rid}, Report: pending})
 	if err != nil {
 		return err
 	}
-	defer func() { w.End(err) }()
-	now := s.now()
-	text := clip(it.Text)
-	rep := reportDoc{ReporterID: u.ID, ReporterName: u.Name, Reason: in.Reason, Text: in.Text, At: now, Snapshot: text}
-	_, err = s.records.W.UpdateOne(ctx,
-		bson.M{"_id": rid, "reports.reporter_id": bson.M{"$ne": u.ID}},
-		bson.M{
-			"$push": bson.M{"reports": rep},
-			"$set":  bson.M{"place_label": it.PlaceLabel, "link": it.Link},
-			"$setOnInsert": bson.M{"kind": in.Kind, "item_id": in.ID, "place": it.Place, "author_id": it.AuthorID,
-				"author_name": it.AuthorName, "snapshot": text, "snapshot_at": now, "state": StateReported,
-				"reviewed_at": time.Time{}, "hidden_at": time.Time{}, "auto_hidden": false, "author_told": false, "warnings": 0},
-		}, options.UpdateOne().SetUpsert(true))
+	defer func() {
+		failed := err
+		if errors.Is(failed, ErrAlreadyReported) {
+			failed = nil // a refusal: nothing to redo
+		}
+		w.End(failed)
+	}()
+	// One report per user and item: the marker's insert is the atomic
+	// check (a filter on the record is not, on the embedded store, for
+	// reports racing on one record).
+	_, err = s.marks.W.InsertOne(ctx, bson.M{"_id": rid + "/" + u.ID, "nonce": rep.Nonce, "at": now})
 	if mongo.IsDuplicateKeyError(err) {
 		return ErrAlreadyReported
 	}
 	if err != nil {
-		return errorf("store report %s: %w", rid, err)
+		return errorf("mark report %s: %w", rid, err)
+	}
+	if err := s.push(ctx, pending); err != nil {
+		return err
 	}
 	return s.syncAndAnnounce(ctx, []string{rid})
+}
+
+// pendingReport is a report as its outbox record keeps it, so that a redo
+// stores a report whose marker was stored but not the report itself.
+type pendingReport struct {
+	Record string    `bson:"record"`
+	Kind   string    `bson:"kind"`
+	ItemID string    `bson:"item_id"`
+	Item   Item      `bson:"item"`
+	Report reportDoc `bson:"report"`
+}
+
+// push adds the report to its record (created with the first), unless the
+// reporter is in it already (a redo).
+func (s *Service) push(ctx context.Context, p *pendingReport) error {
+	rid, it, rep := p.Record, p.Item, p.Report
+	filter := bson.M{"_id": rid, "reports.reporter_id": bson.M{"$ne": rep.ReporterID}}
+	_, err := s.records.W.UpdateOne(ctx, filter,
+		bson.M{
+			"$push": bson.M{"reports": rep},
+			"$set":  bson.M{"place_label": it.PlaceLabel, "link": it.Link},
+			"$setOnInsert": bson.M{"kind": p.Kind, "item_id": p.ItemID, "place": it.Place, "author_id": it.AuthorID,
+				"author_name": it.AuthorName, "snapshot": rep.Snapshot, "snapshot_at": rep.At, "state": StateReported,
+				"reviewed_at": time.Time{}, "hidden_at": time.Time{}, "auto_hidden": false, "author_told": false, "warnings": 0},
+		}, options.UpdateOne().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		// Another reporter's upsert created the record meanwhile (or, in
+		// a redo, this report is in): add it to the record now there.
+		_, err = s.records.W.UpdateOne(ctx, filter, bson.M{"$push": bson.M{"reports": rep}})
+	}
+	if err != nil {
+		return errorf("store report %s: %w", rid, err)
+	}
+	return nil
+}
+
+// redoReport stores the report of a request cut off after its marker:
+// only the work whose nonce the marker holds (the one that won).
+func (s *Service) redoReport(ctx context.Context, p *pendingReport) error {
+	var mark struct {
+		Nonce string `bson:"nonce"`
+	}
+	err := s.marks.W.FindOne(ctx, bson.M{"_id": p.Record + "/" + p.Report.ReporterID}).Decode(&mark)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil // cut off before the marker: never reported
+	}
+	if err != nil {
+		return errorf("read report mark: %w", err)
+	}
+	if mark.Nonce != p.Report.Nonce {
+		return nil
+	}
+	return s.push(ctx, p)
+}
+
+func newNonce() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // clip bounds a snapshot.

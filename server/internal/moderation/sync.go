@@ -15,7 +15,8 @@ import (
 // syncWork is the outbox record of a report or an action: the records
 // whose derived state (item hidden, queue entry, author told) follows.
 type syncWork struct {
-	IDs []string `bson:"ids"`
+	IDs    []string       `bson:"ids"`
+	Report *pendingReport `bson:"report,omitempty"` // a report to store first
 }
 
 // redo finishes the sync of records a crash cut off.
@@ -23,6 +24,11 @@ func (s *Service) redo(ctx context.Context, w *outbox.Work) error {
 	var in syncWork
 	if err := w.Entry().Decode(&in); err != nil {
 		return err
+	}
+	if in.Report != nil {
+		if err := s.redoReport(ctx, in.Report); err != nil {
+			return err
+		}
 	}
 	return s.syncAndAnnounce(ctx, in.IDs)
 }
