@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/audit"
@@ -169,8 +168,8 @@ const inlineSync = 10
 // requeue updates the queue document for the records done (one write)
 // and tells the moderators, ahead of their sync.
 func (s *Service) requeue(ctx context.Context, targets []target, done []string) error {
-	set, unset := bson.M{}, bson.M{}
 	now := s.now()
+	var recs []*record
 	for _, t := range targets {
 		if !slices.Contains(done, t.r.ID) {
 			continue
@@ -180,23 +179,10 @@ func (s *Service) requeue(ctx context.Context, targets []target, done []string) 
 		if t.state != t.r.State { // reviewed now: no open report (as apply wrote)
 			r.ReviewedAt = now
 		}
-		if r.queued() {
-			set["items."+r.ID] = r.entry()
-		} else {
-			unset["items."+r.ID] = ""
-		}
+		recs = append(recs, &r)
 	}
-	update := bson.M{}
-	if len(set) > 0 {
-		update["$set"] = set
-	}
-	if len(unset) > 0 {
-		update["$unset"] = unset
-	}
-	if len(update) > 0 {
-		if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
-			return errorf("update queue: %w", err)
-		}
+	if err := s.writeQueue(ctx, recs, nil); err != nil {
+		return err
 	}
 	if _, err := s.deps.Publisher.Publish(ctx, Topic, EventQueueChanged, QueueChanged{IDs: done}); err != nil {
 		s.log.Error("publish queue change", "err", err)

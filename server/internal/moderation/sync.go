@@ -42,19 +42,41 @@ type QueueChanged struct {
 // syncAndAnnounce brings the records' derived state in line, updates the
 // queue document once for all of them and tells the moderators.
 func (s *Service) syncAndAnnounce(ctx context.Context, ids []string) error {
-	set, unset := bson.M{}, bson.M{}
 	recs, errs := make([]*record, len(ids)), make([]error, len(ids))
 	parallel(len(ids), func(i int) { recs[i], errs[i] = s.sync(ctx, ids[i]) })
+	var now []*record // the records synced (nil: gone), for the queue
+	var gone []string
 	for i, rid := range ids {
-		r := recs[i]
-		if errs[i] != nil {
-			continue
+		switch {
+		case errs[i] != nil:
+		case recs[i] == nil:
+			gone = append(gone, rid)
+		default:
+			now = append(now, recs[i])
 		}
-		if r != nil && r.queued() {
-			set["items."+rid] = r.entry()
+	}
+	if err := s.writeQueue(ctx, now, gone); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := s.deps.Publisher.Publish(ctx, Topic, EventQueueChanged, QueueChanged{IDs: ids}); err != nil {
+		s.log.Error("publish queue change", "err", err)
+	}
+	return errors.Join(errs...)
+}
+
+// writeQueue sets the queue entries of recs (or drops those out of the
+// queue) and drops the ids gone, in one write of the queue document.
+func (s *Service) writeQueue(ctx context.Context, recs []*record, gone []string) error {
+	set, unset := bson.M{}, bson.M{}
+	for _, r := range recs {
+		if r.queued() {
+			set["items."+r.ID] = r.entry()
 		} else {
-			unset["items."+rid] = ""
+			unset["items."+r.ID] = ""
 		}
+	}
+	for _, rid := range gone {
+		unset["items."+rid] = ""
 	}
 	update := bson.M{}
 	if len(set) > 0 {
@@ -63,15 +85,13 @@ func (s *Service) syncAndAnnounce(ctx context.Context, ids []string) error {
 	if len(unset) > 0 {
 		update["$unset"] = unset
 	}
-	if len(update) > 0 {
-		if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
-			errs = append(errs, errorf("update queue: %w", err))
-		}
+	if len(update) == 0 {
+		return nil
 	}
-	if _, err := s.deps.Publisher.Publish(ctx, Topic, EventQueueChanged, QueueChanged{IDs: ids}); err != nil {
-		s.log.Error("publish queue change", "err", err)
+	if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
+		return errorf("update queue: %w", err)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // sync derives the state that follows the record: a closed record with
