@@ -32,6 +32,7 @@ type Config struct {
 	BodyLimit          int           // TAVOLO_BODY_LIMIT bytes for JSON bodies
 	AttachmentMaxBytes int64         // TAVOLO_ATTACHMENT_MAX_BYTES
 	EditWindow         time.Duration // TAVOLO_EDIT_WINDOW
+	ReportHideAfter    int           // TAVOLO_REPORT_HIDE_THRESHOLD: distinct reports that hide an item pending review
 	SessionTTL         time.Duration // TAVOLO_SESSION_TTL
 	LogLevel           string        // TAVOLO_LOG_LEVEL: debug, info, warn, error
 	LogFormat          string        // TAVOLO_LOG_FORMAT: text or json
@@ -59,6 +60,7 @@ func Default() Config {
 		BodyLimit:          1 << 20,
 		AttachmentMaxBytes: 10 << 20,
 		EditWindow:         24 * time.Hour,
+		ReportHideAfter:    3,
 		SessionTTL:         14 * 24 * time.Hour,
 		LogLevel:           "info",
 		LogFormat:          "text",
@@ -177,6 +179,7 @@ func parse(get func(string) string) (Config, error) {
 		}
 	}
 	intVar(&c.BodyLimit, "TAVOLO_BODY_LIMIT", 1024)
+	intVar(&c.ReportHideAfter, "TAVOLO_REPORT_HIDE_THRESHOLD", 1)
 	att := int(c.AttachmentMaxBytes)
 	intVar(&att, "TAVOLO_ATTACHMENT_MAX_BYTES", 1024)
 	c.AttachmentMaxBytes = int64(att)

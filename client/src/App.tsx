@@ -4,7 +4,7 @@ import { I18nProvider } from './i18n'
 import { SessionProvider, useSession } from './session/SessionContext'
 import { isActive } from './api/types'
 import { Layout } from './components/Layout'
-import { AnonymousOnly, RequireActive, RequireAdmin, RequireUser } from './components/guards'
+import { AnonymousOnly, RequireActive, RequireAdmin, RequireModerator, RequireUser } from './components/guards'
 import { Loading } from './components/Page'
 import Home from './pages/Home'
 import Login from './pages/Login'
@@ -26,6 +26,7 @@ const Mentioned = lazy(() => import('./forum/Mentioned'))
 const Rooms = lazy(() => import('./rooms/RoomsRoutes'))
 const UserModeration = lazy(() => import('./pages/UserModeration'))
 const Experiences = lazy(() => import('./experiences/ExperiencesRoutes'))
+const Moderation = lazy(() => import('./moderation/ModerationPage'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -71,6 +72,7 @@ function AppRoutes() {
           <Route path="/stanze/*" element={<RequireActive><Rooms /></RequireActive>} />
           <Route path="/moderazione/utenti/:id" element={<RequireActive><UserModeration /></RequireActive>} />
           <Route path="/esperienze/*" element={<RequireActive><Experiences /></RequireActive>} />
+          <Route path="/moderazione" element={<RequireModerator><Moderation /></RequireModerator>} />
           <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
           <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
           <Route path="/users/:handle" element={<RequireActive><Mentioned kind="user" /></RequireActive>} />

@@ -1093,6 +1093,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/moderation/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report an item (a post, a room message) to the moderators, once per user and item (409 already_reported). After TAVOLO_REPORT_HIDE_THRESHOLD distinct open reports the item is hidden pending review and its author notified. */
+        post: operations["reportItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/moderation/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the review queue (moderators and admins), with each item's context, snapshot, current text and reports. */
+        get: operations["moderationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/moderation/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An action on one or more records (at most 100), with a reason: dismiss the reports, hide, restore, delete the item, warn its author. Each changed record gets an audit entry (moderation.<action>); records another moderator handled meanwhile are skipped (already_handled). */
+        post: operations["moderationAct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rooms": {
         parameters: {
             query?: never;
@@ -1353,7 +1404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report a message to the moderators; one report per user and message (409 already_reported). */
+        /** Report a message to the moderators; one report per user and message (409 already_reported). The same moderation record as POST /moderation/reports with kind message and id <room_id>-<seq>. */
         post: operations["reportRoomMessage"];
         delete?: never;
         options?: never;
@@ -1797,6 +1848,10 @@ export interface components {
             deleted: boolean;
             /** @description A moderator's, shown on the placeholder. */
             delete_reason?: string;
+            /** @description Hidden by the moderation: readers get a placeholder (no body), its author the post. */
+            hidden?: boolean;
+            /** @description Why it was hidden; to its author only. */
+            hidden_reason?: string;
             reactions: {
                 [key: string]: components["schemas"]["ReactionSummary"];
             } | null;
@@ -1854,11 +1909,76 @@ export interface components {
             page: number;
             per_page: number;
         };
+        /** @enum {string} */
+        ReportReason: "off_topic" | "inappropriate" | "duplicate" | "personal_data" | "spam" | "other";
+        ModerationPerson: {
+            id: string;
+            name: string;
+        };
+        ModerationItem: {
+            /** @description The record's id: <kind>:<item id>. */
+            id: string;
+            kind: string;
+            item_id: string;
+            /** @enum {string} */
+            state: "reported" | "hidden" | "dismissed" | "restored" | "deleted";
+            /** @description The thread's or room's id. */
+            place: string;
+            /** @description The thread's title or the room's name. */
+            place_label: string;
+            /** @description The client's path to the item in its context. */
+            link: string;
+            author: components["schemas"]["ModerationPerson"];
+            /** @description The item's text at the first report. */
+            snapshot: string;
+            snapshot_at: components["schemas"]["Time"];
+            /** @description The item's text now; null when deleted or gone. */
+            current: string | null;
+            /** @description Reports since the last review. */
+            open_reports: number;
+            total_reports: number;
+            /** @description Open reports by reason. */
+            reasons: {
+                [key: string]: number;
+            };
+            last_report_at: components["schemas"]["Time"];
+            hidden_at?: components["schemas"]["Time"];
+            /** @description Hidden by the reports (not yet by a moderator). */
+            auto_hidden: boolean;
+            warnings: number;
+            decision?: {
+                action: string;
+                by: components["schemas"]["ModerationPerson"];
+                reason: string;
+                at: components["schemas"]["Time"];
+            };
+            /** @description Newest first, each with the item's text when it was made. */
+            reports: {
+                reporter: components["schemas"]["ModerationPerson"];
+                reason: components["schemas"]["ReportReason"];
+                text: string;
+                at: components["schemas"]["Time"];
+                snapshot: string;
+            }[];
+        };
+        ModerationQueuePage: {
+            items: components["schemas"]["ModerationItem"][];
+            /** @description Records matching the filters. */
+            total: number;
+            /** @description Reported records in the queue (no filter). */
+            reported: number;
+            /** @description Hidden records in the queue (no filter). */
+            hidden: number;
+            offset: number;
+            limit: number;
+            /** @description Head of topic moderation when read. */
+            seq: number;
+        };
         /**
-         * @description room_mention: thread_id is the room's id, post_id <room_id>-<seq>, thread_title the room's name.
+         * @description room_mention: thread_id is the room's id, post_id <room_id>-<seq>, thread_title the room's name. moderation_*: a moderator's action on the reader's item (post_id: the moderation record's id, post:<post_id> or message:<room_id>-<seq>; thread_id its thread or room, thread_title its title or name, excerpt the reason).
          * @enum {string}
          */
-        NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category" | "room_mention";
+        NotificationKind: "reply" | "mention" | "followed_thread" | "followed_category" | "room_mention" | "moderation_hidden" | "moderation_deleted" | "moderation_warning";
         Notification: {
             id: string;
             kind: components["schemas"]["NotificationKind"];
@@ -2158,11 +2278,11 @@ export interface components {
                 name: string;
                 role: string;
             };
-            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note, settings.enrolment_deadline, room.archive, room.restore, room.slow_mode, room.mute, room.unmute, room.message_delete. */
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note, settings.enrolment_deadline, room.archive, room.restore, room.slow_mode, room.mute, room.unmute, room.message_delete, moderation.dismiss, moderation.hide, moderation.restore, moderation.delete, moderation.warn (target kind moderation: a record, <kind>:<item id>). */
             action: string;
             target: {
                 /** @enum {string} */
-                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "settings" | "room" | "room_member" | "room_message";
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "settings" | "room" | "room_member" | "room_message" | "moderation";
                 id: string;
                 label: string;
             };
@@ -2261,6 +2381,10 @@ export interface components {
             edited_at?: components["schemas"]["Time"];
             deleted: boolean;
             deleted_by_moderator?: boolean;
+            /** @description Hidden by the moderation: readers get a placeholder (no body), its author the message. */
+            hidden?: boolean;
+            /** @description Why it was hidden; to its author only. */
+            hidden_reason?: string;
             reactions: {
                 emoji: components["schemas"]["RoomEmoji"];
                 count: number;
@@ -4357,6 +4481,107 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    reportItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description post (id <thread_id>-<n>), message (id <room_id>-<seq>). */
+                    kind: string;
+                    id: string;
+                    reason: components["schemas"]["ReportReason"];
+                    /** @description Required with reason other. */
+                    text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    moderationQueue: {
+        parameters: {
+            query?: {
+                /** @description reported (default): reported and visible; hidden: hidden pending review. */
+                state?: "reported" | "hidden";
+                kind?: string;
+                /** @description A thread's or a room's id. */
+                place?: string;
+                reason?: components["schemas"]["ReportReason"];
+                /** @description newest (default: latest report first) or most_reported. */
+                sort?: "newest" | "most_reported";
+                offset?: number;
+                /** @description 0 or absent is 20. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page; seq is the head of topic moderation when read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationQueuePage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    moderationAct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "dismiss" | "hide" | "restore" | "delete" | "warn";
+                    /** @description Record ids (<kind>:<item id>). */
+                    ids: string[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was done and what was skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        done: string[];
+                        skipped: {
+                            id: string;
+                            /** @enum {string} */
+                            code: "not_found" | "already_handled" | "item_deleted" | "failed";
+                        }[];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     listRooms: {
         parameters: {
             query?: never;
@@ -4753,8 +4978,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
-                    reason: "off_topic" | "inappropriate" | "duplicate" | "personal_data" | "spam" | "other";
+                    reason: components["schemas"]["ReportReason"];
+                    /** @description Required with reason other. */
                     text?: string;
                 };
             };

@@ -7,6 +7,7 @@ import { useI18n, type Lang } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { Icon } from './Icon'
+import { isModerator } from './guards'
 import { NotificationBell } from '../forum/NotificationBell'
 import { SuspensionNotice } from '../session/SuspensionNotice'
 import { useLiveRooms } from '../rooms/useLiveRooms'
@@ -17,6 +18,7 @@ function navItems(user: User | null, t: ReturnType<typeof useI18n>['t']) {
   const items: { to: string; label: string; end?: boolean }[] = [{ to: '/', label: t.common.home, end: true }]
   if (isActive(user)) items.push({ to: '/forum', label: t.common.forum }, { to: '/stanze', label: t.rooms.nav }, { to: '/esperienze', label: t.experiences.nav }, { to: '/cerca', label: t.forum.search.nav })
   if (user) items.push({ to: '/profilo', label: t.common.profile })
+  if (isModerator(user) && isActive(user)) items.push({ to: '/moderazione', label: t.moderation.nav })
   if (user?.role === 'admin' && isActive(user)) items.push({ to: '/admin', label: t.common.admin })
   return items
 }

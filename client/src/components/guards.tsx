@@ -32,6 +32,17 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
   )
 }
 
+/** Moderators and admins (the moderation area). */
+export function RequireModerator({ children }: { children: ReactNode }) {
+  const { user } = useSession()
+  return <RequireActive>{isModerator(user) ? children : <Navigate to="/" replace />}</RequireActive>
+}
+
+/** Whether the user moderates (moderators and admins). */
+export function isModerator(user: { role: string } | null | undefined): boolean {
+  return user?.role === 'moderator' || user?.role === 'admin'
+}
+
 /** Only for visitors who are not logged in (login, enrolment…). */
 export function AnonymousOnly({ children }: { children: ReactNode }) {
   const { loaded, user } = useSession()

@@ -8,6 +8,9 @@ import { useSession } from '../session/SessionContext'
 import { DeletePostDialog } from './DeletePostDialog'
 import { AttachmentList, HistoryList } from './PostParts'
 import { DeletedContent } from './DeletedContent'
+import { HiddenNotice, veiled } from '../moderation/Hidden'
+import { ReportDialog } from '../moderation/ReportDialog'
+import { moderationApi } from '../moderation/api'
 
 export interface PostActions {
   onReply: (p: Post) => void
@@ -54,6 +57,8 @@ export function PostItem({
   const [histErr, setHistErr] = useState('')
   const [bodyEl, setBodyEl] = useState<HTMLDivElement | null>(null)
   const [deleting, setDeleting] = useState(false)
+  const [reporting, setReporting] = useState(false)
+  const [reportedNote, setReportedNote] = useState('')
   const { user } = useSession()
   const isMod = user?.role === 'moderator' || user?.role === 'admin'
   // After a deletion from this post's dialog, the button that opened it is gone: the placeholder
@@ -132,8 +137,11 @@ export function PostItem({
           </p>
           {isMod ? <DeletedContent key={post.id} post={post} /> : null}
         </>
+      ) : veiled(post) ? (
+        <HiddenNotice />
       ) : (
         <>
+          {post.hidden ? <HiddenNotice reason={post.hidden_reason} /> : null}
           {/* Server-rendered and sanitised markdown (the API contract: Post.html). */}
           <div ref={setBodyEl} className="forum-post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
           <AttachmentList attachments={post.attachments} />
@@ -191,10 +199,25 @@ export function PostItem({
                 </button>
               </>
             ) : null}
+            {user && post.author_id !== user.id && !post.hidden ? (
+              <button type="button" className="btn btn-link btn-sm p-0" aria-label={t.moderation.reportLabel(tf.postBy(post.n, post.author_name))} onClick={() => setReporting(true)}>
+                {t.moderation.report}
+              </button>
+            ) : null}
           </div>
+          {reportedNote ? (
+            <p className="small text-success mb-1" role="status">
+              {reportedNote}
+            </p>
+          ) : null}
         </>
       )}
       {children}
+      <ReportDialog
+        open={reporting}
+        onClose={() => setReporting(false)}
+        onSend={(reason, text) => moderationApi.report('post', post.id, reason, text).then(() => setReportedNote(t.moderation.reported))}
+      />
       <Dialog open={histOpen} title={tf.history} onClose={() => setHistOpen(false)}>
         {histErr ? <p className="text-danger">{histErr}</p> : null}
         {history === null && !histErr ? <p>{t.common.loading}</p> : null}

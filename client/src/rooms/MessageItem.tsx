@@ -11,6 +11,7 @@ import type { HistoryEntry } from '../forum/api'
 import { clearLocalDraft } from '../forum/drafts'
 import { ROOM_EMOJI, roomsApi, type Message, type RoomEmoji } from './api'
 import { canEdit } from './messages'
+import { HiddenNotice, veiled } from '../moderation/Hidden'
 
 export interface MessageActions {
   onReply: (m: Message) => void
@@ -127,6 +128,8 @@ export const MessageItem = memo(function MessageItem({
         <p className="fst-italic text-muted-accessible mb-1" data-testid="deleted-mark">
           {m.deleted_by_moderator ? tr.deletedByModerator : tr.deleted}
         </p>
+      ) : veiled(m) ? (
+        <HiddenNotice />
       ) : editing ? (
         <form onSubmit={submitEdit} noValidate>
           <Composer draftKey={editKey} label={tr.editLabel} value={draft} onChange={setDraft} initial={m.body} localOnly rows={3} autoFocus error={editError} />
@@ -148,6 +151,7 @@ export const MessageItem = memo(function MessageItem({
         </form>
       ) : (
         <>
+          {m.hidden ? <HiddenNotice reason={m.hidden_reason} /> : null}
           {/* Server-rendered and sanitised markdown, as forum posts. */}
           <div className="room-message-body" dangerouslySetInnerHTML={{ __html: m.html }} />
           <AttachmentList attachments={m.attachments} />
@@ -158,7 +162,7 @@ export const MessageItem = memo(function MessageItem({
           <Link to={`/forum/t/${encodeURIComponent(m.promoted_thread_id)}`}>{tr.promoted}</Link>
         </p>
       ) : null}
-      {!m.deleted && !editing ? (
+      {!m.deleted && !veiled(m) && !editing ? (
         // Only the reactions given are shown (fewer stops for the Tab key); the others behind "React".
         <div className="room-reactions d-flex flex-wrap align-items-center gap-1 mb-1" role="group" aria-label={tr.reactionsLabel}>
           {ROOM_EMOJI.filter((k) => pickerOpen || m.reactions?.some((x) => x.emoji === k && (x.count > 0 || x.mine))).map((k) => {
@@ -222,7 +226,7 @@ export const MessageItem = memo(function MessageItem({
               {tr.delete}
             </button>
           ) : null}
-          {!m.deleted && !mine ? (
+          {!m.deleted && !m.hidden && !mine ? (
             <button type="button" className="btn btn-link btn-sm p-0" onClick={() => actions.onReport(m)}>
               {tr.report}
             </button>

@@ -26,8 +26,8 @@ export type SendBody = Body<'/rooms/{id}/messages', 'post'>
 /** The reactions a room offers (RoomEmoji), in the order shown. */
 export const ROOM_EMOJI: readonly RoomEmoji[] = ['👍', '❤️', '🎉', '😄', '😮', '🙏', '👀', '✅']
 
-export const REPORT_REASONS = ['off_topic', 'inappropriate', 'duplicate', 'personal_data', 'spam', 'other'] as const
-export type ReportReason = (typeof REPORT_REASONS)[number]
+import type { ReportReason } from '../moderation/api'
+export type { ReportReason }
 
 const e = encodeURIComponent
 const room = (id: string) => '/rooms/' + e(id)

@@ -1,10 +1,12 @@
-// The room's confirmation dialogs: delete a message, report it, mute its author.
+// The room's confirmation dialogs: delete a message, report it (the moderation's dialog), mute its author.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { forumApi, type Category } from '../forum/api'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { Dialog } from '../forum/common'
-import { REPORT_REASONS, type Message, type ReportReason } from './api'
+import { type Message } from './api'
+import { ReportDialog } from '../moderation/ReportDialog'
+import type { ReportReason } from '../moderation/api'
 
 export type RoomDialog = { kind: 'delete' | 'report' | 'mute' | 'promote'; message: Message } | null
 
@@ -69,8 +71,6 @@ export function RoomDialogs({
 }) {
   const { t } = useI18n()
   const tr = t.rooms
-  const [reason, setReason] = useState<ReportReason>('off_topic')
-  const [text, setText] = useState('')
   const [minutes, setMinutes] = useState(60)
   const [muteReason, setMuteReason] = useState('')
   const [categories, setCategories] = useState<Category[] | null>(null)
@@ -96,25 +96,7 @@ export function RoomDialogs({
       <ActionDialog title={tr.deleteTitle} open={dialog?.kind === 'delete'} onClose={onClose} act={() => onDelete(m!)} submit={tr.deleteConfirm} danger>
         <p>{tr.deleteBody}</p>
       </ActionDialog>
-      <ActionDialog title={tr.reportTitle} open={dialog?.kind === 'report'} onClose={onClose} act={() => onReport(m!, reason, text.trim())} submit={tr.reportSend}>
-        <fieldset className="mb-3">
-          <legend className="h6">{tr.reportReason}</legend>
-          {REPORT_REASONS.map((r) => (
-            <div className="form-check" key={r}>
-              <input className="form-check-input" type="radio" name="report-reason" id={'report-' + r} checked={reason === r} onChange={() => setReason(r)} />
-              <label className="form-check-label" htmlFor={'report-' + r}>
-                {tr.reportReasons[r]}
-              </label>
-            </div>
-          ))}
-        </fieldset>
-        <div className="form-group">
-          <label htmlFor="report-text" className="active">
-            {tr.reportText}
-          </label>
-          <textarea id="report-text" className="form-control" rows={2} maxLength={1000} value={text} onChange={(e) => setText(e.target.value)} />
-        </div>
-      </ActionDialog>
+      <ReportDialog open={dialog?.kind === 'report'} title={tr.reportTitle} onClose={onClose} onSend={(reason, text) => onReport(m!, reason, text)} />
       <ActionDialog title={m ? tr.muteTitle(m.author.name) : tr.mute} open={dialog?.kind === 'mute'} onClose={onClose} act={() => onMute(m!, minutes, muteReason.trim())} submit={tr.muteConfirm} danger>
         <div className="select-wrapper mb-3">
           <label htmlFor="mute-minutes">{tr.muteFor}</label>

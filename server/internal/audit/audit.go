@@ -73,7 +73,7 @@ type Actor struct {
 
 // Target is what the action was done to.
 type Target struct {
-	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation, room, room_member, room_message
+	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation, room, room_member, room_message, moderation (a record)
 	ID    string `bson:"id"`    // the item's id
 	Label string `bson:"label"` // its name or title then, for people
 }
@@ -125,6 +125,12 @@ const (
 	UserNote      = "user.note"       // a moderator's note on a user (the reason)
 	// SettingsEnrolmentDeadline: an admin changed the enrolment deadline.
 	SettingsEnrolmentDeadline = "settings.enrolment_deadline"
+	// Actions on reported items' moderation records (package moderation).
+	ModerationDismiss = "moderation.dismiss"
+	ModerationHide    = "moderation.hide"
+	ModerationRestore = "moderation.restore"
+	ModerationDelete  = "moderation.delete"
+	ModerationWarn    = "moderation.warn"
 )
 
 // curationActions are the user actions moderators take (and read).
@@ -135,12 +141,13 @@ var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReins
 	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
 	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete,
 	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote, SettingsEnrolmentDeadline,
-	RoomArchive, RoomRestore, RoomSlowMode, RoomMute, RoomUnmute, RoomMessageDelete}
+	RoomArchive, RoomRestore, RoomSlowMode, RoomMute, RoomUnmute, RoomMessageDelete,
+	ModerationDismiss, ModerationHide, ModerationRestore, ModerationDelete, ModerationWarn}
 
-// Moderation reports whether action is a moderator's (on threads, posts
-// and rooms), which moderators may read; the rest is the admins'.
+// Moderation reports whether action is a moderator's (on threads, posts,
+// rooms and reported items), which moderators may read; the rest is the admins'.
 func Moderation(action string) bool {
-	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || strings.HasPrefix(action, "room.") || slices.Contains(curationActions, action)
+	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || strings.HasPrefix(action, "room.") || strings.HasPrefix(action, "moderation.") || slices.Contains(curationActions, action)
 }
 
 // Observer reads a target's current state, as the After maps of its
@@ -235,6 +242,14 @@ func (p *Pending) Done(ctx context.Context, err error) {
 	}
 	ctx = context.WithoutCancel(ctx)
 	var keep error
+	if err == nil && len(p.entries) > 1 {
+		// A bulk action's entries: numbered at once, one write a bucket.
+		if keep = p.l.appendAll(ctx, p.entries); keep != nil {
+			p.l.log.Error("audit entries kept for the next start", "action", p.entries[0].Action, "err", keep)
+		}
+		p.w.End(keep)
+		return
+	}
 	for _, e := range p.entries {
 		if err != nil {
 			ok, serr := p.l.stored(ctx, e)
@@ -327,6 +342,46 @@ func (l *Log) append(ctx context.Context, e Entry) error {
 	}
 	l.idx.add(e)
 	l.cacheEntry(e)
+	return nil
+}
+
+// appendAll stores es under the next numbers (those not in the log yet),
+// with one $inc of the head and one write per bucket.
+func (l *Log) appendAll(ctx context.Context, es []Entry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.catchUp(ctx); err != nil {
+		return err
+	}
+	var fresh []Entry
+	for _, e := range es {
+		if !l.idx.has(e.ID) {
+			fresh = append(fresh, e)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	var h head
+	err := l.c.W.FindOneAndUpdate(ctx, bson.M{"_id": logOwner},
+		bson.M{"$inc": bson.M{"n": len(fresh)}, "$setOnInsert": bson.M{bucket.SizeField: layout.Size}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&h)
+	if err != nil {
+		return fmt.Errorf("audit: number entries: %w", err)
+	}
+	l.ref = h.ref()
+	items := make(map[int]Entry, len(fresh))
+	for i := range fresh {
+		fresh[i].N = h.N - len(fresh) + 1 + i
+		items[fresh[i].N] = fresh[i]
+	}
+	if err := l.list.PutMany(ctx, l.ref, items); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
+	}
+	for _, e := range fresh {
+		l.idx.add(e)
+		l.cacheEntry(e)
+	}
 	return nil
 }
 

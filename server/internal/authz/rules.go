@@ -61,6 +61,10 @@ const (
 	EditTable      // change a table's name, columns, shared row order
 	ExportTable    // export a comparison as CSV or XLSX
 	SubscribeTable // follow a table's live topic (table:)
+	// Reports and the review queue (package moderation).
+	ReportItem   // report a post, a message, an experience to the moderators
+	ReviewQueue  // read the review queue and follow its live topic (moderation)
+	ModerateItem // dismiss reports, hide, restore, delete a reported item, warn its author
 	numActions
 )
 
@@ -136,6 +140,9 @@ var actions = [numActions]ActionInfo{
 	EditTable:      {Name: "edit table", Dims: Dims{Owner: true}},
 	ExportTable:    {Name: "export table"},
 	SubscribeTable: {Name: "subscribe table topic"},
+	ReportItem:     {Name: "report item", Dims: Dims{States: Deleted}},
+	ReviewQueue:    {Name: "review moderation queue"},
+	ModerateItem:   {Name: "moderate reported item"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -243,4 +250,9 @@ var rules = []Rule{
 	{Action: EditTable, Roles: moderators},
 	{Action: ExportTable, Roles: active},
 	{Action: SubscribeTable, Roles: active},
+	// Anyone taking part reports what they can read, once per item (a
+	// deleted item is nothing to report); moderators review the reports.
+	{Action: ReportItem, Roles: active},
+	{Action: ReviewQueue, Roles: moderators},
+	{Action: ModerateItem, Roles: moderators},
 }

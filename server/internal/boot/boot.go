@@ -19,6 +19,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/mailer"
+	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/realtime"
@@ -56,6 +57,8 @@ type Board struct {
 	Experiences *experiences.Service
 	CellNotes   *cellnotes.Service
 	Tables      *tables.Service
+	// Moderation keeps the reports and the review queue.
+	Moderation *moderation.Service
 
 	closers []func()
 }
@@ -112,6 +115,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	b.DemoSeeders = append(b.DemoSeeders, demo.Experiences(b.Experiences))
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
 	b.Tables = b.buildTables(log)
+	b.Moderation = b.buildModeration(log)
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.
 	if err := b.Outbox.Recover(ctx); err != nil {
@@ -124,7 +128,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Rooms: b.Rooms, Hub: b.Hub,
 		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences, CellNotes: b.CellNotes,
-		Audit: b.Audit, Tables: b.Tables})
+		Audit: b.Audit, Tables: b.Tables, Moderation: b.Moderation})
 	return b, nil
 }
 

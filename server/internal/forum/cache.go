@@ -48,6 +48,7 @@ type threadPosts struct {
 type cachedPost struct {
 	Post
 	raw []byte // the whole Post encoded as JSON
+	own *Post  // a hidden post as its author sees it
 }
 
 // gapTTL bounds how long a thread with missing numbers is served from the
@@ -125,6 +126,10 @@ func (s *Service) threadPostsOf(ctx context.Context, t *ThreadSummary, version i
 			return nil, fmt.Errorf("encode post %s: %w", cp.ID, err)
 		}
 		cp.raw, cp.Body, cp.HTML = raw, "", ""
+		if cp.Hidden {
+			own := p.own(t.ID)
+			cp.own = &own
+		}
 		cached[p] = cp
 		size += postSize(cp)
 		complete = complete && n >= 1 && n <= t.PostCount

@@ -198,6 +198,7 @@ type postDoc struct {
 	Deleted     bool                          `bson:"deleted"`
 	DelReason   string                        `bson:"delete_reason,omitempty"` // a moderator's, shown on the placeholder
 	DeletedBy   *deletion                     `bson:"deleted_by,omitempty"`
+	Hidden      *hiding                       `bson:"hidden,omitempty"` // hidden pending review (package moderation)
 	Reactions   map[string]map[string]reactor `bson:"reactions"`
 	Attachments []fileDoc                     `bson:"attachments"`
 }
@@ -207,6 +208,13 @@ type postDoc struct {
 type deletion struct {
 	UserID string    `bson:"user_id"`
 	Name   string    `bson:"name"`
+	At     time.Time `bson:"at"`
+}
+
+// hiding is why and when a post was hidden by the moderation: readers
+// see a placeholder, its author the post and the reason.
+type hiding struct {
+	Reason string    `bson:"reason"`
 	At     time.Time `bson:"at"`
 }
 
@@ -268,6 +276,8 @@ type Post struct {
 	EditCount          int                        `json:"edit_count"`
 	Deleted            bool                       `json:"deleted"`
 	DeleteReason       string                     `json:"delete_reason,omitempty"`
+	Hidden             bool                       `json:"hidden,omitempty"`        // hidden by the moderation: a placeholder
+	HiddenReason       string                     `json:"hidden_reason,omitempty"` // to its author only
 	Reactions          map[string]ReactionSummary `json:"reactions"`
 	Attachments        []Attachment               `json:"attachments"`
 }
@@ -326,10 +336,19 @@ func splitPostID(id string) (threadID string, n int, ok bool) {
 // public is the post without per-reader fields; deleted posts keep only
 // their place in the tree and their author.
 func (p *postDoc) public(threadID string) Post {
-	if p.Deleted {
+	if p.Deleted || p.Hidden != nil {
 		return p.header(threadID)
 	}
 	return p.whole(threadID)
+}
+
+// own is a hidden post as its author sees it: the content and the reason.
+func (p *postDoc) own(threadID string) Post {
+	out := p.whole(threadID)
+	if p.Hidden != nil && !p.Deleted {
+		out.HiddenReason = p.Hidden.Reason
+	}
+	return out
 }
 
 // header is what a deleted post's placeholder shows: no content.
@@ -339,6 +358,7 @@ func (p *postDoc) header(threadID string) Post {
 		AuthorID: p.Author.ID, AuthorName: p.Author.Name, AuthorHandle: p.Author.Handle,
 		AdministrationName: p.Author.AdministrationName, AdministrationIPA: p.Author.AdministrationIPA,
 		CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, EditCount: p.EditCount, Deleted: p.Deleted, DeleteReason: p.DelReason,
+		Hidden:    p.Hidden != nil && !p.Deleted,
 		Reactions: map[string]ReactionSummary{}, Attachments: []Attachment{},
 	}
 	if p.ParentN > 0 {
@@ -376,16 +396,19 @@ func (p *postDoc) whole(threadID string) Post {
 	return out
 }
 
-// view adds the reader's state.
+// view adds the reader's state; a hidden post's author sees it whole.
 func (s *Service) view(u *account.User, threadID string, p *postDoc) PostView {
 	pub := p.public(threadID)
+	if pub.Hidden && p.Author.ID == u.ID {
+		pub = p.own(threadID)
+	}
 	return s.viewOf(u, &pub)
 }
 
 // viewOf adds the reader's state to a post's public form (shared, read only).
 func (s *Service) viewOf(u *account.User, pub *Post) PostView {
 	v := PostView{Post: *pub, Mine: []string{}}
-	if pub.Deleted {
+	if pub.Deleted || pub.Hidden {
 		return v
 	}
 	for _, kind := range ReactionKinds {

@@ -356,6 +356,10 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 	pageOf := paginate(ordered, page, perPage)
 	out.Posts = make([]PostView, 0, len(pageOf))
 	for _, p := range pageOf {
+		if p.own != nil && p.AuthorID == u.ID {
+			out.Posts = append(out.Posts, s.viewOf(u, p.own))
+			continue
+		}
 		v := s.viewOf(u, &p.Post)
 		v.raw = p.raw
 		out.Posts = append(out.Posts, v)

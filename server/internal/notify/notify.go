@@ -46,6 +46,13 @@ const (
 	KindMention          = "mention"
 	KindFollowedThread   = "followed_thread"
 	KindFollowedCategory = "followed_category"
+	// A moderator's action on the user's item (package moderation):
+	// ThreadID is its place (thread or room), PostID the moderation
+	// record's id ("post:<post id>", "message:<room id>-<seq>"), Excerpt
+	// the reason.
+	KindModerationHidden  = "moderation_hidden"
+	KindModerationDeleted = "moderation_deleted"
+	KindModerationWarning = "moderation_warning"
 )
 
 // Events on the user:<id> topic.

@@ -20,7 +20,6 @@ var (
 	ErrModeratorOnly    = forum.ErrModeratorOnly
 	ErrEditWindowClosed = forum.ErrEditWindowClosed
 	ErrMessageDeleted   = problem.Define(problem.Conflict, "message_deleted", "Il messaggio è stato eliminato.", "The message has been deleted.")
-	ErrAlreadyReported  = problem.Define(problem.Conflict, "already_reported", "Hai già segnalato questo messaggio.", "You have already reported this message.")
 	ErrAlreadyPromoted  = problem.Define(problem.Conflict, "already_promoted", "Il messaggio è già diventato una discussione.", "The message is already a thread.")
 	ErrMessageTooLong   = problem.Define(problem.TooLarge, "message_too_long", "Il messaggio è troppo lungo: al massimo 4000 caratteri.", "The message is too long: at most 4000 characters.")
 )

@@ -111,6 +111,13 @@ type deletion struct {
 	ByModerator bool      `bson:"by_moderator"`
 }
 
+// hiding is why and when the moderation hid a message: readers see a
+// placeholder, its author the message and the reason.
+type hiding struct {
+	Reason string    `bson:"reason"`
+	At     time.Time `bson:"at"`
+}
+
 // messageDoc is a message as stored in its bucket; a deleted one keeps its
 // body for moderators.
 type messageDoc struct {
@@ -126,6 +133,7 @@ type messageDoc struct {
 	EditedAt    *time.Time                 `bson:"edited_at,omitempty"`
 	EditCount   int                        `bson:"edit_count"`
 	Deleted     *deletion                  `bson:"deleted,omitempty"`
+	Hidden      *hiding                    `bson:"hidden,omitempty"`    // hidden pending review (package moderation)
 	Reactions   map[string]map[string]bool `bson:"reactions,omitempty"` // emoji key -> user id -> true
 	Attachments []forum.Attachment         `bson:"attachments,omitempty"`
 	Promoted    string                     `bson:"promoted_thread_id,omitempty"`
@@ -212,6 +220,8 @@ type Message struct {
 	EditedAt           *time.Time         `json:"edited_at,omitempty"`
 	Deleted            bool               `json:"deleted"`
 	DeletedByModerator bool               `json:"deleted_by_moderator,omitempty"`
+	Hidden             bool               `json:"hidden,omitempty"`        // hidden by the moderation: a placeholder
+	HiddenReason       string             `json:"hidden_reason,omitempty"` // to its author only
 	Reactions          []Reaction         `json:"reactions"`
 	Attachments        []forum.Attachment `json:"attachments"`
 	Mentions           mentions           `json:"mentions"`
@@ -242,13 +252,19 @@ func (m *messageDoc) wire(roomID string, replyTo *messageDoc, viewer string) Mes
 			out.ReplyTo.AuthorName = replyTo.Author.Name
 			if replyTo.Deleted != nil {
 				out.ReplyTo.Deleted = true
-			} else {
+			} else if replyTo.Hidden == nil {
 				out.ReplyTo.Excerpt = excerpt(replyTo.Body)
 			}
 		}
 	}
-	if m.Deleted != nil {
-		out.Deleted, out.DeletedByModerator = true, m.Deleted.ByModerator
+	hidden := m.Hidden != nil && m.Deleted == nil
+	if hidden && viewer != "" && viewer == m.Author.ID {
+		out.Hidden, out.HiddenReason = true, m.Hidden.Reason // the author sees their own message, and why
+	} else if m.Deleted != nil || hidden {
+		out.Hidden = hidden
+		if m.Deleted != nil {
+			out.Deleted, out.DeletedByModerator = true, m.Deleted.ByModerator
+		}
 		out.Body, out.HTML, out.Attachments = "", "", []forum.Attachment{}
 		out.Mentions = mentions{Users: []string{}, Administrations: []string{}}
 		return out

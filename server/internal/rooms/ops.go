@@ -341,49 +341,6 @@ func (s *Service) setMute(ctx context.Context, u *account.User, roomID, userID s
 	return nil
 }
 
-// Report is a participant's report of a message to the moderators.
-type Report struct {
-	Reason string `json:"reason" validate:"required,oneof=off_topic inappropriate duplicate personal_data spam other"`
-	Text   string `json:"text" validate:"max=1000,nocontrol"`
-}
-
-type reportDoc struct {
-	ID         string      `bson:"_id"`
-	RoomID     string      `bson:"room_id"`
-	Seq        int         `bson:"seq"`
-	ReporterID string      `bson:"reporter_id"`
-	Reason     string      `bson:"reason"`
-	Text       string      `bson:"text"`
-	Snapshot   *messageDoc `bson:"snapshot"`
-	At         time.Time   `bson:"at"`
-}
-
-// ReportMessage stores a report with a snapshot of the message as it was;
-// one per user and message (409 already_reported).
-func (s *Service) ReportMessage(ctx context.Context, u *account.User, roomID string, seq int, in Report) error {
-	if err := problem.Validate(in); err != nil {
-		return err
-	}
-	r, m, err := s.target(ctx, u, roomID, seq)
-	if err != nil {
-		return err
-	}
-	if err := stateErr(deny(authz.Check(authz.ReportMessage, u.Subject(), authz.Item{State: messageState(r, m) &^ authz.Archived}),
-		problem.ErrForbidden, problem.ErrForbidden), r); err != nil {
-		return err
-	}
-	d := reportDoc{ID: messageID(r.ID, seq) + "/" + u.ID, RoomID: r.ID, Seq: seq, ReporterID: u.ID, Reason: in.Reason,
-		Text: strings.TrimSpace(in.Text), Snapshot: m, At: s.now()}
-	_, err = s.deps.Store.C(colReports).InsertOne(ctx, d)
-	if mongo.IsDuplicateKeyError(err) {
-		return ErrAlreadyReported
-	}
-	if err != nil {
-		return fmt.Errorf("store report %s: %w", d.ID, err)
-	}
-	return nil
-}
-
 // Promotion names the forum thread a message becomes.
 type Promotion struct {
 	CategoryID string `json:"category_id" validate:"required,max=64"`

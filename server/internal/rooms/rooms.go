@@ -17,7 +17,8 @@
 //	room_sends     {_id: "<room id>/<user id>/<client id>", seq, hash, msg}
 //	               the stored client id: a resend answers this message
 //	room_history   {_id: "<room id>-<seq>", versions: [older versions]}
-//	room_reports   {_id: "<room id>-<seq>/<user id>", reason, text, message snapshot}
+//
+// Reports of messages are package moderation's records (Moderation*).
 //
 // Unread counts come from these numbers alone (unread.go). A send takes a
 // seq, records its work in the outbox, stores the client id with the whole
@@ -129,7 +130,6 @@ const (
 	colSends    = "room_sends"
 	colGone     = "room_gone"
 	colHistory  = "room_history"
-	colReports  = "room_reports"
 	indexID     = "all"
 )
 

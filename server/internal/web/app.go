@@ -18,6 +18,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/cellnotes"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/realtime"
 	"github.com/cantieri/tavolo/server/internal/rooms"
@@ -41,9 +42,10 @@ type Deps struct {
 	Attachments   *attachment.Store
 	Notifications *notify.Service
 	Experiences   *experiences.Service
-	CellNotes     *cellnotes.Service // comments on the cells of experience records
-	Audit         *audit.Log         // the log of moderator and admin actions
-	Tables        *tables.Service    // saved comparison tables
+	CellNotes     *cellnotes.Service  // comments on the cells of experience records
+	Audit         *audit.Log          // the log of moderator and admin actions
+	Tables        *tables.Service     // saved comparison tables
+	Moderation    *moderation.Service // reports and the review queue
 }
 
 type server struct {

@@ -12,7 +12,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
-func dialAs(t *testing.T, env *webtest.Env, c *webtest.Client) *rttest.Client {
+func dialAs(t testing.TB, env *webtest.Env, c *webtest.Client) *rttest.Client {
 	t.Helper()
 	h := http.Header{"Origin": {env.Base}, "Cookie": {"tavolo_session=" + c.Cookie("tavolo_session")}}
 	ws, res, err := rttest.Dial(t, "ws"+strings.TrimPrefix(env.Base, "http")+"/ws", h)

@@ -81,7 +81,7 @@ func (w *authzWorld) roomSnapshot(t *testing.T, id string) string {
 	for _, m := range p.Messages {
 		s += fmt.Sprintf(" [%d %q deleted=%v %v promoted=%q]", m.Seq, m.Body, m.Deleted, m.Reactions, m.PromotedThreadID)
 	}
-	for _, col := range []string{"room_reports", "room_members"} {
+	for _, col := range []string{"moderation_items", "room_members"} {
 		n, err := w.env.Board.Store.R(col).CountDocuments(ctx, bson.M{})
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/rooms"
 )
@@ -216,8 +217,15 @@ func (h *roomAPI) unreact(c *fiber.Ctx) error {
 	return c.JSON(m)
 }
 
+// roomReport is a report of a message: the same record as a report
+// through /moderation/reports (package moderation).
+type roomReport struct {
+	Reason string `json:"reason"`
+	Text   string `json:"text"`
+}
+
 func (h *roomAPI) report(c *fiber.Ctx) error {
-	var in rooms.Report
+	var in roomReport
 	if err := decode(c, &in); err != nil { // the body first, as every route
 		return err
 	}
@@ -225,7 +233,8 @@ func (h *roomAPI) report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Rooms.ReportMessage(c.UserContext(), currentUser(c), param(c, "id"), seq, in); err != nil {
+	r := moderation.Report{Kind: moderation.KindMessage, ID: param(c, "id") + "-" + strconv.Itoa(seq), Reason: in.Reason, Text: in.Text}
+	if err := h.Moderation.Report(c.UserContext(), currentUser(c), r); err != nil {
 		return err
 	}
 	c.Status(fiber.StatusCreated) // no body: SendStatus would send "Created"

@@ -28,6 +28,7 @@ func (s *server) routes(app *fiber.App) {
 	s.auditRoutes(api)
 	s.userModerationRoutes(api)
 	s.settingsRoutes(api)
+	s.moderationRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })
 	app.All("/api/*", func(c *fiber.Ctx) error { return errRouteNotFound })

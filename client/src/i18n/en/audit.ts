@@ -37,6 +37,7 @@ export const audit: Translation<typeof it> = {
     room: 'Room',
     room_member: 'Room member',
     room_message: 'Room message',
+    moderation: 'Reported item',
   },
   actions: {
     'enrolment.approve': 'Enrolment approved',
@@ -67,5 +68,10 @@ export const audit: Translation<typeof it> = {
     'room.mute': 'Member muted in a room',
     'room.unmute': 'Room mute lifted',
     'room.message_delete': 'Message deleted in a room',
+    'moderation.dismiss': 'Reports dismissed',
+    'moderation.hide': 'Item hidden',
+    'moderation.restore': 'Item restored',
+    'moderation.delete': 'Reported item deleted',
+    'moderation.warn': 'Author warned',
   },
 }

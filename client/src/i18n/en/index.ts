@@ -11,5 +11,6 @@ import { audit } from './audit'
 import { rooms } from './rooms'
 import { curation } from './curation'
 import { experiences } from './experiences'
+import { moderation } from './moderation'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences, moderation }

@@ -40,6 +40,7 @@ export const audit = {
     room: 'Stanza',
     room_member: 'Membro di una stanza',
     room_message: 'Messaggio di una stanza',
+    moderation: 'Contenuto segnalato',
   } as Record<string, string>,
   actions: {
     'enrolment.approve': 'Iscrizione approvata',
@@ -65,5 +66,10 @@ export const audit = {
     'room.mute': 'Membro silenziato in una stanza',
     'room.unmute': 'Silenziamento tolto in una stanza',
     'room.message_delete': 'Messaggio eliminato in una stanza',
+    'moderation.dismiss': 'Segnalazioni ignorate',
+    'moderation.hide': 'Contenuto nascosto',
+    'moderation.restore': 'Contenuto ripristinato',
+    'moderation.delete': 'Contenuto segnalato eliminato',
+    'moderation.warn': 'Autore avvisato',
   } as Record<string, string>,
 }

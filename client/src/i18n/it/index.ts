@@ -11,6 +11,7 @@ import { audit } from './audit'
 import { rooms } from './rooms'
 import { curation } from './curation'
 import { experiences } from './experiences'
+import { moderation } from './moderation'
 
-export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences }
+export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences, moderation }
 export type Dictionary = typeof it

@@ -89,6 +89,25 @@ func (l *List[T]) Put(ctx context.Context, r Ref, n int, item T) error {
 	return nil
 }
 
+// PutMany writes items (keyed by number) with one update per bucket they
+// fall in, instead of one per item.
+func (l *List[T]) PutMany(ctx context.Context, r Ref, items map[int]T) error {
+	sets := map[string]bson.M{}
+	for n, it := range items {
+		id := l.ID(r, n)
+		if sets[id] == nil {
+			sets[id] = bson.M{}
+		}
+		sets[id][l.Path(n, "")] = it
+	}
+	for id, set := range sets {
+		if _, err := l.c.W.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true)); err != nil {
+			return fmt.Errorf("put %s %s: %w", l.c.Name, id, err)
+		}
+	}
+	return nil
+}
+
 // Get reads item n alone; ok is false when it is not stored.
 func (l *List[T]) Get(ctx context.Context, r Ref, n int) (item T, ok bool, err error) {
 	id := l.ID(r, n)

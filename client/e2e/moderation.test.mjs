@@ -1,0 +1,138 @@
+// Issue 11, moderation in the browser: a moderator hides a reported post
+// from the "Moderazione" page while a participant reading the thread sees
+// it turn into the placeholder live, and its author still sees it with the
+// reason; three participants report a room message with the report dialog
+// and it is hidden in every open room page. axe on every page.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN, api, checkPage, enrolApproved, expectHeading, expectText, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
+
+let board;
+let browser;
+let people;
+
+before(async () => {
+  board = await startBoard({ TAVOLO_REPORT_HIDE_THRESHOLD: '3' });
+  browser = await launch();
+  people = await Promise.all(
+    ['a', 'b', 'c', 'd'].map((x, i) =>
+      enrolApproved(browser, board.base, {
+        ipa: `c_mod${x}${process.pid % 100}`,
+        adminName: ['Comune di Alto Colle', 'Comune di Basso Piano', 'Comune di Campo Verde', 'Comune di Dolce Valle'][i],
+        name: ['Aldo Bianchi', 'Bice Neri', 'Carlo Verdi', 'Dora Gialli'][i],
+        email: `mod-${x}@tavolo.test`,
+      }),
+    ),
+  );
+});
+
+after(async () => {
+  await browser?.close();
+  await board?.stop();
+});
+
+async function loggedIn(person) {
+  const page = await newPage(browser, board.base);
+  await loginUI(page, person);
+  return page;
+}
+
+/** Reports an item with the dialog: the button inside scope, the reason, send. */
+async function reportWithDialog(page, scope, reason) {
+  await scope.getByRole('button', { name: /^Segnala/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.locator('label', { hasText: reason }).click(); // bootstrap-italia's label covers the radio
+  assert.ok(await dialog.getByRole('radio', { name: reason }).isChecked(), reason + ' not chosen');
+  await dialog.getByRole('button', { name: 'Invia la segnalazione' }).click();
+  await waitFor(async () => !(await dialog.isVisible()), { message: 'the report dialog stays open' });
+}
+
+describe('moderation', () => {
+  it('a moderator hides a reported post; a reader sees it disappear live, its author sees it with the reason', async () => {
+    const [author, reader] = people;
+    const authorPage = await loggedIn(author);
+    const t = await api(authorPage, 'POST', '/api/v1/threads', { category_id: 'bacheca', title: 'Offerte commerciali', body: 'Apriamo il tema.' });
+    assert.equal(t.status, 201, JSON.stringify(t.body));
+    const threadID = t.body.thread.id;
+    const r = await api(authorPage, 'POST', `/api/v1/threads/${threadID}/posts`, { body: 'Comprate il nostro software, sconto 50%!' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+
+    const readerPage = await loggedIn(reader);
+    await readerPage.goto(`/forum/t/${threadID}`);
+    const post = readerPage.getByTestId('post-2');
+    await expectText(post, 'Comprate il nostro software');
+    await reportWithDialog(readerPage, post, 'Spam');
+    await expectText(post, 'Segnalazione inviata');
+    await checkPage(readerPage, 'thread with a reported post');
+
+    const mod = await newPage(browser, board.base);
+    await loginUI(mod, ADMIN);
+    await mod.getByRole('link', { name: 'Moderazione' }).first().click();
+    await expectHeading(mod, 'Moderazione');
+    const item = mod.getByTestId('queue-item').filter({ hasText: 'Offerte commerciali' });
+    await expectText(item, 'Comprate il nostro software');
+    await checkPage(mod, 'moderation queue');
+
+    // keyboard only: the item's "Nascondi" button, the reason, Enter on Conferma
+    await item.getByRole('button', { name: /^Nascondi/ }).focus();
+    await mod.keyboard.press('Enter');
+    const dialog = mod.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Conferma' }).click();
+    await expectText(dialog, 'Scrivi la motivazione');
+    await dialog.getByRole('textbox').fill('Pubblicità commerciale');
+    await dialog.getByRole('button', { name: 'Conferma' }).focus();
+    const started = Date.now();
+    await mod.keyboard.press('Enter');
+
+    await waitFor(async () => (await post.getByTestId('hidden-placeholder').count()) === 1, { timeout: 5000, message: 'the reader still sees the post' });
+    const took = Date.now() - started;
+    assert.ok(!(await post.innerText()).includes('Comprate'), 'the placeholder shows no content');
+    console.log(`hidden post replaced on the reader's page ${took} ms after the click`);
+    await waitFor(async () => (await mod.getByTestId('queue-item').filter({ hasText: 'Offerte commerciali' }).count()) === 0, { message: 'the item stays in Segnalati' });
+    await mod.getByTestId('tab-hidden').click();
+    await expectText(mod.getByTestId('queue-item').filter({ hasText: 'Offerte commerciali' }), 'Comprate');
+    await checkPage(mod, 'moderation, hidden tab');
+
+    await authorPage.goto(`/forum/t/${threadID}`);
+    const own = authorPage.getByTestId('post-2');
+    await expectText(own.getByTestId('hidden-own'), 'Pubblicità commerciale');
+    await expectText(own, 'Comprate il nostro software');
+    await checkPage(authorPage, 'the author sees their hidden post');
+    await checkPage(readerPage, 'thread with a hidden post');
+    for (const p of [authorPage, readerPage, mod]) await p.context().close();
+  });
+
+  it('three participants report a room message with the dialog and it is hidden live', async () => {
+    const [author, ...reporters] = people;
+    const admin = await newPage(browser, board.base);
+    await loginUI(admin, ADMIN);
+    const room = await api(admin, 'POST', '/api/v1/rooms', { name: 'Confronto tributi', description: '', kind: 'theme', access: 'open', history: 'full', presence: 'names', slow_mode_s: 0 });
+    assert.equal(room.status, 201, JSON.stringify(room.body));
+    const authorPage = await loggedIn(author);
+    const m = await api(authorPage, 'POST', `/api/v1/rooms/${room.body.id}/messages`, { client_id: 'm1', body: 'Ecco il mio cellulare: 333 1234567' });
+    assert.equal(m.status, 201, JSON.stringify(m.body));
+
+    const pages = [];
+    for (const p of reporters) {
+      const page = await loggedIn(p);
+      await page.goto(`/stanze/${room.body.id}`);
+      await expectText(page.getByTestId('message-1'), 'cellulare');
+      pages.push(page);
+    }
+    for (const [i, page] of pages.entries()) {
+      await reportWithDialog(page, page.getByTestId('message-1'), 'Contiene dati personali');
+      if (i === 0) await checkPage(page, 'room after a report');
+    }
+    for (const page of pages)
+      await waitFor(async () => (await page.getByTestId('message-1').getByTestId('hidden-placeholder').count()) === 1, { timeout: 5000, message: 'the message is not hidden' });
+    assert.ok(!(await pages[0].getByTestId('message-1').innerText()).includes('333'), 'the placeholder shows no content');
+    await checkPage(pages[0], 'room with a hidden message');
+
+    await admin.goto('/moderazione');
+    await admin.getByTestId('tab-hidden').click();
+    const item = admin.getByTestId('queue-item').filter({ hasText: 'Confronto tributi' });
+    await expectText(item, '3 segnalazioni');
+    await expectText(item, 'Nascosto automaticamente');
+    for (const p of [admin, authorPage, ...pages]) await p.context().close();
+  });
+});

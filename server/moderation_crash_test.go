@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cantieri/tavolo/server/internal/demo"
+)
+
+// A kill -9 in the middle of a burst of reports: after a restart on the
+// same data, every post whose last needed report was acknowledged is
+// hidden (readers get the placeholder), in the moderators' hidden tab,
+// and its author was told exactly once.
+func TestKillMidReportBurstStillHides(t *testing.T) {
+	b := newBoard(t)
+	b.env = append(b.env, "TAVOLO_REPORT_HIDE_THRESHOLD=2")
+	b.start()
+	author := login(t, b.base, "luca.esposito@example.org", demo.Password)
+	reporters := []*client{login(t, b.base, "marco.rossi@example.org", demo.Password),
+		login(t, b.base, "francesca.romano@example.org", demo.Password)}
+	status, body, err := author.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca", "title": "Da segnalare", "body": "Apertura."})
+	var created struct {
+		Thread struct {
+			ID string `json:"id"`
+		} `json:"thread"`
+	}
+	if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("create thread: %d %s %v", status, body, err)
+	}
+	thread := created.Thread.ID
+	const posts, ackedBeforeKill = 80, 12
+	ids := make([]string, posts)
+	for i := range ids {
+		status, body, err := author.do("POST", "/api/v1/threads/"+thread+"/posts", map[string]any{"body": fmt.Sprintf("Risposta %d", i)})
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
+			t.Fatalf("reply: %d %s %v", status, body, err)
+		}
+		ids[i] = p.ID
+	}
+	var (
+		mu     sync.Mutex
+		acked  = map[string]bool{} // posts whose second report was acknowledged
+		next   int
+		wg     sync.WaitGroup
+		killed sync.Once
+	)
+	for range 4 {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= posts {
+					return
+				}
+				for _, r := range reporters {
+					status, _, err := r.do("POST", "/api/v1/moderation/reports", map[string]any{"kind": "post", "id": ids[i], "reason": "spam"})
+					if err != nil || status != http.StatusCreated {
+						return // the board is gone
+					}
+				}
+				mu.Lock()
+				acked[ids[i]] = true
+				n := len(acked)
+				mu.Unlock()
+				if n >= ackedBeforeKill {
+					killed.Do(b.kill)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	killed.Do(b.kill)
+	if len(acked) < ackedBeforeKill {
+		t.Fatalf("only %d posts fully reported before the board stopped:\n%s", len(acked), b.logTail())
+	}
+
+	b.start() // the pending syncs are redone before the first request
+	reader := login(t, b.base, "giulia.bianchi@example.org", demo.Password)
+	mod := login(t, b.base, "elena.marchetti@example.org", demo.Password)
+	author = login(t, b.base, "luca.esposito@example.org", demo.Password)
+	var problems []string
+	hidden := map[string]bool{}
+	for page := 1; page <= 2; page++ {
+		var tp struct {
+			Posts []struct {
+				ID     string `json:"id"`
+				Body   string `json:"body"`
+				Hidden bool   `json:"hidden"`
+			} `json:"posts"`
+		}
+		if err := reader.get(fmt.Sprintf("/api/v1/threads/%s?per_page=100&page=%d", thread, page), &tp); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range tp.Posts {
+			if p.Hidden {
+				hidden[p.ID] = true
+				if p.Body != "" {
+					problems = append(problems, "hidden post "+p.ID+" shows its body to a reader")
+				}
+			}
+		}
+	}
+	var q struct {
+		Items []struct {
+			ItemID string `json:"item_id"`
+		} `json:"items"`
+	}
+	if err := mod.get("/api/v1/moderation/queue?state=hidden&limit=100", &q); err != nil {
+		t.Fatal(err)
+	}
+	queued := map[string]bool{}
+	for _, it := range q.Items {
+		queued[it.ItemID] = true
+	}
+	for id := range acked {
+		if !hidden[id] || !queued[id] {
+			problems = append(problems, fmt.Sprintf("post %s reported twice: hidden %v, in the hidden tab %v", id, hidden[id], queued[id]))
+		}
+	}
+	for id := range hidden {
+		if !queued[id] {
+			problems = append(problems, "hidden post "+id+" not in the hidden tab")
+		}
+	}
+	told := map[string]string{}
+	for id := range acked {
+		told["post:"+id] = ""
+	}
+	problems = append(problems, notifiedOnce(author, told, "moderation_hidden")...)
+	t.Logf("%d posts fully reported before the kill, %d hidden after the restart", len(acked), len(hidden))
+	if len(problems) > 0 {
+		t.Errorf("after a kill -9 and a restart:\n%s\nboard log:\n%s", strings.Join(problems, "\n"), b.logTail())
+	}
+}
