@@ -391,3 +391,16 @@ func TestModerationBulk(t *testing.T) {
 		t.Errorf("the author sees %d of their posts hidden, want 100", hidden)
 	}
 }
+
+// The moderation routes in the JSON body and GET parameter tables
+// (json_body_test.go, query_test.go), the GET one before the catch-alls.
+func init() {
+	jsonBodyRoutes = append(jsonBodyRoutes, []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/moderation/reports", `{"kind":"post","id":"1:1","reason":"other","text":"%s"}`, "text"},
+		{"POST", "/api/v1/moderation/actions", `{"action":"hide","ids":["post:1:1"],"reason":"%s"}`, "reason"},
+	}...)
+	n := len(getRoutes) - 2
+	getRoutes = append(getRoutes[:n:n], append([]getRoute{
+		{"/api/v1/moderation/queue", []string{"state", "kind", "place", "reason", "sort", "offset", "limit"}},
+	}, getRoutes[n:]...)...)
+}
