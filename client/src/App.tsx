@@ -24,6 +24,8 @@ const ForumSearch = lazy(() => import('./forum/Search'))
 const ForumNotifications = lazy(() => import('./forum/Notifications'))
 const Mentioned = lazy(() => import('./forum/Mentioned'))
 const Rooms = lazy(() => import('./rooms/RoomsRoutes'))
+const Compare = lazy(() => import('./compare/ComparePage'))
+const Tables = lazy(() => import('./compare/TablesRoutes'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -67,6 +69,8 @@ function AppRoutes() {
           <Route path="/admin" element={<RequireAdmin><Admin /></RequireAdmin>} />
           <Route path="/forum/*" element={<RequireActive><Forum /></RequireActive>} />
           <Route path="/stanze/*" element={<RequireActive><Rooms /></RequireActive>} />
+          <Route path="/confronto" element={<RequireActive><Compare /></RequireActive>} />
+          <Route path="/tavoli/*" element={<RequireActive><Tables /></RequireActive>} />
           <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
           <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
           <Route path="/users/:handle" element={<RequireActive><Mentioned kind="user" /></RequireActive>} />

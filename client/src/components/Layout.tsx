@@ -13,6 +13,7 @@ import { NotificationBell } from '../forum/NotificationBell'
 function navItems(user: User | null, t: ReturnType<typeof useI18n>['t']) {
   const items: { to: string; label: string; end?: boolean }[] = [{ to: '/', label: t.common.home, end: true }]
   if (isActive(user)) items.push({ to: '/forum', label: t.common.forum }, { to: '/stanze', label: t.rooms.nav }, { to: '/cerca', label: t.forum.search.nav })
+  if (isActive(user)) items.push({ to: '/tavoli', label: t.compare.nav })
   if (user) items.push({ to: '/profilo', label: t.common.profile })
   if (user?.role === 'admin' && isActive(user)) items.push({ to: '/admin', label: t.common.admin })
   return items

@@ -9,5 +9,6 @@ import { forum } from './forum'
 import { compose } from './compose'
 import { audit } from './audit'
 import { rooms } from './rooms'
+import { compare } from './compare'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, compare }

@@ -9,6 +9,7 @@ import { forum } from './forum'
 import { compose } from './compose'
 import { audit } from './audit'
 import { rooms } from './rooms'
+import { compare } from './compare'
 
-export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms }
+export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, compare }
 export type Dictionary = typeof it
