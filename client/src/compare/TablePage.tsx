@@ -66,6 +66,14 @@ function TablePage({ id }: { id: string }) {
     )
   }, [id])
 
+  // The room is made just after the table (through the outbox): ask again until it is there.
+  const roomMissing = tableStatus === 'ready' && !table?.room_id
+  useEffect(() => {
+    if (!roomMissing) return
+    const h = window.setInterval(() => compareApi.table(id).then((tb) => tb.room_id && setTable(tb), () => undefined), 1000)
+    return () => window.clearInterval(h)
+  }, [roomMissing, id])
+
   const sender = useMemo(() => new FocusSender((row) => void realtime.publish('table:' + id, 'focus', { row }).catch(() => undefined)), [id])
   useEffect(() => () => sender.stop(), [sender])
 
@@ -156,7 +164,7 @@ function TablePage({ id }: { id: string }) {
   if (!table || !data) return <Loading />
 
   const moderator = user?.role === 'moderator' || user?.role === 'admin'
-  const canShare = table.owner.id === userId || moderator
+  const canShare = table.can_edit ?? (table.owner.id === userId || moderator)
   const label = (f: string) => labels.get(f) ?? f
 
   return (

@@ -22,6 +22,8 @@ export interface Table {
   created_at: string
   updated_at: string
   seq: number
+  /** The viewer may change it (owner, moderators, admins). */
+  can_edit?: boolean
 }
 
 export interface Column {
