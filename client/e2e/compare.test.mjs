@@ -57,6 +57,12 @@ async function publish(page, f) {
   return p.body;
 }
 
+/** Focuses the control and presses key (bootstrap-italia draws checkboxes on their label). */
+async function press(locator, key) {
+  await locator.focus();
+  await locator.page().keyboard.press(key);
+}
+
 const cell = (page, fieldKey, col) => page.getByTestId(`cell-${fieldKey}-${col}`);
 const cellValue = (page, fieldKey, col) => cell(page, fieldKey, col).getByTestId('cell-value').innerText();
 
@@ -150,11 +156,11 @@ describe('the comparison table in the browser', () => {
     assert.ok((await pa.locator('caption').innerText()).includes('Confronto di 3 esperienze'));
     // Only the rows that differ: fewer rows, and procedura (aperta/ristretta) stays.
     const all = await table.locator('tbody th[scope="row"]').count();
-    await pa.getByLabel('Solo righe diverse').check();
+    await press(pa.getByLabel('Solo righe diverse'), 'Space');
     const differ = await table.locator('tbody th[scope="row"]').count();
     assert.ok(differ < all && differ > 0, `only rows that differ: ${differ} of ${all}`);
     await cell(pa, 'procedura', ids[0]).waitFor();
-    await pa.getByLabel('Solo righe diverse').uncheck();
+    await press(pa.getByLabel('Solo righe diverse'), 'Space');
     // The amount row has a scale with a text equivalent.
     assert.match(await cell(pa, 'importo_aggiudicato_eur', ids[2]).innerText(), /100% tra il valore più basso e il più alto/);
     await checkPage(pa, 'ad-hoc comparison');
