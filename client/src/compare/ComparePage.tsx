@@ -12,17 +12,11 @@ import type { CellRef } from './CompareTable'
 import { CommentsDialog } from './CommentsDialog'
 import { ComparisonView } from './ComparisonView'
 import { useAnnounceChanges } from './announce'
+import { MAX_COLUMNS, MIN_COLUMNS, parseIds } from './rows'
 import { useLiveComparison } from './useLiveComparison'
 import { useRowView } from './useRowView'
 import './compare.css'
 
-export const MIN_COLUMNS = 2
-export const MAX_COLUMNS = 12
-
-/** The ids of ?ids=a,b,c: trimmed, without blanks and repeats. */
-export function parseIds(q: string | null): string[] {
-  return [...new Set((q ?? '').split(',').map((s) => s.trim()).filter(Boolean))]
-}
 
 export default function ComparePage() {
   const { t } = useI18n()

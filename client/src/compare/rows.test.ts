@@ -12,6 +12,7 @@ import {
   moveRow,
   newcomers,
   orderRows,
+  parseIds,
   pruneFocus,
   setFocus,
   toggle,
@@ -233,4 +234,15 @@ describe('FocusSender', () => {
     s.stop()
     vi.useRealTimers()
   })
+})
+
+describe('parseIds', () => {
+  const cases: { q: string | null; want: string[] }[] = [
+    { q: null, want: [] },
+    { q: '', want: [] },
+    { q: 'a,b,c', want: ['a', 'b', 'c'] },
+    { q: ' a , b ,,', want: ['a', 'b'] },
+    { q: 'a,b,a', want: ['a', 'b'] },
+  ]
+  for (const tc of cases) it(`${JSON.stringify(tc.q)} → ${JSON.stringify(tc.want)}`, () => expect(parseIds(tc.q)).toEqual(tc.want))
 })

@@ -3,6 +3,15 @@
 // row, who looks at which row, and what a refetch changed.
 import type { Comparison, ComparisonRow } from './api'
 
+/** A comparison has 2 to 12 columns. */
+export const MIN_COLUMNS = 2
+export const MAX_COLUMNS = 12
+
+/** The ids of ?ids=a,b,c: trimmed, without blanks and repeats, in order. */
+export function parseIds(q: string | null): string[] {
+  return [...new Set((q ?? '').split(',').map((s) => s.trim()).filter(Boolean))]
+}
+
 export interface View {
   /** Fields in the viewer's order (every row's field once). */
   order: string[]

@@ -4,10 +4,11 @@
 // fetch). What the reader looks at stays where it is: the first row on
 // screen keeps its place across the refetch. The table's topic also brings
 // presence and the others' row focus; the records' topics bring comments.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { ApiError } from '../api/client'
 import { realtime, type PresenceFrame, type TransientEvent } from '../realtime/socket'
 import { compareApi, type CellComment, type CommentCounts, type Comparison, type Table } from './api'
+import { singleFlight } from '../rooms/catchup'
 import { mergeComparison } from './rows'
 
 export interface LiveComparisonOptions {
@@ -57,8 +58,6 @@ export function useLiveComparison(opts: LiveComparisonOptions, reloadKey: string
   const optsRef = useRef(opts)
   optsRef.current = opts
   const anchor = useRef<{ id: string; top: number } | null>(null)
-  const running = useRef<Promise<number | undefined> | null>(null)
-  const again = useRef(false)
   const countsAsked = useRef(0)
 
   const refetchCounts = useCallback(() => {
@@ -71,15 +70,10 @@ export function useLiveComparison(opts: LiveComparisonOptions, reloadKey: string
     )
   }, [])
 
-  const refetch = useCallback(() => {
-    if (running.current) {
-      again.current = true
-      return running.current
-    }
-    const run = async () => {
-      let seq: number | undefined
-      do {
-        again.current = false
+  // One fetch at a time; events during a fetch ask for one more after it.
+  const refetch = useMemo(
+    () =>
+      singleFlight(async (): Promise<number | undefined> => {
         try {
           const fresh = await optsRef.current.fetch()
           const old = dataRef.current
@@ -91,18 +85,14 @@ export function useLiveComparison(opts: LiveComparisonOptions, reloadKey: string
           setData(merged)
           setStatus('ready')
           if (columnsMoved) refetchCounts()
-          seq = merged.seq
+          return merged.seq
         } catch (e) {
           if (!dataRef.current) setStatus(e instanceof ApiError && (e.status === 404 || e.status === 403 || e.status === 400) ? 'missing' : 'error')
+          return undefined
         }
-      } while (again.current)
-      return seq
-    }
-    running.current = run().finally(() => {
-      running.current = null
-    })
-    return running.current
-  }, [refetchCounts])
+      }),
+    [refetchCounts],
+  )
 
   useLayoutEffect(() => {
     restoreAnchor(anchor.current)
