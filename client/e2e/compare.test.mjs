@@ -13,7 +13,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { api, checkPage, enrolApproved, expectHeading, expectPath, expectText, field, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
+import { api, checkPage, enrolApproved, expectHeading, expectPath, expectText, field, launch, loginUI, newPage, parseCSV, startBoard, waitFor } from './harness.mjs';
 
 let board;
 let browser;
@@ -69,39 +69,6 @@ const cellValue = (page, fieldKey, col) => cell(page, fieldKey, col).getByTestId
 async function assertNoSidewaysScroll(page, label) {
   const r = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   assert.ok(r.scroll <= r.inner, `${label}: the page is ${r.scroll} px wide on a ${r.inner} px screen`);
-}
-
-/** RFC 4180 fields of a CSV text. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let f = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        f += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else f += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(f);
-      f = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(f);
-      rows.push(row);
-      row = [];
-      f = '';
-    } else f += ch;
-  }
-  if (f !== '' || row.length) {
-    row.push(f);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** The files of a zip (an XLSX), name → text. */
@@ -252,7 +219,7 @@ describe('the comparison table in the browser', () => {
 
   it('exports CSV and XLSX with Italian labels, the versions and the comments; a formula is neutralised', async () => {
     const [csvDl] = await Promise.all([pb.waitForEvent('download'), pb.getByTestId('export-csv').click()]);
-    const csv = parseCsv(readFileSync(await csvDl.path(), 'utf8').replace(/^\uFEFF/, ''));
+    const csv = parseCSV(readFileSync(await csvDl.path(), 'utf8').replace(/^\uFEFF/, ''));
     const cells = csv.flat();
     assert.ok(cells.includes('Procedura'), 'an Italian row label');
     assert.ok(cells.some((c) => c.includes('Pulizie delle sedi comunali')), 'the columns are named');

@@ -5,11 +5,24 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
 import { DateTime, Dialog } from '../forum/common'
-import { compareApi, type CellComment } from './api'
+import { compareApi, type CellComment, type CommentCounts, type Comparison } from './api'
 import type { CellRef } from './CompareTable'
 import { mergeComments } from './comments'
 
-export function CommentsDialog({ cell, reloadKey, onClose, onAdded }: { cell: CellRef | null; reloadKey: string; onClose: () => void; onAdded: (c: CellComment) => void }) {
+export function CommentsDialog({
+  cell,
+  comparison,
+  counts,
+  onClose,
+  onAdded,
+}: {
+  cell: CellRef | null
+  /** The comparison on screen and the comment counts: the list is read again when the cell's record or its count changes. */
+  comparison: Comparison
+  counts: CommentCounts
+  onClose: () => void
+  onAdded: (c: CellComment) => void
+}) {
   const { t } = useI18n()
   const tc = t.compare
   const [items, setItems] = useState<CellComment[] | null>(null)
@@ -20,6 +33,7 @@ export function CommentsDialog({ cell, reloadKey, onClose, onAdded }: { cell: Ce
   const [done, setDone] = useState('')
   const exp = cell?.column.id ?? ''
   const field = cell?.row.field ?? ''
+  const reloadKey = `${comparison.columns.find((c) => c.id === exp)?.version ?? 0}:${counts[exp]?.[field] ?? 0}`
 
   useEffect(() => {
     setItems(null)

@@ -65,12 +65,7 @@ function AdHoc({ ids }: { ids: string[] }) {
         comparison={data}
         caption={tc.caption(data.columns.length)}
         counts={live.counts}
-        order={rv.order}
-        hidden={rv.hidden}
-        onlyDiffer={rv.onlyDiffer}
-        showHidden={rv.showHidden}
-        onOnlyDiffer={rv.setOnlyDiffer}
-        onShowHidden={rv.setShowHidden}
+        rows={rv}
         exportHref={(f) => exportHref({ ids }, f)}
         viewers={new Map()}
         onComments={setOpenCell}
@@ -84,7 +79,8 @@ function AdHoc({ ids }: { ids: string[] }) {
       <SaveTable ids={ids} />
       <CommentsDialog
         cell={openCell}
-        reloadKey={openCell ? `${data.columns.find((c) => c.id === openCell.column.id)?.version ?? 0}:${live.counts[openCell.column.id]?.[openCell.row.field] ?? 0}` : ''}
+        comparison={data}
+        counts={live.counts}
         onClose={() => setOpenCell(null)}
         onAdded={() => live.refetchCounts()}
       />

@@ -5,17 +5,13 @@ import type { CommentCounts, Comparison, ExportFormat } from './api'
 import { CompareTable, type CellRef } from './CompareTable'
 import { RowsPanel, type RowsPanelProps } from './RowsPanel'
 import { visibleGroups } from './rows'
+import type { RowView } from './useRowView'
 
 export interface ComparisonViewProps {
   comparison: Comparison
   caption: string
   counts: CommentCounts
-  order: string[]
-  hidden: ReadonlySet<string>
-  onlyDiffer: boolean
-  showHidden: boolean
-  onOnlyDiffer: (on: boolean) => void
-  onShowHidden: (on: boolean) => void
+  rows: RowView
   panel: Omit<RowsPanelProps, 'comparison' | 'order' | 'hidden'>
   exportHref: (f: ExportFormat) => string
   viewers: Map<string, string[]>
@@ -26,21 +22,22 @@ export interface ComparisonViewProps {
 export function ComparisonView(p: ComparisonViewProps) {
   const { t } = useI18n()
   const tc = t.compare
-  const groups = visibleGroups(p.comparison, { order: p.order, hidden: p.hidden, onlyDiffer: p.onlyDiffer, showHidden: p.showHidden })
+  const rv = p.rows
+  const groups = visibleGroups(p.comparison, rv)
   return (
     <div className="compare-view">
       <div className="compare-toolbar d-flex flex-wrap align-items-center gap-3 mb-2">
         <div className="form-check mb-0">
-          <input className="form-check-input" type="checkbox" id="compare-only-differ" checked={p.onlyDiffer} onChange={(e) => p.onOnlyDiffer(e.target.checked)} />
+          <input className="form-check-input" type="checkbox" id="compare-only-differ" checked={rv.onlyDiffer} onChange={(e) => rv.setOnlyDiffer(e.target.checked)} />
           <label className="form-check-label" htmlFor="compare-only-differ">
             {tc.onlyDiffer}
           </label>
         </div>
-        {p.hidden.size ? (
+        {rv.hidden.size ? (
           <div className="form-check mb-0">
-            <input className="form-check-input" type="checkbox" id="compare-show-hidden" checked={p.showHidden} onChange={(e) => p.onShowHidden(e.target.checked)} />
+            <input className="form-check-input" type="checkbox" id="compare-show-hidden" checked={rv.showHidden} onChange={(e) => rv.setShowHidden(e.target.checked)} />
             <label className="form-check-label" htmlFor="compare-show-hidden">
-              {tc.showHidden} ({tc.hiddenCount(p.hidden.size)})
+              {tc.showHidden} ({tc.hiddenCount(rv.hidden.size)})
             </label>
           </div>
         ) : null}
@@ -53,7 +50,7 @@ export function ComparisonView(p: ComparisonViewProps) {
           </a>
         </div>
       </div>
-      <RowsPanel comparison={p.comparison} order={p.order} hidden={p.hidden} {...p.panel} />
+      <RowsPanel comparison={p.comparison} order={rv.order} hidden={rv.hidden} {...p.panel} />
       {groups.length ? (
         <CompareTable caption={p.caption} columns={p.comparison.columns} groups={groups} counts={p.counts} viewers={p.viewers} onComments={p.onComments} onRow={p.onRow} />
       ) : (

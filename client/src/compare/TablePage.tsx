@@ -189,12 +189,7 @@ function TablePage({ id }: { id: string }) {
             comparison={data}
             caption={tc.captionOf(table.name)}
             counts={live.counts}
-            order={rv.order}
-            hidden={rv.hidden}
-            onlyDiffer={rv.onlyDiffer}
-            showHidden={rv.showHidden}
-            onOnlyDiffer={rv.setOnlyDiffer}
-            onShowHidden={rv.setShowHidden}
+            rows={rv}
             exportHref={(f) => exportHref({ table: id }, f)}
             viewers={viewers}
             onComments={setOpenCell}
@@ -248,7 +243,8 @@ function TablePage({ id }: { id: string }) {
       </div>
       <CommentsDialog
         cell={openCell}
-        reloadKey={openCell ? `${data.columns.find((c) => c.id === openCell.column.id)?.version ?? 0}:${live.counts[openCell.column.id]?.[openCell.row.field] ?? 0}` : ''}
+        comparison={data}
+        counts={live.counts}
         onClose={() => setOpenCell(null)}
         onAdded={() => live.refetchCounts()}
       />
