@@ -1189,6 +1189,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ad-hoc comparison of 2 to 12 records (a shareable URL); no changed marks.
+         * @description 400 validation_failed (ids) for fewer than 2, more than 12 or a repeated id; 404 experience_not_found when a record does not exist for the user (another administration's draft).
+         */
+        get: operations["compareExperiences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compare/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ad-hoc comparison as CSV or XLSX, as an attachment (see /tables/{id}/export). */
+        get: operations["exportComparison"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every saved table, newest first. */
+        get: operations["listTables"];
+        put?: never;
+        /**
+         * Save a table of 2 to 12 records; opens its live room.
+         * @description 400 validation_failed with error.details: experiences (too_few, too_many_items), experiences[i] (repeated, no_record: unknown or not readable by the creator).
+         */
+        post: operations["createTable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tables/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** A table. */
+        get: operations["getTable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a table made at base_version (its owner, moderators and admins; 403 table_forbidden otherwise).
+         * @description 409 table_version_conflict on an older base_version (nothing is written); 400 for columns as at creation or an unknown row key in row_order (row_order[i]: no_row, repeated). Publishes table.updated.
+         */
+        patch: operations["updateTable"];
+        trace?: never;
+    };
+    "/tables/{id}/prefs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** The user's own rows of the table. */
+        get: operations["getTablePrefs"];
+        /** Store the user's own row order (empty: the shared one) and hidden rows. */
+        put: operations["setTablePrefs"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tables/{id}/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the current version of each compared record as seen by the user. */
+        post: operations["markTableSeen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tables/{id}/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** The table's comparison for the user (their order and hidden rows, changed marks since they last saw each record). */
+        get: operations["getTableComparison"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tables/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** The table's comparison as CSV or XLSX, as an attachment. */
+        get: operations["exportTable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1870,8 +2028,126 @@ export interface components {
             /** @description Older (before/latest) or newer (after) messages exist. */
             has_more: boolean;
         };
+        TableInput: {
+            name: string;
+            description?: string;
+            experiences: string[];
+        };
+        TablePatch: {
+            base_version: number;
+            name?: string;
+            description?: string;
+            experiences?: string[];
+            /** @description The shared row order (row keys of Comparison.rows[].field). */
+            row_order?: string[];
+        };
+        Table: {
+            id: string;
+            name: string;
+            description: string;
+            owner: {
+                id: string;
+                name: string;
+                administration_name: string;
+            };
+            experiences: string[];
+            row_order: string[];
+            /** @description The live room beside the table (empty for a moment after creation). */
+            room_id: string;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Head of topic table:<id> when read (0 in lists). */
+            seq: number;
+            can_edit: boolean;
+        };
+        RowPrefs: {
+            order: string[];
+            hidden: string[];
+        };
+        Comparison: {
+            columns: {
+                id: string;
+                titolo: string;
+                administration: {
+                    id: string;
+                    name: string;
+                };
+                version: number;
+                /** Format: date-time */
+                updated_at: string;
+                thread_id?: string;
+                /** @description The version the user last saw (saved tables; absent if never). */
+                seen_version?: number;
+            }[];
+            groups: {
+                key: string;
+                label: string;
+            }[];
+            rows: components["schemas"]["ComparisonRow"][];
+            /** @description Head of topic table:<id> when read (saved tables). */
+            seq?: number;
+        };
+        ComparisonRow: {
+            field: string;
+            group: string;
+            label: string;
+            /** @enum {string} */
+            kind: "text" | "list" | "money" | "number" | "date" | "bool" | "score" | "markdown";
+            hidden: boolean;
+            differ: boolean;
+            cells: components["schemas"]["ComparisonCell"][];
+        };
+        ComparisonCell: {
+            /** @description The stored value (any JSON; null when not given). */
+            value: unknown;
+            display: string;
+            scale?: number;
+            outlier?: boolean;
+            changed?: boolean;
+            was?: string;
+        };
     };
     responses: {
+        /** @description A saved comparison table. */
+        Table: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Table"];
+            };
+        };
+        /** @description The user's own rows. */
+        RowPrefs: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RowPrefs"];
+            };
+        };
+        /** @description A comparison. */
+        Comparison: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Comparison"];
+            };
+        };
+        /** @description The comparison with Italian labels: a header block (title, date, each column's record, administration, version and update time), one row per visible field (amounts and numbers as numbers), then the cell comments (a second section in CSV, sheet "Commenti" in XLSX). Text cells starting with = + - @, a tab or a CR get a leading quote. */
+        ComparisonExport: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
         /** @description An error (any 4xx or 5xx status). */
         Problem: {
             headers: {
@@ -3942,6 +4218,199 @@ export interface operations {
                     };
                 };
             };
+            default: components["responses"]["Problem"];
+        };
+    };
+    compareExperiences: {
+        parameters: {
+            query: {
+                /** @description Record ids separated by commas. */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Comparison"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportComparison: {
+        parameters: {
+            query: {
+                ids: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ComparisonExport"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTables: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Table"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TableInput"];
+            };
+        };
+        responses: {
+            201: components["responses"]["Table"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Table"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TablePatch"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Table"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTablePrefs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RowPrefs"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setTablePrefs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RowPrefs"];
+            };
+        };
+        responses: {
+            200: components["responses"]["RowPrefs"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markTableSeen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recorded. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTableComparison: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Comparison"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportTable: {
+        parameters: {
+            query: {
+                format: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ComparisonExport"];
             default: components["responses"]["Problem"];
         };
     };

@@ -45,6 +45,12 @@ const (
 	ReportMessage      // report a message to the moderators
 	PromoteMessage     // turn a message and its replies into a forum thread
 	SubscribeRoom      // follow a room's live topic (room:)
+	// Saved comparison tables (package tables).
+	CreateTable    // save a comparison table (tavolo)
+	ReadTable      // list and read tables, compare records
+	EditTable      // change a table's name, columns, shared row order
+	ExportTable    // export a comparison as CSV or XLSX
+	SubscribeTable // follow a table's live topic (table:)
 	numActions
 )
 
@@ -105,6 +111,12 @@ var actions = [numActions]ActionInfo{
 	ReportMessage:      {Name: "report message", Dims: Dims{States: Deleted}},
 	PromoteMessage:     {Name: "promote message", Dims: Dims{States: Deleted}},
 	SubscribeRoom:      {Name: "subscribe room topic", Dims: Dims{Administration: true, States: Archived}},
+	// Saved comparison tables.
+	CreateTable:    {Name: "create table"},
+	ReadTable:      {Name: "read table"},
+	EditTable:      {Name: "edit table", Dims: Dims{Owner: true}},
+	ExportTable:    {Name: "export table"},
+	SubscribeTable: {Name: "subscribe table topic"},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -186,4 +198,13 @@ var rules = []Rule{
 	{Action: PromoteMessage, Roles: moderators},
 	{Action: SubscribeRoom, Roles: active, Administration: Own, States: Archived},
 	{Action: SubscribeRoom, Roles: moderators, States: Archived},
+	// Saved comparison tables: every active participant reads and exports
+	// every table (the records in it stay as readable as they are); its
+	// owner, moderators and admins change it.
+	{Action: CreateTable, Roles: active},
+	{Action: ReadTable, Roles: active},
+	{Action: EditTable, Roles: active, Owner: Own},
+	{Action: EditTable, Roles: moderators},
+	{Action: ExportTable, Roles: active},
+	{Action: SubscribeTable, Roles: active},
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/tables"
 	"github.com/cantieri/tavolo/server/internal/web"
 )
 
@@ -52,6 +53,7 @@ type Board struct {
 	Notify      *notify.Service
 	Attachments *attachment.Store
 	Experiences *experiences.Service
+	Tables      *tables.Service
 
 	closers []func()
 }
@@ -103,6 +105,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		return nil, err
 	}
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
+	b.Tables = b.buildTables(log)
 	// Every service has said how to redo its kinds of pending work; the
 	// work a crash cut off is redone before any request.
 	if err := b.Outbox.Recover(ctx); err != nil {
@@ -115,7 +118,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Rooms: b.Rooms, Hub: b.Hub,
 		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences,
-		Audit: b.Audit})
+		Audit: b.Audit, Tables: b.Tables})
 	return b, nil
 }
 

@@ -1,10 +1,12 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -465,11 +467,23 @@ func (c *Conn) subscribe(f clientFrame) {
 	h.do(func() { h.goLive(c, f.Topic, head, replay) })
 }
 
-// publish relays a transient event (typing) to the topic's subscribers, at
-// most once per TypingInterval per user and topic.
+// publish relays a transient event (typing, focus) to the topic's
+// subscribers, at most once per TypingInterval (FocusInterval) per user
+// and topic. Both pass the kind's typing rule.
 func (c *Conn) publish(f clientFrame) {
 	h := c.hub
-	if f.Event != TypingEvent || len(f.Data) == 0 {
+	gate := &h.typing
+	switch {
+	case len(f.Data) == 0:
+		c.send(errorFrame(f.ID, CodeForbidden))
+		return
+	case f.Event == FocusEvent:
+		if !validFocus(f.Data) {
+			c.send(errorFrame(f.ID, CodeBadFrame))
+			return
+		}
+		gate = &h.focus
+	case f.Event != TypingEvent:
 		c.send(errorFrame(f.ID, CodeForbidden))
 		return
 	}
@@ -479,11 +493,28 @@ func (c *Conn) publish(f clientFrame) {
 		c.send(errorFrame(f.ID, code))
 		return
 	}
-	if !h.typing.allow(f.Topic, c.user.ID, time.Now()) {
+	if !gate.allow(f.Topic, c.user.ID, time.Now()) {
 		// Typing again within the interval: the others already know.
 		c.send(encode(idMsg{Type: "ack", ID: f.ID}))
 		return
 	}
 	h.broker.Publish([]*Event{{Topic: f.Topic, Name: f.Event, Data: f.Data, From: c.user.ID}})
 	c.send(encode(idMsg{Type: "ack", ID: f.ID}))
+}
+
+// maxFocusRow bounds a focus event's row (a field key).
+const maxFocusRow = 64
+
+// validFocus reports whether data is a focus event's {row: string|null},
+// nothing else: the hub relays it as it came.
+func validFocus(data json.RawMessage) bool {
+	var v struct {
+		Row *string `json:"row"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&v) != nil || dec.More() {
+		return false
+	}
+	return v.Row == nil || len(*v.Row) <= maxFocusRow && !strings.ContainsAny(*v.Row, "\x00\n\r")
 }

@@ -44,6 +44,7 @@ type Hub struct {
 	closing  bool
 
 	typing typingGate  // its own lock: the publishers' goroutines ask it
+	focus  typingGate  // the same gate for `focus`, at FocusInterval
 	gens   generations // its own lock: subscribes read it (recheck.go)
 
 	// The protocol's timings (Tuning).
@@ -132,6 +133,7 @@ func New(o Options) *Hub {
 		presenceNamesMax: or(o.Tuning.PresenceNamesMax, PresenceNamesMax),
 	}
 	h.typing.interval = or(o.Tuning.TypingInterval, TypingInterval)
+	h.focus.interval = FocusInterval
 	h.seq = newSequencer(o.Log, h.broker.Publish)
 	h.broker.Start(h.deliver)
 	go h.run()

@@ -24,6 +24,7 @@ const (
 	PresenceInterval = time.Second     // at most one presence frame per topic this often
 	PresenceNamesMax = 100             // above this many people, presence frames carry the count alone
 	TypingInterval   = 3 * time.Second // one typing event fanned out per user and topic this often
+	FocusInterval    = time.Second     // one focus event fanned out per user and topic this often
 
 	// presenceSettle gathers the changes of a burst (a page of tabs
 	// subscribing at once) into the first broadcast.
@@ -64,8 +65,12 @@ const (
 	CodeInternal      = "internal"
 )
 
-// TypingEvent is the only event clients may publish.
-const TypingEvent = "typing"
+// The events clients may publish: typing (someone writes in a room) and
+// focus (the row a viewer of a comparison table is on, {row: field|null}).
+const (
+	TypingEvent = "typing"
+	FocusEvent  = "focus"
+)
 
 // clientFrame is any client message; fields unused by a type stay empty.
 type clientFrame struct {

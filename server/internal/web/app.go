@@ -22,6 +22,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/search"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/tables"
 )
 
 // Deps are what the web layer needs from the rest of the server.
@@ -40,6 +41,7 @@ type Deps struct {
 	Notifications *notify.Service
 	Experiences   *experiences.Service
 	Audit         *audit.Log // the log of moderator and admin actions
+	Tables        *tables.Service
 }
 
 type server struct {

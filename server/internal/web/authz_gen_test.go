@@ -81,8 +81,9 @@ type authzWorld struct {
 	mod      *account.User
 	boss     *webtest.Client
 	bossUser *account.User
-	category string // writable category for items
-	archived string // category toggled archived for "archived" cells
+	category string   // writable category for items
+	archived string   // category toggled archived for "archived" cells
+	records  []string // published records the tables compare (tableRecords)
 	seq      atomic.Int64
 }
 

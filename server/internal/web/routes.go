@@ -24,6 +24,7 @@ func (s *server) routes(app *fiber.App) {
 	s.notificationRoutes(api)
 	s.mentionRoutes(api)
 	s.experienceRoutes(api)
+	s.tableRoutes(api)
 	s.auditRoutes(api)
 
 	api.All("/*", func(c *fiber.Ctx) error { return errRouteNotFound })

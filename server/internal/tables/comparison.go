@@ -1,0 +1,189 @@
+package tables
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/authz"
+	"github.com/cantieri/tavolo/server/internal/compare"
+	"github.com/cantieri/tavolo/server/internal/experiences"
+	"github.com/cantieri/tavolo/server/internal/problem"
+)
+
+// A comparison is a pure function of the records' versions, the viewer's
+// seen versions and the language, and a version never changes: each
+// version is prepared once (compare.Prepare) and kept in a bounded cache,
+// so a comparison reads the store only for the table and the viewer's
+// document (which rows, which versions seen) and for versions not seen yet.
+
+// cacheSize bounds the prepared versions kept (~30 KB each: 12 columns of
+// 1,000 tables' worth of current versions and some seen ones).
+const cacheSize = 4096
+
+type versionKey struct {
+	id string
+	n  int
+}
+
+// versionCache keeps prepared versions; when full it starts over (the
+// current versions come back at the next comparisons).
+type versionCache struct {
+	mu  sync.RWMutex
+	max int
+	m   map[versionKey]*compare.Prepared
+}
+
+func newVersionCache(max int) *versionCache {
+	return &versionCache{max: max, m: map[versionKey]*compare.Prepared{}}
+}
+
+func (c *versionCache) get(k versionKey) *compare.Prepared {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[k]
+}
+
+func (c *versionCache) put(k versionKey, p *compare.Prepared) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		c.m = make(map[versionKey]*compare.Prepared, c.max)
+	}
+	c.m[k] = p
+}
+
+// prepared is version n of record id, prepared.
+func (s *Service) prepared(ctx context.Context, id string, n int) (*compare.Prepared, error) {
+	k := versionKey{id, n}
+	if p := s.cache.get(k); p != nil {
+		return p, nil
+	}
+	v, err := s.deps.Records.VersionOf(ctx, id, n)
+	if err != nil {
+		return nil, err
+	}
+	p := compare.Prepare(&v)
+	s.cache.put(k, p)
+	return p, nil
+}
+
+// inputs prepares the columns of heads; seen gives the version each record
+// was last seen at (nil: no marks).
+func (s *Service) inputs(ctx context.Context, heads []experiences.Head, seen map[string]int) ([]compare.Input, error) {
+	in := make([]compare.Input, len(heads))
+	errs := make([]error, len(heads))
+	var wg sync.WaitGroup
+	for i, h := range heads {
+		wg.Go(func() {
+			now, err := s.prepared(ctx, h.ID, h.Version)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			in[i] = compare.Input{Head: h, Now: now}
+			switch sv := seen[h.ID]; {
+			case sv == h.Version:
+				in[i].Seen = now
+			case sv > 0 && sv < h.Version:
+				in[i].Seen, errs[i] = s.prepared(ctx, h.ID, sv)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("comparison: %w", err)
+		}
+	}
+	return in, nil
+}
+
+// Compare is the ad-hoc comparison of ids (2..12 distinct records u may
+// read; another administration's draft does not exist for a participant).
+func (s *Service) Compare(ctx context.Context, u *account.User, ids []string, lang string) (compare.Comparison, error) {
+	heads, err := s.adHoc(u, ids)
+	if err != nil {
+		return compare.Comparison{}, err
+	}
+	in, err := s.inputs(ctx, heads, nil)
+	if err != nil {
+		return compare.Comparison{}, err
+	}
+	return compare.Build(in, lang, compare.View{}), nil
+}
+
+// adHoc checks an ad-hoc list of records.
+func (s *Service) adHoc(u *account.User, ids []string) ([]experiences.Head, error) {
+	if !authz.Can(authz.ReadTable, u.Subject(), authz.Item{}) {
+		return nil, problem.ErrForbidden
+	}
+	errs := map[string]string{}
+	switch {
+	case len(ids) < MinColumns:
+		errs["ids"] = fieldTooFew + ":" + strconv.Itoa(MinColumns)
+	case len(ids) > MaxColumns:
+		errs["ids"] = fieldTooMany + ":" + strconv.Itoa(MaxColumns)
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			errs["ids"] = fieldDuplicate
+		}
+		seen[id] = true
+	}
+	if len(errs) > 0 {
+		return nil, problem.ErrInvalid.With(errs)
+	}
+	heads, unread := s.deps.Records.Heads(u, ids)
+	if len(unread) > 0 {
+		return nil, experiences.ErrNotFound
+	}
+	return heads, nil
+}
+
+// Comparison is table id's comparison for u: the records u may read (the
+// others are left out), rows in u's order (else the shared one, else the
+// default), u's hidden rows, and the cells changed since u last saw each
+// record.
+func (s *Service) Comparison(ctx context.Context, u *account.User, id, lang string) (compare.Comparison, error) {
+	d, v, seq, err := s.tableAndViewer(ctx, u, id, authz.ReadTable)
+	if err != nil {
+		return compare.Comparison{}, err
+	}
+	heads, _ := s.deps.Records.Heads(u, d.Experiences)
+	in, err := s.inputs(ctx, heads, v.Seen)
+	if err != nil {
+		return compare.Comparison{}, err
+	}
+	order := v.Order
+	if len(order) == 0 {
+		order = d.RowOrder
+	}
+	c := compare.Build(in, lang, compare.View{Order: order, Hidden: v.Hidden})
+	c.Seq = &seq
+	return c, nil
+}
+
+// tableAndViewer reads the topic's head, then the table, with u's view of
+// it meanwhile.
+func (s *Service) tableAndViewer(ctx context.Context, u *account.User, id string, a authz.Action) (*tableDoc, viewerDoc, int64, error) {
+	var v viewerDoc
+	var verr error
+	var seq int64
+	var wg sync.WaitGroup
+	if validID(id) {
+		wg.Go(func() { v, verr = s.viewer(ctx, id, u.ID) })
+		// The head before the table: an update in between is replayed to
+		// the client (a refetch), never missed.
+		seq = s.seq(ctx, id)
+	}
+	d, err := s.loadFor(ctx, u, id, a)
+	wg.Wait()
+	if err == nil {
+		err = verr
+	}
+	return d, v, seq, err
+}
