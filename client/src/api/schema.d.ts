@@ -737,6 +737,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/experiences/comments/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many comments each cell of the records has, by record (records one may not read are left out). */
+        get: operations["countCellComments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/experiences": {
         parameters: {
             query?: never;
@@ -860,6 +877,32 @@ export interface paths {
          * @description The file is then read by whoever may read the record. 400 with file_id unknown_file when it is not one's own upload.
          */
         post: operations["addExperienceDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/experiences/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The comments on one cell (one field) of a record, oldest first; every cell's without field.
+         * @description Whoever may read the record reads them (404 otherwise, like the record). 400 with field unknown_cell for a key that names no cell.
+         */
+        get: operations["listCellComments"];
+        put?: never;
+        /**
+         * Comment on one cell of a record; the comment keeps the record version and the value it was written about.
+         * @description Whoever may read the record may comment (404 otherwise). 400 with field unknown_cell for a key that names no cell; 429 over the rate limit. Published as comment.created on experience:<id>.
+         */
+        post: operations["createCellComment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1815,6 +1858,48 @@ export interface components {
             from: number;
             to: number;
             changes: components["schemas"]["ExperienceChange"][];
+        };
+        CellCommentInput: {
+            /** @description The cell's key. */
+            field: string;
+            /** @description Markdown. */
+            body: string;
+        };
+        CellComment: {
+            id: string;
+            experience_id: string;
+            field: string;
+            author: {
+                id: string;
+                name: string;
+                administration_name: string;
+            };
+            /** @description Sanitised like forum posts. */
+            body_html: string;
+            created_at: components["schemas"]["Time"];
+            /** @description The record version the comment was written against. */
+            version: number;
+            /** @description The cell's value at that version, as shown (— when not given). */
+            value_then: string;
+            /** @description The cell's value now, as shown. */
+            value_now: string;
+            /** @description The value differs from value_then. */
+            changed: boolean;
+        };
+        CommentCounts: {
+            /** @description By record id, by cell key, the number of comments (cells without any are left out). */
+            counts: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+        };
+        /** @description The data of experience.updated on experience:<id> (realtime). */
+        ExperienceUpdated: {
+            id: string;
+            version: number;
+            changed: string[];
+            updated_at: components["schemas"]["Time"];
         };
         ExperienceHistory: {
             id: string;
@@ -3514,6 +3599,30 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    countCellComments: {
+        parameters: {
+            query: {
+                /** @description 1 to 50 distinct record ids, separated by commas. */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentCounts"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     listExperiences: {
         parameters: {
             query?: {
@@ -3703,6 +3812,61 @@ export interface operations {
         responses: {
             200: components["responses"]["Experience"];
             409: components["responses"]["ExperienceConflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCellComments: {
+        parameters: {
+            query?: {
+                /** @description A cell key (ExperienceSchema fields, or a part such as penali.previste). */
+                field?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CellComment"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createCellComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CellCommentInput"];
+            };
+        };
+        responses: {
+            /** @description The comment as stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CellComment"];
+                };
+            };
             default: components["responses"]["Problem"];
         };
     };

@@ -30,6 +30,9 @@ const (
 	ReadExperience           // read a record (drafts: its administration and moderators)
 	ReadExperienceHistory    // list a record's versions and their differences
 	AttachExperienceDocument // attach a document (atto) to a record
+	// Cell comments (package cellnotes).
+	ReadCellComments // read the comments on a record's cells
+	CommentCell      // comment on a cell of a record
 	// The audit log (package audit).
 	ReadAuditLog       // read and export every entry of the audit log
 	ReadModerationLog  // read and export the audit log's moderation entries (threads, posts)
@@ -94,6 +97,9 @@ var actions = [numActions]ActionInfo{
 	ReadExperience:           {Name: "read experience", Dims: Dims{Administration: true, States: Draft}},
 	ReadExperienceHistory:    {Name: "read experience history", Dims: Dims{Administration: true, States: Draft}},
 	AttachExperienceDocument: {Name: "attach experience document", Dims: Dims{Administration: true, States: Draft}},
+	// Cell comments.
+	ReadCellComments: {Name: "read cell comments", Dims: Dims{Administration: true, States: Draft}},
+	CommentCell:      {Name: "comment cell", Dims: Dims{Administration: true, States: Draft}},
 	// The audit log.
 	ReadAuditLog:      {Name: "read audit log"},
 	ReadModerationLog: {Name: "read moderation log"},
@@ -179,6 +185,13 @@ var rules = []Rule{
 	{Action: ReadExperienceHistory, Roles: moderators, States: Draft},
 	{Action: AttachExperienceDocument, Roles: active, Administration: Own, States: Draft},
 	{Action: AttachExperienceDocument, Roles: moderators, States: Draft},
+	// Cell comments: whoever may read the record reads and writes them.
+	{Action: ReadCellComments, Roles: active},
+	{Action: ReadCellComments, Roles: active, Administration: Own, States: Draft},
+	{Action: ReadCellComments, Roles: moderators, States: Draft},
+	{Action: CommentCell, Roles: active},
+	{Action: CommentCell, Roles: active, Administration: Own, States: Draft},
+	{Action: CommentCell, Roles: moderators, States: Draft},
 	// The audit log: admins read all of it, moderators what moderators do.
 	{Action: ReadAuditLog, Roles: admins},
 	{Action: ReadModerationLog, Roles: moderators},

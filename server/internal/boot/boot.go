@@ -14,6 +14,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/audit"
+	"github.com/cantieri/tavolo/server/internal/cellnotes"
 	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
@@ -54,6 +55,7 @@ type Board struct {
 	Attachments *attachment.Store
 	Experiences *experiences.Service
 	Tables      *tables.Service
+	CellNotes   *cellnotes.Service
 
 	closers []func()
 }
@@ -100,10 +102,13 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		return nil, err
 	}
 	b.Experiences = experiences.New(experiences.Deps{Store: st, Logger: log, Directory: b.Accounts, Forum: b.Forum,
-		Attachments: b.Attachments, Outbox: b.Outbox})
+		Attachments: b.Attachments, Outbox: b.Outbox, Publisher: b.Hub})
+	b.Experiences.RegisterTopics(b.Hub)
 	if err := b.Experiences.Init(ctx); err != nil {
 		return nil, err
 	}
+	b.CellNotes = cellnotes.New(cellnotes.Deps{Store: st, Logger: log, Records: b.Experiences, Outbox: b.Outbox,
+		Publisher: b.Hub, Rate: o.commentRate, Period: o.commentPeriod})
 	b.Rooms = b.buildRooms(log, b.Hub, &o)
 	b.Tables = b.buildTables(log)
 	// Every service has said how to redo its kinds of pending work; the
@@ -117,7 +122,7 @@ func Build(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 
 	b.App = web.New(web.Deps{Config: cfg, Logger: log, Store: st, Accounts: b.Accounts, Forum: b.Forum, Rooms: b.Rooms, Hub: b.Hub,
-		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences,
+		Search: b.Search, Attachments: b.Attachments, Notifications: b.Notify, Experiences: b.Experiences, CellNotes: b.CellNotes,
 		Audit: b.Audit, Tables: b.Tables})
 	return b, nil
 }
@@ -131,6 +136,14 @@ type options struct {
 	// roomSends per roomPeriod per member (0: the rooms' default).
 	roomSends  int
 	roomPeriod time.Duration
+	// commentRate cell comments per commentPeriod per person (0: the default).
+	commentRate   int
+	commentPeriod time.Duration
+}
+
+// WithCommentRate lets each person comment on cells n times per period.
+func WithCommentRate(n int, period time.Duration) Option {
+	return func(o *options) { o.commentRate, o.commentPeriod = n, period }
 }
 
 // WithRoomSendRate lets each member send n messages per period in a room

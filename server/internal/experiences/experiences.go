@@ -17,6 +17,11 @@
 // a version is exactly what was accepted, and the stored documents carry
 // no json tags of their own.
 //
+// Every stored change is told on the topic experience:<id> as
+// experience.updated, through the outbox (live.go); the cells of a record
+// (cells.go) are what the comparison table shows and the cell comments
+// (package cellnotes) are anchored to.
+//
 // The list reads an in-memory index of every record's filterable fields
 // (index.go), rebuilt from the heads at start-up and kept in step by this
 // process's writes.
@@ -60,7 +65,8 @@ type Attachments interface {
 	Authorize(kind string, rule attachment.Rule)
 }
 
-// Deps are the service's collaborators; all are required but Now.
+// Deps are the service's collaborators; all are required but Now and
+// Publisher.
 type Deps struct {
 	Store       *store.Store
 	Logger      *slog.Logger
@@ -68,6 +74,7 @@ type Deps struct {
 	Forum       Forum
 	Attachments Attachments
 	Outbox      *outbox.Outbox
+	Publisher   Publisher        // nil: no live events (a service without a hub)
 	Now         func() time.Time // nil: time.Now
 }
 
@@ -82,6 +89,9 @@ type Service struct {
 	// beforeThread, in tests, stops a publish after its write as a crash
 	// would (the outbox entry stays for the next start).
 	beforeThread func() error
+	// afterWrite, in tests, stops a write after its head as a crash
+	// would, before its event is published.
+	afterWrite func() error
 }
 
 const (
@@ -122,6 +132,7 @@ func New(d Deps) *Service {
 	s := &Service{deps: d, log: log.With("component", "experiences"), heads: d.Store.Collection(colHeads),
 		versions: bucket.New[versionDoc](d.Store, colVersions, versionLayout), index: newIndex()}
 	d.Outbox.Handle(kindThread, s.redoThread)
+	d.Outbox.Handle(kindUpdated, s.redoUpdated)
 	d.Attachments.Authorize(AttachmentKind, s.fileAccess)
 	return s
 }

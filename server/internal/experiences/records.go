@@ -358,6 +358,13 @@ func (s *Service) write(ctx context.Context, u *account.User, id string, base in
 	}
 	now := s.now()
 	n := d.Version + 1
+	// The event owed to the record's readers is recorded first (live.go).
+	w, err := s.recordUpdate(ctx, id, n)
+	if err != nil {
+		return Experience{}, err
+	}
+	var keep error // non-nil: the entry stays for the next start
+	defer func() { w.End(keep) }()
 	v := versionDoc{N: n, Status: status, ByID: u.ID, ByName: u.Name, At: now, Changed: changed, Content: d.Content, Documents: d.Documents}
 	// The version first: a crash before the head leaves an unreferenced
 	// item the next save overwrites, never a head without its version.
@@ -371,6 +378,7 @@ func (s *Service) write(ctx context.Context, u *account.User, id string, base in
 	}
 	matched, err := s.deps.Store.UpdateIf(ctx, colHeads, id, bson.M{"version": d.Version}, bson.M{"$set": set})
 	if err != nil {
+		keep = err // written or not: the next start looks
 		return Experience{}, fmt.Errorf("save experience: %w", err)
 	}
 	if !matched { // another instance saved first
@@ -382,6 +390,15 @@ func (s *Service) write(ctx context.Context, u *account.User, id string, base in
 		return Experience{}, err
 	}
 	s.index.put(d, &f)
+	if s.afterWrite != nil {
+		keep = s.afterWrite()
+	}
+	// Still under the record's lock: its events go out in version order.
+	if keep == nil {
+		if keep = s.publishUpdated(ctx, Updated{ID: id, Version: n, Changed: nonNil(changed), UpdatedAt: now}); keep != nil {
+			s.log.Error("publish record update (redone at the next start)", "experience", id, "err", keep)
+		}
+	}
 	return s.view(u, d, lang)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/audit"
+	"github.com/cantieri/tavolo/server/internal/cellnotes"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/notify"
@@ -40,7 +41,8 @@ type Deps struct {
 	Attachments   *attachment.Store
 	Notifications *notify.Service
 	Experiences   *experiences.Service
-	Audit         *audit.Log // the log of moderator and admin actions
+	CellNotes     *cellnotes.Service // comments on the cells of experience records
+	Audit         *audit.Log         // the log of moderator and admin actions
 	Tables        *tables.Service
 }
 

@@ -21,6 +21,8 @@ func (s *server) experienceRoutes(api fiber.Router) {
 	active := s.require(authz.TakePart)
 
 	api.Get("/experiences/schema", active, h.schema) // before /experiences/:id
+	notes := &cellNoteAPI{server: s}
+	api.Get("/experiences/comments/counts", active, notes.counts) // before /experiences/:id
 	api.Get("/experiences", active, h.list)
 	api.Post("/experiences", active, h.create)
 	api.Get("/experiences/:id", active, h.get)
@@ -29,6 +31,8 @@ func (s *server) experienceRoutes(api fiber.Router) {
 	api.Get("/experiences/:id/history", active, h.history)
 	api.Get("/experiences/:id/diff", active, h.diff)
 	api.Post("/experiences/:id/documents", active, h.addDocument)
+	api.Get("/experiences/:id/comments", active, notes.comments)
+	api.Post("/experiences/:id/comments", active, notes.post)
 }
 
 func (h *experienceAPI) schema(c *fiber.Ctx) error { return c.JSON(experiences.TheSchema()) }
