@@ -85,7 +85,8 @@ function TablePage({ id }: { id: string }) {
       fetch: () => compareApi.comparison(id),
       onFresh: announce,
       onTable: (tb) => {
-        setTable(tb)
+        // The event's can_edit is no one's: keep this viewer's.
+        setTable((old) => ({ ...tb, can_edit: old?.can_edit ?? false }))
         // The shared order changed: it holds for whoever has none of their own.
         if (!ownOrder.current) resyncRef.current()
       },
@@ -163,8 +164,7 @@ function TablePage({ id }: { id: string }) {
   if (tableStatus === 'error' || live.status === 'error') return <TableNotFound error />
   if (!table || !data) return <Loading />
 
-  const moderator = user?.role === 'moderator' || user?.role === 'admin'
-  const canShare = table.can_edit ?? (table.owner.id === userId || moderator)
+  const canShare = table.can_edit
   const label = (f: string) => labels.get(f) ?? f
 
   return (

@@ -1,87 +1,22 @@
 // Calls of the comparison table's API (/work/wt/COMPARE-API.md, issue 10 items 6–10).
-// The shapes follow the contract's schemas (Table, Comparison, RowPrefs, CellComment…).
 import { api, API_BASE } from '../api/client'
+import type { components } from '../api/schema'
 
-export type RowKind = 'text' | 'list' | 'money' | 'number' | 'date' | 'bool' | 'score' | 'markdown'
+// The shapes come from the API's contract (server/internal/web/openapi/openapi.yaml),
+// generated into ../api/schema.d.ts by `make api-types`.
+type Schemas = components['schemas']
 
-export interface Person {
-  id: string
-  name: string
-  administration_name: string
-}
-
-export interface Table {
-  id: string
-  name: string
-  description?: string
-  owner: Person
-  experiences: string[]
-  row_order: string[]
-  room_id: string
-  version: number
-  created_at: string
-  updated_at: string
-  seq: number
-  /** The viewer may change it (owner, moderators, admins). */
-  can_edit?: boolean
-}
-
-export interface Column {
-  id: string
-  titolo: string
-  administration: { id: string; name: string }
-  version: number
-  updated_at: string
-  thread_id?: string
-  seen_version?: number
-}
-
-export interface ComparisonCell {
-  value: unknown
-  display: string
-  scale?: number
-  outlier?: boolean
-  changed?: boolean
-  was?: string
-}
-
-export interface ComparisonRow {
-  field: string
-  group: string
-  label: string
-  kind: RowKind
-  hidden: boolean
-  differ: boolean
-  cells: ComparisonCell[]
-}
-
-export interface Comparison {
-  columns: Column[]
-  groups: { key: string; label: string }[]
-  rows: ComparisonRow[]
-  seq?: number
-}
-
-export interface RowPrefs {
-  order: string[]
-  hidden: string[]
-}
-
-export interface CellComment {
-  id: string
-  experience_id: string
-  field: string
-  author: Person
-  body_html: string
-  created_at: string
-  version: number
-  value_then: string
-  value_now: string
-  changed: boolean
-}
-
+export type Table = Schemas['Table']
+export type Person = Table['owner']
+export type Comparison = Schemas['Comparison']
+export type Column = Comparison['columns'][number]
+export type ComparisonRow = Schemas['ComparisonRow']
+export type ComparisonCell = Schemas['ComparisonCell']
+export type RowKind = ComparisonRow['kind']
+export type RowPrefs = Schemas['RowPrefs']
+export type CellComment = Schemas['CellComment']
 /** Comments per experience, per field. */
-export type CommentCounts = Record<string, Record<string, number>>
+export type CommentCounts = Schemas['CommentCounts']['counts']
 
 export type ExportFormat = 'csv' | 'xlsx'
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { comparison } from './testdata'
 import {
+  FOCUS_EVERY_MS,
   FocusSender,
   allGroups,
   canMove,
@@ -220,6 +221,30 @@ describe('FocusSender', () => {
     vi.advanceTimersByTime(2000)
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(1000)
     expect(sent[sent.length - 1]).toBe('r49')
+    vi.useRealTimers()
+  })
+  it('on no row at first: nothing to say, and nothing to resend', () => {
+    const { s, sent } = make()
+    s.want(null)
+    s.resend()
+    vi.advanceTimersByTime(3000)
+    expect(sent).toEqual([])
+    s.want('a')
+    vi.advanceTimersByTime(1500)
+    s.want(null)
+    expect(sent).toEqual(['a', null])
+    vi.useRealTimers()
+  })
+  it('waits the default interval (longer than the hub\'s second)', () => {
+    vi.useFakeTimers()
+    const sent: (string | null)[] = []
+    const s = new FocusSender((r) => sent.push(r))
+    s.want('a')
+    s.want('b')
+    vi.advanceTimersByTime(1000)
+    expect(sent).toEqual(['a'])
+    vi.advanceTimersByTime(FOCUS_EVERY_MS - 1000)
+    expect(sent).toEqual(['a', 'b'])
     vi.useRealTimers()
   })
   it('the same row is not sent twice; resend sends it again', () => {

@@ -201,19 +201,26 @@ export function newcomers(before: readonly string[], now: readonly string[]): st
 }
 
 /**
+ * The hub relays one focus per person per second and drops the extras:
+ * the client waits a little longer so that network jitter never makes its
+ * next focus arrive early (and be dropped).
+ */
+export const FOCUS_EVERY_MS = 1200
+
+/**
  * Sends the reader's row at most once per interval: the first change at
  * once, the later ones (the last wins) when the interval is over; the same
- * row twice is sent once.
+ * row twice is sent once, and "on no row" is not said before a row was.
  */
 export class FocusSender {
   private last = -Infinity
-  private sent: string | null | undefined = undefined
+  private sent: string | null | undefined = null
   private wanted: string | null = null
   private timer: unknown = null
 
   constructor(
     private send: (row: string | null) => void,
-    private interval = 1000,
+    private interval = FOCUS_EVERY_MS,
     private now: () => number = () => Date.now(),
     private schedule: (fn: () => void, ms: number) => unknown = (fn, ms) => setTimeout(fn, ms),
     private cancel: (h: unknown) => void = (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -232,6 +239,7 @@ export class FocusSender {
 
   /** Sends the current row again (someone new came in). */
   resend() {
+    if (this.wanted === null) return
     this.sent = undefined
     this.want(this.wanted)
   }
