@@ -170,6 +170,9 @@ describe('the comparison table in the browser', () => {
     const dialog = pb.getByRole('dialog');
     await dialog.waitFor();
     await expectText(dialog, 'Ancora nessun commento');
+    // The dialog opens on its close button; the form comes next.
+    await pb.keyboard.press('Tab');
+    assert.equal(await pb.evaluate(() => document.activeElement?.id), 'cell-comment-body', 'Tab reaches the comment field');
     await pb.keyboard.type('Perché una procedura aperta?');
     await pb.keyboard.press('Tab');
     await pb.keyboard.press('Enter');
@@ -185,7 +188,15 @@ describe('the comparison table in the browser', () => {
     });
 
     // Anna edits the record: procedura aperta → negoziata senza bando.
-    const scrollBefore = await pb.evaluate(() => window.scrollY);
+    // What Bruno reads: the first row on his screen, and where it is.
+    const reading = () =>
+      pb.evaluate(() => {
+        const th = [...document.querySelectorAll('th[data-anchor]')].find((el) => el.getBoundingClientRect().bottom > 0);
+        return th ? { row: th.dataset.anchor, top: Math.round(th.getBoundingClientRect().top) } : null;
+      });
+    await cell(pb, 'importo_base_eur', ids[0]).scrollIntoViewIfNeeded();
+    const readBefore = await reading();
+    assert.ok(readBefore, 'a row on screen');
     const rec = await api(pa, 'GET', `/api/v1/experiences/${ids[0]}`);
     const t0 = Date.now();
     const put = await api(pa, 'PUT', `/api/v1/experiences/${ids[0]}`, { base_version: rec.body.version, fields: fields('Pulizie delle sedi comunali', { procedura: 'negoziata_senza_bando' }) });
@@ -197,7 +208,9 @@ describe('the comparison table in the browser', () => {
     assert.match((await cell(pb, 'procedura', ids[0]).getAttribute('class')) ?? '', /compare-changed/);
     await expectText(cell(pb, 'procedura', ids[0]).getByTestId('cell-was'), `prima: ${before0}`);
     await expectText(pb.getByTestId('changed-banner'), '1 cella è cambiata');
-    assert.equal(await pb.evaluate(() => window.scrollY), scrollBefore, 'the page did not move');
+    // The banner came in above the table; what he reads did not move.
+    const readAfter = await pb.evaluate((row) => Math.round(document.querySelector(`th[data-anchor="${row}"]`).getBoundingClientRect().top), readBefore.row);
+    assert.ok(Math.abs(readAfter - readBefore.top) <= 1, `the row ${readBefore.row} stays at ${readBefore.top} px (now ${readAfter})`);
     // Not a cell of Anna's own other records.
     assert.doesNotMatch((await cell(pb, 'procedura', ids[1]).getAttribute('class')) ?? '', /compare-changed/);
     await checkPage(pb, 'table with a changed cell');
@@ -228,9 +241,12 @@ describe('the comparison table in the browser', () => {
     const formula = cells.filter((c) => c.includes('touch /tmp/blns.fail'));
     assert.ok(formula.length > 0, 'the corpus value is there');
     for (const c of formula) assert.ok(!/^[=+\-@\t\r]/.test(c), `neutralised: ${c}`);
-    const amount = csv.find((r) => r[0] === 'Importo aggiudicato');
+    // Rows are [group, field, a value per column].
+    const amount = csv.find((r) => r[1]?.startsWith('Importo aggiudicato'));
     assert.ok(amount, 'the amount row');
-    assert.ok(amount.slice(1).some((v) => /^-?\d+(\.\d+)?$/.test(v)), `amounts are numbers: ${JSON.stringify(amount)}`);
+    assert.deepEqual(amount.slice(2).map(Number), [231450.5, 180000, 2400000], `amounts are numbers: ${JSON.stringify(amount)}`);
+    const versions = csv.find((r) => r[1] === 'Versione della scheda');
+    assert.deepEqual(versions?.slice(2), ['3', '2', '2'], 'the header names the version of each record (the edited one is at 3)');
 
     const [xDl] = await Promise.all([pb.waitForEvent('download'), pb.getByTestId('export-xlsx').click()]);
     const files = unzip(readFileSync(await xDl.path()));

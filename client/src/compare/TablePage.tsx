@@ -5,12 +5,12 @@
 //
 // "Seen" (POST /tables/:id/seen) is recorded:
 // - on arrival when nothing is marked changed: it sets the baseline, so
-//   that what others change while this viewer watches is marked;
-// - by the "Segna come visto" button;
-// - when the viewer leaves (another page, tab closed) after looking at
-//   marked changes for at least SEEN_AFTER_MS: they have seen them.
-// Marks are never cleared while the page is open without the button, so
-// a change that arrives live stays marked until the viewer says so.
+//   that what others change while this viewer watches (or while away) is
+//   marked;
+// - by the "Segna come visto" button, and only by it once something is
+//   marked: the marks stay, on the server, across reloads and devices until
+//   the viewer says they have seen them (leaving the page does not clear
+//   them: a reload must show the same marks).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
@@ -30,9 +30,6 @@ import { FocusSender, changedCount, newcomers, pruneFocus, setFocus, viewersByRo
 import { useAnnounceChanges } from './announce'
 import { useLiveComparison } from './useLiveComparison'
 import { useRowView } from './useRowView'
-
-/** Looking at marked changes this long counts as having seen them when leaving. */
-export const SEEN_AFTER_MS = 5000
 
 export default function TableRoute() {
   const { id = '' } = useParams()
@@ -116,31 +113,14 @@ function TablePage({ id }: { id: string }) {
   // Names of comments' fields and columns for the announcements.
   const labels = useMemo(() => new Map((data?.rows ?? []).map((r) => [r.field, r.label])), [data])
   const changed = data ? changedCount(data) : 0
-  const changedRef = useRef(changed)
-  changedRef.current = changed
 
-  // Seen on arrival when nothing is marked (the baseline), and when leaving after looking at marks.
+  // Seen on arrival when nothing is marked: the baseline.
   const arrived = useRef(false)
   useEffect(() => {
     if (!data || arrived.current) return
     arrived.current = true
     if (changedCount(data) === 0) compareApi.seen(id).catch(() => undefined)
   }, [data, id])
-  useEffect(() => {
-    const since = Date.now()
-    const leave = () => {
-      if (changedRef.current > 0 && Date.now() - since >= SEEN_AFTER_MS) {
-        changedRef.current = 0
-        compareApi.seen(id, true).catch(() => undefined)
-      }
-    }
-    window.addEventListener('pagehide', leave)
-    return () => {
-      window.removeEventListener('pagehide', leave)
-      leave()
-    }
-  }, [id])
-
   const markSeen = () => {
     compareApi.seen(id).then(
       () => live.refetch().then(() => say(tc.markedSeen)),

@@ -33,8 +33,7 @@ export const compareApi = {
   comparison: (id: string) => api.get<Comparison>(table(id) + '/comparison'),
   prefs: (id: string) => api.get<RowPrefs>(table(id) + '/prefs'),
   savePrefs: (id: string, p: RowPrefs) => api.put<RowPrefs>(table(id) + '/prefs', p),
-  /** keepalive: it may be sent while the page goes away. */
-  seen: (id: string, keepalive = false) => api.post<void>(table(id) + '/seen', undefined, { keepalive }),
+  seen: (id: string) => api.post<void>(table(id) + '/seen'),
   comments: (experienceId: string, field: string) => api.get<{ items: CellComment[] }>('/experiences/' + e(experienceId) + '/comments', { query: { field } }),
   comment: (experienceId: string, field: string, body: string) => api.post<CellComment>('/experiences/' + e(experienceId) + '/comments', { field, body }),
   counts: (ids: string[]) => api.get<{ counts: CommentCounts }>('/experiences/comments/counts', { query: { ids: ids.join(',') } }),
