@@ -231,6 +231,29 @@ describe('the comparison table in the browser', () => {
     assert.doesNotMatch((await cell(pb, 'procedura', ids[0]).getAttribute('class')) ?? '', /compare-changed/);
   });
 
+  it('a column removed or added by the owner, and a message in the room beside the table, reach the other viewer live', async () => {
+    const id = tablePath.split('/').pop();
+    const columns = (page) => page.locator('thead th[scope="col"][data-column]').evaluateAll((els) => els.map((e) => e.dataset.column));
+    const patch = async (experiences) => {
+      const t = await api(pa, 'GET', `/api/v1/tables/${id}`);
+      const r = await api(pa, 'PATCH', `/api/v1/tables/${id}`, { base_version: t.body.version, experiences });
+      assert.equal(r.status, 200, `patch: ${JSON.stringify(r.body)}`);
+    };
+    await patch(ids.slice(0, 2));
+    await waitFor(async () => (await columns(pb)).join() === ids.slice(0, 2).join(), { timeout: 2000, message: 'the column goes for Bruno' });
+    await expectText(pb.getByTestId('live-announcer'), 'Le colonne del tavolo sono cambiate');
+    await patch(ids);
+    await waitFor(async () => (await columns(pb)).join() === ids.join(), { timeout: 2000, message: 'the column comes back for Bruno' });
+    await waitFor(async () => (await columns(pa)).join() === ids.join(), { message: 'and for Anna' });
+
+    // The room beside the table: Anna writes, Bruno reads it there.
+    const room = (page) => page.getByTestId('table-room');
+    await room(pa).getByRole('textbox', { name: /^Scrivi un messaggio/ }).fill('Guardate la procedura della prima colonna');
+    await room(pa).getByRole('button', { name: 'Invia', exact: true }).click();
+    await expectText(room(pb), 'Guardate la procedura della prima colonna');
+    await room(pb).getByRole('link', { name: 'Apri la stanza a pagina intera' }).waitFor();
+  });
+
   it('exports CSV and XLSX with Italian labels, the versions and the comments; a formula is neutralised', async () => {
     const [csvDl] = await Promise.all([pb.waitForEvent('download'), pb.getByTestId('export-csv').click()]);
     const csv = parseCSV(readFileSync(await csvDl.path(), 'utf8').replace(/^\uFEFF/, ''));
