@@ -279,7 +279,8 @@ describe('the comparison table in the browser', () => {
     const text = Object.values(files).join('\n');
     assert.ok(text.includes('Procedura'), 'Italian labels in the workbook');
     assert.ok(text.includes('Perché una procedura aperta?'), 'the comments in the workbook');
-    assert.ok(!text.includes('>@{[system'), 'the formula-like text is neutralised');
+    assert.ok(!text.includes('>@{[system'), 'the formula-like text is not written as it is');
+    assert.match(text, /(&#39;|&apos;|')@\{\[system/, 'it is written neutralised');
   });
 
   it('hides and reorders rows from the keyboard; the choice is kept; the owner saves the shared order', async () => {
