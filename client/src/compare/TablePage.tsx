@@ -82,8 +82,9 @@ function TablePage({ id }: { id: string }) {
       fetch: () => compareApi.comparison(id),
       onFresh: announce,
       onTable: (tb) => {
-        // The event's can_edit is no one's: keep this viewer's.
+        // The event's table is everyone's (can_edit false, the columns all may read): this viewer's comes from GET.
         setTable((old) => ({ ...tb, can_edit: old?.can_edit ?? false }))
+        compareApi.table(id).then(setTable, () => undefined)
         // The shared order changed: it holds for whoever has none of their own.
         if (!ownOrder.current) resyncRef.current()
       },

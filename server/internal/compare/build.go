@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/experiences"
@@ -164,4 +166,41 @@ func median(xs []float64) float64 {
 // holds one).
 func plainNumber(raw json.RawMessage) bool {
 	return len(raw) > 0 && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9')
+}
+
+// Fingerprint names everything a comparison is computed from: the
+// language, the topic's seq, each column's record, version, seen version
+// and thread, and the rows' order and hidden flags. Two comparisons with
+// the same fingerprint are the same (a version never changes), so callers
+// may cache what they derive from one (its encoded JSON) under it.
+func (c *Comparison) Fingerprint(lang string) string {
+	var b strings.Builder
+	b.Grow(32 + 48*len(c.Columns) + 4*len(c.Rows))
+	b.WriteString(lang)
+	if c.Seq != nil {
+		b.WriteString("|s")
+		b.WriteString(strconv.FormatInt(*c.Seq, 10))
+	}
+	for _, col := range c.Columns {
+		b.WriteByte('|')
+		b.WriteString(col.ID)
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(col.Version))
+		if col.SeenVersion != nil {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(*col.SeenVersion))
+		}
+		b.WriteByte(':')
+		b.WriteString(col.ThreadID)
+	}
+	b.WriteByte('|')
+	for _, r := range c.Rows {
+		i := rowIndex[r.Field]
+		b.WriteByte(byte('0' + i/64))
+		b.WriteByte(byte('0' + i%64))
+		if r.Hidden {
+			b.WriteByte('h')
+		}
+	}
+	return b.String()
 }

@@ -233,3 +233,32 @@ func TestPreparedValuesAreJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestFingerprint: comparisons of the same versions, seen versions, rows
+// and language share a fingerprint; any of them changing changes it.
+func TestFingerprint(t *testing.T) {
+	f := experiences.Fields{Titolo: "A"}
+	a1, a2 := version("a", 1, f), version("a", 2, f)
+	b1 := version("b", 1, f)
+	base := []Input{{Head: experiences.Head{ID: "a", Version: 2}, Now: a2, Seen: a1}, {Head: experiences.Head{ID: "b", Version: 1}, Now: b1}}
+	fp := func(in []Input, lang string, v View) string { c := Build(in, lang, v); return c.Fingerprint(lang) }
+	want := fp(base, "it", View{})
+	if got := fp(base, "it", View{}); got != want {
+		t.Fatalf("same comparison, fingerprints %q and %q", got, want)
+	}
+	for _, tc := range []struct {
+		name string
+		got  string
+	}{
+		{"language", fp(base, "en", View{})},
+		{"seen version", fp([]Input{{Head: experiences.Head{ID: "a", Version: 2}, Now: a2, Seen: a2}, base[1]}, "it", View{})},
+		{"never seen", fp([]Input{{Head: experiences.Head{ID: "a", Version: 2}, Now: a2}, base[1]}, "it", View{})},
+		{"columns' order", fp([]Input{base[1], base[0]}, "it", View{})},
+		{"rows' order", fp(base, "it", View{Order: []string{"cig"}})},
+		{"a hidden row", fp(base, "it", View{Hidden: []string{"cig"}})},
+	} {
+		if tc.got == want {
+			t.Errorf("%s changed, the fingerprint did not", tc.name)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	_ "time/tzdata" // Europe/Rome on minimal images (and in this package's tests)
 
 	"github.com/xuri/excelize/v2"
 

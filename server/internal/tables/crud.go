@@ -100,10 +100,26 @@ type List struct {
 	Items []Table `json:"items"`
 }
 
+// anyReader stands for every active participant: the table as published
+// on its topic names only the records everyone may read.
+var anyReader = &account.User{ID: "-", Role: account.RoleParticipant, AdministrationStatus: account.StatusApproved}
+
+// view is d as u sees it (nil: as every reader may): its columns are the
+// records u may read (a moderator may have put another administration's
+// draft in it).
 func (s *Service) view(u *account.User, d *tableDoc, seq int64) Table {
+	reader := u
+	if reader == nil {
+		reader = anyReader
+	}
+	heads, _ := s.deps.Records.Heads(reader, d.Experiences)
+	cols := make([]string, len(heads))
+	for i, h := range heads {
+		cols[i] = h.ID
+	}
 	return Table{ID: d.ID, Name: d.Name, Description: d.Description,
 		Owner:       Owner{ID: d.Owner.ID, Name: d.Owner.Name, AdministrationName: d.Owner.AdministrationName},
-		Experiences: nonNil(d.Experiences), RowOrder: nonNil(d.RowOrder), RoomID: d.RoomID, Version: d.Version,
+		Experiences: cols, RowOrder: nonNil(d.RowOrder), RoomID: d.RoomID, Version: d.Version,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Seq: seq,
 		CanEdit: u != nil && authz.Can(authz.EditTable, u.Subject(), d.item())}
 }
@@ -189,6 +205,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in NewTable) (Tab
 	if err != nil {
 		return Table{}, err
 	}
+	defer s.docs.Written(d.ID)
 	if _, err := s.tables.W.InsertOne(ctx, d); err != nil {
 		w.End(nil) // nothing written: nothing to redo
 		return Table{}, fmt.Errorf("insert table: %w", err)
@@ -216,11 +233,14 @@ func (s *Service) load(ctx context.Context, id string, fresh bool) (*tableDoc, e
 	if !validID(id) {
 		return nil, ErrNotFound
 	}
-	c := s.tables
+	var d tableDoc
+	var ok bool
+	var err error
 	if fresh {
-		c = c.Ordered()
+		d, ok, err = store.Get[tableDoc](ctx, s.tables.Ordered(), id)
+	} else {
+		d, ok, err = s.docs.Current(ctx, id)
 	}
-	d, ok, err := store.Get[tableDoc](ctx, c, id)
 	if err != nil {
 		return nil, fmt.Errorf("load table %s: %w", id, err)
 	}
@@ -325,6 +345,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Pat
 	if err != nil {
 		return Table{}, err
 	}
+	defer s.docs.Written(id)
 	matched, err := s.deps.Store.UpdateIf(ctx, colTables, id, bson.M{"version": in.BaseVersion}, bson.M{"$set": set})
 	if err != nil || !matched {
 		w.End(nil)
@@ -368,6 +389,7 @@ func (s *Service) SetPrefs(ctx context.Context, u *account.User, id string, in R
 		return RowPrefs{}, problem.ErrInvalid.With(errs)
 	}
 	in.Order, in.Hidden = nonNil(in.Order), nonNil(in.Hidden)
+	defer s.viewing.Written(viewerID(id, u.ID))
 	if _, err := s.viewers.W.UpdateOne(ctx, bson.M{"_id": viewerID(id, u.ID)}, bson.M{"$set": bson.M{"order": in.Order, "hidden": in.Hidden}},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return RowPrefs{}, fmt.Errorf("table %s: store prefs: %w", id, err)
@@ -390,6 +412,7 @@ func (s *Service) MarkSeen(ctx context.Context, u *account.User, id string) erro
 	for _, h := range heads {
 		set["seen."+h.ID] = h.Version
 	}
+	defer s.viewing.Written(viewerID(id, u.ID))
 	if _, err := s.viewers.W.UpdateOne(ctx, bson.M{"_id": viewerID(id, u.ID)}, bson.M{"$set": set},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("table %s: store seen: %w", id, err)
@@ -398,7 +421,7 @@ func (s *Service) MarkSeen(ctx context.Context, u *account.User, id string) erro
 }
 
 func (s *Service) viewer(ctx context.Context, tableID, userID string) (viewerDoc, error) {
-	v, _, err := store.Get[viewerDoc](ctx, s.viewers, viewerID(tableID, userID))
+	v, _, err := s.viewing.Current(ctx, viewerID(tableID, userID))
 	if err != nil {
 		return viewerDoc{}, fmt.Errorf("table %s: load viewer: %w", tableID, err)
 	}

@@ -69,6 +69,7 @@ func (s *Service) finishCreate(ctx context.Context, d *tableDoc) error {
 		return fmt.Errorf("table %s: open room: %w", d.ID, err)
 	}
 	defer s.lock(d.ID)()
+	defer s.docs.Written(d.ID)
 	if _, err := s.tables.W.UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"room_id": room.ID}}); err != nil {
 		return fmt.Errorf("table %s: link room: %w", d.ID, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -12,6 +13,7 @@ import (
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
+	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/tables"
@@ -112,3 +114,74 @@ func TestCreateAndUpdateSurviveCrash(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestDemoTables: the demo's two tables pick among the published records
+// that exist when it runs; with fewer than two it saves nothing.
+func TestDemoTables(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := testenv.Ctx(t)
+	b := build(t, st)
+	defer b.Close()
+	u := participant(t, b)
+	c := &demo.Cantiere{Admin: &account.User{ID: "admin", Role: account.RoleAdmin}, Participants: []*account.User{u, u}}
+	seed := demo.Tables(b.Experiences, b.Tables)
+	count := func() int {
+		l, err := b.Tables.List(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Items)
+	}
+	published(t, b, u, 1)
+	if err := seed(ctx, c); err != nil || count() != 0 {
+		t.Fatalf("one record: %d tables (%v), want none", count(), err)
+	}
+	published(t, b, u, 4)
+	if err := seed(ctx, c); err != nil || count() != 2 {
+		t.Fatalf("five records: %d tables (%v), want 2", count(), err)
+	}
+	l, _ := b.Tables.List(ctx, u)
+	for _, tb := range l.Items {
+		if len(tb.Experiences) < 2 || tb.RoomID == "" {
+			t.Errorf("demo table %q: %d columns, room %q", tb.Name, len(tb.Experiences), tb.RoomID)
+		}
+	}
+}
+
+// TestConcurrentUpdates: changes on the same base version race; exactly
+// one is stored, every other is a conflict, and the version says so.
+func TestConcurrentUpdates(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := testenv.Ctx(t)
+	b := build(t, st)
+	defer b.Close()
+	u := participant(t, b)
+	tb, err := b.Tables.Create(ctx, u, tables.NewTable{Name: "Gara", Experiences: published(t, b, u, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = b.Tables.Update(ctx, u, tb.ID, tables.Patch{BaseVersion: 1, Name: ptr(fmt.Sprint("Nome ", i))})
+		})
+	}
+	wg.Wait()
+	ok, conflicts := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, tables.ErrVersionConflict):
+			conflicts++
+		default:
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	got, err := b.Tables.Get(ctx, u, tb.ID)
+	if ok != 1 || conflicts != n-1 || err != nil || got.Version != 2 {
+		t.Fatalf("got %d stored, %d conflicts, version %d (%v); want 1, %d, 2", ok, conflicts, got.Version, err, n-1)
+	}
+}

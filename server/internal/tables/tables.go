@@ -32,6 +32,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/rooms"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
+	"github.com/cantieri/tavolo/server/internal/store/versioned"
 )
 
 // Records reads the experience records (package experiences).
@@ -72,6 +73,10 @@ type Service struct {
 	tables  store.Collection
 	index   store.Collection
 	viewers store.Collection
+	// current tables and viewers' documents: kept on the sole writer (no
+	// read per comparison), read elsewhere; every write drops its own.
+	docs    *versioned.Docs[tableDoc]
+	viewing *versioned.Docs[viewerDoc]
 	locks   [64]sync.Mutex
 	cache   *versionCache
 	// afterWrite, in tests, stops a create or an update after its write as
@@ -86,6 +91,9 @@ const (
 	indexID    = "all"
 	kindRoom   = "table.room"
 	kindPush   = "table.updated"
+	// docsTTL bounds how long a kept table or viewer document is served
+	// (only on the sole writer, where this process's writes drop it at once).
+	docsTTL = time.Minute
 	// MinColumns and MaxColumns bound a comparison.
 	MinColumns = 2
 	MaxColumns = 12
@@ -118,7 +126,9 @@ func New(d Deps) *Service {
 		log = slog.Default()
 	}
 	s := &Service{deps: d, log: log.With("component", "tables"), tables: d.Store.Collection(colTables),
-		index: d.Store.Collection(colIndex), viewers: d.Store.Collection(colViewers), cache: newVersionCache(cacheSize)}
+		index: d.Store.Collection(colIndex), viewers: d.Store.Collection(colViewers), cache: newVersionCache(cacheSize),
+		docs:    versioned.New[tableDoc](d.Store, colTables, versioned.Options[tableDoc]{Version: "version", Max: 4096, TTL: docsTTL}),
+		viewing: versioned.New[viewerDoc](d.Store, colViewers, versioned.Options[viewerDoc]{Max: 16384, TTL: docsTTL})}
 	d.Outbox.Handle(kindRoom, s.redoRoom)
 	d.Outbox.Handle(kindPush, s.redoPush)
 	return s

@@ -52,6 +52,8 @@ type server struct {
 	log *slog.Logger
 	// Computed once: every response and every unsafe request reads them.
 	origin, csp string
+	// comparisons are the encoded answers of recent comparisons.
+	comparisons *encodedCache
 }
 
 // requestTimeout bounds every API request's database work.
@@ -59,7 +61,8 @@ const requestTimeout = 15 * time.Second
 
 // New builds the Fiber app with every route.
 func New(d Deps) *fiber.App {
-	s := &server{Deps: d, cfg: d.Config, log: d.Logger, origin: d.Config.Origin(), csp: contentSecurityPolicy(d.Config.Secure())}
+	s := &server{Deps: d, cfg: d.Config, log: d.Logger, origin: d.Config.Origin(), csp: contentSecurityPolicy(d.Config.Secure()),
+		comparisons: newEncodedCache()}
 	bodyLimit := int(d.Config.AttachmentMaxBytes) + 1<<20
 	if d.Config.BodyLimit > bodyLimit {
 		bodyLimit = d.Config.BodyLimit

@@ -28,17 +28,31 @@ func compressJSON(c *fiber.Ctx) error {
 		return nil
 	}
 	c.Vary(fiber.HeaderAcceptEncoding)
-	var out []byte
-	switch accepted := acceptedCodings(c.Get(fiber.HeaderAcceptEncoding)); {
-	case accepted.br:
-		out = fasthttp.AppendBrotliBytesLevel(nil, body, fasthttp.CompressBrotliDefaultCompression)
-		res.Header.SetContentEncoding("br")
-	case accepted.gzip:
-		out = fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressDefaultCompression)
-		res.Header.SetContentEncoding("gzip")
-	default:
+	enc := preferredCoding(c)
+	if enc == "" {
 		return nil
 	}
-	res.SetBodyRaw(out)
+	res.SetBodyRaw(compress(enc, body))
+	res.Header.SetContentEncoding(enc)
 	return nil
+}
+
+// preferredCoding is the coding the request accepts that compresses best
+// ("br", "gzip"), or "" for none.
+func preferredCoding(c *fiber.Ctx) string {
+	switch accepted := acceptedCodings(c.Get(fiber.HeaderAcceptEncoding)); {
+	case accepted.br:
+		return "br"
+	case accepted.gzip:
+		return "gzip"
+	}
+	return ""
+}
+
+// compress is body in coding enc (preferredCoding's).
+func compress(enc string, body []byte) []byte {
+	if enc == "br" {
+		return fasthttp.AppendBrotliBytesLevel(nil, body, fasthttp.CompressBrotliDefaultCompression)
+	}
+	return fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressDefaultCompression)
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,39 +29,7 @@ func BenchmarkExperienceList(b *testing.B) {
 	env := webtest.Start(b, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // seeding 1,000 records outlasts testenv.Ctx
 	defer cancel()
-	ambiti := []string{"servizi_ict", "paghe_personale", "pulizie", "ristorazione", "tributi_riscossione", "servizi_sociali"}
-	procedure := []string{"aperta", "ristretta", "mepa", "affidamento_diretto", "negoziata_senza_bando"}
-	modelli := []string{"appalto_servizi", "concessione", "in_house", "global_service"}
-	esiti := []string{"in_esecuzione", "concluso_rinnovato", "reinternalizzato", "concluso_nuova_gara"}
-	cats := []string{"comune", "regione", "asl", "provincia", "universita"}
-	regions := []string{"lazio", "puglia", "veneto", "toscana", "sicilia", "lombardia"}
-	var users []*account.User
-	for i := range 20 {
-		a, err := env.Board.Accounts.NewApprovedAdministration(ctx, fmt.Sprintf("bench_%d", i), fmt.Sprintf("Ente %d", i), cats[i%len(cats)], regions[i%len(regions)])
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, u := env.NewUserIn(a.ID, account.RoleParticipant)
-		users = append(users, u)
-	}
-	start := time.Now()
-	const records = 1000
-	for i := range records {
-		amount := experiences.EuroOf(int64(20_000 + i*7_919%2_000_000))
-		f := experiences.Fields{Titolo: fmt.Sprintf("Esperienza %04d", i), Ambito: ambiti[i%len(ambiti)], TipoAttivita: "strumentale",
-			Modello: modelli[i%len(modelli)], TipoContratto: "servizi", Procedura: procedure[i%len(procedure)], Esito: esiti[i%len(esiti)],
-			DataAffidamento: fmt.Sprintf("%d-%02d-15", 2018+i%8, 1+i%12), ImportoBaseEur: &amount, ImportoAggiudicatoEur: &amount,
-			LezioniApprese: "Un paragrafo di **lezioni apprese** che pesa quanto uno vero, con qualche riga in più per il contenuto."}
-		u := users[i%len(users)]
-		e, err := env.Board.Experiences.Create(ctx, u, experiences.NewExperience{Fields: f}, "it")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := env.Board.Experiences.Publish(ctx, u, e.ID, experiences.PublishInput{BaseVersion: 1}, "it"); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("seeded %d published records in %v", records, time.Since(start).Round(time.Millisecond))
+	users, _ := seedPublished(ctx, b, env, 1000)
 	queries := []string{
 		"ambito=servizi_ict&sort=-importo",
 		"procedura=aperta,ristretta&esito=in_esecuzione&sort=titolo",
@@ -87,15 +56,20 @@ func BenchmarkExperienceList(b *testing.B) {
 	})
 	for _, clients := range []int{1, 8} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			listLoad(b, env, users, queries, clients)
+			paths := make([]string, len(queries))
+			for i, q := range queries {
+				paths[i] = "/api/v1/experiences?" + q
+			}
+			httpLoad(b, env, users, paths, clients)
 		})
 	}
 }
 
-// listLoad runs b.N list requests from clients at once, each on its own
-// session, through a plain HTTP client (the scenario tests' contract
-// check stays out of the figures).
-func listLoad(b *testing.B, env *webtest.Env, users []*account.User, queries []string, clients int) {
+// httpLoad runs b.N GET requests of paths (in turn) from clients at once,
+// each on its own session, through a plain HTTP client (the scenario
+// tests' contract check stays out of the figures). It reports the
+// percentiles and the requests per second.
+func httpLoad(b *testing.B, env *webtest.Env, users []*account.User, paths []string, clients int) {
 	hcs := make([]*http.Client, clients)
 	for i := range hcs {
 		c := env.Client()
@@ -105,6 +79,7 @@ func listLoad(b *testing.B, env *webtest.Env, users []*account.User, queries []s
 	var mu sync.Mutex
 	var lat []int64
 	b.ResetTimer()
+	t0, cpu0 := time.Now(), processCPU()
 	var wg sync.WaitGroup
 	per := (b.N + clients - 1) / clients
 	for w := range clients {
@@ -114,7 +89,7 @@ func listLoad(b *testing.B, env *webtest.Env, users []*account.User, queries []s
 			mine := make([]int64, 0, per)
 			for i := range per {
 				t0 := time.Now()
-				res, err := hcs[w].Get(env.Base + "/api/v1/experiences?" + queries[(w+i)%len(queries)])
+				res, err := hcs[w].Get(env.Base + paths[(w*per+i)%len(paths)])
 				if err != nil {
 					b.Error(err)
 					return
@@ -134,7 +109,70 @@ func listLoad(b *testing.B, env *webtest.Env, users []*account.User, queries []s
 	}
 	wg.Wait()
 	b.StopTimer()
+	b.ReportMetric(float64(len(lat))/time.Since(t0).Seconds(), "req/s")
+	// The CPU this process spent a request, server and client together: on
+	// a shared machine, what the requests cost rather than how long they
+	// waited for a core.
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(max(len(lat), 1)), "cpu-ms/req")
 	reportPercentiles(b, lat)
+}
+
+// seedPublished stores n published records of 20 administrations through
+// the service (create and publish), with believable amounts, dates and
+// lists; it returns a participant of each administration and the ids.
+func seedPublished(ctx context.Context, b *testing.B, env *webtest.Env, n int) ([]*account.User, []string) {
+	ambiti := []string{"servizi_ict", "paghe_personale", "pulizie", "ristorazione", "tributi_riscossione", "servizi_sociali"}
+	procedure := []string{"aperta", "ristretta", "mepa", "affidamento_diretto", "negoziata_senza_bando"}
+	modelli := []string{"appalto_servizi", "concessione", "in_house", "global_service"}
+	esiti := []string{"in_esecuzione", "concluso_rinnovato", "reinternalizzato", "concluso_nuova_gara"}
+	cats := []string{"comune", "regione", "asl", "provincia", "universita"}
+	regions := []string{"lazio", "puglia", "veneto", "toscana", "sicilia", "lombardia"}
+	var users []*account.User
+	for i := range 20 {
+		a, err := env.Board.Accounts.NewApprovedAdministration(ctx, fmt.Sprintf("bench_%d", i), fmt.Sprintf("Ente %d", i), cats[i%len(cats)], regions[i%len(regions)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, u := env.NewUserIn(a.ID, account.RoleParticipant)
+		users = append(users, u)
+	}
+	start := time.Now()
+	ids := make([]string, 0, n)
+	for i := range n {
+		amount := experiences.EuroOf(int64(20_000 + i*7_919%2_000_000))
+		months, offers, quality := 12+i%48, 1+i%9, 1+i%5
+		delta := float64(i%41 - 20)
+		f := experiences.Fields{Titolo: fmt.Sprintf("Esperienza %04d", i), Ambito: ambiti[i%len(ambiti)], TipoAttivita: "strumentale",
+			Modello: modelli[i%len(modelli)], TipoContratto: "servizi", Procedura: procedure[i%len(procedure)], Esito: esiti[i%len(esiti)],
+			DataAffidamento: fmt.Sprintf("%d-%02d-15", 2018+i%8, 1+i%12), ImportoBaseEur: &amount, ImportoAggiudicatoEur: &amount,
+			DurataMesi: &months, NOfferte: &offers, ValutazioneQualita: &quality, DeltaCostoPct: &delta,
+			Obiettivi:      []string{"riduzione_costi", "qualita_servizio"},
+			FattoriCritici: map[string]int{"sla_e_penali": 1 + i%5, "analisi_make_or_buy": 1 + i%3},
+			Indicatori:     []experiences.Indicatore{{Nome: "Tempo di risposta", Unita: "ore", Soglia: ptrTo(4.0), Valore: ptrTo(float64(i % 7))}},
+			LezioniApprese: "Un paragrafo di **lezioni apprese** che pesa quanto uno vero, con qualche riga in più per il contenuto."}
+		u := users[i%len(users)]
+		e, err := env.Board.Experiences.Create(ctx, u, experiences.NewExperience{Fields: f}, "it")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := env.Board.Experiences.Publish(ctx, u, e.ID, experiences.PublishInput{BaseVersion: 1}, "it"); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	b.Logf("seeded %d published records in %v", n, time.Since(start).Round(time.Millisecond))
+	return users, ids
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// processCPU is the user and system time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func reportPercentiles(b *testing.B, lat []int64) {

@@ -55,7 +55,7 @@ func (h *tableAPI) compare(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(cmp)
+	return h.sendComparison(c, &cmp)
 }
 
 func (h *tableAPI) list(c *fiber.Ctx) error {
@@ -130,7 +130,7 @@ func (h *tableAPI) comparison(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(cmp)
+	return h.sendComparison(c, &cmp)
 }
 
 // formatParams is an export's query.

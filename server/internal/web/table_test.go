@@ -328,3 +328,61 @@ func TestCompareAdHoc(t *testing.T) {
 		})
 	}
 }
+
+// TestTableHidesUnreadableColumns: a moderator may put another
+// administration's draft in a table; those who may not read it see
+// neither its id nor its column, its administration sees both.
+func TestTableHidesUnreadableColumns(t *testing.T) {
+	env := webtest.Start(t, nil)
+	alice, _ := env.NewUser(account.RoleParticipant)
+	carol, _ := env.NewUser(account.RoleParticipant)
+	mod, _ := env.NewUser(account.RoleModerator)
+	a := publishedWith(t, alice, "Servizi ICT del comune", nil)
+	b := publishedWith(t, alice, "Paghe del comune", map[string]any{"ambito": "paghe_personale"})
+	draft := newExperience(t, carol, expFields("Bozza di Carol"))
+	tb := newTable(t, mod, "Con una bozza", a.ID, draft.ID, b.ID)
+	for _, tc := range []struct {
+		name string
+		by   *webtest.Client
+		want []string
+	}{
+		{"a participant of another administration", alice, []string{a.ID, b.ID}},
+		{"the draft's administration", carol, []string{a.ID, draft.ID, b.ID}},
+		{"a moderator", mod, []string{a.ID, draft.ID, b.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got tables.Table
+			tc.by.Expect(200, "GET", "/api/v1/tables/"+tb.ID, nil).JSON(t, &got)
+			var cmp compare.Comparison
+			tc.by.Expect(200, "GET", "/api/v1/tables/"+tb.ID+"/comparison", nil).JSON(t, &cmp)
+			var cols []string
+			for _, c := range cmp.Columns {
+				cols = append(cols, c.ID)
+			}
+			if fmt.Sprint(got.Experiences) != fmt.Sprint(tc.want) || fmt.Sprint(cols) != fmt.Sprint(tc.want) {
+				t.Errorf("got table %v, columns %v, want %v", got.Experiences, cols, tc.want)
+			}
+		})
+	}
+}
+
+// The comparison tables' routes in the JSON body tables (json_body_test.go)
+// and in the GET table (query_test.go), before its catch-alls.
+func init() {
+	jsonBodyRoutes = append(jsonBodyRoutes, []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/tables", `{"name":"%s","experiences":[]}`, "name"},
+		{"PATCH", "/api/v1/tables/:id", `{"base_version":1,"name":"%s"}`, "name"},
+		{"PUT", "/api/v1/tables/:id/prefs", `{"order":["%s"],"hidden":[]}`, "order[0]"},
+	}...)
+	bodylessRoutes = append(bodylessRoutes, "POST /api/v1/tables/:id/seen")
+	n := len(getRoutes) - 2
+	getRoutes = append(getRoutes[:n:n], append([]getRoute{
+		{"/api/v1/compare", []string{"ids"}},
+		{"/api/v1/compare/export", []string{"ids", "format"}},
+		{"/api/v1/tables", nil},
+		{"/api/v1/tables/:id", nil},
+		{"/api/v1/tables/:id/prefs", nil},
+		{"/api/v1/tables/:id/comparison", nil},
+		{"/api/v1/tables/:id/export", []string{"format"}},
+	}, getRoutes[n:]...)...)
+}
