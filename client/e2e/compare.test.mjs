@@ -141,6 +141,12 @@ describe('the comparison table in the browser', () => {
     await cell(pa, 'procedura', ids[0]).waitFor();
     await checkPage(pa, 'saved table');
 
+    // A comparison needs 2 to 12 records that exist and that the reader may see.
+    await pb.goto('/confronto?ids=' + ids[0]);
+    await expectText(pb.locator('main'), 'Scegli da 2 a 12 esperienze');
+    await pb.goto('/confronto?ids=' + ids[0] + ',AAAAAAAAAAAAAAAAAAAAAA');
+    await expectText(pb.locator('main'), 'Una o più delle esperienze scelte non esistono');
+
     // The list of tables has it.
     await pb.goto('/tavoli');
     await expectHeading(pb, 'Tavoli di confronto');

@@ -50,7 +50,7 @@ function AdHoc({ ids }: { ids: string[] }) {
   if (live.status === 'missing' || live.status === 'error') {
     return (
       <Page title={tc.adHocTitle} narrow>
-        <p>{live.status === 'error' ? t.common.errors.generic : tc.needIds}</p>
+        <p>{live.status === 'error' ? t.common.errors.generic : tc.someMissing}</p>
         <Link to="/esperienze" className="btn btn-primary">
           {tc.toExperiences}
         </Link>
@@ -101,7 +101,7 @@ function SaveTable({ ids }: { ids: string[] }) {
     return e
   }
   return (
-    <section className="mt-5 compare-save" aria-labelledby="compare-save-title">
+    <section className="mt-5 compare-save" aria-labelledby="compare-save-title" data-anchor="save">
       <h2 id="compare-save-title" className="h3">
         {tc.saveTitle}
       </h2>

@@ -66,7 +66,7 @@ export function RoomPanel({ roomId }: { roomId: string }) {
 
   const roomLink = '/stanze/' + encodeURIComponent(roomId)
   return (
-    <section className="compare-room card card-bg p-3" aria-labelledby="compare-room-title" data-testid="table-room">
+    <section className="compare-room card card-bg p-3" aria-labelledby="compare-room-title" data-testid="table-room" data-anchor="room">
       <h2 id="compare-room-title" className="h4">
         {tc.room}
       </h2>

@@ -8,7 +8,7 @@ export function TablePresence({ presence, focus, labels, userId }: { presence: P
   const tc = t.compare
   const others = presence?.users?.filter((u) => u.id !== userId) ?? []
   return (
-    <section className="card card-bg p-3 mb-3" aria-labelledby="table-presence-title" data-testid="table-presence">
+    <section className="card card-bg p-3 mb-3" aria-labelledby="table-presence-title" data-testid="table-presence" data-anchor="presence">
       <h2 id="table-presence-title" className="h5">
         {tc.presence}
       </h2>

@@ -33,7 +33,10 @@ export interface LiveComparison {
   refetchCounts: () => void
 }
 
-/** The first element marked data-anchor whose bottom is below the top of the window, and where it is. */
+/**
+ * The first element marked data-anchor (a row header, a panel) whose bottom
+ * is below the top of the window, and where it is: what the reader reads.
+ */
 function captureAnchor(): { id: string; top: number } | null {
   for (const el of document.querySelectorAll<HTMLElement>('[data-anchor]')) {
     const r = el.getBoundingClientRect()

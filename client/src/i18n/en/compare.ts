@@ -7,6 +7,7 @@ export const compare: Translation<typeof it> = {
   adHocLead: 'The chosen experiences, field by field. The link of this page can be shared.',
   needIds: 'Choose 2 to 12 experiences from the list of experiences to compare them.',
   toExperiences: 'Go to the experiences',
+  someMissing: 'One or more of the chosen experiences do not exist, are not published or you may not see them.',
   tablesTitle: 'Comparison tables',
   tablesLead: 'The comparisons saved by the administrations, each with its room to discuss them live.',
   noTables: 'No saved table yet. Build a comparison from the list of experiences and save it as a table.',

@@ -5,6 +5,7 @@ export const compare = {
   adHocLead: 'Le esperienze scelte, campo per campo. Il link di questa pagina si può condividere.',
   needIds: 'Scegli da 2 a 12 esperienze dall’elenco delle esperienze per confrontarle.',
   toExperiences: 'Vai alle esperienze',
+  someMissing: 'Una o più delle esperienze scelte non esistono, non sono pubblicate o non puoi vederle.',
   tablesTitle: 'Tavoli di confronto',
   tablesLead: 'I confronti salvati dalle amministrazioni, ciascuno con la sua stanza per discuterne dal vivo.',
   noTables: 'Ancora nessun tavolo salvato. Crea un confronto dall’elenco delle esperienze e salvalo come tavolo.',
