@@ -245,7 +245,10 @@ describe('the comparison table in the browser', () => {
       const r = await api(pa, 'PATCH', `/api/v1/tables/${id}`, { base_version: t.body.version, experiences });
       assert.equal(r.status, 200, `patch: ${JSON.stringify(r.body)}`);
     };
-    await patch(ids.slice(0, 2));
+    // Anna, the owner, removes the third column from its header; Bruno has no such button.
+    assert.equal(await pb.getByRole('button', { name: /dal tavolo$/ }).count(), 0, 'only who may edit the table removes columns');
+    await pa.getByRole('button', { name: `Rimuovi ${FORMULA} dal tavolo` }).click();
+    await expectText(pa.getByTestId('live-announcer'), 'è stata rimossa dal tavolo');
     await waitFor(async () => (await columns(pb)).join() === ids.slice(0, 2).join(), { timeout: 2000, message: 'the column goes for Bruno' });
     await expectText(pb.getByTestId('live-announcer'), 'Le colonne del tavolo sono cambiate');
     await patch(ids);

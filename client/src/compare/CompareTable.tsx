@@ -8,7 +8,7 @@ import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { Icon } from '../components/Icon'
 import type { Column, CommentCounts, ComparisonCell, ComparisonRow } from './api'
-import type { RowGroup } from './rows'
+import { MIN_COLUMNS, type RowGroup } from './rows'
 
 export interface CellRef {
   column: Column
@@ -25,9 +25,11 @@ export interface CompareTableProps {
   onComments: (c: CellRef) => void
   /** The reader's row (focus or pointer), null when they leave the table. */
   onRow: (field: string | null) => void
+  /** Present for who may change a saved table's columns (while it has more than two). */
+  onRemoveColumn?: (c: Column) => void
 }
 
-export function CompareTable({ caption, columns, groups, counts, viewers, onComments, onRow }: CompareTableProps) {
+export function CompareTable({ caption, columns, groups, counts, viewers, onComments, onRow, onRemoveColumn }: CompareTableProps) {
   const { t } = useI18n()
   const tc = t.compare
   const captionId = useId()
@@ -61,6 +63,11 @@ export function CompareTable({ caption, columns, groups, counts, viewers, onComm
                   </Link>
                   <span className="d-block small fw-normal">{c.administration.name}</span>
                   <span className="d-block small fw-normal text-muted-accessible">{tc.version(c.version)}</span>
+                  {onRemoveColumn && columns.length > MIN_COLUMNS ? (
+                    <button type="button" className="btn btn-link btn-xs p-0 fw-normal" onClick={() => onRemoveColumn(c)} aria-label={tc.removeColumn(c.titolo)}>
+                      {tc.remove}
+                    </button>
+                  ) : null}
                 </th>
               ))}
             </tr>

@@ -1,7 +1,7 @@
 // What both comparison pages show around the table: "only rows that
 // differ", hidden rows on request, the rows panel, the export links.
 import { useI18n } from '../i18n'
-import type { CommentCounts, Comparison, ExportFormat } from './api'
+import type { Column, CommentCounts, Comparison, ExportFormat } from './api'
 import { CompareTable, type CellRef } from './CompareTable'
 import { RowsPanel, type RowsPanelProps } from './RowsPanel'
 import { visibleGroups } from './rows'
@@ -17,6 +17,7 @@ export interface ComparisonViewProps {
   viewers: Map<string, string[]>
   onComments: (c: CellRef) => void
   onRow: (field: string | null) => void
+  onRemoveColumn?: (c: Column) => void
 }
 
 export function ComparisonView(p: ComparisonViewProps) {
@@ -52,7 +53,7 @@ export function ComparisonView(p: ComparisonViewProps) {
       </div>
       <RowsPanel comparison={p.comparison} order={rv.order} hidden={rv.hidden} {...p.panel} />
       {groups.length ? (
-        <CompareTable caption={p.caption} columns={p.comparison.columns} groups={groups} counts={p.counts} viewers={p.viewers} onComments={p.onComments} onRow={p.onRow} />
+        <CompareTable caption={p.caption} columns={p.comparison.columns} groups={groups} counts={p.counts} viewers={p.viewers} onComments={p.onComments} onRow={p.onRow} onRemoveColumn={p.onRemoveColumn} />
       ) : (
         <p data-testid="no-rows">{tc.noRows}</p>
       )}

@@ -175,6 +175,21 @@ function TablePage({ id }: { id: string }) {
             viewers={viewers}
             onComments={setOpenCell}
             onRow={onRow}
+            onRemoveColumn={
+              canShare
+                ? (c) => {
+                    compareApi.patch(id, { base_version: table.version, experiences: data.columns.filter((x) => x.id !== c.id).map((x) => x.id) }).then(
+                      (tb) => {
+                        setTable(tb)
+                        say(tc.columnRemoved(c.titolo))
+                        document.querySelector<HTMLElement>('[data-testid="compare-scroll"]')?.focus()
+                        void live.refetch()
+                      },
+                      (e: unknown) => setError(apiErrorMessage(e, t)),
+                    )
+                  }
+                : undefined
+            }
             panel={{
               saved: true,
               onMove: (field, dir) => {

@@ -90,5 +90,8 @@ export const compare: Translation<typeof it> = {
   openRoom: 'Open the room full page',
   roomMissing: 'The room of the table is not available.',
   owner: 'Owner',
+  remove: 'Remove',
+  removeColumn: (titolo: string) => `Remove ${titolo} from the table`,
+  columnRemoved: (titolo: string) => `${titolo} was removed from the table.`,
   openExperience: (titolo: string) => `Open the experience ${titolo}`,
 }

@@ -88,5 +88,8 @@ export const compare = {
   openRoom: 'Apri la stanza a pagina intera',
   roomMissing: 'La stanza del tavolo non è disponibile.',
   owner: 'Proprietario',
+  remove: 'Rimuovi',
+  removeColumn: (titolo: string) => `Rimuovi ${titolo} dal tavolo`,
+  columnRemoved: (titolo: string) => `${titolo} è stata rimossa dal tavolo.`,
   openExperience: (titolo: string) => `Apri l’esperienza ${titolo}`,
 }
