@@ -35,6 +35,17 @@ type Prepared struct {
 	values  []value // by row, in rows' order
 }
 
+// Size is about the bytes p holds (its values and displays), for caches
+// that bound their memory.
+func (p *Prepared) Size() int {
+	n := 64 + len(p.ID)
+	for i := range p.values {
+		v := &p.values[i]
+		n += 48 + len(v.raw) + len(v.display[0]) + len(v.display[1])
+	}
+	return n
+}
+
 // Prepare computes every row of version v.
 func Prepare(v *experiences.Version) *Prepared {
 	raw, _ := json.Marshal(&v.Fields) // Fields always encodes

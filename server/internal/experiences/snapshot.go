@@ -8,6 +8,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/authz"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // What the comparison table (package tables) reads of the records: which
@@ -74,6 +75,15 @@ func (s *Service) VersionOf(ctx context.Context, id string, n int) (Version, err
 	d, err := s.load(ctx, id)
 	if err != nil {
 		return Version{}, err
+	}
+	if n > d.Version { // a reader behind this process's latest write: ask the writer
+		fresh, ok, err := store.Get[recordDoc](ctx, s.heads.Ordered(), id)
+		if err != nil {
+			return Version{}, fmt.Errorf("load experience %s: %w", id, err)
+		}
+		if ok {
+			d = &fresh
+		}
 	}
 	if n < 1 || n > d.Version {
 		return Version{}, fmt.Errorf("experience %s: no version %d (now %d): %w", id, n, d.Version, ErrNotFound)

@@ -493,12 +493,18 @@ func (c *Conn) publish(f clientFrame) {
 		c.send(errorFrame(f.ID, code))
 		return
 	}
-	if !gate.allow(f.Topic, c.user.ID, time.Now()) {
-		// Typing again within the interval: the others already know.
+	e := &Event{Topic: f.Topic, Name: f.Event, Data: f.Data, From: c.user.ID}
+	if now := time.Now(); !gate.allow(f.Topic, c.user.ID, now) {
+		// Typing again within the interval: the others already know. A
+		// focus is where the person is now: the last one is relayed when
+		// the interval ends.
+		if gate.relay != nil {
+			gate.hold(e, now)
+		}
 		c.send(encode(idMsg{Type: "ack", ID: f.ID}))
 		return
 	}
-	h.broker.Publish([]*Event{{Topic: f.Topic, Name: f.Event, Data: f.Data, From: c.user.ID}})
+	h.broker.Publish([]*Event{e})
 	c.send(encode(idMsg{Type: "ack", ID: f.ID}))
 }
 

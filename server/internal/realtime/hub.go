@@ -134,6 +134,7 @@ func New(o Options) *Hub {
 	}
 	h.typing.interval = or(o.Tuning.TypingInterval, TypingInterval)
 	h.focus.interval = FocusInterval
+	h.focus.relay = func(e *Event) { h.broker.Publish([]*Event{e}) }
 	h.seq = newSequencer(o.Log, h.broker.Publish)
 	h.broker.Start(h.deliver)
 	go h.run()

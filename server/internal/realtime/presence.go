@@ -22,6 +22,8 @@ import (
 //
 // Typing: a `typing` publish is fanned out at most once per TypingInterval
 // per user and topic; the extra ones are acknowledged and dropped quietly.
+// Focus (a comparison table's row) likewise once per FocusInterval, but the
+// last one held back is relayed when the interval ends.
 
 // PresenceRule says whether the topic "<kind>:<id>" shows counts only (no
 // names). It runs when a connection subscribes, off the owner goroutine;
@@ -243,6 +245,35 @@ type typingGate struct {
 	interval time.Duration
 	last     map[typingKey]time.Time
 	swept    time.Time
+	// relay, when set (focus), gets the last event refused within a
+	// user's interval when that interval ends (hold): the others see the
+	// row one stopped on, not one passed on the way.
+	relay func(*Event)
+	held  map[typingKey]*Event
+}
+
+// hold keeps e, refused by allow, to relay when its user's interval on
+// its topic ends; a later one refused meanwhile replaces it.
+func (g *typingGate) hold(e *Event, now time.Time) {
+	k := typingKey{e.Topic, e.From}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.held == nil {
+		g.held = map[typingKey]*Event{}
+	}
+	_, waiting := g.held[k]
+	g.held[k] = e
+	if waiting {
+		return
+	}
+	time.AfterFunc(g.interval-now.Sub(g.last[k]), func() {
+		g.mu.Lock()
+		e := g.held[k]
+		delete(g.held, k)
+		g.last[k] = time.Now()
+		g.mu.Unlock()
+		g.relay(e)
+	})
 }
 
 type typingKey struct{ topic, user string }

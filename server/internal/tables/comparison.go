@@ -19,9 +19,10 @@ import (
 // so a comparison reads the store only for the table and the viewer's
 // document (which rows, which versions seen) and for versions not seen yet.
 
-// cacheSize bounds the prepared versions kept (~30 KB each: 12 columns of
-// 1,000 tables' worth of current versions and some seen ones).
-const cacheSize = 4096
+// cacheBytes bounds the memory of the prepared versions kept: a version
+// is ~5–10 KB (a long lezioni_apprese makes it up to ~60 KB), so 64 MB
+// keep the current versions of thousands of records and some seen ones.
+const cacheBytes = 64 << 20
 
 type versionKey struct {
 	id string
@@ -31,9 +32,10 @@ type versionKey struct {
 // versionCache keeps prepared versions; when full it starts over (the
 // current versions come back at the next comparisons).
 type versionCache struct {
-	mu  sync.RWMutex
-	max int
-	m   map[versionKey]*compare.Prepared
+	mu    sync.RWMutex
+	max   int // bytes
+	bytes int
+	m     map[versionKey]*compare.Prepared
 }
 
 func newVersionCache(max int) *versionCache {
@@ -49,10 +51,15 @@ func (c *versionCache) get(k versionKey) *compare.Prepared {
 func (c *versionCache) put(k versionKey, p *compare.Prepared) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		c.m = make(map[versionKey]*compare.Prepared, c.max)
+	if _, ok := c.m[k]; ok {
+		return
+	}
+	size := p.Size()
+	if c.bytes+size > c.max {
+		c.m, c.bytes = map[versionKey]*compare.Prepared{}, 0
 	}
 	c.m[k] = p
+	c.bytes += size
 }
 
 // prepared is version n of record id, prepared.

@@ -126,7 +126,7 @@ func New(d Deps) *Service {
 		log = slog.Default()
 	}
 	s := &Service{deps: d, log: log.With("component", "tables"), tables: d.Store.Collection(colTables),
-		index: d.Store.Collection(colIndex), viewers: d.Store.Collection(colViewers), cache: newVersionCache(cacheSize),
+		index: d.Store.Collection(colIndex), viewers: d.Store.Collection(colViewers), cache: newVersionCache(cacheBytes),
 		docs:    versioned.New[tableDoc](d.Store, colTables, versioned.Options[tableDoc]{Version: "version", Max: 4096, TTL: docsTTL}),
 		viewing: versioned.New[viewerDoc](d.Store, colViewers, versioned.Options[viewerDoc]{Max: 16384, TTL: docsTTL})}
 	d.Outbox.Handle(kindRoom, s.redoRoom)

@@ -14,8 +14,9 @@ import (
 // versions; a comparison is a pure function of its fingerprint, so the
 // encoded answer is kept under it, in each coding asked for.
 
-// encodedMax bounds the answers kept (~80 KB each with their codings).
-const encodedMax = 256
+// encodedBytes bounds the memory of the answers kept (~60 KB of JSON for
+// 12 columns, more with long lessons learned, and each coding's copy).
+const encodedBytes = 32 << 20
 
 type encodedAnswer struct {
 	mu    sync.Mutex
@@ -24,26 +25,35 @@ type encodedAnswer struct {
 }
 
 type encodedCache struct {
-	mu sync.Mutex
-	m  map[string]*encodedAnswer
+	mu    sync.Mutex
+	m     map[string]*encodedAnswer
+	bytes int // of the answers' bodies stored so far (added)
 }
 
 func newEncodedCache() *encodedCache { return &encodedCache{m: map[string]*encodedAnswer{}} }
 
 // answer is the entry of key, new (empty) if none; the map starts over
-// when full (the answers in use come back at their next request).
+// when its bodies are over encodedBytes (the answers in use come back at
+// their next request).
 func (c *encodedCache) answer(key string) *encodedAnswer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.m[key]
 	if a == nil {
-		if len(c.m) >= encodedMax {
-			c.m = make(map[string]*encodedAnswer, encodedMax)
+		if c.bytes > encodedBytes {
+			c.m, c.bytes = map[string]*encodedAnswer{}, 0
 		}
 		a = &encodedAnswer{coded: map[string][]byte{}}
 		c.m[key] = a
 	}
 	return a
+}
+
+// stored counts n more bytes kept.
+func (c *encodedCache) stored(n int) {
+	c.mu.Lock()
+	c.bytes += n
+	c.mu.Unlock()
 }
 
 // sendComparison answers with cmp as JSON, compressed as the request
@@ -59,11 +69,13 @@ func (s *server) sendComparison(c *fiber.Ctx, cmp *compare.Comparison) error {
 			return err
 		}
 		a.plain = b
+		s.comparisons.stored(len(b))
 	}
 	body := a.plain
 	if enc != "" && len(body) >= compressMinBytes {
 		if a.coded[enc] == nil {
 			a.coded[enc] = compress(enc, a.plain)
+			s.comparisons.stored(len(a.coded[enc]))
 		}
 		body = a.coded[enc]
 	} else {

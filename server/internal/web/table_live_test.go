@@ -11,8 +11,9 @@ import (
 
 // TestTableLive: viewers of a table see each other (presence with
 // names), get table.updated after a change, in order after the table's
-// seq, and each other's row focus, at most once a second per person; a
-// focus that is not {row} is refused.
+// seq, and each other's row focus, at most once a second per person (the
+// last one held back relayed when the second ends); a focus that is not
+// {row} is refused.
 func TestTableLive(t *testing.T) {
 	env := webtest.Start(t, nil)
 	alice, au := env.NewUser(account.RoleParticipant)
@@ -43,16 +44,20 @@ func TestTableLive(t *testing.T) {
 		t.Errorf("GET seq %d, want %d (the event's)", now.Seq, seq)
 	}
 
+	// Refused focus first (they never reach the once-a-second gate), then
+	// one relayed at once and one held back: the held one, where alice
+	// stopped, follows when her second is over.
 	for _, tc := range []struct {
 		name    string
 		data    any
 		answer  string
 		relayed bool
 	}{
-		{"first", map[string]any{"row": "importo_base_eur"}, "ack", true},
-		{"again at once", map[string]any{"row": "procedura"}, "ack", false},
 		{"not a row", map[string]any{"row": 7}, "bad_frame", false},
 		{"more than a row", map[string]any{"row": "cig", "x": 1}, "bad_frame", false},
+		{"first", map[string]any{"row": "importo_base_eur"}, "ack", true},
+		{"again at once", map[string]any{"row": "cig"}, "ack", false},
+		{"and again", map[string]any{"row": "procedura"}, "ack", false},
 	} {
 		wa.Send(map[string]any{"type": "publish", "id": tc.name, "topic": topic, "event": "focus", "data": tc.data})
 		m := other(t, wa)
@@ -68,12 +73,19 @@ func TestTableLive(t *testing.T) {
 				t.Fatalf("%s: bruno got %+v", tc.name, m)
 			}
 		}
-		wb.Send(map[string]any{"type": "ping", "id": "p-" + tc.name})
-		if m := other(t, wb); m.Type != "pong" { // nothing relayed before it
-			t.Fatalf("%s: bruno got %+v", tc.name, m)
-		}
 	}
-	// A second later the next focus goes through; leaving the table is null.
+	start := time.Now()
+	if m := other(t, wb); m.Type != "transient" || string(m.Data) != `{"row":"procedura"}` {
+		t.Fatalf("held focus: bruno got %+v, want the last row", m)
+	}
+	if waited := time.Since(start); waited > 3*time.Second {
+		t.Errorf("the held focus came after %v, want within the second", waited)
+	}
+	wb.Send(map[string]any{"type": "ping", "id": "p"})
+	if m := other(t, wb); m.Type != "pong" { // the first held one only: "cig" was replaced
+		t.Fatalf("after the held focus: bruno got %+v", m)
+	}
+	// A second later the next focus goes through at once; leaving the table is null.
 	time.Sleep(1100 * time.Millisecond)
 	wa.Send(map[string]any{"type": "publish", "id": "later", "topic": topic, "event": "focus", "data": map[string]any{"row": nil}})
 	if m := other(t, wa); m.Type != "ack" {
