@@ -1,15 +1,13 @@
 // /confronto?ids=a,b,c: an ad-hoc comparison (the URL is the comparison,
 // so it can be shared), kept live on its records, with a form to save it
 // as a table.
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useMemo } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { ErrorSummary, TextField, useForm, type Errors } from '../components/forms'
 import { Loading, Page } from '../components/Page'
 import { useAnnouncer } from '../forum/common'
 import { compareApi, exportHref } from './api'
-import type { CellRef } from './CompareTable'
-import { CommentsDialog } from './CommentsDialog'
 import { ComparisonView } from './ComparisonView'
 import { useAnnounceChanges } from './announce'
 import { MAX_COLUMNS, MIN_COLUMNS, parseIds } from './rows'
@@ -40,7 +38,6 @@ function AdHoc({ ids }: { ids: string[] }) {
   const { t } = useI18n()
   const tc = t.compare
   const [region, say] = useAnnouncer()
-  const [openCell, setOpenCell] = useState<CellRef | null>(null)
   const announce = useAnnounceChanges(say)
   const live = useLiveComparison({ tableId: null, fetch: () => compareApi.adHoc(ids), onFresh: announce }, ids.join(','))
   const data = live.data
@@ -68,7 +65,7 @@ function AdHoc({ ids }: { ids: string[] }) {
         rows={rv}
         exportHref={(f) => exportHref({ ids }, f)}
         viewers={new Map()}
-        onComments={setOpenCell}
+        onCommentAdded={live.refetchCounts}
         onRow={noRow}
         panel={{
           saved: false,
@@ -77,13 +74,6 @@ function AdHoc({ ids }: { ids: string[] }) {
         }}
       />
       <SaveTable ids={ids} />
-      <CommentsDialog
-        cell={openCell}
-        comparison={data}
-        counts={live.counts}
-        onClose={() => setOpenCell(null)}
-        onAdded={() => live.refetchCounts()}
-      />
     </Page>
   )
 }

@@ -1,6 +1,9 @@
 // What both comparison pages show around the table: "only rows that
-// differ", hidden rows on request, the rows panel, the export links.
+// differ", hidden rows on request, the rows panel, the export links, and
+// the comments' dialog of the cell whose marker was pressed.
+import { useState } from 'react'
 import { useI18n } from '../i18n'
+import { CommentsDialog } from './CommentsDialog'
 import type { Column, CommentCounts, Comparison, ExportFormat } from './api'
 import { CompareTable, type CellRef } from './CompareTable'
 import { RowsPanel, type RowsPanelProps } from './RowsPanel'
@@ -15,7 +18,8 @@ export interface ComparisonViewProps {
   panel: Omit<RowsPanelProps, 'comparison' | 'order' | 'hidden'>
   exportHref: (f: ExportFormat) => string
   viewers: Map<string, string[]>
-  onComments: (c: CellRef) => void
+  /** A comment was added from the dialog (to count it). */
+  onCommentAdded: () => void
   onRow: (field: string | null) => void
   onRemoveColumn?: (c: Column) => void
 }
@@ -24,6 +28,7 @@ export function ComparisonView(p: ComparisonViewProps) {
   const { t } = useI18n()
   const tc = t.compare
   const rv = p.rows
+  const [openCell, setOpenCell] = useState<CellRef | null>(null)
   const groups = visibleGroups(p.comparison, rv)
   return (
     <div className="compare-view">
@@ -53,10 +58,11 @@ export function ComparisonView(p: ComparisonViewProps) {
       </div>
       <RowsPanel comparison={p.comparison} order={rv.order} hidden={rv.hidden} {...p.panel} />
       {groups.length ? (
-        <CompareTable caption={p.caption} columns={p.comparison.columns} groups={groups} counts={p.counts} viewers={p.viewers} onComments={p.onComments} onRow={p.onRow} onRemoveColumn={p.onRemoveColumn} />
+        <CompareTable caption={p.caption} columns={p.comparison.columns} groups={groups} counts={p.counts} viewers={p.viewers} onComments={setOpenCell} onRow={p.onRow} onRemoveColumn={p.onRemoveColumn} />
       ) : (
         <p data-testid="no-rows">{tc.noRows}</p>
       )}
+      <CommentsDialog cell={openCell} comparison={p.comparison} counts={p.counts} onClose={() => setOpenCell(null)} onAdded={p.onCommentAdded} />
     </div>
   )
 }

@@ -21,8 +21,6 @@ import { Loading, Page } from '../components/Page'
 import { ErrorAlert, useAnnouncer } from '../forum/common'
 import { realtime, type PresenceFrame } from '../realtime/socket'
 import { compareApi, exportHref, type Table } from './api'
-import type { CellRef } from './CompareTable'
-import { CommentsDialog } from './CommentsDialog'
 import { ComparisonView } from './ComparisonView'
 import { RoomPanel } from './RoomPanel'
 import { TablePresence } from './TablePresence'
@@ -45,7 +43,6 @@ function TablePage({ id }: { id: string }) {
   const [tableStatus, setTableStatus] = useState<'loading' | 'ready' | 'missing' | 'error'>('loading')
   const [presence, setPresence] = useState<PresenceFrame | null>(null)
   const [focus, setFocusMap] = useState<FocusMap>({})
-  const [openCell, setOpenCell] = useState<CellRef | null>(null)
   const [error, setError] = useState('')
   const [region, say] = useAnnouncer()
   const ownOrder = useRef(false)
@@ -173,7 +170,7 @@ function TablePage({ id }: { id: string }) {
             rows={rv}
             exportHref={(f) => exportHref({ table: id }, f)}
             viewers={viewers}
-            onComments={setOpenCell}
+            onCommentAdded={live.refetchCounts}
             onRow={onRow}
             onRemoveColumn={
               canShare
@@ -237,13 +234,6 @@ function TablePage({ id }: { id: string }) {
           {table.room_id ? <RoomPanel roomId={table.room_id} /> : null}
         </div>
       </div>
-      <CommentsDialog
-        cell={openCell}
-        comparison={data}
-        counts={live.counts}
-        onClose={() => setOpenCell(null)}
-        onAdded={() => live.refetchCounts()}
-      />
     </Page>
   )
 }
