@@ -47,6 +47,8 @@ function TablePage({ id }: { id: string }) {
   const [region, say] = useAnnouncer()
   const ownOrder = useRef(false)
   const present = useRef<string[]>([])
+  /** The columns this viewer's own change will bring (its refetch is not announced again). */
+  const ownColumns = useRef('')
   const announce = useAnnounceChanges(say)
 
   useEffect(() => {
@@ -77,7 +79,14 @@ function TablePage({ id }: { id: string }) {
       tableId: id,
       tableSeq: table?.seq,
       fetch: () => compareApi.comparison(id),
-      onFresh: announce,
+      onFresh: (old, fresh) => {
+        const cols = fresh.columns.map((c) => c.id).join()
+        if (old && cols === ownColumns.current && old.columns.map((c) => c.id).join() !== cols) {
+          ownColumns.current = ''
+          return // this viewer's own change, already said
+        }
+        announce(old, fresh)
+      },
       onTable: (tb) => {
         // The event's table is everyone's (can_edit false, the columns all may read): this viewer's comes from GET.
         setTable((old) => ({ ...tb, can_edit: old?.can_edit ?? false }))
@@ -175,14 +184,19 @@ function TablePage({ id }: { id: string }) {
             onRemoveColumn={
               canShare
                 ? (c) => {
-                    compareApi.patch(id, { base_version: table.version, experiences: data.columns.filter((x) => x.id !== c.id).map((x) => x.id) }).then(
+                    const rest = data.columns.filter((x) => x.id !== c.id).map((x) => x.id)
+                    ownColumns.current = rest.join()
+                    compareApi.patch(id, { base_version: table.version, experiences: rest }).then(
                       (tb) => {
                         setTable(tb)
                         say(tc.columnRemoved(c.titolo))
                         document.querySelector<HTMLElement>('[data-testid="compare-scroll"]')?.focus()
                         void live.refetch()
                       },
-                      (e: unknown) => setError(apiErrorMessage(e, t)),
+                      (e: unknown) => {
+                        ownColumns.current = ''
+                        setError(apiErrorMessage(e, t))
+                      },
                     )
                   }
                 : undefined
