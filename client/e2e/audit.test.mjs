@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ADMIN, api, checkPage, expectFieldError, expectText, field, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
+import { ADMIN, api, checkPage, expectFieldError, expectText, field, launch, loginUI, newPage, parseCSV, startBoard, waitFor } from './harness.mjs';
 
 let board;
 let browser;
@@ -20,36 +20,6 @@ after(async () => {
   await browser?.close();
   await board?.stop();
 });
-
-/** Parses an RFC 4180 document: quoted fields, doubled quotes, CRLF records. */
-function parseCSV(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  assert.equal(cell + row.join(''), '', 'the document ends with CRLF');
-  return rows;
-}
 
 describe('audit log', () => {
   it('an admin rejects an enrolment with a reason, sees it in the log and downloads the CSV', async () => {

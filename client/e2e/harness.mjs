@@ -402,3 +402,33 @@ export async function loginUI(page, { email, password }) {
   await page.getByRole('button', { name: /^(Accedi|Log in)$/ }).last().click();
   await waitFor(() => new URL(page.url()).pathname !== '/login', { message: `login of ${email} did not leave /login` });
 }
+
+/** Parses an RFC 4180 document: quoted fields, doubled quotes, CRLF records. */
+export function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  assert.equal(cell + row.join(''), '', 'the document ends with CRLF');
+  return rows;
+}

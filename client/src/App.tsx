@@ -27,6 +27,8 @@ const Rooms = lazy(() => import('./rooms/RoomsRoutes'))
 const UserModeration = lazy(() => import('./pages/UserModeration'))
 const Experiences = lazy(() => import('./experiences/ExperiencesRoutes'))
 const Moderation = lazy(() => import('./moderation/ModerationPage'))
+const Compare = lazy(() => import('./compare/ComparePage'))
+const Tables = lazy(() => import('./compare/TablesRoutes'))
 
 /** Paths a logged-in user whose administration is not approved may still see. */
 const OPEN_TO_PENDING = ['/attesa', '/profilo', '/privacy', '/accessibilita']
@@ -73,6 +75,8 @@ function AppRoutes() {
           <Route path="/moderazione/utenti/:id" element={<RequireActive><UserModeration /></RequireActive>} />
           <Route path="/esperienze/*" element={<RequireActive><Experiences /></RequireActive>} />
           <Route path="/moderazione" element={<RequireModerator><Moderation /></RequireModerator>} />
+          <Route path="/confronto" element={<RequireActive><Compare /></RequireActive>} />
+          <Route path="/tavoli/*" element={<RequireActive><Tables /></RequireActive>} />
           <Route path="/cerca" element={<RequireActive><ForumSearch /></RequireActive>} />
           <Route path="/notifiche" element={<RequireActive><ForumNotifications /></RequireActive>} />
           <Route path="/users/:handle" element={<RequireActive><Mentioned kind="user" /></RequireActive>} />

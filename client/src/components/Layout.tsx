@@ -16,7 +16,7 @@ import { totalUnread } from '../rooms/unread'
 /** Navbar entries; the forum engineer adds theirs here. */
 function navItems(user: User | null, t: ReturnType<typeof useI18n>['t']) {
   const items: { to: string; label: string; end?: boolean }[] = [{ to: '/', label: t.common.home, end: true }]
-  if (isActive(user)) items.push({ to: '/forum', label: t.common.forum }, { to: '/stanze', label: t.rooms.nav }, { to: '/esperienze', label: t.experiences.nav }, { to: '/cerca', label: t.forum.search.nav })
+  if (isActive(user)) items.push({ to: '/forum', label: t.common.forum }, { to: '/stanze', label: t.rooms.nav }, { to: '/esperienze', label: t.experiences.nav }, { to: '/tavoli', label: t.compare.nav }, { to: '/cerca', label: t.forum.search.nav })
   if (user) items.push({ to: '/profilo', label: t.common.profile })
   if (isModerator(user) && isActive(user)) items.push({ to: '/moderazione', label: t.moderation.nav })
   if (user?.role === 'admin' && isActive(user)) items.push({ to: '/admin', label: t.common.admin })

@@ -12,5 +12,6 @@ import { rooms } from './rooms'
 import { curation } from './curation'
 import { experiences } from './experiences'
 import { moderation } from './moderation'
+import { compare } from './compare'
 
-export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences, moderation }
+export const en: Translation<Dictionary> = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences, moderation, compare }

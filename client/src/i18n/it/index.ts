@@ -12,6 +12,7 @@ import { rooms } from './rooms'
 import { curation } from './curation'
 import { experiences } from './experiences'
 import { moderation } from './moderation'
+import { compare } from './compare'
 
-export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences, moderation }
+export const it = { common, account, admin, lists, legal, forum, compose, audit, rooms, curation, experiences, moderation, compare }
 export type Dictionary = typeof it
