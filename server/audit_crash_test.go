@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cantieri/tavolo/server/internal/demo"
@@ -33,42 +32,10 @@ func TestKillMidBurstKeepsAuditEntries(t *testing.T) {
 		}
 		ids[i] = created.Thread.ID
 	}
-	var (
-		mu     sync.Mutex
-		acked  = map[string]bool{}
-		next   int
-		wg     sync.WaitGroup
-		killed sync.Once
-	)
-	for range 4 {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= threads {
-					return
-				}
-				status, _, err := admin.do("PATCH", "/api/v1/threads/"+ids[i], map[string]any{"locked": true})
-				if err != nil || status != http.StatusOK {
-					return // the board is gone: never acknowledged
-				}
-				mu.Lock()
-				acked[ids[i]] = true
-				n := len(acked)
-				mu.Unlock()
-				if n >= ackedBeforeKill {
-					killed.Do(b.kill)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	killed.Do(b.kill)
-	if len(acked) < ackedBeforeKill {
-		t.Fatalf("only %d locks acknowledged before the board stopped:\n%s", len(acked), b.logTail())
-	}
+	acked := burst(t, b, "locks", threads, ackedBeforeKill, func(i int) (string, bool, bool) {
+		status, _, err := admin.do("PATCH", "/api/v1/threads/"+ids[i], map[string]any{"locked": true})
+		return ids[i], true, err == nil && status == http.StatusOK
+	})
 
 	b.start() // the pending records are replayed before the first request
 	admin = login(t, b.base, "admin@tavolo.test", demo.Password)

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -144,53 +143,23 @@ func TestKillMidBurstRedoesPendingWork(t *testing.T) {
 
 	// Writers reply until the board dies; it is killed once a few replies
 	// are acknowledged, so others are in flight and background work queued.
-	var (
-		mu     sync.Mutex
-		acked  = map[string]string{} // post id -> its search word
-		next   int
-		wg     sync.WaitGroup
-		killed sync.Once
-	)
-	const writers, ackedBeforeKill = 4, 24
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= 400 {
-					return
-				}
-				status, body, err := admin.do("POST", "/api/v1/threads/"+thread+"/posts",
-					map[string]any{"body": fmt.Sprintf("Risposta %s per @%s.", word(i), me.Handle)})
-				if err != nil || status != http.StatusCreated {
-					return // the board is gone: never acknowledged
-				}
-				var p struct {
-					ID string `json:"id"`
-				}
-				if err := json.Unmarshal(body, &p); err != nil || p.ID == "" {
-					t.Errorf("acknowledged reply without an id: %s", body)
-					return
-				}
-				mu.Lock()
-				acked[p.ID] = word(i)
-				n := len(acked)
-				mu.Unlock()
-				if n >= ackedBeforeKill {
-					killed.Do(b.kill)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	killed.Do(b.kill)
-	if len(acked) < ackedBeforeKill {
-		t.Fatalf("only %d replies acknowledged before the board stopped:\n%s", len(acked), b.logTail())
-	}
+	// acked: post id -> its search word.
+	const ackedBeforeKill = 24
+	acked := burst(t, b, "replies", 400, ackedBeforeKill, func(i int) (string, string, bool) {
+		status, body, err := admin.do("POST", "/api/v1/threads/"+thread+"/posts",
+			map[string]any{"body": fmt.Sprintf("Risposta %s per @%s.", word(i), me.Handle)})
+		if err != nil || status != http.StatusCreated {
+			return "", "", false
+		}
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(body, &p); err != nil || p.ID == "" {
+			t.Errorf("acknowledged reply without an id: %s", body)
+			return "", "", false
+		}
+		return p.ID, word(i), true
+	})
 
 	b.start()
 	admin = login(t, b.base, "admin@tavolo.test", demo.Password)

@@ -179,3 +179,49 @@ func (c *client) do(method, path string, body any) (int, []byte, error) {
 	data, err := io.ReadAll(res.Body)
 	return res.StatusCode, data, err
 }
+
+// burst does n requests, 4 at a time, until the board dies: do performs the
+// i-th and says whether it was acknowledged, with the key and value to keep.
+// The board is killed once killAfter are acknowledged (so others are in
+// flight and the work that follows them is queued), and at the end in any
+// case. Fewer than killAfter acknowledged fails the test.
+func burst[V any](t *testing.T, b *board, what string, n, killAfter int, do func(i int) (string, V, bool)) map[string]V {
+	t.Helper()
+	var (
+		mu     sync.Mutex
+		acked  = map[string]V{}
+		next   int
+		wg     sync.WaitGroup
+		killed sync.Once
+	)
+	for range 4 {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				k, v, ok := do(i)
+				if !ok {
+					return // the board is gone: never acknowledged
+				}
+				mu.Lock()
+				acked[k] = v
+				done := len(acked)
+				mu.Unlock()
+				if done >= killAfter {
+					killed.Do(b.kill)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	killed.Do(b.kill)
+	if len(acked) < killAfter {
+		t.Fatalf("only %d %s acknowledged before the board stopped:\n%s", len(acked), what, b.logTail())
+	}
+	return acked
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cantieri/tavolo/server/internal/demo"
@@ -44,44 +43,16 @@ func TestKillMidReportBurstStillHides(t *testing.T) {
 		}
 		ids[i] = p.ID
 	}
-	var (
-		mu     sync.Mutex
-		acked  = map[string]bool{} // posts whose second report was acknowledged
-		next   int
-		wg     sync.WaitGroup
-		killed sync.Once
-	)
-	for range 4 {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= posts {
-					return
-				}
-				for _, r := range reporters {
-					status, _, err := r.do("POST", "/api/v1/moderation/reports", map[string]any{"kind": "post", "id": ids[i], "reason": "spam"})
-					if err != nil || status != http.StatusCreated {
-						return // the board is gone
-					}
-				}
-				mu.Lock()
-				acked[ids[i]] = true
-				n := len(acked)
-				mu.Unlock()
-				if n >= ackedBeforeKill {
-					killed.Do(b.kill)
-				}
+	// The posts whose reports were all acknowledged.
+	acked := burst(t, b, "posts fully reported", posts, ackedBeforeKill, func(i int) (string, bool, bool) {
+		for _, r := range reporters {
+			status, _, err := r.do("POST", "/api/v1/moderation/reports", map[string]any{"kind": "post", "id": ids[i], "reason": "spam"})
+			if err != nil || status != http.StatusCreated {
+				return "", false, false
 			}
-		})
-	}
-	wg.Wait()
-	killed.Do(b.kill)
-	if len(acked) < ackedBeforeKill {
-		t.Fatalf("only %d posts fully reported before the board stopped:\n%s", len(acked), b.logTail())
-	}
+		}
+		return ids[i], true, true
+	})
 
 	b.start() // the pending syncs are redone before the first request
 	reader := login(t, b.base, "giulia.bianchi@example.org", demo.Password)
