@@ -34,8 +34,9 @@ func (s *Service) ModerationPost(ctx context.Context, id string) (ModeratedPost,
 }
 
 // SetPostHidden hides a post (readers see a placeholder, its author the
-// post and the reason) or shows it again, and tells the thread's open
-// views with post.updated. Setting what is already set writes nothing.
+// post and the reason; search no longer finds it) or shows it again, and
+// tells the thread's open views with post.updated. Setting what is already
+// set writes nothing but the search index (so a redo after a crash heals it).
 func (s *Service) SetPostHidden(ctx context.Context, id string, hidden bool, reason string) error {
 	defer s.lockPost(id)()
 	t, p, err := s.postByID(ctx, id)
@@ -43,6 +44,7 @@ func (s *Service) SetPostHidden(ctx context.Context, id string, hidden bool, rea
 		return err
 	}
 	if (p.Hidden != nil) == hidden && (!hidden || p.Hidden.Reason == reason) {
+		s.syncIndex(ctx, t, p, nil)
 		return nil
 	}
 	key := "posts." + strconv.Itoa(p.N) + ".hidden"
@@ -56,6 +58,7 @@ func (s *Service) SetPostHidden(ctx context.Context, id string, hidden bool, rea
 		return fmt.Errorf("hide post %s: %w", id, err)
 	}
 	s.bumpThread(ctx, t.ID)
+	s.syncIndex(ctx, t, p, nil)
 	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
 	return nil
 }

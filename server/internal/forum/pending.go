@@ -187,14 +187,21 @@ func (s *Service) redoPostChanged(ctx context.Context, w *outbox.Work) error {
 
 // reindex puts the post into the index as it is stored, or takes it out.
 func (s *Service) reindex(ctx context.Context, w *outbox.Work, t *ThreadSummary, p *postDoc) {
-	if !p.Deleted {
-		s.index(ctx, t, p, w.Part())
+	s.syncIndex(ctx, t, p, w.Part())
+}
+
+// syncIndex puts p in the search index, or takes it out when it is
+// deleted or hidden by the moderation: only what readers may see is found.
+func (s *Service) syncIndex(ctx context.Context, t *ThreadSummary, p *postDoc, done func(error)) {
+	if !p.Deleted && p.Hidden == nil {
+		s.index(ctx, t, p, done)
 		return
 	}
-	done := w.Part()
 	if err := s.deps.Indexer.Remove(ctx, postID(t.ID, p.N), done); err != nil {
 		s.log.Error("unindex post", "post", postID(t.ID, p.N), "err", err)
-		done(err)
+		if done != nil {
+			done(err)
+		}
 	}
 }
 

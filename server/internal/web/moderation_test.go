@@ -11,6 +11,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/notify"
+	"github.com/cantieri/tavolo/server/internal/testenv"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
@@ -403,4 +404,40 @@ func init() {
 	getRoutes = append(getRoutes[:n:n], append([]getRoute{
 		{"/api/v1/moderation/queue", []string{"state", "kind", "place", "reason", "sort", "offset", "limit"}},
 	}, getRoutes[n:]...)...)
+}
+
+// TestModerationHiddenPostLeavesSearch: a post hidden after its reports is
+// no longer found by search, for anyone; restored, it is found again.
+func TestModerationHiddenPostLeavesSearch(t *testing.T) {
+	env := webtest.Start(t, nil)
+	author, _ := env.NewUser(account.RoleParticipant)
+	mod, _ := env.NewUser(account.RoleModerator)
+	th := newThread(t, author, "bacheca", "Fornitori")
+	p := reply(t, author, th.Thread.ID, "", "Chiamate il numero zanzibarico per offerte")
+	found := func(step string, want int) {
+		t.Helper()
+		ctx := testenv.Ctx(t)
+		if err := env.Board.Outbox.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := env.Board.SearchQueue.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*webtest.Client{author, mod} {
+			var a searchAnswer
+			c.Expect(200, "GET", "/api/v1/search?q=zanzibarico", nil).JSON(t, &a)
+			if a.Total != want {
+				t.Errorf("%s: search found %d, want %d", step, a.Total, want)
+			}
+		}
+	}
+	found("before the reports", 1)
+	for range 3 {
+		c, _ := env.NewUser(account.RoleParticipant)
+		c.Expect(201, "POST", "/api/v1/moderation/reports", report("post", p.ID, "spam"))
+	}
+	found("hidden after three reports", 0)
+	mod.Expect(200, "POST", "/api/v1/moderation/actions", map[string]any{"action": "restore",
+		"ids": []string{moderation.RecordID("post", p.ID)}, "reason": "Nessuna pubblicità: è un fornitore della gara"})
+	found("restored", 1)
 }
