@@ -2278,11 +2278,11 @@ export interface components {
                 name: string;
                 role: string;
             };
-            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note, settings.enrolment_deadline, room.archive, room.restore, room.slow_mode, room.mute, room.unmute, room.message_delete, moderation.dismiss, moderation.hide, moderation.restore, moderation.delete, moderation.warn (target kind moderation: a record, <kind>:<item id>). */
+            /** @description Stable code: enrolment.approve, enrolment.reject, user.suspend, user.reinstate, user.role_change, invitation.create, category.create, category.update, category.archive, category.restore, category.reorder, thread.lock, thread.unlock, thread.pin, thread.unpin, thread.edit, post.delete, thread.move, thread.merge, thread.split, thread.close_at, user.note, settings.enrolment_deadline, room.archive, room.restore, room.slow_mode, room.mute, room.unmute, room.message_delete, table.edit, moderation.dismiss, moderation.hide, moderation.restore, moderation.delete, moderation.warn (target kind moderation: a record, <kind>:<item id>). */
             action: string;
             target: {
                 /** @enum {string} */
-                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "settings" | "room" | "room_member" | "room_message" | "moderation";
+                kind: "administration" | "user" | "invitation" | "category" | "categories" | "thread" | "post" | "settings" | "room" | "room_member" | "room_message" | "table" | "moderation";
                 id: string;
                 label: string;
             };

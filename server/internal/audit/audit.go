@@ -73,7 +73,7 @@ type Actor struct {
 
 // Target is what the action was done to.
 type Target struct {
-	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation, room, room_member, room_message, moderation (a record)
+	Kind  string `bson:"kind"`  // administration, user, category, categories, thread, post, invitation, room, room_member, room_message, table, moderation (a record)
 	ID    string `bson:"id"`    // the item's id
 	Label string `bson:"label"` // its name or title then, for people
 }
@@ -117,6 +117,7 @@ const (
 	RoomMute          = "room.mute"           // a member muted in a room
 	RoomUnmute        = "room.unmute"         // a mute ended early
 	RoomMessageDelete = "room.message_delete" // a moderator deleted another's message in a room
+	TableEdit         = "table.edit"          // a moderator or an admin changed another's comparison table
 	// Curation (forum and users).
 	ThreadMove    = "thread.move"     // to another category
 	ThreadMerge   = "thread.merge"    // target: the thread merged away; after: the one it went into
@@ -141,13 +142,13 @@ var Actions = []string{EnrolmentApprove, EnrolmentReject, UserSuspend, UserReins
 	CategoryCreate, CategoryUpdate, CategoryArchive, CategoryRestore, CategoryReorder,
 	ThreadLock, ThreadUnlock, ThreadPin, ThreadUnpin, ThreadEdit, PostDelete,
 	ThreadMove, ThreadMerge, ThreadSplit, ThreadCloseAt, UserNote, SettingsEnrolmentDeadline,
-	RoomArchive, RoomRestore, RoomSlowMode, RoomMute, RoomUnmute, RoomMessageDelete,
+	RoomArchive, RoomRestore, RoomSlowMode, RoomMute, RoomUnmute, RoomMessageDelete, TableEdit,
 	ModerationDismiss, ModerationHide, ModerationRestore, ModerationDelete, ModerationWarn}
 
 // Moderation reports whether action is a moderator's (on threads, posts,
 // rooms and reported items), which moderators may read; the rest is the admins'.
 func Moderation(action string) bool {
-	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || strings.HasPrefix(action, "room.") || strings.HasPrefix(action, "moderation.") || slices.Contains(curationActions, action)
+	return strings.HasPrefix(action, "thread.") || strings.HasPrefix(action, "post.") || strings.HasPrefix(action, "room.") || strings.HasPrefix(action, "table.") || strings.HasPrefix(action, "moderation.") || slices.Contains(curationActions, action)
 }
 
 // Observer reads a target's current state, as the After maps of its

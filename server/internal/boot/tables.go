@@ -17,7 +17,7 @@ import (
 // topic rules.
 func (b *Board) buildTables(log *slog.Logger) *tables.Service {
 	t := tables.New(tables.Deps{Store: b.Store, Logger: log, Outbox: b.Outbox, Records: b.Experiences,
-		Rooms: b.Rooms, Live: b.Hub, Comments: exportComments{b.CellNotes}})
+		Rooms: b.Rooms, Live: b.Hub, Comments: exportComments{b.CellNotes}, Audit: b.Audit})
 	t.RegisterLive(b.Hub)
 	// After the experiences' seeder (appended before): the tables pick
 	// among the published records.

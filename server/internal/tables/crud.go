@@ -2,6 +2,7 @@ package tables
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/compare"
 	"github.com/cantieri/tavolo/server/internal/problem"
@@ -315,44 +317,67 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Pat
 	if len(errs) > 0 {
 		return Table{}, problem.ErrInvalid.With(errs)
 	}
-	set := bson.M{}
+	set, before, after := bson.M{}, map[string]any{}, map[string]any{}
+	change := func(field string, was, now any) {
+		set[field], before[field], after[field] = now, was, now
+	}
 	if in.Experiences != nil {
 		if err := s.checkRecords(u, "experiences", *in.Experiences); err != nil {
 			return Table{}, err
 		}
+		was := d.Experiences
 		d.Experiences = slices.Clone(*in.Experiences)
-		set["experiences"] = d.Experiences
+		change("experiences", was, d.Experiences)
 	}
 	if in.Name != nil {
+		was := d.Name
 		d.Name = strings.TrimSpace(*in.Name)
-		set["name"] = d.Name
+		change("name", was, d.Name)
 	}
 	if in.Description != nil {
+		was := d.Description
 		d.Description = *in.Description
-		set["description"] = d.Description
+		change("description", was, d.Description)
 	}
 	if in.RowOrder != nil {
+		was := d.RowOrder
 		d.RowOrder = slices.Clone(*in.RowOrder)
-		set["row_order"] = d.RowOrder
+		change("row_order", was, d.RowOrder)
 	}
 	if len(set) == 0 {
 		return s.view(u, d, s.seq(ctx, id)), nil
 	}
 	d.Version++
 	d.UpdatedAt = s.now()
-	set["version"], set["updated_at"] = d.Version, d.UpdatedAt
+	change("version", in.BaseVersion, d.Version)
+	set["updated_at"] = d.UpdatedAt
+	// A moderator or an admin changing another's table is logged.
+	var entries []audit.Entry
+	if u.ID != d.Owner.ID {
+		entries = append(entries, audit.Entry{Actor: u.AuditActor(), Action: audit.TableEdit,
+			Target: audit.Target{Kind: "table", ID: id, Label: d.Name}, Before: before, After: after})
+	}
+	rec, err := s.deps.Audit.Begin(ctx, entries...)
+	if err != nil {
+		return Table{}, err
+	}
 	w, err := s.deps.Outbox.Record(ctx, kindPush, pushWork{TableID: id})
 	if err != nil {
+		rec.Done(ctx, err)
 		return Table{}, err
 	}
 	defer s.docs.Written(id)
 	matched, err := s.deps.Store.UpdateIf(ctx, colTables, id, bson.M{"version": in.BaseVersion}, bson.M{"$set": set})
-	if err != nil || !matched {
+	if err == nil && !matched {
+		err = ErrVersionConflict // another instance changed it first
+	}
+	rec.Done(ctx, err)
+	if err != nil {
 		w.End(nil)
-		if err != nil {
-			return Table{}, fmt.Errorf("update table: %w", err)
+		if errors.Is(err, ErrVersionConflict) {
+			return Table{}, err
 		}
-		return Table{}, ErrVersionConflict // another instance changed it first
+		return Table{}, fmt.Errorf("update table: %w", err)
 	}
 	if s.afterWrite != nil {
 		if err := s.afterWrite(); err != nil {

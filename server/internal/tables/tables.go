@@ -21,11 +21,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
@@ -63,7 +65,10 @@ type Deps struct {
 	Live    Publisher
 	// Comments are the cell comments exports list; nil: none.
 	Comments Comments
-	Now      func() time.Time // nil: time.Now
+	// Audit logs a moderator's or an admin's change of another's table;
+	// nil: none.
+	Audit *audit.Log
+	Now   func() time.Time // nil: time.Now
 }
 
 // Service is the saved tables' domain logic.
@@ -131,7 +136,24 @@ func New(d Deps) *Service {
 		viewing: versioned.New[viewerDoc](d.Store, colViewers, versioned.Options[viewerDoc]{Max: 16384, TTL: docsTTL})}
 	d.Outbox.Handle(kindRoom, s.redoRoom)
 	d.Outbox.Handle(kindPush, s.redoPush)
+	if d.Audit != nil {
+		d.Audit.Observe("table", s.observe)
+	}
 	return s
+}
+
+// observe is a table as the audit log's replay compares it with an entry's
+// After values.
+func (s *Service) observe(ctx context.Context, id string) (map[string]any, error) {
+	d, err := s.load(ctx, id, true)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"name": d.Name, "description": d.Description, "experiences": d.Experiences,
+		"row_order": d.RowOrder, "version": d.Version}, nil
 }
 
 func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }

@@ -37,6 +37,7 @@ export const audit: Translation<typeof it> = {
     room: 'Room',
     room_member: 'Room member',
     room_message: 'Room message',
+    table: 'Comparison table',
     moderation: 'Reported item',
   },
   actions: {
@@ -68,6 +69,7 @@ export const audit: Translation<typeof it> = {
     'room.mute': 'Member muted in a room',
     'room.unmute': 'Room mute lifted',
     'room.message_delete': 'Message deleted in a room',
+    'table.edit': 'Comparison table changed by a moderator',
     'moderation.dismiss': 'Reports dismissed',
     'moderation.hide': 'Item hidden',
     'moderation.restore': 'Item restored',

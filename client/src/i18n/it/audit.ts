@@ -40,6 +40,7 @@ export const audit = {
     room: 'Stanza',
     room_member: 'Membro di una stanza',
     room_message: 'Messaggio di una stanza',
+    table: 'Tavolo di confronto',
     moderation: 'Contenuto segnalato',
   } as Record<string, string>,
   actions: {
@@ -66,6 +67,7 @@ export const audit = {
     'room.mute': 'Membro silenziato in una stanza',
     'room.unmute': 'Silenziamento tolto in una stanza',
     'room.message_delete': 'Messaggio eliminato in una stanza',
+    'table.edit': 'Tavolo di confronto modificato da un moderatore',
     'moderation.dismiss': 'Segnalazioni ignorate',
     'moderation.hide': 'Contenuto nascosto',
     'moderation.restore': 'Contenuto ripristinato',
