@@ -347,6 +347,9 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Pat
 	}
 	defer s.docs.Written(id)
 	matched, err := s.deps.Store.UpdateIf(ctx, colTables, id, bson.M{"version": in.BaseVersion}, bson.M{"$set": set})
+	// Dropped now, not only on return: table.updated goes out below, and a
+	// viewer's refetch it brings must not read the kept document from before.
+	s.docs.Written(id)
 	if err != nil || !matched {
 		w.End(nil)
 		if err != nil {
