@@ -13,7 +13,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { api, checkPage, enrolApproved, expectHeading, expectPath, expectText, field, launch, loginUI, newPage, parseCSV, startBoard, waitFor } from './harness.mjs';
+import { api, checkPage, enrolApproved, expectFieldError, expectHeading, expectPath, expectText, field, launch, loginUI, newPage, parseCSV, startBoard, waitFor } from './harness.mjs';
 
 let board;
 let browser;
@@ -381,4 +381,149 @@ describe('the comparison table in the browser', () => {
       await page.context().close();
     });
   }
+
+  it('the owner adds a column and renames the table from the keyboard; the other viewer sees both live; others have no such buttons', async (t) => {
+    const id = tablePath.split('/').pop();
+    const columns = (page) => page.locator('thead th[scope="col"][data-column]').evaluateAll((els) => els.map((e) => e.dataset.column));
+    const focused = (page) => page.evaluate(() => ({ id: document.activeElement?.id ?? '', type: document.activeElement?.getAttribute('type') ?? '', inDialog: !!document.activeElement?.closest('dialog') }));
+    for (const p of [pa, pb]) {
+      await p.goto(tablePath);
+      await cell(p, 'procedura', ids[0]).waitFor();
+    }
+    assert.deepEqual(await columns(pb), ids, 'the three columns');
+    // Bruno, not the owner, has neither button.
+    assert.equal(await pb.getByRole('button', { name: 'Aggiungi esperienza' }).count(), 0, 'only who may edit the table adds columns');
+    assert.equal(await pb.getByRole('button', { name: 'Modifica nome e descrizione' }).count(), 0, 'only who may edit the table renames it');
+    const extra = await publish(pb, fields('Mense delle scuole del circondario'));
+
+    // Anna opens the dialog from the keyboard: the focus is in its search field.
+    const add = pa.getByRole('button', { name: 'Aggiungi esperienza' });
+    await add.focus();
+    await pa.keyboard.press('Enter');
+    const dialog = pa.getByRole('dialog', { name: 'Aggiungi un’esperienza al tavolo' });
+    await dialog.waitFor();
+    await waitFor(async () => {
+      const f = await focused(pa);
+      return f.inDialog && f.type === 'text';
+    }, { message: 'the focus goes to the search field' });
+    await dialog.getByRole('radio', { name: /Mense delle scuole del circondario — Comune di Pisa Ovest/ }).waitFor();
+    // The records already in the table are not offered.
+    for (const title of ['Pulizie delle sedi comunali', 'Pulizie delle scuole']) {
+      assert.equal(await dialog.getByRole('radio', { name: new RegExp('^' + title + ' —') }).count(), 0, `${title} is already in the table`);
+    }
+    // Escape closes it and gives the focus back to its button.
+    await pa.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await add.evaluate((el) => el === document.activeElement), true, 'the focus goes back to "Aggiungi esperienza"');
+
+    await pa.keyboard.press('Enter');
+    await dialog.waitFor();
+    await waitFor(async () => (await focused(pa)).inDialog, { message: 'the focus goes into the dialog again' });
+    await pa.keyboard.type('MENSE circondario');
+    await expectText(dialog.getByTestId('add-column-count'), '1 esperienza.');
+    await checkPage(pa, 'add column dialog');
+    await pa.keyboard.press('Tab');
+    assert.equal((await focused(pa)).type, 'radio', 'Tab reaches the list');
+    await pa.keyboard.press('Space');
+    assert.equal(await dialog.getByRole('radio', { name: /Mense delle scuole del circondario/ }).isChecked(), true);
+    await pa.keyboard.press('Tab');
+    const t0 = Date.now();
+    await pa.keyboard.press('Enter');
+    await waitFor(async () => (await columns(pb)).join() === [...ids, extra.id].join(), { timeout: 3000, interval: 20, message: 'the new column reaches Bruno' });
+    const took = Date.now() - t0;
+    t.diagnostic(`the added column reached the other viewer in ${took} ms`);
+    assert.ok(took < 1000, `the new column reached the other viewer in ${took} ms (want < 1000)`);
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(pa.getByTestId('live-announcer'), 'Mense delle scuole del circondario è stata aggiunta al tavolo');
+    await waitFor(async () => (await columns(pa)).join() === [...ids, extra.id].join(), { message: 'and for Anna' });
+    assert.equal(await add.evaluate((el) => el === document.activeElement), true, 'the focus is back on "Aggiungi esperienza"');
+    const tb = await api(pa, 'GET', `/api/v1/tables/${id}`);
+    assert.deepEqual(tb.body.experiences, [...ids, extra.id], 'stored');
+
+    // Rename: the dialog opens on the name; an empty name is refused next to the field.
+    const edit = pa.getByRole('button', { name: 'Modifica nome e descrizione' });
+    await edit.focus();
+    await pa.keyboard.press('Enter');
+    const ed = pa.getByRole('dialog', { name: 'Nome e descrizione del tavolo' });
+    await ed.waitFor();
+    await waitFor(async () => (await focused(pa)).id === 'f-name', { message: 'the focus goes to the name' });
+    assert.equal(await field(ed, 'Nome del tavolo').inputValue(), 'Pulizie a confronto');
+    await checkPage(pa, 'edit table dialog');
+    await pa.keyboard.press('Control+A');
+    await pa.keyboard.press('Delete');
+    await pa.keyboard.press('Enter');
+    await expectFieldError(ed, 'Nome del tavolo', 'Scrivi il nome del tavolo');
+    // The server's field errors land next to their field too.
+    const refuse = (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'validation_failed', message: 'Dati non validi.', fields: { description: 'Contiene caratteri di controllo.' }, details: [{ field: 'description', code: 'nocontrol', message: 'Contiene caratteri di controllo.' }] } }),
+          })
+        : route.continue();
+    await pa.route(`**/api/v1/tables/${id}`, refuse);
+    await field(ed, 'Nome del tavolo').focus();
+    await pa.keyboard.type('Pulizie e mense a confronto');
+    await pa.keyboard.press('Enter');
+    await expectFieldError(ed, 'Descrizione', 'Contiene caratteri di controllo.');
+    await pa.unroute(`**/api/v1/tables/${id}`, refuse);
+    await field(ed, 'Descrizione').focus();
+    await pa.keyboard.press('Control+A');
+    await pa.keyboard.type('Sedi, scuole, mense.');
+    await pa.keyboard.press('Tab');
+    assert.equal(await pa.evaluate(() => document.activeElement?.getAttribute('type')), 'submit', 'Tab reaches the save button');
+    await pa.keyboard.press('Enter');
+    await ed.waitFor({ state: 'hidden' });
+    assert.equal(await edit.evaluate((el) => el === document.activeElement), true, 'the focus goes back to "Modifica nome e descrizione"');
+    await expectText(pa.getByTestId('live-announcer'), 'Nome e descrizione del tavolo salvati');
+    await expectHeading(pa, 'Pulizie e mense a confronto');
+    // Bruno sees the new name and description without reloading.
+    await expectHeading(pb, 'Pulizie e mense a confronto', { timeout: 2000 });
+    await expectText(pb.locator('.compare-description'), 'Sedi, scuole, mense.', { timeout: 2000 });
+
+    // Escape leaves the edit dialog without saving.
+    await pa.keyboard.press('Enter');
+    await ed.waitFor();
+    await field(ed, 'Nome del tavolo').fill('Da non salvare');
+    await pa.keyboard.press('Escape');
+    await ed.waitFor({ state: 'hidden' });
+    assert.equal(await edit.evaluate((el) => el === document.activeElement), true, 'Escape gives the focus back');
+    assert.equal((await api(pa, 'GET', `/api/v1/tables/${id}`)).body.name, 'Pulizie e mense a confronto');
+  });
+
+  it('at 320 px the dialogs fit; at 12 columns adding is refused with a message', async () => {
+    const id = tablePath.split('/').pop();
+    const page = await newPage(browser, board.base, { viewport: { width: 320, height: 720 }, isMobile: true, hasTouch: true });
+    await loginUI(page, anna);
+    await page.goto(tablePath);
+    await cell(page, 'procedura', ids[0]).waitFor();
+    await assertNoSidewaysScroll(page, 'table with the edit buttons at 320');
+    for (const [button, name] of [['Aggiungi esperienza', 'Aggiungi un’esperienza al tavolo'], ['Modifica nome e descrizione', 'Nome e descrizione del tavolo']]) {
+      await page.getByRole('button', { name: button }).click();
+      await page.getByRole('dialog', { name }).waitFor();
+      await assertNoSidewaysScroll(page, `${button} at 320`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name }).waitFor({ state: 'hidden' });
+    }
+    // Twelve records: the button says why it does nothing.
+    const more = [];
+    for (let i = 0; i < 8; i++) more.push((await publish(pa, fields(`Servizio numero ${i + 1}`))).id);
+    const tb = await api(pa, 'GET', `/api/v1/tables/${id}`);
+    const twelve = [...tb.body.experiences, ...more];
+    assert.equal(twelve.length, 12);
+    const r = await api(pa, 'PATCH', `/api/v1/tables/${id}`, { base_version: tb.body.version, experiences: twelve });
+    assert.equal(r.status, 200, `patch: ${JSON.stringify(r.body)}`);
+    const add = page.getByRole('button', { name: 'Aggiungi esperienza' });
+    await waitFor(async () => (await add.getAttribute('aria-disabled')) === 'true', { message: 'the button is disabled at 12 columns' });
+    await expectText(page.getByTestId('add-column-full'), 'Il tavolo ha già 12 esperienze');
+    assert.equal(await add.getAttribute('aria-describedby'), 'compare-add-full');
+    // Still focusable (aria-disabled), so its message is read; Enter opens nothing.
+    await add.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(200);
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no dialog at 12 columns');
+    await assertNoSidewaysScroll(page, 'twelve columns at 320');
+    await page.context().close();
+  });
 });

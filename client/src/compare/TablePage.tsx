@@ -20,7 +20,12 @@ import { apiErrorMessage } from '../components/forms'
 import { Loading, Page } from '../components/Page'
 import { ErrorAlert, useAnnouncer } from '../forum/common'
 import { realtime, type PresenceFrame } from '../realtime/socket'
+import type { Summary } from '../experiences/model'
 import { compareApi, exportHref, type Table } from './api'
+import { AddColumnDialog } from './AddColumnDialog'
+import { canAddColumn, withColumn } from './candidates'
+import { EditTableDialog } from './EditTableDialog'
+import type { TableText } from './tableText'
 import { ComparisonView } from './ComparisonView'
 import { RoomPanel } from './RoomPanel'
 import { TablePresence } from './TablePresence'
@@ -44,6 +49,7 @@ function TablePage({ id }: { id: string }) {
   const [presence, setPresence] = useState<PresenceFrame | null>(null)
   const [focus, setFocusMap] = useState<FocusMap>({})
   const [error, setError] = useState('')
+  const [dialog, setDialog] = useState<'add' | 'edit' | null>(null)
   const [region, say] = useAnnouncer()
   const ownOrder = useRef(false)
   const present = useRef<string[]>([])
@@ -153,6 +159,52 @@ function TablePage({ id }: { id: string }) {
 
   const canShare = table.can_edit
   const label = (f: string) => labels.get(f) ?? f
+  const full = !canAddColumn(table.experiences.length)
+
+  // "Aggiungi esperienza": the table's records and the new one, on the version read; when
+  // someone changed the table meanwhile (409), once more on the version now.
+  const addColumn = async (r: Summary) => {
+    const send = (tb: Table) => {
+      const next = withColumn(tb.experiences, r.id)
+      ownColumns.current = next.join()
+      return compareApi.patch(id, { base_version: tb.version, experiences: next })
+    }
+    try {
+      let tb: Table
+      try {
+        tb = await send(table)
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 409)) throw e
+        const fresh = await compareApi.table(id)
+        setTable(fresh)
+        if (!fresh.experiences.includes(r.id) && !canAddColumn(fresh.experiences.length)) throw new ApiError(409, e.code, tc.addFull)
+        tb = await send(fresh)
+      }
+      setTable(tb)
+      setDialog(null)
+      say(tc.columnAdded(r.titolo))
+      void live.refetch()
+    } catch (e) {
+      ownColumns.current = ''
+      throw e
+    }
+  }
+
+  // "Modifica nome e descrizione": on the version read; a 409 reads the table again and says so.
+  const saveText = async (v: TableText) => {
+    try {
+      const tb = await compareApi.patch(id, { base_version: table.version, name: v.name, description: v.description })
+      setTable(tb)
+      setDialog(null)
+      say(tc.tableSaved)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        compareApi.table(id).then(setTable, () => undefined)
+        throw new ApiError(409, e.code, tc.editConflict)
+      }
+      throw e
+    }
+  }
 
   return (
     <Page title={table.name}>
@@ -160,6 +212,34 @@ function TablePage({ id }: { id: string }) {
       <p className="small">
         {tc.owner}: {table.owner.name} ({table.owner.administration_name}) · <Link to="/tavoli">{tc.backToTables}</Link>
       </p>
+      {canShare ? (
+        <div className="d-flex flex-wrap align-items-center gap-2 mb-3 compare-edit-actions" role="group" aria-label={tc.tableActions}>
+          <button
+            type="button"
+            className="btn btn-outline-primary btn-sm"
+            aria-disabled={full || undefined}
+            aria-describedby={full ? 'compare-add-full' : undefined}
+            onClick={() => !full && setDialog('add')}
+            data-testid="add-column"
+          >
+            {tc.addColumn}
+          </button>
+          <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => setDialog('edit')} data-testid="edit-table">
+            {tc.editTable}
+          </button>
+          {full ? (
+            <p id="compare-add-full" className="small mb-0 w-100" data-testid="add-column-full">
+              {tc.addFull}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      {canShare ? (
+        <>
+          <AddColumnDialog open={dialog === 'add'} onClose={() => setDialog(null)} inTable={table.experiences} onAdd={addColumn} />
+          <EditTableDialog open={dialog === 'edit'} onClose={() => setDialog(null)} initial={{ name: table.name, description: table.description }} onSave={saveText} />
+        </>
+      ) : null}
       {region}
       <ErrorAlert text={error} />
       {changed > 0 ? (

@@ -366,8 +366,10 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Pat
 		rec.Done(ctx, err)
 		return Table{}, err
 	}
-	defer s.docs.Written(id)
 	matched, err := s.deps.Store.UpdateIf(ctx, colTables, id, bson.M{"version": in.BaseVersion}, bson.M{"$set": set})
+	// Dropped now, not only on return: table.updated goes out below, and a
+	// viewer's refetch it brings must not read the kept document from before.
+	s.docs.Written(id)
 	if err == nil && !matched {
 		err = ErrVersionConflict // another instance changed it first
 	}
