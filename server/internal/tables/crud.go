@@ -367,8 +367,8 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Pat
 		return Table{}, err
 	}
 	matched, err := s.deps.Store.UpdateIf(ctx, colTables, id, bson.M{"version": in.BaseVersion}, bson.M{"$set": set})
-	// Dropped now, not only on return: table.updated goes out below, and a
-	// viewer's refetch it brings must not read the kept document from before.
+	// Dropped before table.updated goes out below: a viewer's refetch it
+	// brings must not read the kept document from before the write.
 	s.docs.Written(id)
 	if err == nil && !matched {
 		err = ErrVersionConflict // another instance changed it first
