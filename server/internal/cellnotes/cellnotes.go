@@ -21,8 +21,6 @@ package cellnotes
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"log/slog"
 	"strings"
 	"time"
@@ -122,15 +120,6 @@ func New(d Deps) *Service {
 }
 
 func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }
-
-// idBytes: comment ids are 128 random bits.
-const idBytes = 16
-
-func newID() string {
-	b := make([]byte, idBytes)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
 
 // headKey is a cell key as a field name of the head: a dot would be a path.
 func headKey(field string) string { return strings.ReplaceAll(field, ".", "~") }

@@ -18,6 +18,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/randid"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
 )
@@ -128,7 +129,7 @@ func (s *Service) Post(ctx context.Context, u *account.User, id string, in CellC
 	if err != nil {
 		return CellComment{}, err
 	}
-	note := noteDoc{ID: newID(), N: n, Field: in.Field, AuthorID: u.ID, AuthorName: u.Name, AdministrationName: u.AdministrationName,
+	note := noteDoc{ID: randid.New(), N: n, Field: in.Field, AuthorID: u.ID, AuthorName: u.Name, AdministrationName: u.AdministrationName,
 		Body: in.Body, CreatedAt: s.now(), Version: cells.Version, Value: cells.Values[in.Field]}
 	w, err := s.deps.Outbox.Record(ctx, kindCreated, createdWork{ExperienceID: id, BucketSize: h.BucketSize, Note: note})
 	if err != nil {

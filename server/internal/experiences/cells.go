@@ -8,6 +8,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/authz"
+	"github.com/cantieri/tavolo/server/internal/randid"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
 
@@ -101,7 +102,7 @@ func (s *Service) CellsFor(ctx context.Context, u *account.User, id string) (Cel
 func (s *Service) CellsOf(ctx context.Context, ids []string) (map[string]Cells, error) {
 	var valid []string
 	for _, id := range ids {
-		if validID(id) {
+		if randid.Valid(id) {
 			valid = append(valid, id)
 		}
 	}

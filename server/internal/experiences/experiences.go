@@ -29,8 +29,6 @@ package experiences
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"log/slog"
 	"sync"
 	"time"
@@ -151,24 +149,4 @@ func (s *Service) lock(id string) func() {
 	m := &s.locks[shard.Hash(id)%uint32(len(s.locks))]
 	m.Lock()
 	return m.Unlock
-}
-
-// idBytes: record ids are 128 random bits, unguessable (drafts are
-// private to their administration).
-const idBytes = 16
-
-func newID() string {
-	b := make([]byte, idBytes)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// validID reports whether id could be one of ours (anything else is not
-// looked up at all).
-func validID(id string) bool {
-	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(id)
-	return err == nil
 }

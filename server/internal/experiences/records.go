@@ -12,6 +12,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/randid"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
 )
@@ -161,7 +162,7 @@ func (s *Service) view(u *account.User, d *recordDoc, lang string) (Experience, 
 
 // load reads a record's head.
 func (s *Service) load(ctx context.Context, id string) (*recordDoc, error) {
-	if !validID(id) {
+	if !randid.Valid(id) {
 		return nil, ErrNotFound
 	}
 	d, ok, err := store.Get[recordDoc](ctx, s.heads, id)
@@ -221,7 +222,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in NewExperience,
 		return Experience{}, fmt.Errorf("experience: encode: %w", err)
 	}
 	now := s.now()
-	d := &recordDoc{ID: newID(), Version: 1, Status: StatusDraft,
+	d := &recordDoc{ID: randid.New(), Version: 1, Status: StatusDraft,
 		Administration: adminDoc{ID: adm.ID, CodiceIPA: adm.CodiceIPA, Name: adm.Name, Category: adm.Category, Region: adm.Region},
 		CreatedBy:      u.ID, CreatedByName: u.Name, CreatedAt: now, UpdatedBy: u.ID, UpdatedByName: u.Name, UpdatedAt: now,
 		Content: content, Documents: []documentDoc{}, BucketSize: versionLayout.Size}
@@ -341,7 +342,7 @@ func (s *Service) Publish(ctx context.Context, u *account.User, id string, in Pu
 // status and the changed fields), store the version, then the head.
 func (s *Service) write(ctx context.Context, u *account.User, id string, base int, a authz.Action, lang string,
 	change func(d *recordDoc) (status string, changed []string, err error)) (Experience, error) {
-	if !validID(id) {
+	if !randid.Valid(id) {
 		return Experience{}, ErrNotFound
 	}
 	defer s.lock(id)()

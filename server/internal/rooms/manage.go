@@ -14,6 +14,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/randid"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) CreateRoom(ctx context.Context, u *account.User, in NewRoom) (
 	if in.Access == AccessOpen {
 		in.AdministrationIDs = []string{}
 	}
-	r := &roomDoc{ID: newID(), Name: in.Name, Description: in.Description, Kind: in.Kind, TableID: in.TableID, Meeting: in.Meeting,
+	r := &roomDoc{ID: randid.New(), Name: in.Name, Description: in.Description, Kind: in.Kind, TableID: in.TableID, Meeting: in.Meeting,
 		Access: in.Access, AdministrationIDs: in.AdministrationIDs, History: in.History, Presence: in.Presence, SlowModeS: in.SlowModeS,
 		CreatedAt: s.now(), CreatedBy: person{ID: u.ID, Name: u.Name}, BucketSize: messageLayout.Size}
 	// The room first: an index entry without its room would be skipped,

@@ -29,8 +29,6 @@ package rooms
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"log/slog"
 	"strings"
 	"sync"
@@ -171,13 +169,6 @@ func (s *Service) lockMessage(id string) func() {
 	m := &s.messageLocks[shard.Hash(id)%uint32(len(s.messageLocks))]
 	m.Lock()
 	return m.Unlock
-}
-
-// newID is a room id: 128 random bits, url-safe.
-func newID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // validID tells whether id can be a room id (and so a key in our _ids).

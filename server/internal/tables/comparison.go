@@ -11,6 +11,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/compare"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/randid"
 )
 
 // A comparison is a pure function of the records' versions, the viewer's
@@ -181,7 +182,7 @@ func (s *Service) tableAndViewer(ctx context.Context, u *account.User, id string
 	var verr error
 	var seq int64
 	var wg sync.WaitGroup
-	if validID(id) {
+	if randid.Valid(id) {
 		wg.Go(func() { v, verr = s.viewer(ctx, id, u.ID) })
 		// The head before the table: an update in between is replayed to
 		// the client (a refetch), never missed.

@@ -17,6 +17,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/compare"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/randid"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
 
@@ -200,7 +201,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in NewTable) (Tab
 		return Table{}, err
 	}
 	now := s.now()
-	d := &tableDoc{ID: newID(), Name: in.Name, Description: in.Description,
+	d := &tableDoc{ID: randid.New(), Name: in.Name, Description: in.Description,
 		Owner:       ownerDoc{ID: u.ID, Name: u.Name, AdministrationID: u.AdministrationID, AdministrationName: u.AdministrationName},
 		Experiences: slices.Clone(in.Experiences), RowOrder: []string{}, Version: 1, CreatedAt: now, UpdatedAt: now}
 	w, err := s.deps.Outbox.Record(ctx, kindRoom, roomWork{TableID: d.ID})
@@ -232,7 +233,7 @@ func (s *Service) Get(ctx context.Context, u *account.User, id string) (Table, e
 }
 
 func (s *Service) load(ctx context.Context, id string, fresh bool) (*tableDoc, error) {
-	if !validID(id) {
+	if !randid.Valid(id) {
 		return nil, ErrNotFound
 	}
 	var d tableDoc
@@ -299,7 +300,7 @@ func (s *Service) List(ctx context.Context, u *account.User) (List, error) {
 // Update changes a table made at in.BaseVersion: owner, moderators and
 // admins only; an older base is a conflict and writes nothing.
 func (s *Service) Update(ctx context.Context, u *account.User, id string, in Patch) (Table, error) {
-	if !validID(id) {
+	if !randid.Valid(id) {
 		return Table{}, ErrNotFound
 	}
 	defer s.lock(id)()

@@ -19,8 +19,6 @@ package tables
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"sync"
@@ -164,22 +162,6 @@ func (s *Service) lock(id string) func() {
 	m := &s.locks[shard.Hash(id)%uint32(len(s.locks))]
 	m.Lock()
 	return m.Unlock
-}
-
-const idBytes = 16 // 128 random bits: unguessable
-
-func newID() string {
-	b := make([]byte, idBytes)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func validID(id string) bool {
-	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(id)
-	return err == nil
 }
 
 // Topic is the live topic of table id.
