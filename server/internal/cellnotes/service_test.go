@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
+	"github.com/cantieri/tavolo/server/internal/boot/boottest"
 	"github.com/cantieri/tavolo/server/internal/cellnotes"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/realtime"
@@ -26,14 +26,7 @@ import (
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func build(t testing.TB, st *store.Store) *boot.Board {
-	t.Helper()
-	cfg := config.Default()
-	cfg.Database = st.DB.Name()
-	b, err := boot.Build(testenv.Ctx(t), cfg, st, quiet(), boot.WithCommentRate(10000, time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return boottest.Board(t, st, boot.WithCommentRate(10000, time.Minute))
 }
 
 var seq atomic.Int64

@@ -4,16 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
+	"github.com/cantieri/tavolo/server/internal/boot/boottest"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -21,14 +19,7 @@ import (
 )
 
 func build(t testing.TB, st *store.Store) *boot.Board {
-	t.Helper()
-	cfg := config.Default()
-	cfg.Database = st.DB.Name()
-	b, err := boot.Build(testenv.Ctx(t), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return boottest.Board(t, st)
 }
 
 var seq atomic.Int64

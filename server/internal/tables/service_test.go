@@ -3,16 +3,14 @@ package tables_test
 import (
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/boot"
+	"github.com/cantieri/tavolo/server/internal/boot/boottest"
 	"github.com/cantieri/tavolo/server/internal/demo"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -21,14 +19,7 @@ import (
 )
 
 func build(t testing.TB, st *store.Store) *boot.Board {
-	t.Helper()
-	cfg := config.Default()
-	cfg.Database = st.DB.Name()
-	b, err := boot.Build(testenv.Ctx(t), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return boottest.Board(t, st)
 }
 
 func participant(t testing.TB, b *boot.Board) *account.User {
