@@ -5,7 +5,7 @@
 // and it is hidden in every open room page. axe on every page.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, api, checkPage, enrolApproved, expectHeading, expectText, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
+import { ADMIN, api, assertNoSidewaysScroll, checkPage, enrolApproved, expectHeading, expectText, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
 
 let board;
 let browser;
@@ -134,5 +134,17 @@ describe('moderation', () => {
     await expectText(item, '3 segnalazioni');
     await expectText(item, 'Nascosto automaticamente');
     for (const p of [admin, authorPage, ...pages]) await p.context().close();
+  });
+
+  it('the moderation page fits a phone at 320 and 375 px', async () => {
+    for (const width of [320, 375]) {
+      const page = await newPage(browser, board.base, { viewport: { width, height: 640 }, isMobile: true, hasTouch: true });
+      await loginUI(page, ADMIN);
+      await page.goto(board.base + '/moderazione');
+      await expectHeading(page, 'Moderazione');
+      await assertNoSidewaysScroll(page, `/moderazione at ${width} px`);
+      await checkPage(page, `/moderazione at ${width} px`);
+      await page.context().close();
+    }
   });
 });
