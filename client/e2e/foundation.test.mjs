@@ -361,6 +361,53 @@ describe('foundation', () => {
     for (const p of [enrol, a]) await p.context().close();
   });
 
+  it('admin manages the categories from the admin page, by keyboard: add, rename, reorder, archive', async () => {
+    const a = await newPage(browser, board.base);
+    await loginUI(a, ADMIN);
+    await a.goto('/admin');
+    const sec = a.locator('section[aria-labelledby="admin-categories"]');
+    await sec.getByRole('heading', { name: 'Gestione categorie' }).waitFor();
+    // An empty name is refused with a field error, nothing created.
+    await sec.getByRole('button', { name: 'Aggiungi categoria' }).focus();
+    await a.keyboard.press('Enter');
+    await expectFieldError(sec, 'Nome (italiano)', ERR.required);
+    await checkPage(a, 'admin categories with errors');
+    await field(sec, 'Nome (italiano)').last().fill('Capitolati e SLA');
+    await field(sec, 'Nome (inglese)').last().fill('Tenders and SLAs');
+    await sec.getByRole('button', { name: 'Aggiungi categoria' }).focus();
+    await a.keyboard.press('Enter');
+    await expectText(a.getByRole('status').filter({ hasText: 'creata' }), 'Categoria «Capitolati e SLA» creata.');
+    const items = sec.locator('li.forum-category h3 a');
+    await waitFor(async () => (await items.allInnerTexts()).at(-1) === 'Capitolati e SLA', { message: 'new category not last' });
+    // Move it up by keyboard: it swaps with the one before, and the order is stored.
+    const before = await items.allInnerTexts();
+    await sec.getByRole('button', { name: 'Sposta su Capitolati e SLA' }).focus();
+    await a.keyboard.press('Enter');
+    await waitFor(async () => (await items.allInnerTexts()).at(-2) === 'Capitolati e SLA', { message: 'not moved up' });
+    const cats = await api(a, 'GET', '/api/v1/categories');
+    const names = cats.body.filter((c) => !c.archived).map((c) => c.name);
+    assert.deepEqual(names.slice(-2), ['Capitolati e SLA', before.at(-2)], `stored order: got ${names}`);
+    // Rename.
+    await sec.getByRole('button', { name: 'Modifica Capitolati e SLA' }).focus();
+    await a.keyboard.press('Enter');
+    await field(sec, 'Nome (italiano)').first().fill('Capitolati, SLA e penali');
+    await sec.getByRole('button', { name: 'Salva' }).focus();
+    await a.keyboard.press('Enter');
+    await expectText(a.getByRole('status').filter({ hasText: 'aggiornata' }), 'Categoria aggiornata.');
+    // Archive: it goes last with its badge, and the forum shows it archived.
+    await sec.getByRole('button', { name: 'Archivia Capitolati, SLA e penali' }).focus();
+    await a.keyboard.press('Enter');
+    await sec.getByRole('button', { name: 'Ripristina Capitolati, SLA e penali' }).waitFor();
+    await checkPage(a, 'admin categories');
+    await a.goto('/forum');
+    const archived = a.locator('.forum-category', { hasText: 'Capitolati, SLA e penali' });
+    await expectText(archived, 'archiviata');
+    // The forum page sends the admin to the admin page to manage them.
+    await a.getByRole('link', { name: 'Gestione categorie' }).click();
+    await expectPath(a, '/admin');
+    await a.context().close();
+  });
+
   it('language switch to English changes the text and <html lang>, and sticks across a reload', async () => {
     const p = await newPage(browser, board.base);
     await p.goto('/');

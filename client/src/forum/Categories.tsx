@@ -1,12 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { apiErrorMessage } from '../components/forms'
 import { Loading, Page } from '../components/Page'
-import { ApiError } from '../api/client'
-import { forumApi, type Category } from './api'
-import { DateTime, ErrorAlert, useAnnouncer } from './common'
+import { forumApi, sortCategories, type Category } from './api'
+import { DateTime, ErrorAlert } from './common'
 
 export default function Categories() {
   const { t } = useI18n()
@@ -15,41 +14,13 @@ export default function Categories() {
   const isAdmin = user?.role === 'admin'
   const [cats, setCats] = useState<Category[] | null>(null)
   const [error, setError] = useState('')
-  const [region, announce] = useAnnouncer()
-  const [editing, setEditing] = useState<string | null>(null)
-  const sorted = (l: Category[]) => [...l].sort((a, b) => Number(a.archived) - Number(b.archived) || a.position - b.position)
-
   useEffect(() => {
-    forumApi.categories().then((l) => setCats(sorted(l)), (e) => setError(apiErrorMessage(e, t)))
+    forumApi.categories().then((l) => setCats(sortCategories(l)), (e) => setError(apiErrorMessage(e, t)))
     // eslint-disable-next-line react-hooks/exhaustive-deps -- t only words the error: a language switch need not refetch
   }, [])
 
-  const move = (i: number, dir: -1 | 1) => {
-    if (!cats) return
-    const l = cats.slice()
-    const j = i + dir
-    if (j < 0 || j >= l.length) return
-    ;[l[i], l[j]] = [l[j], l[i]]
-    forumApi.reorderCategories(l.map((c) => c.id)).then(
-      (r) => {
-        setCats(sorted(r))
-        announce(tf.admin.moved)
-      },
-      (e) => setError(apiErrorMessage(e, t)),
-    )
-  }
-  const archive = (c: Category) =>
-    forumApi.updateCategory(c.id, { archived: !c.archived }).then(
-      (nc) => {
-        setCats((l) => (l ? sorted(l.map((x) => (x.id === nc.id ? nc : x))) : l))
-        announce(tf.admin.updated)
-      },
-      (e) => setError(apiErrorMessage(e, t)),
-    )
-
   return (
     <Page title={tf.title} lead={tf.lead}>
-      {region}
       <div className="d-flex flex-wrap gap-2 mb-4">
         <Link to="/forum/nuova" className="btn btn-primary">
           {tf.newThread}
@@ -57,6 +28,11 @@ export default function Categories() {
         <Link to="/cerca" className="btn btn-outline-primary">
           {tf.search.nav}
         </Link>
+        {isAdmin ? (
+          <Link to="/admin#admin-categories" className="btn btn-outline-secondary">
+            {tf.admin.title}
+          </Link>
+        ) : null}
       </div>
       <ErrorAlert text={error} />
       {!cats ? (
@@ -66,7 +42,7 @@ export default function Categories() {
           <h2 className="h3">{tf.categories}</h2>
           {cats.length === 0 ? <p>{tf.noCategories}</p> : null}
           <ul className="list-unstyled forum-categories">
-            {cats.map((c, i) => (
+            {cats.map((c) => (
               <li key={c.id} className={'forum-category border-bottom py-3' + (c.archived ? ' forum-archived' : '')} data-testid={`category-${c.id}`}>
                 <h3 className="h5 mb-1">
                   <Link to={`/forum/c/${c.id}`}>{c.name}</Link>
@@ -77,118 +53,11 @@ export default function Categories() {
                   {tf.threadCount(c.thread_count)} · {tf.postCount(c.post_count)} · {tf.lastActivity}:{' '}
                   {c.last_activity_at ? <DateTime value={c.last_activity_at} /> : tf.noActivity}
                 </p>
-                {isAdmin ? (
-                  <div className="d-flex flex-wrap gap-2 mt-2">
-                    <button type="button" className="btn btn-outline-secondary btn-xs" aria-label={tf.admin.up(c.name)} disabled={i === 0} onClick={() => move(i, -1)}>
-                      ↑
-                    </button>
-                    <button type="button" className="btn btn-outline-secondary btn-xs" aria-label={tf.admin.down(c.name)} disabled={i === cats.length - 1} onClick={() => move(i, 1)}>
-                      ↓
-                    </button>
-                    <button type="button" className="btn btn-outline-secondary btn-xs" aria-label={tf.admin.rename(c.name)} aria-expanded={editing === c.id} onClick={() => setEditing(editing === c.id ? null : c.id)}>
-                      {tf.admin.edit}
-                    </button>
-                    <button type="button" className="btn btn-outline-secondary btn-xs" aria-label={c.archived ? tf.admin.unarchive(c.name) : tf.admin.archive(c.name)} onClick={() => void archive(c)}>
-                      {c.archived ? tf.admin.unarchiveLabel : tf.admin.archiveLabel}
-                    </button>
-                  </div>
-                ) : null}
-                {isAdmin && editing === c.id ? (
-                  <CategoryForm
-                    initial={c}
-                    onDone={(nc) => {
-                      setCats((l) => (l ? sorted(l.map((x) => (x.id === nc.id ? nc : x))) : l))
-                      setEditing(null)
-                      announce(tf.admin.updated)
-                    }}
-                  />
-                ) : null}
               </li>
             ))}
           </ul>
-          {isAdmin ? (
-            <section className="mt-5" aria-labelledby="cat-admin-title">
-              <h2 id="cat-admin-title" className="h4">
-                {tf.admin.add}
-              </h2>
-              <CategoryForm
-                onDone={(nc) => {
-                  setCats((l) => sorted([...(l ?? []), nc]))
-                  announce(tf.admin.created(nc.name))
-                }}
-              />
-            </section>
-          ) : null}
         </>
       )}
     </Page>
-  )
-}
-
-function CategoryForm({ initial, onDone }: { initial?: Category; onDone: (c: Category) => void }) {
-  const { t } = useI18n()
-  const ta = t.forum.admin
-  const [v, setV] = useState({
-    name_it: initial?.name_it ?? '',
-    name_en: initial?.name_en ?? '',
-    description_it: initial?.description_it ?? '',
-    description_en: initial?.description_en ?? '',
-  })
-  const [errs, setErrs] = useState<Record<string, string>>({})
-  const [general, setGeneral] = useState('')
-  const pre = initial ? 'cat-' + initial.id + '-' : 'cat-new-'
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    if (!v.name_it.trim()) {
-      setErrs({ name_it: t.common.errors.required })
-      return
-    }
-    setErrs({})
-    setGeneral('')
-    const p = initial ? forumApi.updateCategory(initial.id, v) : forumApi.createCategory(v)
-    p.then(
-      (c) => {
-        if (!initial) setV({ name_it: '', name_en: '', description_it: '', description_en: '' })
-        onDone(c)
-      },
-      (err) => {
-        if (err instanceof ApiError && Object.keys(err.fields).length) setErrs(err.fields)
-        else setGeneral(apiErrorMessage(err, t))
-      },
-    )
-  }
-  const field = (name: keyof typeof v, label: string) => (
-    <div className="form-group mb-3">
-      <label htmlFor={pre + name} className="active">
-        {label}
-      </label>
-      <input
-        id={pre + name}
-        className={'form-control' + (errs[name] ? ' is-invalid' : '')}
-        value={v[name]}
-        aria-invalid={errs[name] ? true : undefined}
-        aria-describedby={errs[name] ? pre + name + '-err' : undefined}
-        onChange={(e) => setV({ ...v, [name]: e.target.value })}
-      />
-      {errs[name] ? (
-        <div id={pre + name + '-err'} className="invalid-feedback d-block">
-          {errs[name]}
-        </div>
-      ) : null}
-    </div>
-  )
-  return (
-    <form onSubmit={submit} noValidate className="mt-3">
-      <ErrorAlert text={general} />
-      <div className="row">
-        <div className="col-md-6">{field('name_it', ta.nameIt)}</div>
-        <div className="col-md-6">{field('name_en', ta.nameEn)}</div>
-        <div className="col-md-6">{field('description_it', ta.descIt)}</div>
-        <div className="col-md-6">{field('description_en', ta.descEn)}</div>
-      </div>
-      <button type="submit" className="btn btn-primary btn-sm">
-        {initial ? t.common.save : ta.add}
-      </button>
-    </form>
   )
 }

@@ -7,6 +7,9 @@ import type { components } from '../api/schema'
 type Schemas = components['schemas']
 
 export type Category = Schemas['Category']
+
+/** Open categories first, each group in the admins' order. */
+export const sortCategories = (l: Category[]) => [...l].sort((a, b) => Number(a.archived) - Number(b.archived) || a.position - b.position)
 /** A thread from a list or a thread.* event; the reader's state is only in lists and pages. */
 export type ThreadSummary = Schemas['ThreadFields'] & Partial<Omit<Schemas['ThreadView'], keyof Schemas['ThreadFields']>>
 export type Attachment = Schemas['Attachment']

@@ -9,6 +9,7 @@ import { RoleDialog } from '../components/RoleDialog'
 import { Loading, Page } from '../components/Page'
 import { AuditLog } from './AuditLog'
 import { EnrolmentDeadline } from './EnrolmentDeadline'
+import { CategoryAdmin } from '../forum/CategoryAdmin'
 
 /** Polite announcements for actions done on this page. */
 function useAnnouncer() {
@@ -364,6 +365,11 @@ export default function Admin() {
             </a>
           </li>
           <li className="nav-item">
+            <a className="nav-link" href="#admin-categories">
+              {t.forum.admin.title}
+            </a>
+          </li>
+          <li className="nav-item">
             <a className="nav-link" href="#admin-audit">
               {t.audit.tab}
             </a>
@@ -374,6 +380,7 @@ export default function Admin() {
       <Users />
       <Invite refresh={approvals} />
       <EnrolmentDeadline />
+      <CategoryAdmin />
       <AuditLog refresh={decisions} />
     </Page>
   )
