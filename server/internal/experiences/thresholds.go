@@ -20,7 +20,11 @@ type Threshold struct {
 }
 
 // thresholds by period; a date before the first period has no computed
-// value (the record says so rather than guess).
+// value (the record says so rather than guess). Every period was checked on
+// 2026-12-02 against published tables of the regulations' values (the
+// Commission's thresholds page for 2022, Ireland's OGP notice for 2020,
+// the 2016, 2024 and 2026 announcements, and the UK's 2018 sterling
+// equivalents, which are these euro values at the same rate).
 var thresholds = []Threshold{
 	{From: "2016-01-01", To: "2017-12-31", Central: EuroOf(135_000), Other: EuroOf(209_000), Works: EuroOf(5_225_000), Concess: EuroOf(5_225_000), Regulation: "Reg. (UE) 2015/2170, 2015/2172"},
 	{From: "2018-01-01", To: "2019-12-31", Central: EuroOf(144_000), Other: EuroOf(221_000), Works: EuroOf(5_548_000), Concess: EuroOf(5_548_000), Regulation: "Reg. (UE) 2017/2365, 2017/2366"},
