@@ -166,12 +166,37 @@ func (s *Service) moved(ctx context.Context, err error, kind, id string) error {
 	}
 }
 
+// recordMoves records where each address went; a post that moved takes
+// its older versions along (moderators read a post's history at its new
+// address).
 func (s *Service) recordMoves(ctx context.Context, moves map[string]string) error {
 	for from, to := range moves {
+		if old, ok := strings.CutPrefix(from, "p:"); ok {
+			if err := s.copyHistory(ctx, old, to); err != nil {
+				return err
+			}
+		}
 		if _, err := s.deps.Store.C(colMoves).UpdateOne(ctx, bson.M{"_id": from}, bson.M{"$set": bson.M{"to": to}},
 			options.UpdateOne().SetUpsert(true)); err != nil {
 			return fmt.Errorf("record move %s: %w", from, err)
 		}
+	}
+	return nil
+}
+
+// copyHistory gives post to the older versions of post from, once however
+// often it is redone ($addToSet keeps their order and skips those there).
+func (s *Service) copyHistory(ctx context.Context, from, to string) error {
+	h, ok, err := store.Get[historyDoc](ctx, s.deps.Store.Collection(colHistory).Ordered(), from)
+	if err != nil {
+		return fmt.Errorf("load history of %s: %w", from, err)
+	}
+	if !ok || len(h.Versions) == 0 {
+		return nil
+	}
+	if _, err := s.deps.Store.C(colHistory).UpdateOne(ctx, bson.M{"_id": to},
+		bson.M{"$addToSet": bson.M{"versions": bson.M{"$each": h.Versions}}}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return fmt.Errorf("copy history of %s to %s: %w", from, to, err)
 	}
 	return nil
 }

@@ -72,7 +72,18 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	reply(t, anna, a, a+"-2", "Confermo gennaio.")
 	b := newThread(t, bruno, "normativa", "Seminari: date").Thread.ID
 	b2 := reply(t, anna, b, "", "Propongo febbraio zanzibar.").ID
-	reply(t, bruno, b, b2, "Febbraio va bene.")
+	b3 := reply(t, bruno, b, b2, "Febbraio va bene.").ID
+	bruno.Expect(200, "PATCH", "/api/v1/posts/"+b3, map[string]string{"body": "Febbraio va benissimo."})
+	// The edited post's older version follows it wherever it goes.
+	history := func(step, id string) {
+		t.Helper()
+		var vs []forum.Version
+		mod.Expect(200, "GET", "/api/v1/posts/"+id+"/history", nil).JSON(t, &vs)
+		if len(vs) != 1 || vs[0].Body != "Febbraio va bene." {
+			t.Errorf("%s: history of %s got %+v, want the one older version", step, id, vs)
+		}
+	}
+	history("before", b3)
 	model[a] = modelThread{"bacheca", 3}
 	model[b] = modelThread{"normativa", 3}
 	model.check(t, anna, "start")
@@ -121,6 +132,7 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 		t.Fatalf("after merge: b's follower does not follow %s", a)
 	}
 	anna.Expect(404, "POST", "/api/v1/threads/"+b+"/posts", map[string]any{"body": "Nel vecchio indirizzo."})
+	history("merge", a+"-6")
 
 	// Split a's posts 2 and 5 (and 6, which replies to 5) into a new thread.
 	var split forum.ThreadView
@@ -136,6 +148,7 @@ func TestCurationMoveMergeSplit(t *testing.T) {
 	if link.Post.ThreadID != split.ID || link.Post.N != 2 {
 		t.Fatalf("twice moved permalink: got %s, want %s-2", link.Post.ID, split.ID)
 	}
+	history("split", split.ID+"-3")
 	var sp forum.ThreadPage
 	anna.Expect(200, "GET", "/api/v1/threads/"+split.ID, nil).JSON(t, &sp)
 	var tree []string
