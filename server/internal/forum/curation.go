@@ -448,19 +448,8 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	sort.Slice(order, func(i, j int) bool { return before(order[i], order[j]) })
 	first := from.MergeFirst
 	if first == 0 {
-		var into ThreadSummary
-		err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": plan.Into},
-			bson.M{"$inc": bson.M{"post_count": len(order)}}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&into)
-		if err != nil {
-			if errors.Is(err, mongo.ErrNoDocuments) {
-				return nil, ErrThreadNotFound
-			}
-			return nil, fmt.Errorf("number merged posts in %s: %w", plan.Into, err)
-		}
-		s.threadWritten(plan.Into)
-		first = into.PostCount - len(order) + 1
-		if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": plan.From}, bson.M{"$set": bson.M{"merge_first": first}}); err != nil {
-			return nil, fmt.Errorf("keep merged numbers of %s: %w", plan.From, err)
+		if first, err = s.reserveMerge(ctx, plan.Into, plan.From, len(order)); err != nil {
+			return nil, err
 		}
 	}
 	into, err := s.thread(ctx, plan.Into)
@@ -526,6 +515,38 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	s.publish(ctx, topicForum, "thread.removed", map[string]string{"id": from.ID})
 	s.publishThread(ctx, into)
 	return into, nil
+}
+
+// reserveMerge reserves n numbers in thread into for the posts of thread
+// from and returns the first: once however often it is redone, as the
+// reservation and its record are one write, conditional on the count read
+// (a reply taking a number meanwhile makes it read again). The condition
+// is a filter on more than _id, a scan of the threads on the embedded
+// store: a merge is rare.
+func (s *Service) reserveMerge(ctx context.Context, into, from string, n int) (int, error) {
+	defer s.threadWritten(into)
+	for range 50 {
+		var t ThreadSummary
+		err := s.deps.Store.C(colThreads).FindOne(ctx, bson.M{"_id": into}).Decode(&t)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, ErrThreadNotFound
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read thread %s to merge into: %w", into, err)
+		}
+		if first := t.MergeFirsts[from]; first > 0 {
+			return first, nil
+		}
+		res, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": into, "post_count": t.PostCount},
+			bson.M{"$set": bson.M{"post_count": t.PostCount + n, "merge_firsts." + from: t.PostCount + 1}})
+		if err != nil {
+			return 0, fmt.Errorf("number merged posts in %s: %w", into, err)
+		}
+		if res.MatchedCount > 0 {
+			return t.PostCount + 1, nil
+		}
+	}
+	return 0, fmt.Errorf("number merged posts in %s: the thread kept changing", into)
 }
 
 // unindex takes a post that moved out of the index, as a part of w.

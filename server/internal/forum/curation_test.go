@@ -163,6 +163,36 @@ func TestMergeSurvivesACrash(t *testing.T) {
 	}
 }
 
+// A merge cut off by a crash just after its numbers were reserved is
+// finished by the restart with those numbers: no gap in the thread.
+func TestMergeCrashAfterReservingLeavesNoGap(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	w := newCrashWorld(t)
+	s := w.s
+	plan := mergedWork{From: w.b, FromCategory: "bacheca", Into: w.a}
+	if _, err := s.deps.Outbox.Record(ctx, kindMerged, plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": w.b}, bson.M{"$set": bson.M{"merged_into": w.a}}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.reserveMerge(ctx, w.a, w.b, 3)
+	if err != nil || first != 4 {
+		t.Fatalf("reserve: got %d %v, want 4", first, err)
+	}
+
+	after := w.restart()
+	w.expect(after, map[string]int{w.a: 6})
+	a, err := after.thread(ctx, w.a)
+	if err != nil || a.PostCount != 6 {
+		t.Fatalf("after the redo: highest number %d %v, want 6 (no gap)", a.PostCount, err)
+	}
+	var moved *Moved
+	if _, err := after.PostPage(ctx, w.reader, postID(w.b, 1), 50); !errors.As(err, &moved) || moved.PostID != postID(w.a, 4) {
+		t.Fatalf("merged opening post: got %v, want moved to %s", err, postID(w.a, 4))
+	}
+}
+
 // A split cut off by a crash after the new thread's posts were written,
 // before the thread itself and before the posts left the old one, is
 // finished by the restart.

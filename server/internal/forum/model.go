@@ -67,7 +67,10 @@ type ThreadSummary struct {
 	// it takes no replies meanwhile; MergeFirst is the first number its
 	// posts got in the other thread.
 	MergedInto string `bson:"merged_into,omitempty"`
-	MergeFirst int    `bson:"merge_first,omitempty"`
+	MergeFirst int    `bson:"merge_first,omitempty"` // as plans stored before MergeFirsts have it
+	// MergeFirsts is, on a thread others were merged into, the first number
+	// each one's posts got here, written with the numbers' reservation.
+	MergeFirsts map[string]int `bson:"merge_firsts,omitempty"`
 	// SplitFrom is the thread this one was split from.
 	SplitFrom string `bson:"split_from,omitempty"`
 	// Gone are the numbers of posts split off into other threads: never
