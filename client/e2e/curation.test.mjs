@@ -2,7 +2,8 @@
 // who is logged in (their page logs them out and tells them why and until
 // when, at once, and again at login); a moderator moves and merges a thread
 // from the thread page's dialogs, with the keyboard, and the merged
-// thread's old address leads to the thread it went into; a participant
+// thread's old address leads to the thread it went into; a moderator
+// splits replies into a new thread while a reader sees them leave; a participant
 // writing in a thread a moderator locks keeps the text they typed.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -120,6 +121,54 @@ describe('curation', () => {
     await pb.goto(`/forum/p/${stray}-1`);
     await expectPath(pb, `/forum/t/${target}`);
     await checkPage(pb, 'merged thread');
+    await Promise.all([pb.context().close(), pm.context().close()]);
+  });
+
+  it('a moderator splits replies into a new thread by keyboard; a reader sees them leave, and their permalinks follow', async () => {
+    const pb = await newPage(browser, board.base);
+    await loginUI(pb, B);
+    const id = await openThread(pb, 'bacheca', 'Mensa scolastica: capitolato');
+    for (const body of ['Il capitolato è pronto.', 'Sul trasporto scolastico: gara a parte?', 'Sì, il trasporto va separato.']) {
+      const r = await api(pb, 'POST', `/api/v1/threads/${id}/posts`, { body });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    // Bruno reads the thread and stays on it.
+    await pb.goto(`/forum/t/${id}`);
+    await expectText(pb.locator('.forum-posts'), 'Sì, il trasporto va separato.');
+
+    const pm = await newPage(browser, board.base);
+    await loginUI(pm, ADMIN);
+    await pm.goto(`/forum/t/${id}`);
+    await expectText(pm.locator('.forum-posts'), 'Sì, il trasporto va separato.');
+    await pm.getByRole('button', { name: 'Dividi', exact: true }).focus();
+    await pm.keyboard.press('Enter');
+    const split = pm.getByRole('dialog', { name: 'Dividi la discussione' });
+    await waitFor(() => split.isVisible(), { message: 'the split dialog did not open' });
+    // Nothing picked: refused next to the list, the dialog stays.
+    await split.getByLabel('Titolo della nuova discussione').fill('Trasporto scolastico');
+    await split.getByLabel('Motivo (resta nel registro attività)').fill('Tema a sé.');
+    await split.getByRole('button', { name: 'Conferma', exact: true }).click();
+    const listError = split.locator('#curation-split-post_ids-error');
+    await waitFor(async () => (await listError.count()) > 0 && (await listError.first().innerText()).trim() !== '', { message: 'no error next to the posts' });
+    await checkPage(pm, 'split dialog with an error');
+    // Pick #3 and #4 with the keyboard (Space on each checkbox).
+    for (const n of [3, 4]) {
+      await split.getByRole('checkbox', { name: new RegExp(`^#${n} `) }).focus();
+      await pm.keyboard.press('Space');
+    }
+    await split.getByRole('button', { name: 'Conferma', exact: true }).click();
+    await waitFor(() => new URL(pm.url()).pathname !== `/forum/t/${id}`, { message: 'the moderator was not taken to the new thread' });
+    const newID = new URL(pm.url()).pathname.split('/').pop();
+    await expectText(pm.getByRole('heading', { level: 1 }), 'Trasporto scolastico');
+    await expectText(pm.locator('.forum-posts'), 'Sì, il trasporto va separato.');
+
+    // Bruno's open page: the split posts leave, the rest stays.
+    await waitFor(async () => !(await pb.locator('.forum-posts').innerText()).includes('trasporto va separato'), { message: 'the split posts did not leave the reader’s page' });
+    await expectText(pb.locator('.forum-posts'), 'Il capitolato è pronto.');
+    // The old permalink leads to the new thread.
+    await pb.goto(`/forum/p/${id}-4`);
+    await expectPath(pb, `/forum/t/${newID}`);
+    await checkPage(pb, 'split thread');
     await Promise.all([pb.context().close(), pm.context().close()]);
   });
 
