@@ -176,7 +176,9 @@ describe('experiences in the browser', () => {
     await page.goto('/esperienze?ambito=ristorazione&importo_min=200000&dal=2025-01-01');
     await expectText(page.locator('main'), '1 esperienza trovata');
     await expectText(page.getByTestId('experience-results'), TITLE);
-    assert.equal(await page.getByLabel('Ambito').inputValue(), 'ristorazione', 'the form shows the link’s filters');
+    const multi = (k) => page.locator(`details[data-filter="${k}"]`);
+    await expectText(multi('ambito').locator('summary'), 'Ristorazione');
+    assert.ok(await multi('ambito').getByRole('checkbox', { name: 'Ristorazione', includeHidden: true }).isChecked(), 'the form shows the link’s filters');
     assert.equal(await page.getByLabel('Importo minimo (€)').inputValue(), '200.000,00');
     assert.equal(await page.getByLabel('Affidate dal').inputValue(), '01/01/2025');
     await checkPage(page, 'filtered list');
@@ -185,18 +187,33 @@ describe('experiences in the browser', () => {
     await expectText(page.getByTestId('experience-results'), 'Pulizia delle scuole');
     await expectText(page.locator('main'), '1 esperienza trovata');
 
-    // Through the form: a filter, then the sort.
+    // A link with several values of a filter (repeated or a comma list): any of them matches.
+    await page.goto('/esperienze?ambito=ristorazione&ambito=pulizie');
+    await expectText(page.locator('main'), '2 esperienze trovate');
+    await expectText(multi('ambito').locator('summary'), '2 valori selezionati');
+
+    // Through the form, from the keyboard: two values of a filter, then the sort.
     await page.goto('/esperienze');
     await expectText(page.locator('main'), '2 esperienze trovate');
-    await page.getByLabel('Procedura').selectOption('aperta');
+    await press(multi('procedura').locator('summary')); // Enter opens the disclosure
+    await press(multi('procedura').getByRole('checkbox', { name: 'Procedura aperta' }), 'Space');
+    await expectText(multi('procedura').locator('summary'), 'Procedura aperta');
+    await press(button(page, 'Applica i filtri'));
+    await expectPath(page, /^\/esperienze\?procedura=aperta$/);
+    await expectText(page.locator('main'), '1 esperienza trovata');
+    await press(multi('procedura').getByRole('checkbox', { name: 'MePA' }), 'Space');
+    await expectText(multi('procedura').locator('summary'), '2 valori selezionati');
     await page.getByLabel('Ordina per').selectOption('-importo');
     await press(button(page, 'Applica i filtri'));
-    await expectPath(page, /^\/esperienze\?procedura=aperta&sort=-importo$/);
-    await expectText(page.locator('main'), '1 esperienza trovata');
+    await expectPath(page, /^\/esperienze\?procedura=aperta,mepa&sort=-importo$/);
+    await expectText(page.locator('main'), '2 esperienze trovate');
+    await checkPage(page, 'list with two values of a filter');
+    await page.goBack();
     await page.goBack();
     await expectPath(page, '/esperienze');
     await expectText(page.locator('main'), '2 esperienze trovate');
-    assert.equal(await page.getByLabel('Procedura').inputValue(), '', 'back brings the form back too');
+    assert.ok(!(await multi('procedura').getByRole('checkbox', { name: 'Procedura aperta', includeHidden: true }).isChecked()), 'back brings the form back too');
+    await expectText(multi('procedura').locator('summary'), 'Tutti');
 
     // A bad amount is said next to the field, and nothing is asked.
     await typeInto(page.getByLabel('Importo massimo (€)'), '12,345');

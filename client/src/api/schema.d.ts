@@ -913,7 +913,7 @@ export interface paths {
         };
         /**
          * Published records (stato=bozze, the drafts one may read), filtered, sorted and paged.
-         * @description Each filter takes values separated by commas; any of them matches. dal and al bound the award date (else the decision date), importo_min and importo_max the awarded amount (else the base amount) in euro. Records without the value filtered on do not match; sorting puts them last.
+         * @description Each list filter (ambito, modello, procedura, esito, regione, categoria) takes several values, separated by commas or with the parameter repeated (ambito=a,b is ambito=a&ambito=b); any of them matches. dal and al bound the award date (else the decision date), importo_min and importo_max the awarded amount (else the base amount) in euro. Records without the value filtered on do not match; sorting puts them last.
          */
         get: operations["listExperiences"];
         put?: never;
