@@ -451,9 +451,9 @@ func TestTableComparisonNotStale(t *testing.T) {
 	path := "/api/v1/tables/" + tb.ID
 	bob.Expect(204, "POST", path+"/seen", nil)
 
-	// both is the comparison as bob sees it, gzipped and plain (the two
+	// both is the comparison as who sees it, gzipped and plain (the two
 	// must agree).
-	both := func(step string) compare.Comparison {
+	both := func(who *webtest.Client, step string) compare.Comparison {
 		t.Helper()
 		var out [2]compare.Comparison
 		for i, enc := range []string{"gzip", ""} {
@@ -463,7 +463,7 @@ func TestTableComparisonNotStale(t *testing.T) {
 			} else {
 				req.Header.Set("Accept-Encoding", "identity")
 			}
-			r := bob.Send(req)
+			r := who.Send(req)
 			body := r.Body
 			if enc == "gzip" {
 				if r.Header.Get("Content-Encoding") != "gzip" {
@@ -501,7 +501,7 @@ func TestTableComparisonNotStale(t *testing.T) {
 		}
 		return strings.Join(ids, ",")
 	}
-	cmp := both("first")
+	cmp := both(bob, "first")
 	if columns(cmp) != a.ID+","+b.ID || rowOf(t, cmp, "procedura").Cells[0].Display != "Procedura aperta" {
 		t.Fatalf("first: columns %s, procedura %q", columns(cmp), rowOf(t, cmp, "procedura").Cells[0].Display)
 	}
@@ -509,17 +509,17 @@ func TestTableComparisonNotStale(t *testing.T) {
 	f := expFields("Servizi ICT del comune")
 	f["procedura"] = "ristretta"
 	alice.Expect(200, "PUT", "/api/v1/experiences/"+a.ID, map[string]any{"base_version": a.Version, "fields": f})
-	cmp = both("a record edited")
+	cmp = both(bob, "a record edited")
 	if cell := rowOf(t, cmp, "procedura").Cells[0]; cell.Display != "Procedura ristretta" || !cell.Changed || cell.Was == nil || *cell.Was != "Procedura aperta" {
 		t.Errorf("after the edit: procedura %+v, want ristretta, changed from aperta", cell)
 	}
 
 	alice.Expect(200, "PATCH", path, map[string]any{"base_version": tb.Version, "experiences": []string{a.ID, b.ID, c.ID}})
-	if cmp = both("a column added"); columns(cmp) != a.ID+","+b.ID+","+c.ID || rowOf(t, cmp, "ambito").Cells[2].Display != "Pulizie" {
+	if cmp = both(bob, "a column added"); columns(cmp) != a.ID+","+b.ID+","+c.ID || rowOf(t, cmp, "ambito").Cells[2].Display != "Pulizie" {
 		t.Errorf("after adding a column: columns %s", columns(cmp))
 	}
 	alice.Expect(200, "PATCH", path, map[string]any{"base_version": tb.Version + 1, "experiences": []string{a.ID, c.ID}})
-	if cmp = both("a column removed"); columns(cmp) != a.ID+","+c.ID {
+	if cmp = both(bob, "a column removed"); columns(cmp) != a.ID+","+c.ID {
 		t.Errorf("after removing a column: columns %s", columns(cmp))
 	}
 
@@ -527,14 +527,35 @@ func TestTableComparisonNotStale(t *testing.T) {
 	if n := commentCounts(t, bob, a.ID, c.ID)[c.ID]["ambito"]; n != 1 {
 		t.Errorf("after a comment: count %d, want 1", n)
 	}
-	both("a comment") // still whole
+	both(bob, "a comment") // still whole
 
 	bob.Expect(200, "PUT", path+"/prefs", tables.RowPrefs{Order: []string{"procedura"}, Hidden: []string{"titolo"}})
-	if cmp = both("bob's prefs"); cmp.Rows[0].Field != "procedura" || !rowOf(t, cmp, "titolo").Hidden {
+	if cmp = both(bob, "bob's prefs"); cmp.Rows[0].Field != "procedura" || !rowOf(t, cmp, "titolo").Hidden {
 		t.Errorf("after bob's prefs: first row %s, titolo hidden %v", cmp.Rows[0].Field, rowOf(t, cmp, "titolo").Hidden)
 	}
 	bob.Expect(204, "POST", path+"/seen", nil)
-	if cell := both("seen").Rows[0].Cells[0]; cell.Changed {
+	if cell := both(bob, "seen").Rows[0].Cells[0]; cell.Changed {
 		t.Errorf("after seen: procedura still marked changed")
+	}
+
+	// Carol never looked (no viewer document, which is remembered): her
+	// first prefs and her first "seen" show at her next GET.
+	carol, _ := env.NewUser(account.RoleParticipant)
+	if cmp = both(carol, "carol's first look"); cmp.Rows[0].Field != "titolo" || cmp.Columns[0].SeenVersion != nil {
+		t.Errorf("carol's first look: first row %s, seen %v", cmp.Rows[0].Field, cmp.Columns[0].SeenVersion)
+	}
+	carol.Expect(200, "PUT", path+"/prefs", tables.RowPrefs{Order: []string{"cig"}, Hidden: []string{}})
+	if cmp = both(carol, "carol's prefs"); cmp.Rows[0].Field != "cig" {
+		t.Errorf("after carol's prefs: first row %s, want cig", cmp.Rows[0].Field)
+	}
+	dave, _ := env.NewUser(account.RoleParticipant)
+	both(dave, "dave's first look")
+	dave.Expect(204, "POST", path+"/seen", nil)
+	var e experiences.Experience
+	alice.Expect(200, "GET", "/api/v1/experiences/"+a.ID, nil).JSON(t, &e)
+	f["procedura"] = "mepa"
+	alice.Expect(200, "PUT", "/api/v1/experiences/"+a.ID, map[string]any{"base_version": e.Version, "fields": f})
+	if cell := rowOf(t, both(dave, "dave's marks"), "procedura").Cells[0]; !cell.Changed || cell.Was == nil || *cell.Was != "Procedura ristretta" {
+		t.Errorf("dave's marks after his first seen and an edit: %+v", cell)
 	}
 }
