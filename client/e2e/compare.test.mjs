@@ -492,6 +492,90 @@ describe('the comparison table in the browser', () => {
     assert.equal((await api(pa, 'GET', `/api/v1/tables/${id}`)).body.name, 'Pulizie e mense a confronto');
   });
 
+  it('a change made meanwhile (409): adding a column tries again on the version now; renaming says so, keeps what was typed, saves on the next try', async () => {
+    const id = tablePath.split('/').pop();
+    const columns = (page) => page.locator('thead th[scope="col"][data-column]').evaluateAll((els) => els.map((e) => e.dataset.column));
+    await pa.goto(tablePath);
+    await cell(pa, 'procedura', ids[0]).waitFor();
+    const start = (await api(pa, 'GET', `/api/v1/tables/${id}`)).body;
+    const extra = await publish(pb, fields('Mense aziendali della provincia'));
+    // Anna in another browser changes the table while her PATCH from this page is held:
+    // the server then answers that PATCH 409 (its base version is stale).
+    const other = await newPage(browser, board.base);
+    await loginUI(other, anna);
+    await other.goto('/tavoli');
+    const changes = [];
+    const holdFirstPatch = (change) => {
+      let held = false;
+      return async (route) => {
+        if (route.request().method() !== 'PATCH' || held) return route.continue();
+        held = true;
+        const cur = (await api(other, 'GET', `/api/v1/tables/${id}`)).body;
+        const r = await api(other, 'PATCH', `/api/v1/tables/${id}`, { base_version: cur.version, ...change });
+        assert.equal(r.status, 200, `the change meanwhile: ${JSON.stringify(r.body)}`);
+        const res = await route.fetch();
+        changes.push(res.status());
+        await route.fulfill({ response: res });
+      };
+    };
+
+    // Adding a column: the 409 is absorbed, the column added on the version now, the other change kept.
+    let hold = holdFirstPatch({ description: 'Cambiata nel frattempo.' });
+    await pa.route(`**/api/v1/tables/${id}`, hold);
+    const add = pa.getByRole('button', { name: 'Aggiungi esperienza' });
+    await add.focus();
+    await pa.keyboard.press('Enter');
+    const dialog = pa.getByRole('dialog', { name: 'Aggiungi un’esperienza al tavolo' });
+    await dialog.waitFor();
+    await waitFor(async () => (await pa.evaluate(() => !!document.activeElement?.closest('dialog'))), { message: 'the focus is in the dialog' });
+    await pa.keyboard.type('Mense aziendali della provincia');
+    await expectText(dialog.getByTestId('add-column-count'), '1 esperienza.');
+    await pa.keyboard.press('Tab');
+    await pa.keyboard.press('Space');
+    await pa.keyboard.press('Tab');
+    await pa.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(pa.getByTestId('live-announcer'), 'Mense aziendali della provincia è stata aggiunta al tavolo');
+    await pa.unroute(`**/api/v1/tables/${id}`, hold);
+    assert.deepEqual(changes, [409], 'the held PATCH was refused as stale');
+    await waitFor(async () => (await columns(pa)).join() === [...start.experiences, extra.id].join(), { message: 'the column is added' });
+    let tb = (await api(pa, 'GET', `/api/v1/tables/${id}`)).body;
+    assert.deepEqual([tb.experiences, tb.description], [[...start.experiences, extra.id], 'Cambiata nel frattempo.'], 'both changes stored');
+    await expectText(pa.locator('.compare-description'), 'Cambiata nel frattempo.');
+
+    // Renaming: the 409 is said in the dialog, which keeps the name typed; saving again works.
+    changes.length = 0;
+    hold = holdFirstPatch({ name: 'Rinominato altrove' });
+    await pa.route(`**/api/v1/tables/${id}`, hold);
+    const edit = pa.getByRole('button', { name: 'Modifica nome e descrizione' });
+    await edit.focus();
+    await pa.keyboard.press('Enter');
+    const ed = pa.getByRole('dialog', { name: 'Nome e descrizione del tavolo' });
+    await ed.waitFor();
+    await waitFor(async () => (await pa.evaluate(() => document.activeElement?.id)) === 'f-name', { message: 'the focus goes to the name' });
+    await pa.keyboard.press('Control+A');
+    await pa.keyboard.type('Pulizie e mense: il confronto');
+    await pa.keyboard.press('Enter');
+    await expectText(ed, 'Qualcuno ha modificato il tavolo nel frattempo: controlla i campi e salva di nuovo.');
+    assert.deepEqual(changes, [409], 'the held PATCH was refused as stale');
+    assert.equal(await field(ed, 'Nome del tavolo').inputValue(), 'Pulizie e mense: il confronto', 'what was typed stays');
+    await checkPage(pa, 'edit table dialog after a conflict');
+    await expectHeading(pa, 'Rinominato altrove'); // the page shows the table as it is now
+    await field(ed, 'Nome del tavolo').focus();
+    await pa.keyboard.press('Enter');
+    await ed.waitFor({ state: 'hidden' });
+    await expectText(pa.getByTestId('live-announcer'), 'Nome e descrizione del tavolo salvati');
+    await expectHeading(pa, 'Pulizie e mense: il confronto');
+    await pa.unroute(`**/api/v1/tables/${id}`, hold);
+    tb = (await api(pa, 'GET', `/api/v1/tables/${id}`)).body;
+    assert.equal(tb.name, 'Pulizie e mense: il confronto');
+
+    // The table as the next test expects it: the column added here removed, the name back.
+    const r = await api(pa, 'PATCH', `/api/v1/tables/${id}`, { base_version: tb.version, experiences: start.experiences, name: start.name, description: start.description });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await other.context().close();
+  });
+
   it('at 320 px the dialogs fit; at 12 columns adding is refused with a message', async () => {
     const id = tablePath.split('/').pop();
     const page = await newPage(browser, board.base, { viewport: { width: 320, height: 720 }, isMobile: true, hasTouch: true });

@@ -176,7 +176,9 @@ describe('experiences in the browser', () => {
     await page.goto('/esperienze?ambito=ristorazione&importo_min=200000&dal=2025-01-01');
     await expectText(page.locator('main'), '1 esperienza trovata');
     await expectText(page.getByTestId('experience-results'), TITLE);
-    assert.equal(await page.getByLabel('Ambito').inputValue(), 'ristorazione', 'the form shows the link’s filters');
+    const multi = (k) => page.locator(`details[data-filter="${k}"]`);
+    await expectText(multi('ambito').locator('summary'), 'Ristorazione');
+    assert.ok(await multi('ambito').getByRole('checkbox', { name: 'Ristorazione', includeHidden: true }).isChecked(), 'the form shows the link’s filters');
     assert.equal(await page.getByLabel('Importo minimo (€)').inputValue(), '200.000,00');
     assert.equal(await page.getByLabel('Affidate dal').inputValue(), '01/01/2025');
     await checkPage(page, 'filtered list');
@@ -185,18 +187,35 @@ describe('experiences in the browser', () => {
     await expectText(page.getByTestId('experience-results'), 'Pulizia delle scuole');
     await expectText(page.locator('main'), '1 esperienza trovata');
 
-    // Through the form: a filter, then the sort.
+    // A link with several values of a filter (repeated or a comma list): any of them matches.
+    await page.goto('/esperienze?ambito=ristorazione&ambito=pulizie');
+    await expectText(page.locator('main'), '2 esperienze trovate');
+    await expectText(multi('ambito').locator('summary'), '2 valori selezionati');
+
+    // Through the form, from the keyboard: two values of a filter, then the sort.
     await page.goto('/esperienze');
     await expectText(page.locator('main'), '2 esperienze trovate');
-    await page.getByLabel('Procedura').selectOption('aperta');
+    await press(multi('procedura').locator('summary')); // Enter opens the disclosure
+    await press(multi('procedura').getByRole('checkbox', { name: 'Procedura aperta' }), 'Space');
+    await expectText(multi('procedura').locator('summary'), 'Procedura aperta');
+    await press(button(page, 'Applica i filtri'));
+    await expectPath(page, /^\/esperienze\?procedura=aperta$/);
+    await expectText(page.locator('main'), '1 esperienza trovata');
+    await press(multi('procedura').getByRole('checkbox', { name: 'MePA' }), 'Space');
+    await expectText(multi('procedura').locator('summary'), '2 valori selezionati');
     await page.getByLabel('Ordina per').selectOption('-importo');
     await press(button(page, 'Applica i filtri'));
-    await expectPath(page, /^\/esperienze\?procedura=aperta&sort=-importo$/);
-    await expectText(page.locator('main'), '1 esperienza trovata');
+    await expectPath(page, /^\/esperienze\?procedura=aperta,mepa&sort=-importo$/);
+    await expectText(page.locator('main'), '2 esperienze trovate');
+    await checkPage(page, 'list with two values of a filter');
+    await page.goBack();
     await page.goBack();
     await expectPath(page, '/esperienze');
     await expectText(page.locator('main'), '2 esperienze trovate');
-    assert.equal(await page.getByLabel('Procedura').inputValue(), '', 'back brings the form back too');
+    await waitFor(async () => !(await multi('procedura').getByRole('checkbox', { name: 'Procedura aperta', includeHidden: true }).isChecked()), {
+      message: 'back brings the form back too',
+    });
+    await expectText(multi('procedura').locator('summary'), 'Tutti');
 
     // A bad amount is said next to the field, and nothing is asked.
     await typeInto(page.getByLabel('Importo massimo (€)'), '12,345');
@@ -278,6 +297,40 @@ describe('experiences in the browser', () => {
     assert.equal(await panel.count(), 0, 'the panel is gone');
     const r = await api(page, 'GET', `/api/v1/experiences/${recordId}`);
     assert.deepEqual([r.body.version, r.body.fields.procedura, r.body.fields.n_offerte, r.body.fields.cpv], [7, 'ristretta', 7, '55520000-1']);
+  });
+
+  it('the record page updates live when someone else saves: the new value and a notice, the reader’s place and open diff kept', async (t) => {
+    await page.goto(`/esperienze/${recordId}`);
+    await expectHeading(page, TITLE);
+    // The reader opens a diff and reads the history, scrolled down to it.
+    await press(button(page, 'Mostra le modifiche della versione 7'));
+    await expectText(page.getByTestId('history').getByTestId('diff'), 'Modifiche dalla versione 6 alla 7');
+    const heading = page.locator('[data-anchor="history"]');
+    await heading.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 40));
+    const before = await heading.evaluate((el) => el.getBoundingClientRect().top);
+    // A moderator saves a new version from another browser.
+    const mod = await newPage(browser, board.base);
+    await loginUI(mod, ADMIN);
+    const cur = await api(mod, 'GET', `/api/v1/experiences/${recordId}`);
+    const lessons = 'Una lezione molto lunga. '.repeat(40);
+    const t0 = Date.now();
+    const put = await api(mod, 'PUT', `/api/v1/experiences/${recordId}`, {
+      base_version: cur.body.version,
+      fields: { ...cur.body.fields, n_offerte: 9, lezioni_apprese: lessons },
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    await expectText(page.getByTestId('record-news'), `Nuova versione ${cur.body.version + 1}, salvata da`, { timeout: 3000 });
+    const took = Date.now() - t0;
+    t.diagnostic(`the new version reached the record page in ${took} ms`);
+    assert.ok(took < 1000, `the new version reached the record page in ${took} ms (want < 1000)`);
+    await expectText(page.locator('[data-anchor="f-n_offerte"]'), '9');
+    await expectText(page.getByTestId('record-version'), String(cur.body.version + 1));
+    // What the reader was doing stays: the open diff, and the history where it was on screen
+    // (the longer lessons above it did not push it down).
+    await expectText(page.getByTestId('history').getByTestId('diff'), 'Modifiche dalla versione 6 alla 7');
+    await waitFor(async () => Math.abs((await heading.evaluate((el) => el.getBoundingClientRect().top)) - before) < 2, { timeout: 3000 });
+    await checkPage(page, 'record page updated live');
+    await mod.context().close();
   });
 
   it('in English: labels from the schema, amounts and dates the Italian way', async () => {

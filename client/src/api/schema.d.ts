@@ -913,7 +913,7 @@ export interface paths {
         };
         /**
          * Published records (stato=bozze, the drafts one may read), filtered, sorted and paged.
-         * @description Each filter takes values separated by commas; any of them matches. dal and al bound the award date (else the decision date), importo_min and importo_max the awarded amount (else the base amount) in euro. Records without the value filtered on do not match; sorting puts them last.
+         * @description Each list filter (ambito, modello, procedura, esito, regione, categoria) takes several values, separated by commas or with the parameter repeated (ambito=a,b is ambito=a&ambito=b); any of them matches. dal and al bound the award date (else the decision date), importo_min and importo_max the awarded amount (else the base amount) in euro. Records without the value filtered on do not match; sorting puts them last.
          */
         get: operations["listExperiences"];
         put?: never;
@@ -1562,7 +1562,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The table's comparison for the user (their order and hidden rows, changed marks since they last saw each record). */
+        /** The table's comparison for the user in two parts: the comparison every viewer shares (rows in the table's order, no marks) and `marks`, this user's own (their order and hidden rows, the versions they last saw, the cells changed since), which the client applies. */
         get: operations["getTableComparison"];
         put?: never;
         post?: never;
@@ -2468,6 +2468,25 @@ export interface components {
             rows: components["schemas"]["ComparisonRow"][];
             /** @description Head of topic table:<id> when read (saved tables). */
             seq?: number;
+            marks?: components["schemas"]["ComparisonMarks"];
+        };
+        /** @description A saved table's viewer's own part of its comparison, computed on the server from the versions they last saw. Applied to the shared part: rows in `order` (rows not listed after them), `hidden` rows hidden, each column's `seen_version` from `seen`, and each of `changed` marks its cell (changed, was). */
+        ComparisonMarks: {
+            /** @description Head of topic table:<id> when read. */
+            seq?: number;
+            order: string[];
+            hidden: string[];
+            /** @description Record id to the version last seen (absent: never). */
+            seen: {
+                [key: string]: number;
+            };
+            changed: {
+                /** @description The column's record. */
+                id: string;
+                field: string;
+                /** @description The value's display at the version last seen. */
+                was: string;
+            }[];
         };
         ComparisonRow: {
             field: string;

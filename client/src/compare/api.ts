@@ -1,6 +1,7 @@
 // Calls of the comparison table's API (/work/wt/COMPARE-API.md, issue 10 items 6–10).
 import { api, API_BASE } from '../api/client'
 import type { components } from '../api/schema'
+import { applyMarks } from './rows'
 
 // The shapes come from the API's contract (server/internal/web/openapi/openapi.yaml),
 // generated into ../api/schema.d.ts by `make api-types`.
@@ -30,7 +31,8 @@ export const compareApi = {
   table: (id: string) => api.get<Table>(table(id)),
   patch: (id: string, b: { base_version: number; name?: string; description?: string; experiences?: string[]; row_order?: string[] }) =>
     api.patch<Table>(table(id), b),
-  comparison: (id: string) => api.get<Comparison>(table(id) + '/comparison'),
+  /** The viewer's comparison: the shared part with their marks applied. */
+  comparison: (id: string) => api.get<Comparison>(table(id) + '/comparison').then(applyMarks),
   prefs: (id: string) => api.get<RowPrefs>(table(id) + '/prefs'),
   savePrefs: (id: string, p: RowPrefs) => api.put<RowPrefs>(table(id) + '/prefs', p),
   seen: (id: string) => api.post<void>(table(id) + '/seen'),

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { comparison } from './testdata'
+import type { Comparison } from './api'
 import {
+  applyMarks,
   FOCUS_EVERY_MS,
   FocusSender,
   allGroups,
@@ -270,4 +272,43 @@ describe('parseIds', () => {
     { q: 'a,b,a', want: ['a', 'b'] },
   ]
   for (const tc of cases) it(`${JSON.stringify(tc.q)} → ${JSON.stringify(tc.want)}`, () => expect(parseIds(tc.q)).toEqual(tc.want))
+})
+
+describe('applyMarks', () => {
+  // The shared part: the table's order, no hidden rows, no marks, no seq.
+  const shared = (): Comparison => {
+    const c = comparison()
+    delete c.seq
+    for (const col of c.columns) delete col.seen_version
+    c.rows = c.rows.map((r) => ({ ...r, hidden: false }))
+    return c
+  }
+  it('a comparison without marks stays as it is', () => {
+    const c = shared()
+    expect(applyMarks(c)).toBe(c)
+  })
+  it("puts the viewer's order, hidden rows, seen versions, changed cells and seq in", () => {
+    const c = shared()
+    c.marks = {
+      seq: 9,
+      order: ['criterio', 'modello', 'nope'],
+      hidden: ['durata_mesi'],
+      seen: { a: 2, c: 2 },
+      changed: [
+        { id: 'a', field: 'procedura', was: 'Ristretta' },
+        { id: 'zzz', field: 'procedura', was: 'ignored: no such column' },
+      ],
+    }
+    const got = applyMarks(c)
+    expect(got.marks).toBeUndefined()
+    expect(got.seq).toBe(9)
+    expect(got.rows.map((r) => r.field)).toEqual(['criterio', 'modello', 'procedura', 'importo_aggiudicato_eur', 'durata_mesi', 'delta_costo_pct'])
+    expect(got.rows.filter((r) => r.hidden).map((r) => r.field)).toEqual(['durata_mesi'])
+    expect(got.columns.map((col) => col.seen_version)).toEqual([2, undefined, 2])
+    const cells = got.rows.flatMap((r) => r.cells.map((cell, i) => (cell.changed ? `${r.field}/${got.columns[i].id}: ${cell.was} -> ${cell.display}` : ''))).filter(Boolean)
+    expect(cells).toEqual(['procedura/a: Ristretta -> Aperta'])
+    expect(changedCount(got)).toBe(1)
+    // The shared part is not changed (it may be the one of another refetch).
+    expect(c.rows[2].cells[0].changed).toBeUndefined()
+  })
 })

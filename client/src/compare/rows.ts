@@ -3,6 +3,33 @@
 // row, who looks at which row, and what a refetch changed.
 import type { Comparison, ComparisonRow } from './api'
 
+/**
+ * A saved table's comparison as its viewer sees it: the part every viewer
+ * shares (rows in the table's order, no marks) with this viewer's marks
+ * from the server (their order and hidden rows, the versions they last saw,
+ * the cells changed since) applied, as the server's compare.Apply does. A
+ * comparison without marks (ad hoc) is returned as it is.
+ */
+export function applyMarks(c: Comparison): Comparison {
+  const m = c.marks
+  if (!m) return c
+  const seen = m.seen ?? {}
+  const columns = c.columns.map((col) => (col.id in seen ? { ...col, seen_version: seen[col.id] } : col))
+  const hidden = new Set(m.hidden)
+  const changed = new Map(m.changed.map((ch) => [ch.id + '\u0000' + ch.field, ch.was]))
+  const rows = orderRows(c.rows, m.order).map((r) => ({
+    ...r,
+    hidden: hidden.has(r.field),
+    cells: r.cells.map((cell, i) => {
+      const was = changed.get(columns[i]?.id + '\u0000' + r.field)
+      return was === undefined ? cell : { ...cell, changed: true, was }
+    }),
+  }))
+  const out: Comparison = { columns, groups: c.groups, rows }
+  if (m.seq !== undefined) out.seq = m.seq
+  return out
+}
+
 /** A comparison has 2 to 12 columns. */
 export const MIN_COLUMNS = 2
 export const MAX_COLUMNS = 12

@@ -10,6 +10,7 @@ import { realtime, type PresenceFrame, type TransientEvent } from '../realtime/s
 import { compareApi, type CellComment, type CommentCounts, type Comparison, type Table } from './api'
 import { singleFlight } from '../rooms/catchup'
 import { mergeComparison } from './rows'
+import { captureAnchor, restoreAnchor, type Anchor } from '../live/anchor'
 
 export interface LiveComparisonOptions {
   /** A saved table (subscribes table:<id>), or null for an ad-hoc comparison. */
@@ -33,26 +34,6 @@ export interface LiveComparison {
   refetchCounts: () => void
 }
 
-/**
- * The first element marked data-anchor (a row header, a panel) whose bottom
- * is below the top of the window, and where it is: what the reader reads.
- */
-function captureAnchor(): { id: string; top: number } | null {
-  for (const el of document.querySelectorAll<HTMLElement>('[data-anchor]')) {
-    const r = el.getBoundingClientRect()
-    if (r.bottom > 0) return { id: el.dataset.anchor ?? '', top: r.top }
-  }
-  return null
-}
-
-function restoreAnchor(a: { id: string; top: number } | null) {
-  if (!a) return
-  const el = document.querySelector<HTMLElement>(`[data-anchor="${CSS.escape(a.id)}"]`)
-  if (!el) return
-  const dy = el.getBoundingClientRect().top - a.top
-  if (Math.abs(dy) >= 1) window.scrollBy(0, dy)
-}
-
 export function useLiveComparison(opts: LiveComparisonOptions, reloadKey: string): LiveComparison {
   const [data, setData] = useState<Comparison | null>(null)
   const [status, setStatus] = useState<LiveComparison['status']>('loading')
@@ -60,7 +41,7 @@ export function useLiveComparison(opts: LiveComparisonOptions, reloadKey: string
   const dataRef = useRef<Comparison | null>(null)
   const optsRef = useRef(opts)
   optsRef.current = opts
-  const anchor = useRef<{ id: string; top: number } | null>(null)
+  const anchor = useRef<Anchor | null>(null)
   const countsAsked = useRef(0)
 
   const refetchCounts = useCallback(() => {

@@ -36,7 +36,7 @@ function useSelection(): [{ id: string; titolo: string }[], (s: { id: string; ti
 
 /** The filter form's text, as typed; amounts in Italian form. */
 interface Draft {
-  lists: Record<ListFilter, string>
+  lists: Record<ListFilter, string[]>
   dal: string
   al: string
   min: string
@@ -46,9 +46,8 @@ interface Draft {
 }
 
 function draftOf(f: Filters): Draft {
-  const lists = {} as Record<ListFilter, string>
-  // A shared link may hold several values of one filter: they stay until the person picks one.
-  for (const k of LIST_FILTERS) lists[k] = f.lists[k].join(',')
+  const lists = {} as Record<ListFilter, string[]>
+  for (const k of LIST_FILTERS) lists[k] = [...f.lists[k]]
   const amount = (s: string) => (s ? formatAmountInput(Number(s)) : '')
   return { lists, dal: formatDay(f.dal), al: formatDay(f.al), min: amount(f.importoMin), max: amount(f.importoMax), drafts: f.drafts, sort: f.sort }
 }
@@ -117,7 +116,7 @@ export default function ExperienceList() {
       sort: filters.sort,
       page: 1,
     }
-    for (const k of LIST_FILTERS) next.lists[k] = draft.lists[k] ? draft.lists[k].split(',') : []
+    for (const k of LIST_FILTERS) next.lists[k] = [...draft.lists[k]]
     next.sort = (SORTS as readonly string[]).includes(draft.sort) ? (draft.sort as Filters['sort']) : filters.sort
     setInputErrors(errs)
     if (Object.keys(errs).length > 0) return
@@ -149,21 +148,29 @@ export default function ExperienceList() {
           <div className="row">
             {LIST_FILTERS.map((k) => {
               const opts = listOptions(k)
-              const several = draft.lists[k].includes(',')
+              const picked = draft.lists[k]
+              const pick = (v: string, on: boolean) =>
+                setDraft({ ...draft, lists: { ...draft.lists, [k]: on ? [...picked, v] : picked.filter((x) => x !== v) } })
+              // What is picked, in the summary: "All", the one label, or how many.
+              const summary =
+                picked.length === 0 ? tx.filters.any : picked.length === 1 ? (opts.find((o) => o.value === picked[0])?.label ?? picked[0]) : tx.filters.several(picked.length)
               return (
                 <div className="col-12 col-md-6 col-lg-4" key={k}>
-                  <div className="select-wrapper mb-4">
-                    <label htmlFor={id(k)}>{tx.filters[k]}</label>
-                    <select id={id(k)} value={draft.lists[k]} onChange={(e) => setDraft({ ...draft, lists: { ...draft.lists, [k]: e.target.value } })}>
-                      <option value="">{tx.filters.any}</option>
-                      {several ? <option value={draft.lists[k]}>{tx.filters.several(draft.lists[k].split(',').length)}</option> : null}
+                  {/* Several values of one filter: checkboxes in a disclosure (Tab, Enter and Space only). */}
+                  <details className="exp-multi mb-4" data-filter={k}>
+                    <summary>
+                      <span className="exp-multi-label">{tx.filters[k]}</span> <span className="exp-multi-value">{summary}</span>
+                    </summary>
+                    <fieldset>
+                      <legend className="visually-hidden">{tx.filters[k]}</legend>
                       {opts.map((o) => (
-                        <option key={o.value} value={o.value}>
-                          {o.label}
-                        </option>
+                        <div className="form-check" key={o.value}>
+                          <input id={id(k + '-' + o.value)} type="checkbox" checked={picked.includes(o.value)} onChange={(e) => pick(o.value, e.target.checked)} />
+                          <label htmlFor={id(k + '-' + o.value)}>{o.label}</label>
+                        </div>
                       ))}
-                    </select>
-                  </div>
+                    </fieldset>
+                  </details>
                 </div>
               )
             })}

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
@@ -12,6 +12,8 @@ import { experiencesApi } from './api'
 import { getPath, type Diff, type Experience, type History, type Schema } from './model'
 import { displayValue, formPaths, groups, optionLabel, options, pathLabel, useSchema } from './schema'
 import { StatusBadge, useDisplayWords } from './parts'
+import { useTopic } from '../realtime/hooks'
+import { captureAnchor, restoreAnchor, type Anchor } from '../live/anchor'
 
 /** /esperienze/:id */
 export default function ExperienceRoute() {
@@ -41,6 +43,40 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
   const location = useLocation()
   const flash = (location.state as { flash?: string } | null)?.flash ?? ''
   const [record, setRecord] = useState(initial)
+  const [news, setNews] = useState('')
+  const recordRef = useRef(record)
+  recordRef.current = record
+  const anchor = useRef<Anchor | null>(null)
+
+  // Live: another's save (experience.updated) brings the new version in
+  // place; what the reader reads stays where it is, open diffs and a
+  // document being attached stay as they are, and a status line says so.
+  const refresh = useCallback(async (): Promise<void> => {
+    try {
+      const fresh = await experiencesApi.get(initial.id)
+      const cur = recordRef.current
+      if (fresh.version <= cur.version) return
+      anchor.current = captureAnchor()
+      recordRef.current = fresh
+      setRecord(fresh)
+      setNews(tr.newVersion(fresh.version, fresh.updated_by_name))
+    } catch {
+      // The page keeps what it shows; the next event or reconnection tries again.
+    }
+  }, [initial.id, tr])
+  useTopic(
+    'experience:' + initial.id,
+    'live',
+    (ev) => {
+      if (ev.event === 'experience.updated') void refresh()
+    },
+    () => refresh(),
+  )
+  useLayoutEffect(() => {
+    restoreAnchor(anchor.current)
+    anchor.current = null
+  }, [record])
+
   const f = record.fields
   const paths = formPaths(schema)
   const adm = record.amministrazione
@@ -49,7 +85,14 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
 
   return (
     <Page title={f.titolo}>
-      <div role="status">{flash ? <div className="alert alert-success">{flash}</div> : null}</div>
+      <div role="status">
+        {flash ? <div className="alert alert-success">{flash}</div> : null}
+        {news ? (
+          <div className="alert alert-info" data-testid="record-news">
+            {news}
+          </div>
+        ) : null}
+      </div>
       <p>
         <Link to="/esperienze">{tr.back}</Link>
       </p>
@@ -88,7 +131,7 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
           const gp = paths.filter((p) => schema.fields.find((d) => d.field === p.split('.')[0])?.group === g)
           return (
             <section key={g} aria-labelledby={'exp-g-' + g} className="mb-4">
-              <h2 id={'exp-g-' + g} className="h4 border-bottom pb-1">
+              <h2 id={'exp-g-' + g} className="h4 border-bottom pb-1" data-anchor={'g-' + g}>
                 {tx.groups[g as keyof typeof tx.groups] ?? g}
               </h2>
               {g === 'narrativa' ? (
@@ -103,7 +146,7 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
                   {gp.flatMap((p) => (p === 'fattori_critici' ? options(schema, 'fattori_critici', lang).map((o) => `${p}.${o.value}`) : [p])).map((p) => {
                     const v = getPath(f, p)
                     return (
-                      <div key={p} className="col-12 exp-field d-md-flex">
+                      <div key={p} className="col-12 exp-field d-md-flex" data-anchor={'f-' + p}>
                         <dt className="exp-field-label">
                           {p.startsWith('fattori_critici.') ? optionLabel(schema, 'fattori_critici', p.slice(16), lang) : pathLabel(schema, p, lang, words)}
                         </dt>
@@ -193,7 +236,7 @@ function Documents({ schema, record, onChange }: { schema: Schema; record: Exper
 
   return (
     <section aria-labelledby="exp-docs" className="mb-4">
-      <h2 id="exp-docs" className="h4 border-bottom pb-1">
+      <h2 id="exp-docs" className="h4 border-bottom pb-1" data-anchor="docs">
         {tr.documents}
       </h2>
       {record.atti.length === 0 ? (
@@ -296,7 +339,7 @@ function HistorySection({ schema, record }: { schema: Schema; record: Experience
 
   return (
     <section aria-labelledby="exp-history" className="mb-4">
-      <h2 id="exp-history" className="h4 border-bottom pb-1">
+      <h2 id="exp-history" className="h4 border-bottom pb-1" data-anchor="history">
         {tr.history}
       </h2>
       <ErrorAlert text={error} />

@@ -23,6 +23,32 @@ describe('filters in the URL', () => {
     expect(activeFilterCount(f)).toBe(9)
   })
 
+  // Several values of each list filter: a comma list, the parameter
+  // repeated, or both; repeats and malformed values dropped; written back
+  // as one comma list (the shareable form).
+  const several: { name: string; search: string; want: Partial<Record<string, string[]>>; back: string }[] = [
+    { name: 'a comma list', search: '?ambito=pulizie,servizi_ict', want: { ambito: ['pulizie', 'servizi_ict'] }, back: '?ambito=pulizie,servizi_ict' },
+    { name: 'repeated', search: '?modello=in_house&modello=concessione', want: { modello: ['in_house', 'concessione'] }, back: '?modello=in_house,concessione' },
+    { name: 'both', search: '?esito=a_b&esito=c,d', want: { esito: ['a_b', 'c', 'd'] }, back: '?esito=a_b,c,d' },
+    { name: 'repeats dropped', search: '?regione=lazio&regione=lazio,puglia', want: { regione: ['lazio', 'puglia'] }, back: '?regione=lazio,puglia' },
+    { name: 'empty and malformed dropped', search: '?categoria=&categoria=comune&categoria=%24gt', want: { categoria: ['comune'] }, back: '?categoria=comune' },
+    {
+      name: 'every filter at once',
+      search: '?ambito=pulizie&ambito=mense&modello=in_house&procedura=aperta,mepa&esito=x&regione=lazio&categoria=asl,comune',
+      want: { ambito: ['pulizie', 'mense'], modello: ['in_house'], procedura: ['aperta', 'mepa'], esito: ['x'], regione: ['lazio'], categoria: ['asl', 'comune'] },
+      back: '?ambito=pulizie,mense&modello=in_house&procedura=aperta,mepa&esito=x&regione=lazio&categoria=asl,comune',
+    },
+  ]
+  for (const tc of several) {
+    it(`several values: ${tc.name}`, () => {
+      const f = filtersFromSearch(tc.search)
+      const want = emptyFilters()
+      Object.assign(want.lists, tc.want)
+      expect(f.lists).toEqual(want.lists)
+      expect(filtersToSearch(f)).toBe(tc.back)
+    })
+  }
+
   it('leaves defaults out', () => {
     expect(filtersToSearch(emptyFilters())).toBe('')
     expect(filtersToParams(filtersFromSearch('?page=1&sort=-aggiornamento'))).toEqual({})

@@ -47,8 +47,9 @@ export function filtersFromSearch(search: string): Filters {
   const q = new URLSearchParams(search)
   const f = emptyFilters()
   for (const k of LIST_FILTERS) {
-    const raw = q.get(k)
-    if (raw) f.lists[k] = [...new Set(raw.split(',').filter((v) => /^[a-z0-9_]{1,60}$/.test(v)))]
+    // Several values: a comma list or the parameter repeated, as the API takes them.
+    const vals = q.getAll(k).flatMap((raw) => raw.split(','))
+    f.lists[k] = [...new Set(vals.filter((v) => /^[a-z0-9_]{1,60}$/.test(v)))]
   }
   const dal = q.get('dal') ?? ''
   const al = q.get('al') ?? ''

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/cantieri/tavolo/server/internal/compare"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/markdown"
 )
@@ -54,7 +54,9 @@ func pick(lang string, it, en string) string {
 
 // Display is a cell's value (canonical JSON, nil when not given) as a
 // person reads it in lang ("it" or "en"): the labels of closed lists,
-// amounts as 1.234,56 €, dates as dd/mm/yyyy, sì/no.
+// amounts, numbers and dates as the comparison writes them (compare.Money,
+// compare.Number, compare.Date: 1.234,56 €, 12,5, dd/mm/yyyy in both
+// languages, the board's convention), sì/no.
 func Display(field string, raw json.RawMessage, lang string) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return NotGiven
@@ -102,10 +104,10 @@ func Display(field string, raw json.RawMessage, lang string) string {
 		for _, in := range ins {
 			p := in.Nome
 			if in.Valore != nil {
-				p += ": " + number(*in.Valore, lang) + unit(in.Unita)
+				p += ": " + compare.Number(*in.Valore) + unit(in.Unita)
 			}
 			if in.Soglia != nil {
-				p += " (" + pick(lang, "soglia ", "threshold ") + number(*in.Soglia, lang) + unit(in.Unita) + ")"
+				p += " (" + pick(lang, "soglia ", "threshold ") + compare.Number(*in.Soglia) + unit(in.Unita) + ")"
 			}
 			parts = append(parts, p)
 		}
@@ -123,21 +125,18 @@ func Display(field string, raw json.RawMessage, lang string) string {
 			}
 		}
 		return orNotGiven(strings.Join(parts, "; "))
-	case strings.HasSuffix(field, "_eur"):
+	case strings.HasSuffix(field, "_eur") || compare.RowKind(field) == compare.KindMoney: // penali.applicate_eur is no row
 		e, err := experiences.ParseEuro(string(raw))
 		if err != nil {
 			return string(raw)
 		}
-		return Money(e, lang)
+		return compare.Money(int64(e))
 	case strings.HasPrefix(field, "data_"):
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return string(raw)
 		}
-		if d, err := time.Parse(time.DateOnly, s); err == nil {
-			return d.Format("02/01/2006")
-		}
-		return s
+		return compare.Date(s)
 	case field == "delta_costo_pct":
 		return plain(raw, lang) + " %"
 	case field == "lezioni_apprese":
@@ -209,51 +208,10 @@ func plain(raw json.RawMessage, lang string) string {
 	default:
 		var f float64
 		if json.Unmarshal(raw, &f) == nil {
-			return number(f, lang)
+			return compare.Number(f)
 		}
 	}
 	return string(raw)
-}
-
-// number writes f with the decimals it has, in lang's separators.
-func number(f float64, lang string) string {
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	return group(whole, lang) + decimals(frac, lang)
-}
-
-func decimals(frac, lang string) string {
-	if frac == "" {
-		return ""
-	}
-	return pick(lang, ",", ".") + frac
-}
-
-// group puts thousands separators into a run of digits (with its sign).
-func group(whole, lang string) string {
-	sign := ""
-	if strings.HasPrefix(whole, "-") {
-		sign, whole = "-", whole[1:]
-	}
-	sep := pick(lang, ".", ",")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	return sign + b.String()
-}
-
-// Money is an amount as 1.234,56 € (Italian) or €1,234.56 (English).
-func Money(e experiences.Euro, lang string) string {
-	s := e.String()
-	whole, frac, _ := strings.Cut(s, ".")
-	if lang == "en" {
-		return "€" + group(whole, lang) + "." + frac
-	}
-	return group(whole, lang) + "," + frac + " €"
 }
 
 // maxExcerpt bounds the display of free text (the lessons learned run to

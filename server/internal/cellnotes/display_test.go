@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cantieri/tavolo/server/internal/cellnotes"
+	"github.com/cantieri/tavolo/server/internal/compare"
 )
 
 func TestDisplay(t *testing.T) {
@@ -17,7 +18,7 @@ func TestDisplay(t *testing.T) {
 		{"procedura", `"sconosciuta"`, "it", "sconosciuta"},
 		{"obiettivi", `["riduzione_costi","innovazione"]`, "it", "Riduzione dei costi, Innovazione"},
 		{"importo_base_eur", `1234.56`, "it", "1.234,56 €"},
-		{"importo_base_eur", `1234.56`, "en", "€1,234.56"},
+		{"importo_base_eur", `1234.56`, "en", "1.234,56 €"},
 		{"importo_base_eur", `250000`, "it", "250.000,00 €"},
 		{"importo_base_eur", `-5`, "it", "-5,00 €"},
 		{"penali.applicate_eur", `1200`, "it", "1.200,00 €"},
@@ -28,7 +29,7 @@ func TestDisplay(t *testing.T) {
 		{"durata_mesi", `36`, "it", "36"},
 		{"n_offerte", `12000`, "it", "12.000"},
 		{"delta_costo_pct", `-12.5`, "it", "-12,5 %"},
-		{"delta_costo_pct", `-12.5`, "en", "-12.5 %"},
+		{"delta_costo_pct", `-12.5`, "en", "-12,5 %"},
 		{"fattori_critici.sla_e_penali", `4`, "it", "4/5"},
 		{"fattori_critici", `{"sla_e_penali":4,"analisi_make_or_buy":3}`, "it", "Analisi make-or-buy: 3/5; SLA e penali: 4/5"},
 		{"penali", `{"previste":true,"applicate_eur":1200}`, "it", "previste: sì; applicate: 1.200,00 €"},
@@ -47,6 +48,37 @@ func TestDisplay(t *testing.T) {
 	for _, c := range cases {
 		if got := cellnotes.Display(c.field, json.RawMessage(c.raw), c.lang); got != c.want {
 			t.Errorf("Display(%s, %s, %s) = %q, want %q", c.field, c.raw, c.lang, got, c.want)
+		}
+	}
+}
+
+// TestOneFormatter: a comment's "written about X, now Y" writes amounts,
+// numbers and dates as the comparison's cells do (compare.Money, Number,
+// Date), in both languages: the board writes 1.234,56 € whatever the
+// interface language (as the client's formatEuro does).
+func TestOneFormatter(t *testing.T) {
+	cases := []struct {
+		field, raw string
+		want       string // in both languages
+		same       string // what the comparison's formatter gives
+	}{
+		{"importo_base_eur", `1234.56`, "1.234,56 €", compare.Money(123456)},
+		{"importo_aggiudicato_eur", `1000000`, "1.000.000,00 €", compare.Money(100000000)},
+		{"costo_interno_ante_eur_anno", `0.5`, "0,50 €", compare.Money(50)},
+		{"importo_base_eur", `-999.99`, "-999,99 €", compare.Money(-99999)},
+		{"penali.applicate_eur", `12`, "12,00 €", compare.Money(1200)},
+		{"n_offerte", `1234`, "1.234", compare.Number(1234)},
+		{"durata_mesi", `12.5`, "12,5", compare.Number(12.5)},
+		{"data_avvio", `"2026-01-31"`, "31/01/2026", compare.Date("2026-01-31")},
+	}
+	for _, c := range cases {
+		if c.same != c.want {
+			t.Errorf("the comparison writes %s as %q, want %q", c.raw, c.same, c.want)
+		}
+		for _, lang := range []string{"it", "en"} {
+			if got := cellnotes.Display(c.field, json.RawMessage(c.raw), lang); got != c.want {
+				t.Errorf("Display(%s, %s, %s) = %q, want %q", c.field, c.raw, lang, got, c.want)
+			}
 		}
 	}
 }

@@ -263,3 +263,57 @@ func TestFingerprint(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyMarks: the shared comparison with a viewer's marks is the
+// comparison Build gives for that viewer, for several views and seen
+// versions (what the saved table's GET sends in two parts).
+func TestApplyMarks(t *testing.T) {
+	old := experiences.Fields{Titolo: "Servizio", Procedura: "aperta", ImportoBaseEur: euro(1000), CIG: "B0A1C2D3E4"}
+	now := old
+	now.Procedura, now.ImportoBaseEur, now.Titolo = "ristretta", nil, "Servizio (rev.)"
+	other := experiences.Fields{Titolo: "Altro", Procedura: "ristretta", ImportoBaseEur: euro(5000)}
+	a2, a3, b1 := version("a", 2, old), version("a", 3, now), version("b", 1, other)
+	heads := []experiences.Head{{ID: "a", Version: 3}, {ID: "b", Version: 1}}
+	shared := func(lang string, order []string) Comparison {
+		return Build([]Input{{Head: heads[0], Now: a3}, {Head: heads[1], Now: b1}}, lang, View{Order: order})
+	}
+	seq := int64(42)
+	for _, tc := range []struct {
+		name   string
+		seen   [2]*Prepared
+		view   View
+		shared []string // the table's order
+	}{
+		{"never seen", [2]*Prepared{}, View{}, nil},
+		{"seen before the edit", [2]*Prepared{a2, b1}, View{}, nil},
+		{"seen now", [2]*Prepared{a3, nil}, View{Hidden: []string{"cig", "colore"}}, nil},
+		{"own order and hidden rows", [2]*Prepared{a2, nil}, View{Order: []string{"procedura", "cig"}, Hidden: []string{"titolo"}}, []string{"cig"}},
+		{"the table's order", [2]*Prepared{a2, b1}, View{Order: []string{"importo_base_eur"}}, []string{"titolo", "procedura"}},
+	} {
+		for _, lang := range []string{"it", "en"} {
+			in := []Input{{Head: heads[0], Now: a3, Seen: tc.seen[0]}, {Head: heads[1], Now: b1, Seen: tc.seen[1]}}
+			want := Build(in, lang, tc.view)
+			want.Seq = &seq
+			m := MarksOf(in, lang, tc.view)
+			m.Seq = &seq
+			got := Apply(shared(lang, tc.shared), m)
+			gb, _ := json.Marshal(got)
+			wb, _ := json.Marshal(want)
+			if !bytes.Equal(gb, wb) {
+				t.Errorf("%s (%s): shared + marks\n%s\nwant\n%s", tc.name, lang, gb, wb)
+			}
+		}
+	}
+	// The key of the shared part moves with the table and with any record.
+	in := []Input{{Head: heads[0], Now: a3}, {Head: heads[1], Now: b1}}
+	key := SharedKey("t", 1, "it", in)
+	moved := []Input{{Head: experiences.Head{ID: "a", Version: 4}, Now: a3}, in[1]}
+	threaded := []Input{{Head: experiences.Head{ID: "a", Version: 3, ThreadID: "th"}, Now: a3}, in[1]}
+	for name, k := range map[string]string{"table version": SharedKey("t", 2, "it", in), "language": SharedKey("t", 1, "en", in),
+		"record version": SharedKey("t", 1, "it", moved), "thread": SharedKey("t", 1, "it", threaded),
+		"a column less": SharedKey("t", 1, "it", in[:1]), "another table": SharedKey("u", 1, "it", in)} {
+		if k == key {
+			t.Errorf("%s changed, the shared key did not (%q)", name, k)
+		}
+	}
+}

@@ -123,6 +123,15 @@ func Known(field string) bool {
 	return ok
 }
 
+// RowKind is the kind of row field ("" if it is not a row): how its
+// values are written (KindMoney: compare.Money).
+func RowKind(field string) string {
+	if i, ok := rowIndex[field]; ok {
+		return rows[i].kind
+	}
+	return ""
+}
+
 // Order is the rows in order: those of order first (unknown and repeated
 // keys skipped), then the others in the default order.
 func Order(order []string) []int {

@@ -102,16 +102,17 @@ func (s *Service) rebuildIndex(ctx context.Context) error {
 	return nil
 }
 
-// ListQuery is the list's query: each filter takes values separated by
-// commas (any of them matches); dal/al bound the award date; importo_min
-// and importo_max the amount in euro.
+// ListQuery is the list's query: each list filter takes several values,
+// separated by commas or with the parameter repeated (any of them
+// matches); dal/al bound the award date; importo_min and importo_max the
+// amount in euro.
 type ListQuery struct {
-	Ambito     string `json:"ambito"`
-	Modello    string `json:"modello"`
-	Procedura  string `json:"procedura"`
-	Esito      string `json:"esito"`
-	Regione    string `json:"regione"`
-	Categoria  string `json:"categoria"`
+	Ambito     string `json:"ambito" query:"list"`
+	Modello    string `json:"modello" query:"list"`
+	Procedura  string `json:"procedura" query:"list"`
+	Esito      string `json:"esito" query:"list"`
+	Regione    string `json:"regione" query:"list"`
+	Categoria  string `json:"categoria" query:"list"`
 	Dal        string `json:"dal"`
 	Al         string `json:"al"`
 	ImportoMin string `json:"importo_min"`

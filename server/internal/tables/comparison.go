@@ -3,6 +3,7 @@ package tables
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -157,22 +158,53 @@ func (s *Service) adHoc(u *account.User, ids []string) ([]experiences.Head, erro
 // default), u's hidden rows, and the cells changed since u last saw each
 // record.
 func (s *Service) Comparison(ctx context.Context, u *account.User, id, lang string) (compare.Comparison, error) {
-	d, v, seq, err := s.tableAndViewer(ctx, u, id, authz.ReadTable)
+	p, err := s.ComparisonParts(ctx, u, id, lang)
 	if err != nil {
 		return compare.Comparison{}, err
+	}
+	return compare.Apply(p.Shared(), p.Marks), nil
+}
+
+// Parts are a saved table's comparison for one viewer in two parts: the
+// shared one, the same for every viewer of these versions (Key names it,
+// so callers keep it, encoded, and build it once), and the viewer's marks
+// (their order, hidden rows, seen versions and changed cells), computed on
+// the server from their seen versions at each request.
+type Parts struct {
+	Key   string
+	Marks compare.Marks
+	in    []compare.Input
+	lang  string
+	order []string
+}
+
+// Shared builds the shared part: no marks, rows in the table's order.
+func (p *Parts) Shared() compare.Comparison {
+	in := slices.Clone(p.in)
+	for i := range in {
+		in[i].Seen = nil
+	}
+	return compare.Build(in, p.lang, compare.View{Order: p.order})
+}
+
+// ComparisonParts is Comparison in its two parts.
+func (s *Service) ComparisonParts(ctx context.Context, u *account.User, id, lang string) (*Parts, error) {
+	d, v, seq, err := s.tableAndViewer(ctx, u, id, authz.ReadTable)
+	if err != nil {
+		return nil, err
 	}
 	heads, _ := s.deps.Records.Heads(u, d.Experiences)
 	in, err := s.inputs(ctx, heads, v.Seen)
 	if err != nil {
-		return compare.Comparison{}, err
+		return nil, err
 	}
 	order := v.Order
 	if len(order) == 0 {
 		order = d.RowOrder
 	}
-	c := compare.Build(in, lang, compare.View{Order: order, Hidden: v.Hidden})
-	c.Seq = &seq
-	return c, nil
+	m := compare.MarksOf(in, lang, compare.View{Order: order, Hidden: v.Hidden})
+	m.Seq = &seq
+	return &Parts{Key: compare.SharedKey(d.ID, d.Version, lang, in), Marks: m, in: in, lang: lang, order: d.RowOrder}, nil
 }
 
 // tableAndViewer reads the topic's head, then the table, with u's view of

@@ -417,7 +417,7 @@ func (s *Service) SetPrefs(ctx context.Context, u *account.User, id string, in R
 		return RowPrefs{}, problem.ErrInvalid.With(errs)
 	}
 	in.Order, in.Hidden = nonNil(in.Order), nonNil(in.Hidden)
-	defer s.viewing.Written(viewerID(id, u.ID))
+	defer s.viewerWritten(viewerID(id, u.ID))
 	if _, err := s.viewers.W.UpdateOne(ctx, bson.M{"_id": viewerID(id, u.ID)}, bson.M{"$set": bson.M{"order": in.Order, "hidden": in.Hidden}},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return RowPrefs{}, fmt.Errorf("table %s: store prefs: %w", id, err)
@@ -440,7 +440,7 @@ func (s *Service) MarkSeen(ctx context.Context, u *account.User, id string) erro
 	for _, h := range heads {
 		set["seen."+h.ID] = h.Version
 	}
-	defer s.viewing.Written(viewerID(id, u.ID))
+	defer s.viewerWritten(viewerID(id, u.ID))
 	if _, err := s.viewers.W.UpdateOne(ctx, bson.M{"_id": viewerID(id, u.ID)}, bson.M{"$set": set},
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("table %s: store seen: %w", id, err)
@@ -449,9 +449,24 @@ func (s *Service) MarkSeen(ctx context.Context, u *account.User, id string) erro
 }
 
 func (s *Service) viewer(ctx context.Context, tableID, userID string) (viewerDoc, error) {
-	v, _, err := s.viewing.Current(ctx, viewerID(tableID, userID))
+	key := viewerID(tableID, userID)
+	now := time.Now()
+	_, none, gen := s.noViewer.Get(key, now)
+	if none {
+		return viewerDoc{}, nil
+	}
+	v, ok, err := s.viewing.Current(ctx, key)
 	if err != nil {
 		return viewerDoc{}, fmt.Errorf("table %s: load viewer: %w", tableID, err)
 	}
+	if !ok && s.deps.Store.SoleWriter() {
+		s.noViewer.Put(key, struct{}{}, now, gen)
+	}
 	return v, nil
+}
+
+// viewerWritten drops what is kept of viewer document id, after a write.
+func (s *Service) viewerWritten(id string) {
+	s.viewing.Written(id)
+	s.noViewer.Drop(id)
 }

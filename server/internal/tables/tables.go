@@ -33,6 +33,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
 	"github.com/cantieri/tavolo/server/internal/store/versioned"
+	"github.com/cantieri/tavolo/server/internal/ttlcache"
 )
 
 // Records reads the experience records (package experiences).
@@ -80,8 +81,13 @@ type Service struct {
 	// read per comparison), read elsewhere; every write drops its own.
 	docs    *versioned.Docs[tableDoc]
 	viewing *versioned.Docs[viewerDoc]
-	locks   [64]sync.Mutex
-	cache   *versionCache
+	// noViewer are the viewers known to have no document (they never set
+	// their rows nor marked the table seen: most of a table's viewers), on
+	// the sole writer, where a document appears only through this process
+	// (viewerWritten); without it each of their comparisons reads the store.
+	noViewer *ttlcache.Cache[struct{}]
+	locks    [64]sync.Mutex
+	cache    *versionCache
 	// afterWrite, in tests, stops a create or an update after its write as
 	// a crash would (the outbox entry stays for the next start).
 	afterWrite func() error
@@ -130,8 +136,9 @@ func New(d Deps) *Service {
 	}
 	s := &Service{deps: d, log: log.With("component", "tables"), tables: d.Store.Collection(colTables),
 		index: d.Store.Collection(colIndex), viewers: d.Store.Collection(colViewers), cache: newVersionCache(cacheBytes),
-		docs:    versioned.New[tableDoc](d.Store, colTables, versioned.Options[tableDoc]{Version: "version", Max: 4096, TTL: docsTTL}),
-		viewing: versioned.New[viewerDoc](d.Store, colViewers, versioned.Options[viewerDoc]{Max: 16384, TTL: docsTTL})}
+		docs:     versioned.New[tableDoc](d.Store, colTables, versioned.Options[tableDoc]{Version: "version", Max: 4096, TTL: docsTTL}),
+		viewing:  versioned.New[viewerDoc](d.Store, colViewers, versioned.Options[viewerDoc]{Max: 16384, TTL: docsTTL}),
+		noViewer: ttlcache.New[struct{}](16384, docsTTL)}
 	d.Outbox.Handle(kindRoom, s.redoRoom)
 	d.Outbox.Handle(kindPush, s.redoPush)
 	if d.Audit != nil {

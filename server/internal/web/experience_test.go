@@ -305,6 +305,19 @@ func TestExperienceListFilters(t *testing.T) {
 		{"sort=importo", "B pulizie,A paghe,D ict,C ict", 4},
 		{"sort=titolo&per_page=3&page=2", "D ict", 4},
 		{"esito=reinternalizzato", "", 0},
+		// Several values of one filter, as a comma list or the parameter
+		// repeated (any of them matches); different filters all apply.
+		{"ambito=pulizie&ambito=paghe_personale&sort=titolo", "A paghe,B pulizie", 2},
+		{"procedura=mepa,ristretta&sort=titolo", "B pulizie,D ict", 2},
+		{"procedura=mepa&procedura=ristretta&sort=titolo", "B pulizie,D ict", 2},
+		{"procedura=mepa&procedura=&procedura=ristretta&sort=titolo", "B pulizie,D ict", 2},
+		{"modello=in_house,appalto_servizi&sort=titolo", "A paghe,B pulizie,C ict,D ict", 4},
+		{"modello=in_house&modello=concessione", "", 0},
+		{"esito=reinternalizzato&esito=in_esecuzione&sort=titolo", "A paghe,B pulizie,C ict,D ict", 4},
+		{"regione=lazio&regione=puglia&sort=titolo", "A paghe,B pulizie,C ict,D ict", 4},
+		{"regione=veneto,puglia&sort=titolo", "C ict,D ict", 2},
+		{"categoria=comune&categoria=regione&sort=-titolo", "D ict,C ict,B pulizie,A paghe", 4},
+		{"categoria=asl,comune&procedura=aperta,ristretta&sort=titolo", "A paghe", 1},
 	}
 	for _, c := range cases {
 		var p experiences.Page
@@ -315,6 +328,12 @@ func TestExperienceListFilters(t *testing.T) {
 		}
 		if strings.Join(titles, ",") != c.want || p.Total != c.total {
 			t.Errorf("%s: got %v (total %d), want %s (total %d)", c.query, titles, p.Total, c.want, c.total)
+		}
+	}
+	// A bad value among several is named, whichever way they come.
+	for _, q := range []string{"ambito=pulizie,giardinaggio", "ambito=pulizie&ambito=giardinaggio", "regione=lazio&regione=atlantide"} {
+		if r := comune.Do("GET", "/api/v1/experiences?"+q, nil); r.Status != 400 {
+			t.Errorf("%s: got %d, want 400", q, r.Status)
 		}
 	}
 	var drafts experiences.Page

@@ -21,7 +21,10 @@ var fieldInteger = problem.DefineField("integer", "Deve essere un numero intero.
 // field's json tag names its parameter; an absent or empty parameter keeps
 // the default. Every value must be valid UTF-8 without control characters
 // and at most maxQueryValue bytes, an int field's a whole number; then the
-// `validate` tags apply. Any failure is a 400 naming the parameter.
+// `validate` tags apply. Any failure is a 400 naming the parameter. A
+// string field tagged query:"list" takes a list: the parameter repeated
+// (ambito=a&ambito=b) is the same as its values joined by commas
+// (ambito=a,b), so both kinds of link work.
 func queryParams(c *fiber.Ctx, dst any) error {
 	v := reflect.ValueOf(dst).Elem()
 	t := v.Type()
@@ -29,6 +32,9 @@ func queryParams(c *fiber.Ctx, dst any) error {
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		raw := c.Query(name)
+		if t.Field(i).Tag.Get("query") == "list" {
+			raw = listParam(c, name)
+		}
 		if raw == "" {
 			continue
 		}
@@ -70,4 +76,16 @@ func queryValueProblem(s string) string {
 		}
 	}
 	return ""
+}
+
+// listParam is the values of a repeated parameter joined by commas (empty
+// ones left out).
+func listParam(c *fiber.Ctx, name string) string {
+	var vals []string
+	for _, v := range c.Context().QueryArgs().PeekMulti(name) {
+		if len(v) > 0 {
+			vals = append(vals, string(v))
+		}
+	}
+	return strings.Join(vals, ",")
 }

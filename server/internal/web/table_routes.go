@@ -126,11 +126,11 @@ func (h *tableAPI) seen(c *fiber.Ctx) error {
 }
 
 func (h *tableAPI) comparison(c *fiber.Ctx) error {
-	cmp, err := h.Tables.Comparison(c.UserContext(), currentUser(c), param(c, "id"), langOf(c))
+	p, err := h.Tables.ComparisonParts(c.UserContext(), currentUser(c), param(c, "id"), langOf(c))
 	if err != nil {
 		return err
 	}
-	return h.sendComparison(c, &cmp)
+	return h.sendSavedComparison(c, p)
 }
 
 // formatParams is an export's query.

@@ -1,7 +1,12 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -173,7 +178,7 @@ func TestTableLifecycle(t *testing.T) {
 
 	// The shared order, then Bob's own order and hidden rows.
 	var cmp compare.Comparison
-	bob.Expect(200, "GET", path+"/comparison", nil).JSON(t, &cmp)
+	cmp = savedComparison(t, bob, path)
 	if cmp.Rows[0].Field != "importo_aggiudicato_eur" || cmp.Rows[1].Field != "procedura" || len(cmp.Rows) != len(compare.Fields()) {
 		t.Fatalf("rows start %s, %s (%d rows), want the shared order first", cmp.Rows[0].Field, cmp.Rows[1].Field, len(cmp.Rows))
 	}
@@ -184,16 +189,31 @@ func TestTableLifecycle(t *testing.T) {
 	if fmt.Sprint(p) != "{[cig titolo] [lezioni_apprese]}" {
 		t.Fatalf("prefs %v", p)
 	}
-	bob.Expect(200, "GET", path+"/comparison", nil).JSON(t, &cmp)
+	cmp = savedComparison(t, bob, path)
 	if cmp.Rows[0].Field != "cig" || cmp.Rows[1].Field != "titolo" || !rowOf(t, cmp, "lezioni_apprese").Hidden || rowOf(t, cmp, "cig").Hidden {
 		t.Fatalf("bob's rows start %s, %s", cmp.Rows[0].Field, cmp.Rows[1].Field)
 	}
-	alice.Expect(200, "GET", path+"/comparison", nil).JSON(t, &cmp)
+	cmp = savedComparison(t, alice, path)
 	if cmp.Rows[0].Field != "importo_aggiudicato_eur" || rowOf(t, cmp, "lezioni_apprese").Hidden {
 		t.Fatalf("alice's rows start %s: bob's prefs leaked", cmp.Rows[0].Field)
 	}
 	env.Client().Expect(401, "GET", path+"/comparison", nil)
 	bob.Expect(404, "GET", "/api/v1/tables/AAAAAAAAAAAAAAAAAAAAAA", nil)
+}
+
+// savedComparison is the saved table's (at path) comparison as c's viewer
+// sees it: the shared part with their marks applied, as the client does.
+func savedComparison(t *testing.T, c *webtest.Client, path string) compare.Comparison {
+	t.Helper()
+	var got struct {
+		compare.Comparison
+		Marks *compare.Marks `json:"marks"`
+	}
+	c.Expect(200, "GET", path+"/comparison", nil).JSON(t, &got)
+	if got.Marks == nil {
+		t.Fatalf("GET %s/comparison: no marks", path)
+	}
+	return compare.Apply(got.Comparison, *got.Marks)
 }
 
 // TestTableChangedSinceSeen: after Alice marks the table seen and Bob
@@ -215,7 +235,7 @@ func TestTableChangedSinceSeen(t *testing.T) {
 	bob.Expect(200, "PUT", "/api/v1/experiences/"+a.ID, map[string]any{"base_version": a.Version, "fields": f})
 
 	var cmp compare.Comparison
-	alice.Expect(200, "GET", path+"/comparison", nil).JSON(t, &cmp)
+	cmp = savedComparison(t, alice, path)
 	if cmp.Columns[0].SeenVersion == nil || *cmp.Columns[0].SeenVersion != a.Version || cmp.Columns[0].Version != a.Version+1 {
 		t.Fatalf("column %+v, want seen v%d now v%d", cmp.Columns[0], a.Version, a.Version+1)
 	}
@@ -232,7 +252,7 @@ func TestTableChangedSinceSeen(t *testing.T) {
 		t.Errorf("alice's changed cells %v, want %v", changed, want)
 	}
 	cmp = compare.Comparison{} // decoding into the old one would keep its marks
-	carol.Expect(200, "GET", path+"/comparison", nil).JSON(t, &cmp)
+	cmp = savedComparison(t, carol, path)
 	for _, r := range cmp.Rows {
 		for _, c := range r.Cells {
 			if c.Changed || c.Was != nil {
@@ -245,7 +265,7 @@ func TestTableChangedSinceSeen(t *testing.T) {
 	other := env.Client()
 	other.LoginAs(au)
 	cmp = compare.Comparison{}
-	other.Expect(200, "GET", path+"/comparison", nil).JSON(t, &cmp)
+	cmp = savedComparison(t, other, path)
 	if r := rowOf(t, cmp, "procedura"); r.Cells[0].Changed {
 		t.Errorf("procedura still changed after seen")
 	}
@@ -354,7 +374,7 @@ func TestTableHidesUnreadableColumns(t *testing.T) {
 			var got tables.Table
 			tc.by.Expect(200, "GET", "/api/v1/tables/"+tb.ID, nil).JSON(t, &got)
 			var cmp compare.Comparison
-			tc.by.Expect(200, "GET", "/api/v1/tables/"+tb.ID+"/comparison", nil).JSON(t, &cmp)
+			cmp = savedComparison(t, tc.by, "/api/v1/tables/"+tb.ID)
 			var cols []string
 			for _, c := range cmp.Columns {
 				cols = append(cols, c.ID)
@@ -411,5 +431,131 @@ func TestTableModeratorEditIsAudited(t *testing.T) {
 	if e.Actor.ID != modU.ID || e.Target.Kind != "table" || e.Target.ID != tb.ID ||
 		e.Before["name"] != "Mense a confronto" || e.After["name"] != "Mense: servizi a confronto" {
 		t.Errorf("entry: got %+v, want the moderator renaming the table from the owner's name", e)
+	}
+}
+
+// TestTableComparisonNotStale: the shared part of a saved table's
+// comparison is kept encoded, yet the next GET after each change shows it:
+// an edit of a compared record, a column added and one removed, a new cell
+// comment (in the cell's count beside the comparison) and the viewer's own
+// prefs. Each answer is checked both gzipped (a member joined from the kept
+// part) and plain.
+func TestTableComparisonNotStale(t *testing.T) {
+	env := webtest.Start(t, nil)
+	alice, _ := env.NewUser(account.RoleParticipant)
+	bob, _ := env.NewUser(account.RoleParticipant)
+	a := publishedWith(t, alice, "Servizi ICT del comune", nil)
+	b := publishedWith(t, alice, "Paghe del comune", map[string]any{"ambito": "paghe_personale"})
+	c := publishedWith(t, alice, "Pulizie del comune", map[string]any{"ambito": "pulizie"})
+	tb := newTable(t, alice, "Servizi", a.ID, b.ID)
+	path := "/api/v1/tables/" + tb.ID
+	bob.Expect(204, "POST", path+"/seen", nil)
+
+	// both is the comparison as who sees it, gzipped and plain (the two
+	// must agree).
+	both := func(who *webtest.Client, step string) compare.Comparison {
+		t.Helper()
+		var out [2]compare.Comparison
+		for i, enc := range []string{"gzip", ""} {
+			req, _ := http.NewRequest("GET", env.Base+path+"/comparison", nil)
+			if enc != "" {
+				req.Header.Set("Accept-Encoding", enc)
+			} else {
+				req.Header.Set("Accept-Encoding", "identity")
+			}
+			r := who.Send(req)
+			body := r.Body
+			if enc == "gzip" {
+				if r.Header.Get("Content-Encoding") != "gzip" {
+					t.Fatalf("%s: coding %q, want gzip", step, r.Header.Get("Content-Encoding"))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				zr.Multistream(false) // one member, as browsers read it
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatalf("%s: gunzip: %v", step, err)
+				}
+			}
+			var got struct {
+				compare.Comparison
+				Marks *compare.Marks `json:"marks"`
+			}
+			if r.Status != 200 || json.Unmarshal(body, &got) != nil || got.Marks == nil {
+				t.Fatalf("%s (%q): %d %.200s", step, enc, r.Status, body)
+			}
+			out[i] = compare.Apply(got.Comparison, *got.Marks)
+		}
+		g, _ := json.Marshal(out[0])
+		p, _ := json.Marshal(out[1])
+		if !bytes.Equal(g, p) {
+			t.Fatalf("%s: gzipped and plain answers differ", step)
+		}
+		return out[0]
+	}
+	columns := func(cmp compare.Comparison) string {
+		var ids []string
+		for _, col := range cmp.Columns {
+			ids = append(ids, col.ID)
+		}
+		return strings.Join(ids, ",")
+	}
+	cmp := both(bob, "first")
+	if columns(cmp) != a.ID+","+b.ID || rowOf(t, cmp, "procedura").Cells[0].Display != "Procedura aperta" {
+		t.Fatalf("first: columns %s, procedura %q", columns(cmp), rowOf(t, cmp, "procedura").Cells[0].Display)
+	}
+
+	f := expFields("Servizi ICT del comune")
+	f["procedura"] = "ristretta"
+	alice.Expect(200, "PUT", "/api/v1/experiences/"+a.ID, map[string]any{"base_version": a.Version, "fields": f})
+	cmp = both(bob, "a record edited")
+	if cell := rowOf(t, cmp, "procedura").Cells[0]; cell.Display != "Procedura ristretta" || !cell.Changed || cell.Was == nil || *cell.Was != "Procedura aperta" {
+		t.Errorf("after the edit: procedura %+v, want ristretta, changed from aperta", cell)
+	}
+
+	alice.Expect(200, "PATCH", path, map[string]any{"base_version": tb.Version, "experiences": []string{a.ID, b.ID, c.ID}})
+	if cmp = both(bob, "a column added"); columns(cmp) != a.ID+","+b.ID+","+c.ID || rowOf(t, cmp, "ambito").Cells[2].Display != "Pulizie" {
+		t.Errorf("after adding a column: columns %s", columns(cmp))
+	}
+	alice.Expect(200, "PATCH", path, map[string]any{"base_version": tb.Version + 1, "experiences": []string{a.ID, c.ID}})
+	if cmp = both(bob, "a column removed"); columns(cmp) != a.ID+","+c.ID {
+		t.Errorf("after removing a column: columns %s", columns(cmp))
+	}
+
+	alice.Expect(201, "POST", commentsPath(c.ID), map[string]any{"field": "ambito", "body": "Perché pulizie?"})
+	if n := commentCounts(t, bob, a.ID, c.ID)[c.ID]["ambito"]; n != 1 {
+		t.Errorf("after a comment: count %d, want 1", n)
+	}
+	both(bob, "a comment") // still whole
+
+	bob.Expect(200, "PUT", path+"/prefs", tables.RowPrefs{Order: []string{"procedura"}, Hidden: []string{"titolo"}})
+	if cmp = both(bob, "bob's prefs"); cmp.Rows[0].Field != "procedura" || !rowOf(t, cmp, "titolo").Hidden {
+		t.Errorf("after bob's prefs: first row %s, titolo hidden %v", cmp.Rows[0].Field, rowOf(t, cmp, "titolo").Hidden)
+	}
+	bob.Expect(204, "POST", path+"/seen", nil)
+	if cell := both(bob, "seen").Rows[0].Cells[0]; cell.Changed {
+		t.Errorf("after seen: procedura still marked changed")
+	}
+
+	// Carol never looked (no viewer document, which is remembered): her
+	// first prefs and her first "seen" show at her next GET.
+	carol, _ := env.NewUser(account.RoleParticipant)
+	if cmp = both(carol, "carol's first look"); cmp.Rows[0].Field != "titolo" || cmp.Columns[0].SeenVersion != nil {
+		t.Errorf("carol's first look: first row %s, seen %v", cmp.Rows[0].Field, cmp.Columns[0].SeenVersion)
+	}
+	carol.Expect(200, "PUT", path+"/prefs", tables.RowPrefs{Order: []string{"cig"}, Hidden: []string{}})
+	if cmp = both(carol, "carol's prefs"); cmp.Rows[0].Field != "cig" {
+		t.Errorf("after carol's prefs: first row %s, want cig", cmp.Rows[0].Field)
+	}
+	dave, _ := env.NewUser(account.RoleParticipant)
+	both(dave, "dave's first look")
+	dave.Expect(204, "POST", path+"/seen", nil)
+	var e experiences.Experience
+	alice.Expect(200, "GET", "/api/v1/experiences/"+a.ID, nil).JSON(t, &e)
+	f["procedura"] = "mepa"
+	alice.Expect(200, "PUT", "/api/v1/experiences/"+a.ID, map[string]any{"base_version": e.Version, "fields": f})
+	if cell := rowOf(t, both(dave, "dave's marks"), "procedura").Cells[0]; !cell.Changed || cell.Was == nil || *cell.Was != "Procedura ristretta" {
+		t.Errorf("dave's marks after his first seen and an edit: %+v", cell)
 	}
 }

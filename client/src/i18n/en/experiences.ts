@@ -134,6 +134,7 @@ export const experiences: Translation<typeof it> = {
     administration: 'Administration',
     state: 'State',
     version: 'Version',
+    newVersion: (n: number, name: string) => `New version ${n}, saved by ${name}: the page shows it.`,
     updated: (name: string, when: string) => `Last changed by ${name} on ${when}`,
     edit: 'Edit',
     discussion: 'Discussion at the Tavolo di confronto',

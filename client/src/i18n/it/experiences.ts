@@ -132,6 +132,7 @@ export const experiences = {
     administration: 'Amministrazione',
     state: 'Stato',
     version: 'Versione',
+    newVersion: (n: number, name: string) => `Nuova versione ${n}, salvata da ${name}: la pagina la mostra.`,
     updated: (name: string, when: string) => `Ultima modifica di ${name} il ${when}`,
     edit: 'Modifica',
     discussion: 'Discussione nel Tavolo di confronto',
