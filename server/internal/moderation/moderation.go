@@ -51,9 +51,10 @@ import (
 
 // Kinds of item the board registers resolvers for.
 const (
-	KindPost       = "post"
-	KindMessage    = "message"
-	KindExperience = "experience"
+	KindPost        = "post"
+	KindMessage     = "message"
+	KindExperience  = "experience"
+	KindCellComment = "cell_comment"
 )
 
 // States of a record. Reported and hidden records are in the queue.
