@@ -13,6 +13,7 @@
 //	                  {reporter_id, reason, text, at, snapshot}], state,
 //	                  reviewed_at, decision, hidden_at, author_told}
 //	moderation_queue {_id: "open", items: {"<record id>": entry}}
+//	                 {_id: "open#v", v: bumped after each change of "open"}
 //	moderation_reports {_id: "<record id>/<user id>", nonce, at}
 //
 // A report inserts its marker (moderation_reports): a second report by
@@ -22,7 +23,8 @@
 // The queue document holds a small entry (kind, place, reasons, counts,
 // times) for each record in the queue (states reported and hidden): ~150
 // bytes each, 75 KB for 500 open records. A queue page is one _id read of
-// it, a filter and sort in memory, and one read of the page's records.
+// its version (the entries are kept decoded while it stays), a filter and
+// sort in memory, and _id reads of the page's records and items.
 //
 // The record is the truth; the item's hidden flag, the queue entry and the
 // author's notification are derived from it by sync, which every report
@@ -150,7 +152,8 @@ type Service struct {
 	mu        sync.RWMutex
 	resolvers map[string]Resolver
 	// A record's read-decide-write (sync, an action) runs under its stripe.
-	locks [64]sync.Mutex
+	locks  [64]sync.Mutex
+	qcache queueCache // the queue's entries, decoded
 }
 
 // New returns the service, registered with the outbox (redo of sync) and
