@@ -16,6 +16,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // Moderators' actions on records.
@@ -211,24 +212,34 @@ type verdict struct {
 	code string
 }
 
-// actionable reads the records (in parallel) and says whether the action
-// applies to each.
+// actionable reads the records (in parallel, through the readers: not
+// behind the writes queued on the writer, such as an earlier bulk
+// action's sync) and says whether the action applies to each. It is a
+// first look: each record's write checks its state again.
 func (s *Service) actionable(ctx context.Context, ids []string, action string) ([]verdict, error) {
 	out := make([]verdict, len(ids))
-	errs := make([]error, len(ids))
-	parallel(len(ids), func(i int) {
-		if _, _, ok := splitRecordID(ids[i]); !ok {
+	var valid []string
+	var at []int
+	for i, id := range ids {
+		if _, _, ok := splitRecordID(id); !ok {
 			out[i].code = "not_found"
-			return
+			continue
 		}
-		r, err := s.load(ctx, ids[i])
-		if err != nil {
-			errs[i] = err
-			return
+		valid = append(valid, id)
+		at = append(at, i)
+	}
+	recs, err := store.Load[record](ctx, s.records, valid)
+	if err != nil {
+		return nil, errorf("read records: %w", err)
+	}
+	for j, i := range at {
+		var r *record
+		if recs[j].ID != "" {
+			r = &recs[j]
 		}
 		out[i].r, out[i].code = r, applies(r, action)
-	})
-	return out, errors.Join(errs...)
+	}
+	return out, nil
 }
 
 // applies says why an action does not apply to a record ("": it does).
