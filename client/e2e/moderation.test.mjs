@@ -185,4 +185,27 @@ describe('moderation', () => {
     await expectText(authorPage.locator('main'), 'Serve un ufficio di controllo');
     await checkPage(authorPage, 'hidden experience, its author');
   });
+
+  it('the user moderation page fits a phone at 320 and 375 px, with a long note and history', async () => {
+    const target = people[2];
+    const own = await loggedIn(target);
+    const me = await api(own, 'GET', '/api/v1/session');
+    assert.equal(me.status, 200, JSON.stringify(me.body));
+    const id = me.body.user.id;
+    const admin = await newPage(browser, board.base);
+    await loginUI(admin, ADMIN);
+    // An unbroken run (a pasted link) is the usual culprit of a page wider than a phone.
+    const note = await api(admin, 'POST', `/api/v1/moderation/users/${id}/notes`, { body: 'Segnalato più volte: https://esempio.gov.it/' + 'percorso-molto-lungo'.repeat(8) });
+    assert.equal(note.status, 201, JSON.stringify(note.body));
+    for (const width of [320, 375]) {
+      const page = await newPage(browser, board.base, { viewport: { width, height: 640 }, isMobile: true, hasTouch: true });
+      await loginUI(page, ADMIN);
+      await page.goto(board.base + `/moderazione/utenti/${id}`);
+      await expectHeading(page, `Moderazione utente: ${target.name}`);
+      await expectText(page.getByTestId('user-history'), 'Segnalato più volte');
+      await assertNoSidewaysScroll(page, `/moderazione/utenti at ${width} px`);
+      await checkPage(page, `/moderazione/utenti at ${width} px`);
+      await page.context().close();
+    }
+  });
 });
