@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -210,6 +211,24 @@ func (s *Service) lock(id string) func() {
 	m := &s.locks[shard.Hash(id)%uint32(len(s.locks))]
 	m.Lock()
 	return m.Unlock
+}
+
+// lockAll takes the stripes of every id, in stripe order (two bulk
+// actions never wait on each other in a cycle); each stripe once.
+func (s *Service) lockAll(ids []string) func() {
+	var stripes []int
+	for _, id := range ids {
+		stripes = append(stripes, int(shard.Hash(id)%uint32(len(s.locks))))
+	}
+	stripes = slices.Compact(slices.Sorted(slices.Values(stripes)))
+	for _, i := range stripes {
+		s.locks[i].Lock()
+	}
+	return func() {
+		for _, i := range stripes {
+			s.locks[i].Unlock()
+		}
+	}
 }
 
 // itemIDs are the ids resolvers hand out: safe in a field path and an _id.

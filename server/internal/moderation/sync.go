@@ -17,6 +17,7 @@ import (
 type syncWork struct {
 	IDs    []string       `bson:"ids"`
 	Report *pendingReport `bson:"report,omitempty"` // a report to store first
+	Action *pendingAction `bson:"action,omitempty"` // a bulk action to write first
 }
 
 // redo finishes the sync of records a crash cut off.
@@ -27,6 +28,11 @@ func (s *Service) redo(ctx context.Context, w *outbox.Work) error {
 	}
 	if in.Report != nil {
 		if err := s.redoReport(ctx, in.Report); err != nil {
+			return err
+		}
+	}
+	if in.Action != nil {
+		if err := s.applyPending(ctx, in.Action); err != nil {
 			return err
 		}
 	}
