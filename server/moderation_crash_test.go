@@ -112,3 +112,94 @@ func TestKillMidReportBurstStillHides(t *testing.T) {
 		t.Errorf("after a kill -9 and a restart:\n%s\nboard log:\n%s", strings.Join(problems, "\n"), b.logTail())
 	}
 }
+
+// A kill -9 right after a bulk action is answered, while its records are
+// still being written in the background: after a restart on the same data
+// every record of the action holds the decision (the outbox redoes the
+// writes), each post is hidden for readers and in the hidden tab, and the
+// audit log has one entry per record.
+func TestKillAfterBulkActionStillApplies(t *testing.T) {
+	b := newBoard(t)
+	b.start()
+	author := login(t, b.base, "luca.esposito@example.org", demo.Password)
+	reporter := login(t, b.base, "marco.rossi@example.org", demo.Password)
+	mod := login(t, b.base, "elena.marchetti@example.org", demo.Password)
+	status, body, err := author.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca", "title": "Da nascondere in blocco", "body": "Apertura."})
+	var created struct {
+		Thread struct {
+			ID string `json:"id"`
+		} `json:"thread"`
+	}
+	if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("create thread: %d %s %v", status, body, err)
+	}
+	thread := created.Thread.ID
+	const posts = 40
+	var rids []string
+	for i := range posts {
+		status, body, err := author.do("POST", "/api/v1/threads/"+thread+"/posts", map[string]any{"body": fmt.Sprintf("Pubblicità %d", i)})
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
+			t.Fatalf("reply: %d %s %v", status, body, err)
+		}
+		if status, body, err := reporter.do("POST", "/api/v1/moderation/reports", map[string]any{"kind": "post", "id": p.ID, "reason": "spam"}); err != nil || status != http.StatusCreated {
+			t.Fatalf("report: %d %s %v", status, body, err)
+		}
+		rids = append(rids, "post:"+p.ID)
+	}
+	status, body, err = mod.do("POST", "/api/v1/moderation/actions", map[string]any{"action": "hide", "ids": rids, "reason": "Spam in blocco."})
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("bulk hide: %d %s %v", status, body, err)
+	}
+	b.kill() // the answer is in; the records' writes and sync may not be
+	b.start()
+	reader := login(t, b.base, "giulia.bianchi@example.org", demo.Password)
+	mod = login(t, b.base, "elena.marchetti@example.org", demo.Password)
+	var problems []string
+	var tp struct {
+		Posts []struct {
+			ID     string `json:"id"`
+			Body   string `json:"body"`
+			Hidden bool   `json:"hidden"`
+		} `json:"posts"`
+	}
+	if err := reader.get("/api/v1/threads/"+thread+"?per_page=100", &tp); err != nil {
+		t.Fatal(err)
+	}
+	hidden := 0
+	for _, p := range tp.Posts {
+		if p.Hidden && p.Body == "" {
+			hidden++
+		}
+	}
+	if hidden != posts {
+		problems = append(problems, fmt.Sprintf("posts hidden for a reader: %d, want %d", hidden, posts))
+	}
+	var q struct {
+		Total int `json:"total"`
+	}
+	if err := mod.get("/api/v1/moderation/queue?state=hidden&limit=100", &q); err != nil {
+		t.Fatal(err)
+	}
+	if q.Total != posts {
+		problems = append(problems, fmt.Sprintf("hidden tab: %d, want %d", q.Total, posts))
+	}
+	var log struct {
+		Items []struct {
+			Target struct {
+				ID string `json:"id"`
+			} `json:"target"`
+		} `json:"items"`
+	}
+	if err := mod.get("/api/v1/admin/audit?action=moderation.hide&limit=100", &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Items) != posts {
+		problems = append(problems, fmt.Sprintf("audit entries: %d, want %d", len(log.Items), posts))
+	}
+	if len(problems) > 0 {
+		t.Errorf("after a kill -9 and a restart:\n%s\nboard log:\n%s", strings.Join(problems, "\n"), b.logTail())
+	}
+}

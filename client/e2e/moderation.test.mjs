@@ -147,4 +147,65 @@ describe('moderation', () => {
       await page.context().close();
     }
   });
+
+  it('a participant reports an experience from its page; hidden, a reader sees the placeholder and its author the reason', async () => {
+    const [author, reader] = people;
+    const authorPage = await loggedIn(author);
+    const f = {
+      titolo: 'Gestione delle mense', ambito: 'pulizie', tipo_attivita: 'strumentale', grado: 'parziale',
+      data_decisione: '2025-02-10', data_affidamento: '2025-05-20', data_avvio: '2025-07-01', data_fine_contratto: '2028-06-30',
+      esito: 'in_esecuzione', modello: 'appalto_servizi', tipo_contratto: 'servizi', normativa: 'dlgs_36_2023',
+      procedura: 'aperta', criterio: 'oepv', importo_base_eur: 250000, importo_aggiudicato_eur: 231450.5,
+      cig: 'B0A1C2D3E5', fattori_critici: { sla_e_penali: 4 }, lezioni_apprese: 'Serve un ufficio di controllo.',
+    };
+    const c = await api(authorPage, 'POST', '/api/v1/experiences', { fields: f });
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    const p = await api(authorPage, 'POST', `/api/v1/experiences/${c.body.id}/publish`, { base_version: c.body.version });
+    assert.equal(p.status, 200, JSON.stringify(p.body));
+    const id = c.body.id;
+
+    const readerPage = await loggedIn(reader);
+    await readerPage.goto(`/esperienze/${id}`);
+    await expectHeading(readerPage, 'Gestione delle mense');
+    const main = readerPage.locator('main');
+    await reportWithDialog(readerPage, main, 'Duplicato');
+    await expectText(main, 'Segnalazione inviata');
+    await checkPage(readerPage, 'experience page after a report');
+
+    const modPage = await newPage(browser, board.base);
+    await loginUI(modPage, ADMIN);
+    const hide = await api(modPage, 'POST', '/api/v1/moderation/actions', { action: 'hide', ids: [`experience:${id}`], reason: 'Scheda doppia.' });
+    assert.equal(hide.status, 200, JSON.stringify(hide.body));
+    await readerPage.reload();
+    await waitFor(async () => (await readerPage.getByTestId('hidden-placeholder').count()) === 1, { message: 'no placeholder for the reader' });
+    assert.equal(await readerPage.getByText('Serve un ufficio di controllo').count(), 0, 'the reader still reads the record');
+    await checkPage(readerPage, 'hidden experience, a reader');
+    await authorPage.goto(`/esperienze/${id}`);
+    await expectText(authorPage.getByTestId('hidden-own'), 'Scheda doppia.');
+    await expectText(authorPage.locator('main'), 'Serve un ufficio di controllo');
+    await checkPage(authorPage, 'hidden experience, its author');
+  });
+
+  it('the user moderation page fits a phone at 320 and 375 px, with a long note and history', async () => {
+    const target = people[2];
+    const own = await loggedIn(target);
+    const me = await api(own, 'GET', '/api/v1/session');
+    assert.equal(me.status, 200, JSON.stringify(me.body));
+    const id = me.body.user.id;
+    const admin = await newPage(browser, board.base);
+    await loginUI(admin, ADMIN);
+    // An unbroken run (a pasted link) is the usual culprit of a page wider than a phone.
+    const note = await api(admin, 'POST', `/api/v1/moderation/users/${id}/notes`, { body: 'Segnalato più volte: https://esempio.gov.it/' + 'percorso-molto-lungo'.repeat(8) });
+    assert.equal(note.status, 201, JSON.stringify(note.body));
+    for (const width of [320, 375]) {
+      const page = await newPage(browser, board.base, { viewport: { width, height: 640 }, isMobile: true, hasTouch: true });
+      await loginUI(page, ADMIN);
+      await page.goto(board.base + `/moderazione/utenti/${id}`);
+      await expectHeading(page, `Moderazione utente: ${target.name}`);
+      await expectText(page.getByTestId('user-history'), 'Segnalato più volte');
+      await assertNoSidewaysScroll(page, `/moderazione/utenti at ${width} px`);
+      await checkPage(page, `/moderazione/utenti at ${width} px`);
+      await page.context().close();
+    }
+  });
 });

@@ -2109,6 +2109,14 @@ export interface components {
             updated_at: components["schemas"]["Time"];
             published_at: components["schemas"]["NullableTime"];
             can_edit: boolean;
+            /** @description Set when a moderator hid or deleted the record. Its administration and moderators read the record with the reason; any other reader gets a placeholder: this, the id, status, amministrazione and times, with empty fields and atti. */
+            moderated?: components["schemas"]["ModerationHold"];
+        };
+        ModerationHold: {
+            /** @enum {string} */
+            state: "hidden" | "deleted";
+            /** @description The moderator's reason (or the reports'), for the item's author and moderators only. */
+            reason?: string;
         };
         ExperienceSummary: {
             id: string;
@@ -2158,6 +2166,8 @@ export interface components {
         CellComment: {
             id: string;
             experience_id: string;
+            /** @description The comment's id in a report (kind cell_comment): <experience id>-<n>. */
+            moderation_id: string;
             field: string;
             author: {
                 id: string;
@@ -2175,6 +2185,8 @@ export interface components {
             value_now: string;
             /** @description The value differs from value_then. */
             changed: boolean;
+            /** @description Set when a moderator hid or deleted the comment: its author and moderators read it with the reason; other readers get an empty body_html (a placeholder). */
+            moderated?: components["schemas"]["ModerationHold"];
         };
         CommentCounts: {
             /** @description By record id, by cell key, the number of comments (cells without any are left out). */
@@ -4510,7 +4522,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description post (id <thread_id>-<n>), message (id <room_id>-<seq>). */
+                    /** @description post (id <thread_id>-<n>), message (id <room_id>-<seq>), experience (id <experience id>), cell_comment (id: the comment's moderation_id, <experience id>-<n>). */
                     kind: string;
                     id: string;
                     reason: components["schemas"]["ReportReason"];

@@ -8,6 +8,9 @@ import { DateTime, Dialog } from '../forum/common'
 import { compareApi, type CellComment, type CommentCounts, type Comparison } from './api'
 import type { CellRef } from './CompareTable'
 import { mergeComments } from './comments'
+import { ModeratedNotice } from '../moderation/Hidden'
+import { ReportButton } from '../moderation/ReportButton'
+import { useSession } from '../session/SessionContext'
 
 export function CommentsDialog({
   cell,
@@ -24,6 +27,7 @@ export function CommentsDialog({
   onAdded: (c: CellComment) => void
 }) {
   const { t } = useI18n()
+  const { user } = useSession()
   const tc = t.compare
   const [items, setItems] = useState<CellComment[] | null>(null)
   const [error, setError] = useState('')
@@ -107,8 +111,12 @@ export function CommentsDialog({
                     </>
                   ) : null}
                 </p>
-                {/* body_html is sanitised on the server like forum posts. */}
-                <div className="compare-comment-body" dangerouslySetInnerHTML={{ __html: c.body_html }} />
+                {c.moderated ? <ModeratedNotice moderated={c.moderated} /> : null}
+                {/* body_html is sanitised on the server like forum posts ("" for a placeholder). */}
+                {c.body_html ? <div className="compare-comment-body" dangerouslySetInnerHTML={{ __html: c.body_html }} /> : null}
+                {user && user.id !== c.author.id && !c.moderated ? (
+                  <ReportButton kind="cell_comment" id={c.moderation_id} label={t.moderation.reportLabel(t.moderation.commentWhat(c.author.name))} />
+                ) : null}
               </li>
             ))}
           </ol>

@@ -5,6 +5,7 @@ import { cellKey, mergeComments, totalComments } from './comments'
 const c = (id: string, at: string, extra: Partial<CellComment> = {}): CellComment => ({
   id,
   experience_id: 'e1',
+  moderation_id: `e1-${id}`,
   field: 'procedura',
   author: { id: 'u', name: 'Anna', administration_name: 'Comune di Lucca' },
   body_html: '<p>x</p>',

@@ -14,6 +14,9 @@ import { displayValue, formPaths, groups, optionLabel, options, pathLabel, useSc
 import { StatusBadge, useDisplayWords } from './parts'
 import { useTopic } from '../realtime/hooks'
 import { captureAnchor, restoreAnchor, type Anchor } from '../live/anchor'
+import { ModeratedNotice } from '../moderation/Hidden'
+import { ReportButton } from '../moderation/ReportButton'
+import { useSession } from '../session/SessionContext'
 
 /** /esperienze/:id */
 export default function ExperienceRoute() {
@@ -77,14 +80,19 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
     anchor.current = null
   }, [record])
 
+  const { user } = useSession()
   const f = record.fields
+  // A record a moderator acted on: without a reason the reader gets the
+  // placeholder alone (the API sends no content).
+  const veiled = !!record.moderated && !record.moderated.reason
+  const reportable = !!user && !record.moderated && record.status !== 'draft' && user.administration_id !== record.amministrazione.id
   const paths = formPaths(schema)
   const adm = record.amministrazione
   const categoryLabel = t.lists.categories[adm.category as keyof typeof t.lists.categories] ?? adm.category
   const regionLabel = t.lists.regions[adm.region as keyof typeof t.lists.regions] ?? adm.region
 
   return (
-    <Page title={f.titolo}>
+    <Page title={veiled ? tx.listTitle : f.titolo}>
       <div role="status">
         {flash ? <div className="alert alert-success">{flash}</div> : null}
         {news ? (
@@ -110,7 +118,10 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
           {record.version} · {tr.updated(record.updated_by_name, dateTime(record.updated_at))}
         </dd>
       </dl>
-      <div className="d-flex flex-wrap gap-2 mb-4">
+      {record.moderated ? <ModeratedNotice moderated={record.moderated} /> : null}
+      {veiled ? null : (
+      <>
+      <div className="d-flex flex-wrap gap-2 mb-4 align-items-center">
         {record.can_edit ? (
           <Link className="btn btn-primary" to={`/esperienze/${record.id}/modifica`}>
             {tr.edit}
@@ -123,6 +134,7 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
         ) : (
           <p className="mb-0">{tr.noDiscussion}</p>
         )}
+        {reportable ? <ReportButton kind="experience" id={record.id} label={t.moderation.reportLabel(t.moderation.experienceWhat(f.titolo))} /> : null}
       </div>
 
       {groups(schema)
@@ -181,6 +193,8 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
 
       <Documents schema={schema} record={record} onChange={setRecord} />
       <HistorySection schema={schema} record={record} />
+      </>
+      )}
     </Page>
   )
 }

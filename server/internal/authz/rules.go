@@ -65,6 +65,10 @@ const (
 	ReportItem   // report a post, a message, an experience to the moderators
 	ReviewQueue  // read the review queue and follow its live topic (moderation)
 	ModerateItem // dismiss reports, hide, restore, delete a reported item, warn its author
+	// Reports of experience records and their cell comments: ReportItem, on
+	// items whose readers depend on the record's administration and state.
+	ReportExperience  // report a published record to the moderators
+	ReportCellComment // report a comment on a record's cell to the moderators
 	numActions
 )
 
@@ -143,6 +147,9 @@ var actions = [numActions]ActionInfo{
 	ReportItem:     {Name: "report item", Dims: Dims{States: Deleted}},
 	ReviewQueue:    {Name: "review moderation queue"},
 	ModerateItem:   {Name: "moderate reported item"},
+	// Reports of records and cell comments.
+	ReportExperience:  {Name: "report experience", Dims: Dims{Administration: true, States: Draft}},
+	ReportCellComment: {Name: "report cell comment", Dims: Dims{Administration: true, States: Draft}},
 }
 
 func (a Action) String() string { return actions[a].Name }
@@ -255,4 +262,10 @@ var rules = []Rule{
 	{Action: ReportItem, Roles: active},
 	{Action: ReviewQueue, Roles: moderators},
 	{Action: ModerateItem, Roles: moderators},
+	// A published record is public: anyone taking part may report it (a
+	// draft is not public yet); a comment, wherever its readers read it.
+	{Action: ReportExperience, Roles: active},
+	{Action: ReportCellComment, Roles: active},
+	{Action: ReportCellComment, Roles: active, Administration: Own, States: Draft},
+	{Action: ReportCellComment, Roles: moderators, States: Draft},
 }

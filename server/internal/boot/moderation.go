@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/cellnotes"
+	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/rooms"
@@ -20,6 +22,8 @@ func (b *Board) buildModeration(log *slog.Logger) *moderation.Service {
 		Publisher: b.Hub, Logger: log, HideAfter: b.Config.ReportHideAfter})
 	m.Register(moderation.KindPost, postResolver{b.Forum})
 	m.Register(moderation.KindMessage, messageResolver{b.Rooms})
+	m.Register(moderation.KindExperience, experienceResolver{b.Experiences})
+	m.Register(moderation.KindCellComment, commentResolver{b.CellNotes})
 	m.RegisterTopic(b.Hub)
 	return m
 }
@@ -97,4 +101,66 @@ func (r messageResolver) Delete(ctx context.Context, u *account.User, id, _ stri
 	}
 	_, err := r.r.Delete(ctx, u, roomID, seq)
 	return err
+}
+
+// experienceResolver moderates experience records (their id).
+type experienceResolver struct{ e *experiences.Service }
+
+func experienceItem(x experiences.ModeratedExperience) moderation.Item {
+	return moderation.Item{AuthorID: x.AuthorID, AuthorName: x.AuthorName, Place: x.ID,
+		PlaceLabel: x.Titolo + " · " + x.AdministrationName, Link: "/esperienze/" + x.ID, Text: x.Text,
+		Hidden: x.Hidden, HiddenReason: x.HiddenReason, Deleted: x.Deleted}
+}
+
+func (r experienceResolver) Reportable(ctx context.Context, u *account.User, id string) (moderation.Item, error) {
+	x, err := r.e.ReportableExperience(ctx, u, id)
+	return experienceItem(x), err
+}
+
+func (r experienceResolver) Current(ctx context.Context, id string) (moderation.Item, bool, error) {
+	x, err := r.e.ModerationExperience(ctx, id)
+	if errors.Is(err, experiences.ErrNotFound) {
+		return moderation.Item{}, false, nil
+	}
+	return experienceItem(x), err == nil, err
+}
+
+func (r experienceResolver) SetHidden(ctx context.Context, id string, hidden bool, reason string) error {
+	return r.e.SetExperienceHidden(ctx, id, hidden, reason)
+}
+
+func (r experienceResolver) Delete(ctx context.Context, _ *account.User, id, reason string) error {
+	return r.e.DeleteExperience(ctx, id, reason)
+}
+
+// commentResolver moderates cell comments ("<experience id>-<n>"): their
+// place is the record, their label the record and the field.
+type commentResolver struct{ c *cellnotes.Service }
+
+func commentItem(x cellnotes.ModeratedComment) moderation.Item {
+	return moderation.Item{AuthorID: x.AuthorID, AuthorName: x.AuthorName, Place: x.ExperienceID,
+		PlaceLabel: x.ExperienceTitle + " · " + x.FieldLabel,
+		Link: "/esperienze/" + x.ExperienceID + "?campo=" + x.Field, Text: x.Text,
+		Hidden: x.Hidden, HiddenReason: x.HiddenReason, Deleted: x.Deleted}
+}
+
+func (r commentResolver) Reportable(ctx context.Context, u *account.User, id string) (moderation.Item, error) {
+	x, err := r.c.ReportableComment(ctx, u, id)
+	return commentItem(x), err
+}
+
+func (r commentResolver) Current(ctx context.Context, id string) (moderation.Item, bool, error) {
+	x, err := r.c.ModerationComment(ctx, id)
+	if errors.Is(err, cellnotes.ErrCommentNotFound) {
+		return moderation.Item{}, false, nil
+	}
+	return commentItem(x), err == nil, err
+}
+
+func (r commentResolver) SetHidden(ctx context.Context, id string, hidden bool, reason string) error {
+	return r.c.SetCommentHidden(ctx, id, hidden, reason)
+}
+
+func (r commentResolver) Delete(ctx context.Context, _ *account.User, id, reason string) error {
+	return r.c.DeleteComment(ctx, id, reason)
 }

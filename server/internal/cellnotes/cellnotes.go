@@ -23,6 +23,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -73,6 +74,8 @@ type Service struct {
 	heads store.Collection
 	items *bucket.List[noteDoc]
 	rate  *ratelimit.Limiter
+	// modLocks serialise the read-decide-write of a comment's moderation.
+	modLocks [32]sync.Mutex
 	// afterNumber, in tests, stops a post after its outbox entry as a
 	// crash would.
 	afterNumber func() error

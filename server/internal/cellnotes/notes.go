@@ -46,6 +46,8 @@ type noteDoc struct {
 	CreatedAt          time.Time `bson:"created_at"`
 	Version            int       `bson:"version"`
 	Value              []byte    `bson:"value,omitempty"`
+	// Moderated is set when a moderator hid or deleted the comment.
+	Moderated *moderatedDoc `bson:"moderated,omitempty"`
 }
 
 // CellCommentInput is a new comment on one cell.
@@ -64,8 +66,10 @@ type Author struct {
 // CellComment is a comment as readers see it: the cell's value when it was
 // written and now, both shown in the reader's language.
 type CellComment struct {
-	ID           string    `json:"id"`
-	ExperienceID string    `json:"experience_id"`
+	ID           string `json:"id"`
+	ExperienceID string `json:"experience_id"`
+	// ModerationID names the comment in a report ("<experience id>-<n>").
+	ModerationID string    `json:"moderation_id"`
 	Field        string    `json:"field"`
 	Author       Author    `json:"author"`
 	BodyHTML     string    `json:"body_html"`
@@ -74,6 +78,10 @@ type CellComment struct {
 	ValueThen    string    `json:"value_then"`
 	ValueNow     string    `json:"value_now"`
 	Changed      bool      `json:"changed"`
+	// Moderated is set when a moderator hid or deleted the comment: its
+	// author and moderators read it with the reason, others a placeholder
+	// (no body).
+	Moderated *Moderated `json:"moderated,omitempty"`
 }
 
 // List is a cell's comments, oldest first.
@@ -144,7 +152,7 @@ func (s *Service) Post(ctx context.Context, u *account.User, id string, in CellC
 	if err := s.complete(ctx, id, h.ref(), &note); err != nil {
 		return CellComment{}, err
 	}
-	return s.view(id, &note, cells, lang), nil
+	return s.view(u, id, &note, cells, lang), nil
 }
 
 // take numbers a new comment of record id, creating its head.
@@ -194,7 +202,7 @@ func (s *Service) publish(ctx context.Context, id string, note *noteDoc) error {
 	if !ok {
 		return nil // the record is gone
 	}
-	if _, err := s.deps.Publisher.Publish(ctx, experiences.Topic(id), EventCreated, s.view(id, note, c, "it")); err != nil {
+	if _, err := s.deps.Publisher.Publish(ctx, experiences.Topic(id), EventCreated, s.view(nil, id, note, c, "it")); err != nil {
 		return fmt.Errorf("publish %s on %s: %w", EventCreated, id, err)
 	}
 	return nil
@@ -215,15 +223,24 @@ func (s *Service) redoCreated(ctx context.Context, w *outbox.Work) error {
 	return s.complete(ctx, cw.ExperienceID, bucket.Ref{Owner: cw.ExperienceID, Size: cw.BucketSize}, &cw.Note)
 }
 
-// view is a stored comment as a reader in lang sees it, against the
+// view is a stored comment as u, a reader in lang, sees it, against the
 // record's current cells.
-func (s *Service) view(id string, n *noteDoc, cells experiences.Cells, lang string) CellComment {
+func (s *Service) view(u *account.User, id string, n *noteDoc, cells experiences.Cells, lang string) CellComment {
 	now := cells.Values[n.Field]
-	return CellComment{ID: n.ID, ExperienceID: id, Field: n.Field,
+	c := CellComment{ID: n.ID, ExperienceID: id, Field: n.Field,
 		Author:   Author{ID: n.AuthorID, Name: n.AuthorName, AdministrationName: n.AdministrationName},
 		BodyHTML: markdown.Render(n.Body, nil), CreatedAt: n.CreatedAt, Version: n.Version,
 		ValueThen: Display(n.Field, n.Value, lang), ValueNow: Display(n.Field, now, lang),
-		Changed: !bytes.Equal(n.Value, now)}
+		Changed: !bytes.Equal(n.Value, now), ModerationID: CommentID(id, n.N)}
+	if m := n.Moderated; m != nil {
+		c.Moderated = &Moderated{State: m.State}
+		if seesNote(u, n) {
+			c.Moderated.Reason = m.Reason
+		} else {
+			c.BodyHTML = ""
+		}
+	}
+	return c
 }
 
 // head reads record id's head; a record without comments has an empty one.
@@ -289,7 +306,7 @@ func (s *Service) Comments(ctx context.Context, u *account.User, id, field, lang
 	}
 	out := List{Items: make([]CellComment, 0, len(notes))}
 	for i := range notes {
-		out.Items = append(out.Items, s.view(id, &notes[i], cells, lang))
+		out.Items = append(out.Items, s.view(u, id, &notes[i], cells, lang))
 	}
 	return out, nil
 }
@@ -317,7 +334,7 @@ func (s *Service) Counts(ctx context.Context, u *account.User, ids []string) (Co
 	}
 	var readable []string
 	for _, id := range ids {
-		if c, ok := cells[id]; ok && authz.Can(authz.ReadCellComments, u.Subject(), c.Item) {
+		if c, ok := cells[id]; ok && c.Readable(u.Subject(), authz.ReadCellComments) {
 			readable = append(readable, id)
 		}
 	}
@@ -389,6 +406,9 @@ func (s *Service) ForExport(ctx context.Context, expIDs []string) ([]ExportComme
 			return notes[a].N < notes[b].N
 		})
 		for _, n := range notes {
+			if n.Moderated != nil { // a moderator took it out of the discussion
+				continue
+			}
 			out = append(out, ExportComment{ExperienceID: id, Field: n.Field, AuthorName: n.AuthorName,
 				AdministrationName: n.AdministrationName, CreatedAt: n.CreatedAt, Version: n.Version,
 				ValueThen: Display(n.Field, n.Value, "it"), Body: markdown.PlainText(n.Body)})

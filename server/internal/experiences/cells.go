@@ -25,6 +25,8 @@ type Cells struct {
 	AdministrationID   string
 	AdministrationName string
 	Item               authz.Item // for authz.Check by the caller
+	// Moderated: a moderator hid or deleted the record (see Readable).
+	Moderated bool
 	// Values are canonical JSON by cell key; a cell not given is absent.
 	Values map[string]json.RawMessage
 }
@@ -84,7 +86,13 @@ func (d *recordDoc) cells() (Cells, error) {
 		}
 	}
 	return Cells{ID: d.ID, Version: d.Version, Status: d.Status, AdministrationID: d.Administration.ID,
-		AdministrationName: d.Administration.Name, Item: d.item(), Values: vals}, nil
+		AdministrationName: d.Administration.Name, Item: d.item(), Moderated: d.Moderated != nil, Values: vals}, nil
+}
+
+// Readable says whether sub may do a on the record's cells: a's rule, and
+// a moderated record only for those who see it as it is.
+func (c Cells) Readable(sub authz.Subject, a authz.Action) bool {
+	return authz.Can(a, sub, c.Item) && (!c.Moderated || seesModerated(sub, c.Item))
 }
 
 // CellsFor is record id's cells as u may read them: not found (or

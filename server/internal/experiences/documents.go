@@ -108,7 +108,7 @@ func (s *Service) fileAccess(ctx context.Context, u *account.User, id string) (a
 	if err != nil {
 		return attachment.Hidden, err
 	}
-	if authz.Can(authz.ReadExperience, u.Subject(), d.item()) {
+	if authz.Can(authz.ReadExperience, u.Subject(), d.item()) && (d.Moderated == nil || seesModerated(u.Subject(), d.item())) {
 		return attachment.Visible, nil
 	}
 	return attachment.Hidden, nil

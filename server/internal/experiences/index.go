@@ -36,6 +36,7 @@ type entry struct {
 	Version                             int
 	ThreadID                            string
 	UpdatedAt                           time.Time
+	Moderated                           bool // hidden or deleted by a moderator
 }
 
 // index maps record ids to entries. An entry is never changed once in the
@@ -51,7 +52,7 @@ func (x *index) put(d *recordDoc, f *Fields) {
 	e := entry{ID: d.ID, Titolo: f.Titolo, Status: d.Status, Ambito: f.Ambito, Modello: f.Modello, Procedura: f.Procedura,
 		Esito: f.Esito, AdmID: d.Administration.ID, AdmName: d.Administration.Name, AdmIPA: d.Administration.CodiceIPA,
 		Region: d.Administration.Region, Cat: d.Administration.Category, Day: f.DataAffidamento, Amount: -1,
-		Version: d.Version, ThreadID: d.ThreadID, UpdatedAt: d.UpdatedAt}
+		Version: d.Version, ThreadID: d.ThreadID, UpdatedAt: d.UpdatedAt, Moderated: d.Moderated != nil}
 	if e.Day == "" {
 		e.Day = f.DataDecisione
 	}
@@ -269,6 +270,9 @@ func (s *Service) List(ctx context.Context, u *account.User, q ListQuery) (Page,
 			continue
 		}
 		if fl.drafts && !authz.Can(authz.ReadExperience, sub, authz.Item{AdministrationID: e.AdmID, State: authz.Draft}) {
+			continue
+		}
+		if e.Moderated && !seesModerated(sub, e.item()) {
 			continue
 		}
 		hits = append(hits, e)

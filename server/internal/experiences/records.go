@@ -3,6 +3,7 @@ package experiences
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -34,6 +35,7 @@ type recordDoc struct {
 	Content        []byte        `bson:"content"` // Fields as JSON
 	Documents      []documentDoc `bson:"documents"`
 	BucketSize     int           `bson:"bucket_size"`
+	Moderated      *moderatedDoc `bson:"moderated,omitempty"`
 }
 
 // adminDoc is the owning administration as it was when the record began.
@@ -64,6 +66,9 @@ func (d *recordDoc) fields() (Fields, error) {
 	}
 	return f, nil
 }
+
+// deleted says whether a moderator deleted the record.
+func (d *recordDoc) deleted() bool { return d.Moderated != nil && d.Moderated.State == ModDeleted }
 
 func (d *recordDoc) state() authz.State {
 	if d.Status == StatusDraft {
@@ -112,6 +117,8 @@ type Experience struct {
 	UpdatedAt          time.Time      `json:"updated_at"`
 	PublishedAt        *time.Time     `json:"published_at"`
 	CanEdit            bool           `json:"can_edit"`
+	// Moderated is set when a moderator hid or deleted the record.
+	Moderated *Moderated `json:"moderated,omitempty"`
 }
 
 // Administration is the owner of a record.
@@ -155,7 +162,10 @@ func (s *Service) view(u *account.User, d *recordDoc, lang string) (Experience, 
 		Atti:               documentsView(d.Documents), ThreadID: d.ThreadID,
 		CreatedByName: d.CreatedByName, CreatedAt: d.CreatedAt, UpdatedByName: d.UpdatedByName, UpdatedAt: d.UpdatedAt,
 		PublishedAt: d.PublishedAt,
-		CanEdit:     authz.Can(authz.EditExperience, u.Subject(), d.item()),
+		CanEdit:     authz.Can(authz.EditExperience, u.Subject(), d.item()) && !d.deleted(),
+	}
+	if m := d.Moderated; m != nil {
+		e.Moderated = &Moderated{State: m.State, Reason: m.Reason}
 	}
 	return e, nil
 }
@@ -189,6 +199,9 @@ func (s *Service) loadFor(ctx context.Context, u *account.User, id string, a aut
 			return nil, problem.ErrForbidden
 		}
 		return nil, ErrNotFound
+	}
+	if d.Moderated != nil && !seesModerated(sub, d.item()) {
+		return d, ErrModerated
 	}
 	if a != authz.ReadExperience && !authz.Can(a, sub, d.item()) {
 		return nil, ErrForbidden
@@ -241,6 +254,9 @@ func (s *Service) Create(ctx context.Context, u *account.User, in NewExperience,
 // Get is a record as u may see it.
 func (s *Service) Get(ctx context.Context, u *account.User, id, lang string) (Experience, error) {
 	d, err := s.loadFor(ctx, u, id, authz.ReadExperience)
+	if errors.Is(err, ErrModerated) {
+		return placeholder(d), nil
+	}
 	if err != nil {
 		return Experience{}, err
 	}
@@ -349,6 +365,9 @@ func (s *Service) write(ctx context.Context, u *account.User, id string, base in
 	d, err := s.loadFor(ctx, u, id, a)
 	if err != nil {
 		return Experience{}, err
+	}
+	if d.deleted() {
+		return Experience{}, ErrModerated
 	}
 	if base != d.Version {
 		return Experience{}, s.conflict(ctx, d, base)

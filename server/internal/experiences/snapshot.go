@@ -37,7 +37,7 @@ func (s *Service) Heads(u *account.User, ids []string) (heads []Head, unread []s
 	defer s.index.mu.RUnlock()
 	for _, id := range ids {
 		e := s.index.m[id]
-		if e == nil || !authz.Can(authz.ReadExperience, sub, e.item()) {
+		if e == nil || !authz.Can(authz.ReadExperience, sub, e.item()) || e.Moderated && !seesModerated(sub, e.item()) {
 			unread = append(unread, id)
 			continue
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -64,8 +66,9 @@ func (s *Service) SetPostHidden(ctx context.Context, id string, hidden bool, rea
 }
 
 // ModerationPosts reads many posts for the moderation's queue: each
-// bucket once, however many of its posts are asked for. Posts that do
-// not exist are missing from the map.
+// bucket once, however many of its posts are asked for, the threads in
+// parallel (a queue page spans several). Posts that do not exist are
+// missing from the map.
 func (s *Service) ModerationPosts(ctx context.Context, ids []string) (map[string]ModeratedPost, error) {
 	byThread := map[string][]int{}
 	for _, id := range ids {
@@ -73,30 +76,58 @@ func (s *Service) ModerationPosts(ctx context.Context, ids []string) (map[string
 			byThread[tid] = append(byThread[tid], n)
 		}
 	}
+	var mu sync.Mutex
 	out := make(map[string]ModeratedPost, len(ids))
+	var wg sync.WaitGroup
+	errs := make(chan error, len(byThread))
 	for tid, ns := range byThread {
-		t, err := s.thread(ctx, tid)
-		if errors.Is(err, ErrThreadNotFound) {
+		wg.Go(func() {
+			found, err := s.moderationPostsOf(ctx, tid, ns)
+			if err != nil {
+				errs <- err
+				return
+			}
+			mu.Lock()
+			maps.Copy(out, found)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	if err := errors.Join(all...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// moderationPostsOf reads posts ns of thread tid, each bucket once.
+func (s *Service) moderationPostsOf(ctx context.Context, tid string, ns []int) (map[string]ModeratedPost, error) {
+	t, err := s.thread(ctx, tid)
+	if errors.Is(err, ErrThreadNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]ModeratedPost{}
+	read := map[int]bool{}
+	for _, n := range ns {
+		first := postLayout.First(t.postList(), n)
+		if read[first] {
 			continue
 		}
+		read[first] = true
+		posts, err := s.postBuckets.Load(ctx, t.postList(), first, first)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
 		}
-		read := map[int]bool{}
-		for _, n := range ns {
-			first := postLayout.First(t.postList(), n)
-			if read[first] {
-				continue
-			}
-			read[first] = true
-			posts, err := s.postBuckets.Load(ctx, t.postList(), first, first)
-			if err != nil {
-				return nil, fmt.Errorf("load posts of %s: %w", t.ID, err)
-			}
-			for _, m := range ns {
-				if p := posts[m]; p != nil {
-					out[postID(t.ID, m)] = moderated(t, p)
-				}
+		for _, m := range ns {
+			if p := posts[m]; p != nil {
+				out[postID(t.ID, m)] = moderated(t, p)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/problem"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // Moderators' actions on records.
@@ -71,6 +72,9 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(in.IDs)))
 	out := Result{Done: []string{}, Skipped: []Skipped{}}
+	if len(ids) > inlineSync && in.Action != ActDelete {
+		return s.actLater(ctx, u, in, ids)
+	}
 	var targets []target
 	recs, err := s.actionable(ctx, ids, in.Action)
 	if err != nil {
@@ -159,6 +163,119 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	return out, errors.Join(failed...)
 }
 
+// actLater is a bulk action (but a delete, whose items' deletes may each
+// fail): decided now, written later. Under the records' locks it reads
+// them, decides each (done, or skipped as Act would), records the
+// decisions in the outbox with the audit entries, updates the queue
+// document and answers; the records' writes and their sync follow in the
+// background, still under the locks for the writes (no other action or
+// sync of them meanwhile). A crash before they are done redoes them at
+// the next start from the outbox record (redo). So the answer waits for
+// a handful of writes, not one per record. On MongoDB with several
+// instances the locks are this instance's: a record another instance
+// changes between the decision and its write keeps that change (the
+// write is conditional) and the failure is logged.
+func (s *Service) actLater(ctx context.Context, u *account.User, in Action, ids []string) (_ Result, err error) {
+	out := Result{Done: []string{}, Skipped: []Skipped{}}
+	unlock := s.lockAll(ids)
+	locked := true
+	defer func() {
+		if locked {
+			unlock()
+		}
+	}()
+	recs, err := s.actionable(ctx, ids, in.Action)
+	if err != nil {
+		return Result{}, err
+	}
+	d := decision{Action: in.Action, ByID: u.ID, ByName: u.Name, Reason: in.Reason, At: s.now()}
+	p := &pendingAction{Decision: d}
+	var targets []target
+	var told []*record
+	for i, r := range recs {
+		if r.code != "" {
+			out.Skipped = append(out.Skipped, Skipped{ID: ids[i], Code: r.code})
+			continue
+		}
+		t := target{r: r.r, state: after(in.Action, r.r.State)}
+		targets = append(targets, t)
+		told = append(told, t.r)
+		p.Targets = append(p.Targets, pendingTarget{ID: t.r.ID, From: t.r.State, To: t.state})
+		out.Done = append(out.Done, t.r.ID)
+	}
+	if len(targets) == 0 {
+		return out, nil
+	}
+	w, err := s.deps.Outbox.Record(ctx, syncKind, syncWork{IDs: out.Done, Action: p})
+	if err != nil {
+		return Result{}, err
+	}
+	entries := make([]audit.Entry, len(targets))
+	for i, t := range targets {
+		entries[i] = auditEntry(u, in, t)
+	}
+	rec, err := s.deps.Audit.Begin(ctx, entries...)
+	if err != nil {
+		w.End(nil) // nothing decided yet: nothing to redo
+		return Result{}, err
+	}
+	// From here the decisions stand: the outbox record writes the records,
+	// now or at the next start, so the entries hold.
+	rec.Done(ctx, nil)
+	s.tellAuthors(ctx, in, told)
+	if err := s.requeue(ctx, targets, out.Done); err != nil {
+		s.log.Error("bulk action's queue (the sync writes it again)", "err", err)
+	}
+	locked = false
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+		defer cancel()
+		err := s.applyPending(ctx, p)
+		unlock()
+		if err == nil {
+			err = s.syncAndAnnounce(ctx, out.Done)
+		}
+		if err != nil {
+			s.log.Error("bulk action's writes; redone at the next start", "err", err)
+		}
+		w.End(err)
+	}()
+	return out, nil
+}
+
+// pendingAction is a bulk action's decision on records, as its outbox
+// record keeps it until the records hold it.
+type pendingAction struct {
+	Decision decision        `bson:"decision"`
+	Targets  []pendingTarget `bson:"targets"`
+}
+
+// pendingTarget is a record's state before and after a pending action.
+type pendingTarget struct {
+	ID   string `bson:"id"`
+	From string `bson:"from"`
+	To   string `bson:"to"`
+}
+
+// applyPending writes a pending action's decision on its records: each
+// write is conditional on the state decided from and on the decision not
+// being there yet, so a redo writes nothing twice (a warning's count).
+func (s *Service) applyPending(ctx context.Context, p *pendingAction) error {
+	errs := make([]error, len(p.Targets))
+	parallel(len(p.Targets), func(i int) {
+		t := p.Targets[i]
+		filter := bson.M{"_id": t.ID, "state": t.From, "decision.at": bson.M{"$ne": p.Decision.At}}
+		res, err := s.records.W.UpdateOne(ctx, filter, recordUpdate(t.To, p.Decision))
+		switch {
+		case err != nil:
+			errs[i] = errorf("update record %s: %w", t.ID, err)
+		case res.MatchedCount == 0:
+			s.log.Warn("bulk action: record changed before its write", "record", t.ID)
+		}
+	})
+	return errors.Join(errs...)
+}
+
 // inlineSync is how many records an action syncs before answering: the
 // actor's next read then sees the items changed. A bulk action's sync
 // (a write or three per item) would take seconds on a loaded embedded
@@ -211,24 +328,34 @@ type verdict struct {
 	code string
 }
 
-// actionable reads the records (in parallel) and says whether the action
-// applies to each.
+// actionable reads the records (in parallel, through the readers: not
+// behind the writes queued on the writer, such as an earlier bulk
+// action's sync) and says whether the action applies to each. It is a
+// first look: each record's write checks its state again.
 func (s *Service) actionable(ctx context.Context, ids []string, action string) ([]verdict, error) {
 	out := make([]verdict, len(ids))
-	errs := make([]error, len(ids))
-	parallel(len(ids), func(i int) {
-		if _, _, ok := splitRecordID(ids[i]); !ok {
+	var valid []string
+	var at []int
+	for i, id := range ids {
+		if _, _, ok := splitRecordID(id); !ok {
 			out[i].code = "not_found"
-			return
+			continue
 		}
-		r, err := s.load(ctx, ids[i])
-		if err != nil {
-			errs[i] = err
-			return
+		valid = append(valid, id)
+		at = append(at, i)
+	}
+	recs, err := store.Load[record](ctx, s.records, valid)
+	if err != nil {
+		return nil, errorf("read records: %w", err)
+	}
+	for j, i := range at {
+		var r *record
+		if recs[j].ID != "" {
+			r = &recs[j]
 		}
 		out[i].r, out[i].code = r, applies(r, action)
-	})
-	return out, errors.Join(errs...)
+	}
+	return out, nil
 }
 
 // applies says why an action does not apply to a record ("": it does).
@@ -275,17 +402,8 @@ func after(action, state string) string {
 // (false: another moderator acted first).
 func (s *Service) apply(ctx context.Context, u *account.User, in Action, t target) (bool, error) {
 	defer s.lock(t.r.ID)()
-	now := s.now()
-	d := decision{Action: in.Action, ByID: u.ID, ByName: u.Name, Reason: in.Reason, At: now}
-	set := bson.M{"state": t.state, "decision": d}
-	switch in.Action {
-	case ActDismiss, ActRestore:
-		set["reviewed_at"] = now
-	case ActHide:
-		set["reviewed_at"], set["hidden_at"], set["auto_hidden"], set["author_told"] = now, now, false, true
-		set["hide_reason"] = in.Reason
-	case ActDelete:
-		set["reviewed_at"] = now
+	d := decision{Action: in.Action, ByID: u.ID, ByName: u.Name, Reason: in.Reason, At: s.now()}
+	if in.Action == ActDelete {
 		res, ok := s.resolver(t.r.Kind)
 		if !ok {
 			return false, errorf("no resolver of %q items", t.r.Kind)
@@ -294,18 +412,27 @@ func (s *Service) apply(ctx context.Context, u *account.User, in Action, t targe
 			return false, err
 		}
 	}
-	update := bson.M{"$set": set}
-	if in.Action == ActWarn {
-		update = bson.M{"$set": bson.M{"decision": d}, "$inc": bson.M{"warnings": 1}}
-	}
-	res, err := s.records.W.UpdateOne(ctx, bson.M{"_id": t.r.ID, "state": t.r.State}, update)
+	res, err := s.records.W.UpdateOne(ctx, bson.M{"_id": t.r.ID, "state": t.r.State}, recordUpdate(t.state, d))
 	if err != nil {
 		return false, errorf("update record %s: %w", t.r.ID, err)
 	}
-	if res.MatchedCount == 0 {
-		return false, nil
+	return res.MatchedCount > 0, nil
+}
+
+// recordUpdate is the write of decision d on a record, whose state is
+// then state.
+func recordUpdate(state string, d decision) bson.M {
+	set := bson.M{"state": state, "decision": d}
+	switch d.Action {
+	case ActDismiss, ActRestore, ActDelete:
+		set["reviewed_at"] = d.At
+	case ActHide:
+		set["reviewed_at"], set["hidden_at"], set["auto_hidden"], set["author_told"] = d.At, d.At, false, true
+		set["hide_reason"] = d.Reason
+	case ActWarn:
+		return bson.M{"$set": bson.M{"decision": d}, "$inc": bson.M{"warnings": 1}}
 	}
-	return true, nil
+	return bson.M{"$set": set}
 }
 
 // tellAuthors tells each author of the records what a moderator did and

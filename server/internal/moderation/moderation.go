@@ -13,6 +13,7 @@
 //	                  {reporter_id, reason, text, at, snapshot}], state,
 //	                  reviewed_at, decision, hidden_at, author_told}
 //	moderation_queue {_id: "open", items: {"<record id>": entry}}
+//	                 {_id: "open#v", v: bumped after each change of "open"}
 //	moderation_reports {_id: "<record id>/<user id>", nonce, at}
 //
 // A report inserts its marker (moderation_reports): a second report by
@@ -22,7 +23,8 @@
 // The queue document holds a small entry (kind, place, reasons, counts,
 // times) for each record in the queue (states reported and hidden): ~150
 // bytes each, 75 KB for 500 open records. A queue page is one _id read of
-// it, a filter and sort in memory, and one read of the page's records.
+// its version (the entries are kept decoded while it stays), a filter and
+// sort in memory, and _id reads of the page's records and items.
 //
 // The record is the truth; the item's hidden flag, the queue entry and the
 // author's notification are derived from it by sync, which every report
@@ -36,6 +38,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -51,9 +54,10 @@ import (
 
 // Kinds of item the board registers resolvers for.
 const (
-	KindPost       = "post"
-	KindMessage    = "message"
-	KindExperience = "experience"
+	KindPost        = "post"
+	KindMessage     = "message"
+	KindExperience  = "experience"
+	KindCellComment = "cell_comment"
 )
 
 // States of a record. Reported and hidden records are in the queue.
@@ -149,7 +153,8 @@ type Service struct {
 	mu        sync.RWMutex
 	resolvers map[string]Resolver
 	// A record's read-decide-write (sync, an action) runs under its stripe.
-	locks [64]sync.Mutex
+	locks  [64]sync.Mutex
+	qcache queueCache // the queue's entries, decoded
 }
 
 // New returns the service, registered with the outbox (redo of sync) and
@@ -206,6 +211,24 @@ func (s *Service) lock(id string) func() {
 	m := &s.locks[shard.Hash(id)%uint32(len(s.locks))]
 	m.Lock()
 	return m.Unlock
+}
+
+// lockAll takes the stripes of every id, in stripe order (two bulk
+// actions never wait on each other in a cycle); each stripe once.
+func (s *Service) lockAll(ids []string) func() {
+	var stripes []int
+	for _, id := range ids {
+		stripes = append(stripes, int(shard.Hash(id)%uint32(len(s.locks))))
+	}
+	stripes = slices.Compact(slices.Sorted(slices.Values(stripes)))
+	for _, i := range stripes {
+		s.locks[i].Lock()
+	}
+	return func() {
+		for _, i := range stripes {
+			s.locks[i].Unlock()
+		}
+	}
 }
 
 // itemIDs are the ids resolvers hand out: safe in a field path and an _id.

@@ -2,6 +2,7 @@ package moderation_test
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/forum"
 	"github.com/cantieri/tavolo/server/internal/moderation"
+	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/testenv"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
@@ -85,5 +87,67 @@ func TestConcurrentReportsCountOncePerUser(t *testing.T) {
 	p, err := env.Board.Forum.ModerationPost(ctx, item)
 	if err != nil || !p.Hidden {
 		t.Errorf("post hidden %v (%v), want hidden", p.Hidden, err)
+	}
+}
+
+// Two instances on one store (as on MongoDB): each keeps the queue's
+// entries decoded, and a change through one shows in the other's next
+// page (the version it checks moved), whichever way the queue changed.
+func TestQueueSeenByAnotherInstance(t *testing.T) {
+	env := webtest.Start(t, nil)
+	ctx := testenv.Ctx(t)
+	_, author := env.NewUser(account.RoleParticipant)
+	_, reporter := env.NewUser(account.RoleParticipant)
+	_, mod := env.NewUser(account.RoleModerator)
+	other := moderation.New(moderation.Deps{Store: env.Board.Store.Shared(), Outbox: outbox.New(env.Board.Store, nil),
+		Notifier: env.Board.Notify, Publisher: env.Board.Hub})
+	ids := func(s *moderation.Service, state string) []string {
+		t.Helper()
+		p, err := s.Queue(ctx, mod, moderation.Query{State: state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, it := range p.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	th, _, err := env.Board.Forum.CreateThread(ctx, author, forum.NewThread{CategoryID: "bacheca", Title: "Due istanze", Body: "Testo."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid := moderation.RecordID("post", th.ID+"-1")
+	steps := []struct {
+		name     string
+		do       func() error
+		reported []string
+		hidden   []string
+	}{
+		{"nothing yet", func() error { return nil }, []string{}, []string{}},
+		{"a report", func() error {
+			return env.Board.Moderation.Report(ctx, reporter, moderation.Report{Kind: "post", ID: th.ID + "-1", Reason: "spam"})
+		}, []string{rid}, []string{}},
+		{"a hide", func() error {
+			_, err := env.Board.Moderation.Act(ctx, mod, moderation.Action{Action: "hide", IDs: []string{rid}, Reason: "Spam."})
+			return err
+		}, []string{}, []string{rid}},
+		{"a dismiss", func() error {
+			_, err := env.Board.Moderation.Act(ctx, mod, moderation.Action{Action: "dismiss", IDs: []string{rid}, Reason: "Infondata."})
+			return err
+		}, []string{}, []string{}},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		for name, svc := range map[string]*moderation.Service{"this instance": env.Board.Moderation, "another instance": other} {
+			if got := ids(svc, "reported"); !slices.Equal(got, s.reported) {
+				t.Errorf("after %s, %s: reported %v, want %v", s.name, name, got, s.reported)
+			}
+			if got := ids(svc, "hidden"); !slices.Equal(got, s.hidden) {
+				t.Errorf("after %s, %s: hidden %v, want %v", s.name, name, got, s.hidden)
+			}
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 type syncWork struct {
 	IDs    []string       `bson:"ids"`
 	Report *pendingReport `bson:"report,omitempty"` // a report to store first
+	Action *pendingAction `bson:"action,omitempty"` // a bulk action to write first
 }
 
 // redo finishes the sync of records a crash cut off.
@@ -27,6 +28,11 @@ func (s *Service) redo(ctx context.Context, w *outbox.Work) error {
 	}
 	if in.Report != nil {
 		if err := s.redoReport(ctx, in.Report); err != nil {
+			return err
+		}
+	}
+	if in.Action != nil {
+		if err := s.applyPending(ctx, in.Action); err != nil {
 			return err
 		}
 	}
@@ -90,6 +96,12 @@ func (s *Service) writeQueue(ctx context.Context, recs []*record, gone []string)
 	}
 	if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
 		return errorf("update queue: %w", err)
+	}
+	// After the entries: an instance that reads the new version reads them
+	// (openEntries). A crash between the two leaves the version behind
+	// until the redo of this work (the outbox), which writes both again.
+	if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueVersionID}, bson.M{"$inc": bson.M{"v": 1}}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return errorf("bump queue version: %w", err)
 	}
 	return nil
 }

@@ -21,9 +21,13 @@ export const moderation = {
   reportTextMissing: 'Spiega il motivo della segnalazione.',
   reportSend: 'Invia la segnalazione',
   reported: 'Segnalazione inviata ai moderatori.',
+  experienceWhat: (title: string) => `l'esperienza «${title}»`,
+  commentWhat: (name: string) => `il commento di ${name}`,
   // placeholders
   hiddenPlaceholder: 'Contenuto nascosto da un moderatore.',
   hiddenOwn: (reason: string) => `Nascosto dai moderatori: solo tu lo vedi. Motivo: ${reason}`,
+  deletedPlaceholder: 'Contenuto rimosso da un moderatore.',
+  deletedOwn: (reason: string) => `Rimosso dai moderatori: solo tu lo vedi. Motivo: ${reason}`,
   // queue
   tabs: 'Stato dei contenuti',
   tabReported: (n: number) => `Segnalati (${n})`,
@@ -31,7 +35,7 @@ export const moderation = {
   filters: 'Filtri',
   kind: 'Tipo',
   anyKind: 'Tutti',
-  kinds: { post: 'Messaggio del forum', message: 'Messaggio di una stanza', experience: 'Esperienza' } as Record<string, string>,
+  kinds: { post: 'Messaggio del forum', message: 'Messaggio di una stanza', experience: 'Esperienza', cell_comment: 'Commento a una cella' } as Record<string, string>,
   reason: 'Motivo',
   anyReason: 'Tutti',
   sort: 'Ordine',

@@ -1,1 +1,0 @@
-function e(){for(let e of document.querySelectorAll(`[data-anchor]`)){let t=e.getBoundingClientRect();if(t.bottom>0)return{id:e.dataset.anchor??``,top:t.top}}return null}function t(e){if(!e)return;let t=document.querySelector(`[data-anchor="${CSS.escape(e.id)}"]`);if(!t)return;let n=t.getBoundingClientRect().top-e.top;Math.abs(n)>=1&&window.scrollBy(0,n)}export{t as n,e as t};
