@@ -140,7 +140,7 @@ type commentResolver struct{ c *cellnotes.Service }
 func commentItem(x cellnotes.ModeratedComment) moderation.Item {
 	return moderation.Item{AuthorID: x.AuthorID, AuthorName: x.AuthorName, Place: x.ExperienceID,
 		PlaceLabel: x.ExperienceTitle + " · " + x.FieldLabel,
-		Link: "/esperienze/" + x.ExperienceID + "?campo=" + x.Field, Text: x.Text,
+		Link:       "/esperienze/" + x.ExperienceID + "?campo=" + x.Field, Text: x.Text,
 		Hidden: x.Hidden, HiddenReason: x.HiddenReason, Deleted: x.Deleted}
 }
 

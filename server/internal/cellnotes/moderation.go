@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/experiences"
 	"github.com/cantieri/tavolo/server/internal/markdown"
+	"github.com/cantieri/tavolo/server/internal/modhold"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/randid"
 	"github.com/cantieri/tavolo/server/internal/store/shard"
@@ -25,25 +25,18 @@ import (
 // and moderators read it with the reason, every other reader a placeholder
 // that says a moderator acted; the exports leave it out.
 
-// Moderation states of a comment (noteDoc.Moderated.State).
-const (
-	ModHidden  = "hidden"
-	ModDeleted = "deleted"
+// A moderator's hold on a comment: stored (noteDoc/recordDoc.Moderated) and
+// as readers are told of it.
+type (
+	moderatedDoc = modhold.Doc
+	Moderated    = modhold.View
 )
 
-// moderatedDoc is a moderator's hold on a comment.
-type moderatedDoc struct {
-	State  string    `bson:"state"`
-	Reason string    `bson:"reason"`
-	At     time.Time `bson:"at"`
-}
-
-// Moderated says a moderator acted on a comment; Reason is there for its
-// author and moderators.
-type Moderated struct {
-	State  string `json:"state"`
-	Reason string `json:"reason,omitempty"`
-}
+// Moderation states of a comment.
+const (
+	ModHidden  = modhold.Hidden
+	ModDeleted = modhold.Deleted
+)
 
 // ErrCommentNotFound is a comment id that names no comment.
 var ErrCommentNotFound = problem.Define(problem.NotFound, "cell_comment_not_found", "Commento inesistente.", "No such comment.")

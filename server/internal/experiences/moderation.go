@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
+	"github.com/cantieri/tavolo/server/internal/modhold"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/randid"
 )
@@ -23,25 +23,18 @@ import (
 // from Get and nothing from the other reads (list, history, cells and
 // their comments, comparison tables and their exports, files).
 
-// Moderation states of a record (recordDoc.Moderated.State).
-const (
-	ModHidden  = "hidden"
-	ModDeleted = "deleted"
+// A moderator's hold on a record: stored (noteDoc/recordDoc.Moderated) and
+// as readers are told of it.
+type (
+	moderatedDoc = modhold.Doc
+	Moderated    = modhold.View
 )
 
-// moderatedDoc is a moderator's hold on a record.
-type moderatedDoc struct {
-	State  string    `bson:"state"`
-	Reason string    `bson:"reason"`
-	At     time.Time `bson:"at"`
-}
-
-// Moderated says a moderator acted on a record; Reason is there for those
-// who see the record as it is (its administration, moderators).
-type Moderated struct {
-	State  string `json:"state"`
-	Reason string `json:"reason,omitempty"`
-}
+// Moderation states of a record.
+const (
+	ModHidden  = modhold.Hidden
+	ModDeleted = modhold.Deleted
+)
 
 // ErrModerated is a record a moderator hid or deleted, read by someone
 // who only gets its placeholder.
