@@ -21,28 +21,8 @@ func TestKillMidReportBurstStillHides(t *testing.T) {
 	author := login(t, b.base, "luca.esposito@example.org", demo.Password)
 	reporters := []*client{login(t, b.base, "marco.rossi@example.org", demo.Password),
 		login(t, b.base, "francesca.romano@example.org", demo.Password)}
-	status, body, err := author.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca", "title": "Da segnalare", "body": "Apertura."})
-	var created struct {
-		Thread struct {
-			ID string `json:"id"`
-		} `json:"thread"`
-	}
-	if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
-		t.Fatalf("create thread: %d %s %v", status, body, err)
-	}
-	thread := created.Thread.ID
 	const posts, ackedBeforeKill = 80, 12
-	ids := make([]string, posts)
-	for i := range ids {
-		status, body, err := author.do("POST", "/api/v1/threads/"+thread+"/posts", map[string]any{"body": fmt.Sprintf("Risposta %d", i)})
-		var p struct {
-			ID string `json:"id"`
-		}
-		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
-			t.Fatalf("reply: %d %s %v", status, body, err)
-		}
-		ids[i] = p.ID
-	}
+	thread, ids := threadWithReplies(t, author, "Da segnalare", "Risposta %d", posts)
 	// The posts whose reports were all acknowledged.
 	acked := burst(t, b, "posts fully reported", posts, ackedBeforeKill, func(i int) (string, bool, bool) {
 		for _, r := range reporters {
@@ -124,32 +104,16 @@ func TestKillAfterBulkActionStillApplies(t *testing.T) {
 	author := login(t, b.base, "luca.esposito@example.org", demo.Password)
 	reporter := login(t, b.base, "marco.rossi@example.org", demo.Password)
 	mod := login(t, b.base, "elena.marchetti@example.org", demo.Password)
-	status, body, err := author.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca", "title": "Da nascondere in blocco", "body": "Apertura."})
-	var created struct {
-		Thread struct {
-			ID string `json:"id"`
-		} `json:"thread"`
-	}
-	if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
-		t.Fatalf("create thread: %d %s %v", status, body, err)
-	}
-	thread := created.Thread.ID
 	const posts = 40
+	thread, ids := threadWithReplies(t, author, "Da nascondere in blocco", "Pubblicità %d", posts)
 	var rids []string
-	for i := range posts {
-		status, body, err := author.do("POST", "/api/v1/threads/"+thread+"/posts", map[string]any{"body": fmt.Sprintf("Pubblicità %d", i)})
-		var p struct {
-			ID string `json:"id"`
-		}
-		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
-			t.Fatalf("reply: %d %s %v", status, body, err)
-		}
-		if status, body, err := reporter.do("POST", "/api/v1/moderation/reports", map[string]any{"kind": "post", "id": p.ID, "reason": "spam"}); err != nil || status != http.StatusCreated {
+	for _, id := range ids {
+		if status, body, err := reporter.do("POST", "/api/v1/moderation/reports", map[string]any{"kind": "post", "id": id, "reason": "spam"}); err != nil || status != http.StatusCreated {
 			t.Fatalf("report: %d %s %v", status, body, err)
 		}
-		rids = append(rids, "post:"+p.ID)
+		rids = append(rids, "post:"+id)
 	}
-	status, body, err = mod.do("POST", "/api/v1/moderation/actions", map[string]any{"action": "hide", "ids": rids, "reason": "Spam in blocco."})
+	status, body, err := mod.do("POST", "/api/v1/moderation/actions", map[string]any{"action": "hide", "ids": rids, "reason": "Spam in blocco."})
 	if err != nil || status != http.StatusOK {
 		t.Fatalf("bulk hide: %d %s %v", status, body, err)
 	}
@@ -202,4 +166,31 @@ func TestKillAfterBulkActionStillApplies(t *testing.T) {
 	if len(problems) > 0 {
 		t.Errorf("after a kill -9 and a restart:\n%s\nboard log:\n%s", strings.Join(problems, "\n"), b.logTail())
 	}
+}
+
+// threadWithReplies opens a thread in bacheca as author with n replies
+// (bodies from format and their index) and returns its id and theirs.
+func threadWithReplies(t *testing.T, author *client, title, format string, n int) (string, []string) {
+	t.Helper()
+	status, body, err := author.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca", "title": title, "body": "Apertura."})
+	var created struct {
+		Thread struct {
+			ID string `json:"id"`
+		} `json:"thread"`
+	}
+	if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("create thread: %d %s %v", status, body, err)
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		status, body, err := author.do("POST", "/api/v1/threads/"+created.Thread.ID+"/posts", map[string]any{"body": fmt.Sprintf(format, i)})
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
+			t.Fatalf("reply: %d %s %v", status, body, err)
+		}
+		ids[i] = p.ID
+	}
+	return created.Thread.ID, ids
 }
