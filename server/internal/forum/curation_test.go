@@ -121,20 +121,28 @@ func (w *crashWorld) expect(s *Service, model map[string]int) {
 	}
 }
 
+// startMerge records the plan of merging b into a and marks b merged, as a
+// merge does before its numbers; it returns b as it was.
+func (w *crashWorld) startMerge() ThreadSummary {
+	w.t.Helper()
+	ctx := testenv.Ctx(w.t)
+	if _, err := w.s.deps.Outbox.Record(ctx, kindMerged, mergedWork{From: w.b, FromCategory: "bacheca", Into: w.a}); err != nil {
+		w.t.Fatal(err)
+	}
+	var b ThreadSummary
+	if err := w.s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": w.b}, bson.M{"$set": bson.M{"merged_into": w.a}}).Decode(&b); err != nil {
+		w.t.Fatal(err)
+	}
+	return b
+}
+
 // A merge cut off by a crash after its numbers were reserved and one post
 // copied is finished by the restart: every post once, the counts right.
 func TestMergeSurvivesACrash(t *testing.T) {
 	ctx := testenv.Ctx(t)
 	w := newCrashWorld(t)
 	s := w.s
-	plan := mergedWork{From: w.b, FromCategory: "bacheca", Into: w.a}
-	if _, err := s.deps.Outbox.Record(ctx, kindMerged, plan); err != nil {
-		t.Fatal(err)
-	}
-	var b ThreadSummary
-	if err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": w.b}, bson.M{"$set": bson.M{"merged_into": w.a}}).Decode(&b); err != nil {
-		t.Fatal(err)
-	}
+	b := w.startMerge()
 	var a ThreadSummary
 	if err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": w.a}, bson.M{"$inc": bson.M{"post_count": 3}}).Decode(&a); err != nil {
 		t.Fatal(err)
@@ -169,13 +177,7 @@ func TestMergeCrashAfterReservingLeavesNoGap(t *testing.T) {
 	ctx := testenv.Ctx(t)
 	w := newCrashWorld(t)
 	s := w.s
-	plan := mergedWork{From: w.b, FromCategory: "bacheca", Into: w.a}
-	if _, err := s.deps.Outbox.Record(ctx, kindMerged, plan); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": w.b}, bson.M{"$set": bson.M{"merged_into": w.a}}); err != nil {
-		t.Fatal(err)
-	}
+	w.startMerge()
 	first, err := s.reserveMerge(ctx, w.a, w.b, 3)
 	if err != nil || first != 4 {
 		t.Fatalf("reserve: got %d %v, want 4", first, err)
