@@ -65,6 +65,20 @@ func (r postResolver) SetHidden(ctx context.Context, id string, hidden bool, rea
 	return r.f.SetPostHidden(ctx, id, hidden, reason)
 }
 
+// SetHiddenMany changes each bucket of posts once (moderation.BatchHider).
+func (r postResolver) SetHiddenMany(ctx context.Context, hs []moderation.Hiding) error {
+	ps := make([]forum.PostHiding, len(hs))
+	for i, h := range hs {
+		ps[i] = forum.PostHiding(h)
+	}
+	return r.f.SetPostsHidden(ctx, ps)
+}
+
+// DeleteMany deletes a thread's posts together (moderation.BatchDeleter).
+func (r postResolver) DeleteMany(ctx context.Context, u *account.User, ids []string, reason string) []error {
+	return r.f.DeletePosts(ctx, u, ids, forum.PostDeletion{Reason: reason})
+}
+
 func (r postResolver) Delete(ctx context.Context, u *account.User, id, reason string) error {
 	return r.f.DeletePost(ctx, u, id, forum.PostDeletion{Reason: reason})
 }

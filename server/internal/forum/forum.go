@@ -27,12 +27,12 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/audit"
+	"github.com/cantieri/tavolo/server/internal/keylock"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/search"
@@ -115,7 +115,9 @@ type Service struct {
 	positions *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
 	followed  *ttlcache.Cache[*followsDoc]    // user id -> follows
 	bg        *outbox.Later                   // nil: notifications inline
-	postLocks [64]sync.Mutex
+	// postLocks serialise read-check-write changes of one post in this
+	// process (edits, deletes, hiding).
+	postLocks keylock.Stripes
 }
 
 // New returns the service; call Init once at start-up.

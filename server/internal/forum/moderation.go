@@ -35,34 +35,117 @@ func (s *Service) ModerationPost(ctx context.Context, id string) (ModeratedPost,
 	return moderated(t, p), nil
 }
 
-// SetPostHidden hides a post (readers see a placeholder, its author the
-// post and the reason; search no longer finds it) or shows it again, and
-// tells the thread's open views with post.updated. Setting what is already
-// set writes nothing but the search index (so a redo after a crash heals it).
+// PostHiding is a post to hide, with the reason shown to its author, or
+// to show again.
+type PostHiding struct {
+	ID     string
+	Hidden bool
+	Reason string
+}
+
+// SetPostHidden hides a post or shows it again (see SetPostsHidden).
 func (s *Service) SetPostHidden(ctx context.Context, id string, hidden bool, reason string) error {
-	defer s.lockPost(id)()
-	t, p, err := s.postByID(ctx, id)
+	return s.SetPostsHidden(ctx, []PostHiding{{ID: id, Hidden: hidden, Reason: reason}})
+}
+
+// SetPostsHidden hides posts (readers see a placeholder, their authors the
+// post and the reason; search no longer finds them) or shows them again,
+// and tells the threads' open views with post.updated. The posts of a
+// bucket change in one write of it and each thread's version moves once:
+// a bulk action on 100 posts is a few writes, not 300. Setting what is
+// already set writes nothing but the search index (so a redo after a
+// crash heals it). A post that does not exist fails with ErrPostNotFound;
+// the others are still set.
+func (s *Service) SetPostsHidden(ctx context.Context, hs []PostHiding) error {
+	ids := make([]string, len(hs))
+	byThread := map[string][]PostHiding{}
+	var errs []error
+	for i, h := range hs {
+		ids[i] = h.ID
+		tid, _, ok := splitPostID(h.ID)
+		if !ok {
+			errs = append(errs, fmt.Errorf("hide post %s: %w", h.ID, ErrPostNotFound))
+			continue
+		}
+		byThread[tid] = append(byThread[tid], h)
+	}
+	defer s.postLocks.LockAll(ids)()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for tid, hs := range byThread {
+		wg.Go(func() {
+			if err := s.setHiddenIn(ctx, tid, hs); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// setHiddenIn sets the hidden flags of posts of thread tid.
+func (s *Service) setHiddenIn(ctx context.Context, tid string, hs []PostHiding) error {
+	t, err := s.thread(ctx, tid)
+	if errors.Is(err, ErrThreadNotFound) {
+		return fmt.Errorf("hide posts of %s: %w", tid, ErrPostNotFound)
+	}
 	if err != nil {
 		return err
 	}
-	if (p.Hidden != nil) == hidden && (!hidden || p.Hidden.Reason == reason) {
+	ns := make([]int, 0, len(hs))
+	for _, h := range hs {
+		_, n, _ := splitPostID(h.ID)
+		ns = append(ns, n)
+	}
+	posts, err := s.postsAt(ctx, t, ns)
+	if err != nil {
+		return err
+	}
+	var missing []error
+	var changed []*postDoc
+	updates := map[string]bson.M{} // bucket _id → its one update
+	for i, h := range hs {
+		p := posts[ns[i]]
+		if p == nil {
+			missing = append(missing, fmt.Errorf("hide post %s: %w", h.ID, ErrPostNotFound))
+			continue
+		}
+		if (p.Hidden != nil) == h.Hidden && (!h.Hidden || p.Hidden.Reason == h.Reason) {
+			s.syncIndex(ctx, t, p, nil)
+			continue
+		}
+		b := t.bucketOf(p.N)
+		if updates[b] == nil {
+			updates[b] = bson.M{}
+		}
+		key := "posts." + strconv.Itoa(p.N) + ".hidden"
+		p.Hidden = nil
+		op, value := "$unset", any("")
+		if h.Hidden {
+			p.Hidden = &hiding{Reason: h.Reason, At: s.now()}
+			op, value = "$set", p.Hidden
+		}
+		if updates[b][op] == nil {
+			updates[b][op] = bson.M{}
+		}
+		updates[b][op].(bson.M)[key] = value
+		changed = append(changed, p)
+	}
+	for b, update := range updates {
+		if _, err := s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": b}, update); err != nil {
+			return fmt.Errorf("hide posts in %s: %w", b, err)
+		}
+	}
+	if len(changed) > 0 {
+		s.bumpThread(ctx, t.ID)
+	}
+	for _, p := range changed {
 		s.syncIndex(ctx, t, p, nil)
-		return nil
+		s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
 	}
-	key := "posts." + strconv.Itoa(p.N) + ".hidden"
-	update := bson.M{"$unset": bson.M{key: ""}}
-	p.Hidden = nil
-	if hidden {
-		p.Hidden = &hiding{Reason: reason, At: s.now()}
-		update = bson.M{"$set": bson.M{key: p.Hidden}}
-	}
-	if _, err := s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, update); err != nil {
-		return fmt.Errorf("hide post %s: %w", id, err)
-	}
-	s.bumpThread(ctx, t.ID)
-	s.syncIndex(ctx, t, p, nil)
-	s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
-	return nil
+	return errors.Join(missing...)
 }
 
 // ModerationPosts reads many posts for the moderation's queue: each
@@ -113,7 +196,21 @@ func (s *Service) moderationPostsOf(ctx context.Context, tid string, ns []int) (
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]ModeratedPost{}
+	posts, err := s.postsAt(ctx, t, ns)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]ModeratedPost, len(posts))
+	for n, p := range posts {
+		out[postID(t.ID, n)] = moderated(t, p)
+	}
+	return out, nil
+}
+
+// postsAt reads posts ns of thread t, each bucket once; those that do not
+// exist are missing from the map.
+func (s *Service) postsAt(ctx context.Context, t *ThreadSummary, ns []int) (map[int]*postDoc, error) {
+	out := map[int]*postDoc{}
 	read := map[int]bool{}
 	for _, n := range ns {
 		first := postLayout.First(t.postList(), n)
@@ -127,7 +224,7 @@ func (s *Service) moderationPostsOf(ctx context.Context, tid string, ns []int) (
 		}
 		for _, m := range ns {
 			if p := posts[m]; p != nil {
-				out[postID(t.ID, m)] = moderated(t, p)
+				out[m] = p
 			}
 		}
 	}

@@ -38,7 +38,8 @@ type postedWork struct {
 }
 
 type postChangedWork struct {
-	PostID string `bson:"post_id"`
+	PostID  string   `bson:"post_id,omitempty"`
+	PostIDs []string `bson:"post_ids,omitempty"` // a bulk delete's, of one thread
 }
 
 func (s *Service) handlePending() {
@@ -168,20 +169,26 @@ func (s *Service) recountCategory(ctx context.Context, id string) error {
 	return nil
 }
 
-// redoPostChanged makes the index match a post edited, deleted or retitled.
+// redoPostChanged makes the index match posts edited, deleted or retitled.
 func (s *Service) redoPostChanged(ctx context.Context, w *outbox.Work) error {
 	var in postChangedWork
 	if err := w.Entry().Decode(&in); err != nil {
 		return err
 	}
-	t, p, err := s.postByID(ctx, in.PostID)
-	if errors.Is(err, ErrPostNotFound) {
-		return nil
+	ids := in.PostIDs
+	if in.PostID != "" {
+		ids = append(ids, in.PostID)
 	}
-	if err != nil {
-		return err
+	for _, id := range ids {
+		t, p, err := s.postByID(ctx, id)
+		if errors.Is(err, ErrPostNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s.reindex(ctx, w, t, p)
 	}
-	s.reindex(ctx, w, t, p)
 	return nil
 }
 

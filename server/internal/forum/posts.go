@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,11 +16,12 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
+	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
 	"github.com/cantieri/tavolo/server/internal/markdown"
+	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
-	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // NewPost is a reply to the thread or to one of its posts.
@@ -291,7 +294,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	if err := problem.Validate(in); err != nil {
 		return PostView{}, err
 	}
-	unlock := s.lockPost(id)
+	unlock := s.postLocks.Lock(id)
 	defer unlock()
 	t, p, err := s.postByID(ctx, id)
 	if err != nil {
@@ -323,7 +326,7 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 		bson.M{"$addToSet": bson.M{"versions": old}}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return PostView{}, fmt.Errorf("keep history of %s: %w", id, err)
 	}
-	// The edit applies only to the version it was made from; lockPost
+	// The edit applies only to the version it was made from; the post's lock
 	// holds the read-check-write together (bucket.List.UpdateIf).
 	now := s.now()
 	key := postLayout.Path(p.N, "")
@@ -345,14 +348,6 @@ func (s *Service) EditPost(ctx context.Context, u *account.User, id string, in P
 	return s.view(u, t.ID, p), nil
 }
 
-// lockPost serialises read-check-write edits of one post in this process
-// (striped: posts sharing a stripe wait for each other briefly).
-func (s *Service) lockPost(id string) (unlock func()) {
-	m := &s.postLocks[shard.Hash(id)%uint32(len(s.postLocks))]
-	m.Lock()
-	return m.Unlock
-}
-
 // PostDeletion is what a deleter may say: a moderator's reason, shown on
 // the placeholder to the author and every reader.
 type PostDeletion struct {
@@ -363,49 +358,146 @@ type PostDeletion struct {
 // place. Readers see only the placeholder; the stored post keeps its text,
 // files, reactions and history for moderators (DeletedPost, History).
 // Deleting twice is harmless.
-func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in PostDeletion) (err error) {
-	if err := problem.Validate(in); err != nil {
-		return err
-	}
+func (s *Service) DeletePost(ctx context.Context, u *account.User, id string, in PostDeletion) error {
+	return s.DeletePosts(ctx, u, []string{id}, in)[0]
+}
+
+// DeletePosts deletes posts as DeletePost does, each with its own outcome
+// (errs[i] for ids[i]): a moderator's bulk action. The posts of a thread
+// share one pending-work record and one audit append, those of a bucket
+// one write of it, and the thread's version moves once.
+func (s *Service) DeletePosts(ctx context.Context, u *account.User, ids []string, in PostDeletion) (errs []error) {
+	errs = make([]error, len(ids))
 	in.Reason = strings.TrimSpace(in.Reason)
-	unlock := s.lockPost(id)
-	defer unlock()
-	t, p, err := s.postByID(ctx, id)
+	if err := problem.Validate(in); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	byThread := map[string][]int{} // positions in ids
+	for i, id := range ids {
+		tid, _, ok := splitPostID(id)
+		if !ok {
+			errs[i] = ErrPostNotFound
+			continue
+		}
+		byThread[tid] = append(byThread[tid], i)
+	}
+	defer s.postLocks.LockAll(ids)()
+	var wg sync.WaitGroup
+	for tid, at := range byThread {
+		wg.Go(func() {
+			e := s.deleteIn(ctx, u, tid, ids, at, in.Reason)
+			for j, i := range at {
+				errs[i] = e[j]
+			}
+		})
+	}
+	wg.Wait()
+	return errs
+}
+
+// deleteIn deletes posts ids[at...] of thread tid, under their locks.
+func (s *Service) deleteIn(ctx context.Context, u *account.User, tid string, ids []string, at []int, reason string) []error {
+	errs := make([]error, len(at))
+	fail := func(err error) []error {
+		for j := range errs {
+			if errs[j] == nil {
+				errs[j] = err
+			}
+		}
+		return errs
+	}
+	t, err := s.thread(ctx, tid)
+	if errors.Is(err, ErrThreadNotFound) {
+		return fail(ErrPostNotFound)
+	}
 	if err != nil {
-		return err
+		return fail(err)
 	}
-	if p.Deleted {
-		return nil
+	ns := make([]int, len(at))
+	for j, i := range at {
+		_, ns[j], _ = splitPostID(ids[i])
 	}
-	it := authz.Item{OwnerID: p.Author.ID}
-	if _, err := check(authz.DeletePost, u, it, ErrNotAuthor, ErrNotAuthor, ErrNotAuthor); err != nil {
-		return err
-	}
-	if in.Reason != "" && !authz.Can(authz.GiveDeleteReason, u.Subject(), it) {
-		return problem.ErrInvalid.With(map[string]string{"reason": fieldDeleteReason})
-	}
-	w, err := s.deps.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostID: id})
+	posts, err := s.postsAt(ctx, t, ns)
 	if err != nil {
-		return err
+		return fail(err)
 	}
-	defer func() { w.End(err) }()
-	rec, err := s.deps.Audit.Begin(ctx, postDeletion(u, t, p, in.Reason)...)
+	var del []*postDoc
+	var entries []audit.Entry
+	for j, n := range ns {
+		p := posts[n]
+		if p == nil {
+			errs[j] = ErrPostNotFound
+			continue
+		}
+		if p.Deleted || slices.Contains(del, p) {
+			continue
+		}
+		it := authz.Item{OwnerID: p.Author.ID}
+		if _, err := check(authz.DeletePost, u, it, ErrNotAuthor, ErrNotAuthor, ErrNotAuthor); err != nil {
+			errs[j] = err
+			continue
+		}
+		if reason != "" && !authz.Can(authz.GiveDeleteReason, u.Subject(), it) {
+			errs[j] = problem.ErrInvalid.With(map[string]string{"reason": fieldDeleteReason})
+			continue
+		}
+		del = append(del, p)
+		entries = append(entries, postDeletion(u, t, p, reason)...)
+	}
+	if len(del) == 0 {
+		return errs
+	}
+	delIDs := make([]string, len(del))
+	for i, p := range del {
+		delIDs[i] = postID(t.ID, p.N)
+	}
+	w, err := s.deps.Outbox.Record(ctx, kindPostChanged, postChangedWork{PostIDs: delIDs})
+	if err != nil {
+		return fail(err)
+	}
+	err = s.writeDeletions(ctx, w, u, t, del, entries, reason)
+	w.End(err)
+	if err != nil {
+		return fail(err)
+	}
+	return errs
+}
+
+// writeDeletions stores the deletion of posts del of t (one write per
+// bucket, the audit entries with them), then reindexes them under w and
+// announces them.
+func (s *Service) writeDeletions(ctx context.Context, w *outbox.Work, u *account.User, t *ThreadSummary, del []*postDoc, entries []audit.Entry, reason string) (err error) {
+	rec, err := s.deps.Audit.Begin(ctx, entries...)
 	if err != nil {
 		return err
 	}
 	by := &deletion{UserID: u.ID, Name: u.Name, At: s.now()}
-	key := "posts." + strconv.Itoa(p.N)
-	_, err = s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": t.bucketOf(p.N)}, bson.M{"$set": bson.M{
-		key + ".deleted": true, key + ".delete_reason": in.Reason, key + ".deleted_by": by,
-	}})
+	sets := map[string]bson.M{} // bucket _id → its $set
+	for _, p := range del {
+		b, key := t.bucketOf(p.N), "posts."+strconv.Itoa(p.N)
+		if sets[b] == nil {
+			sets[b] = bson.M{}
+		}
+		sets[b][key+".deleted"], sets[b][key+".delete_reason"], sets[b][key+".deleted_by"] = true, reason, by
+	}
+	for b, set := range sets {
+		if _, err = s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": b}, bson.M{"$set": set}); err != nil {
+			break
+		}
+	}
 	rec.Done(ctx, err)
 	if err != nil {
-		return fmt.Errorf("delete post %s: %w", id, err)
+		return fmt.Errorf("delete posts of %s: %w", t.ID, err)
 	}
 	s.bumpThread(ctx, t.ID)
-	p.Deleted, p.DelReason, p.DeletedBy = true, in.Reason, by
-	s.reindex(ctx, w, t, p)
-	s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
+	for _, p := range del {
+		p.Deleted, p.DelReason, p.DeletedBy = true, reason, by
+		s.reindex(ctx, w, t, p)
+		s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
+	}
 	return nil
 }
 

@@ -114,8 +114,7 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 	}
 	// The records' writes overlap (the store queues them): a bulk action
 	// of 100 is one round trip's wait, not 100.
-	oks, errs := make([]bool, len(targets)), make([]error, len(targets))
-	parallel(len(targets), func(i int) { oks[i], errs[i] = s.apply(ctx, u, in, targets[i]) })
+	oks, errs := s.applyAll(ctx, u, in, targets)
 	var failed []error
 	var told []*record
 	for i, t := range targets {
@@ -177,7 +176,7 @@ func (s *Service) Act(ctx context.Context, u *account.User, in Action) (_ Result
 // write is conditional) and the failure is logged.
 func (s *Service) actLater(ctx context.Context, u *account.User, in Action, ids []string) (_ Result, err error) {
 	out := Result{Done: []string{}, Skipped: []Skipped{}}
-	unlock := s.lockAll(ids)
+	unlock := s.locks.LockAll(ids)
 	locked := true
 	defer func() {
 		if locked {
@@ -257,23 +256,51 @@ type pendingTarget struct {
 	To   string `bson:"to"`
 }
 
-// applyPending writes a pending action's decision on its records: each
-// write is conditional on the state decided from and on the decision not
-// being there yet, so a redo writes nothing twice (a warning's count).
+// applyPending writes a pending action's decision on its records, under
+// their locks (the caller's): a record still in the state decided from,
+// and without the decision yet (a redo writes nothing twice: a warning's
+// count), gets it.
 func (s *Service) applyPending(ctx context.Context, p *pendingAction) error {
-	errs := make([]error, len(p.Targets))
-	parallel(len(p.Targets), func(i int) {
-		t := p.Targets[i]
-		filter := bson.M{"_id": t.ID, "state": t.From, "decision.at": bson.M{"$ne": p.Decision.At}}
-		res, err := s.records.W.UpdateOne(ctx, filter, recordUpdate(t.To, p.Decision))
-		switch {
-		case err != nil:
-			errs[i] = errorf("update record %s: %w", t.ID, err)
-		case res.MatchedCount == 0:
+	ids := make([]string, len(p.Targets))
+	for i, t := range p.Targets {
+		ids[i] = t.ID
+	}
+	recs, err := store.Load[record](ctx, s.records, ids)
+	if err != nil {
+		return errorf("read records: %w", err)
+	}
+	var write []int
+	for i, t := range p.Targets {
+		r := recs[i]
+		if r.Decision != nil && r.Decision.At.Equal(p.Decision.At) {
+			continue // written before a crash
+		}
+		if r.ID == "" || r.State != t.From {
 			s.log.Warn("bulk action: record changed before its write", "record", t.ID)
+			continue
+		}
+		write = append(write, i)
+	}
+	errs := make([]error, len(write))
+	parallel(len(write), func(j int) {
+		t := p.Targets[write[j]]
+		if _, err := s.records.W.UpdateOne(ctx, s.ifState(t.ID, t.From), recordUpdate(t.To, p.Decision)); err != nil {
+			errs[j] = errorf("update record %s: %w", t.ID, err)
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// ifState is the filter of a write to record id checked, under its lock,
+// to be in state: on MongoDB the state is in the filter too (another
+// instance may have changed it); the embedded store, where this process
+// is the only writer, would scan the whole collection for it (README,
+// "embedded store"), and the lock is the check.
+func (s *Service) ifState(id, state string) bson.M {
+	if s.deps.Store.SoleWriter() {
+		return bson.M{"_id": id}
+	}
+	return bson.M{"_id": id, "state": state}
 }
 
 // inlineSync is how many records an action syncs before answering: the
@@ -398,25 +425,84 @@ func after(action, state string) string {
 	return state
 }
 
-// apply changes one record, provided its state is still the one read
-// (false: another moderator acted first).
-func (s *Service) apply(ctx context.Context, u *account.User, in Action, t target) (bool, error) {
-	defer s.lock(t.r.ID)()
-	d := decision{Action: in.Action, ByID: u.ID, ByName: u.Name, Reason: in.Reason, At: s.now()}
-	if in.Action == ActDelete {
-		res, ok := s.resolver(t.r.Kind)
-		if !ok {
-			return false, errorf("no resolver of %q items", t.r.Kind)
-		}
-		if err := res.Delete(ctx, u, t.r.ItemID, in.Reason); err != nil {
-			return false, err
-		}
+// BatchDeleter is a resolver that deletes many items at once (a bulk
+// action): errs[i] is the outcome of ids[i].
+type BatchDeleter interface {
+	DeleteMany(ctx context.Context, u *account.User, ids []string, reason string) (errs []error)
+}
+
+// applyAll changes the records of targets under their locks, each provided
+// its state is still the one read (oks[i] false: another moderator acted
+// first); a delete deletes the items first, a kind at a time (in one
+// batch when the resolver can), and a record whose item failed is left.
+func (s *Service) applyAll(ctx context.Context, u *account.User, in Action, targets []target) (oks []bool, errs []error) {
+	oks, errs = make([]bool, len(targets)), make([]error, len(targets))
+	ids := make([]string, len(targets))
+	for i, t := range targets {
+		ids[i] = t.r.ID
 	}
-	res, err := s.records.W.UpdateOne(ctx, bson.M{"_id": t.r.ID, "state": t.r.State}, recordUpdate(t.state, d))
+	defer s.locks.LockAll(ids)()
+	now, err := store.Load[record](ctx, s.records, ids)
 	if err != nil {
-		return false, errorf("update record %s: %w", t.r.ID, err)
+		for i := range errs {
+			errs[i] = errorf("read records: %w", err)
+		}
+		return oks, errs
 	}
-	return res.MatchedCount > 0, nil
+	byKind := map[string][]int{} // the targets still as read, by kind
+	for i, t := range targets {
+		if now[i].ID != "" && now[i].State == t.r.State {
+			byKind[t.r.Kind] = append(byKind[t.r.Kind], i)
+		}
+	}
+	if in.Action == ActDelete {
+		for kind, at := range byKind {
+			res, ok := s.resolver(kind)
+			if !ok {
+				for _, i := range at {
+					errs[i] = errorf("no resolver of %q items", kind)
+				}
+				continue
+			}
+			itemIDs := make([]string, len(at))
+			for j, i := range at {
+				itemIDs[j] = targets[i].r.ItemID
+			}
+			for j, err := range deleteItems(ctx, res, u, itemIDs, in.Reason) {
+				errs[at[j]] = err
+			}
+		}
+	}
+	d := decision{Action: in.Action, ByID: u.ID, ByName: u.Name, Reason: in.Reason, At: s.now()}
+	var write []int
+	for _, at := range byKind {
+		for _, i := range at {
+			if errs[i] == nil {
+				write = append(write, i)
+			}
+		}
+	}
+	parallel(len(write), func(j int) {
+		t := targets[write[j]]
+		res, err := s.records.W.UpdateOne(ctx, s.ifState(t.r.ID, t.r.State), recordUpdate(t.state, d))
+		if err != nil {
+			errs[write[j]] = errorf("update record %s: %w", t.r.ID, err)
+			return
+		}
+		oks[write[j]] = res.MatchedCount > 0
+	})
+	return oks, errs
+}
+
+// deleteItems deletes items of res as the moderator u, in one batch when
+// it can; errs[i] is the outcome of ids[i].
+func deleteItems(ctx context.Context, res Resolver, u *account.User, ids []string, reason string) []error {
+	if b, ok := res.(BatchDeleter); ok {
+		return b.DeleteMany(ctx, u, ids, reason)
+	}
+	errs := make([]error, len(ids))
+	parallel(len(ids), func(i int) { errs[i] = res.Delete(ctx, u, ids[i], reason) })
+	return errs
 }
 
 // recordUpdate is the write of decision d on a record, whose state is

@@ -38,18 +38,17 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/authz"
+	"github.com/cantieri/tavolo/server/internal/keylock"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
-	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // Kinds of item the board registers resolvers for.
@@ -153,7 +152,7 @@ type Service struct {
 	mu        sync.RWMutex
 	resolvers map[string]Resolver
 	// A record's read-decide-write (sync, an action) runs under its stripe.
-	locks  [64]sync.Mutex
+	locks  keylock.Stripes
 	qcache queueCache // the queue's entries, decoded
 }
 
@@ -206,30 +205,6 @@ func (s *Service) Kinds() []string {
 }
 
 func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }
-
-func (s *Service) lock(id string) func() {
-	m := &s.locks[shard.Hash(id)%uint32(len(s.locks))]
-	m.Lock()
-	return m.Unlock
-}
-
-// lockAll takes the stripes of every id, in stripe order (two bulk
-// actions never wait on each other in a cycle); each stripe once.
-func (s *Service) lockAll(ids []string) func() {
-	var stripes []int
-	for _, id := range ids {
-		stripes = append(stripes, int(shard.Hash(id)%uint32(len(s.locks))))
-	}
-	stripes = slices.Compact(slices.Sorted(slices.Values(stripes)))
-	for _, i := range stripes {
-		s.locks[i].Lock()
-	}
-	return func() {
-		for _, i := range stripes {
-			s.locks[i].Unlock()
-		}
-	}
-}
 
 // itemIDs are the ids resolvers hand out: safe in a field path and an _id.
 var itemIDs = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // syncWork is the outbox record of a report or an action: the records
@@ -32,7 +33,14 @@ func (s *Service) redo(ctx context.Context, w *outbox.Work) error {
 		}
 	}
 	if in.Action != nil {
-		if err := s.applyPending(ctx, in.Action); err != nil {
+		ids := make([]string, len(in.Action.Targets))
+		for i, t := range in.Action.Targets {
+			ids[i] = t.ID
+		}
+		unlock := s.locks.LockAll(ids)
+		err := s.applyPending(ctx, in.Action)
+		unlock()
+		if err != nil {
 			return err
 		}
 	}
@@ -48,8 +56,9 @@ type QueueChanged struct {
 // syncAndAnnounce brings the records' derived state in line, updates the
 // queue document once for all of them and tells the moderators.
 func (s *Service) syncAndAnnounce(ctx context.Context, ids []string) error {
-	recs, errs := make([]*record, len(ids)), make([]error, len(ids))
-	parallel(len(ids), func(i int) { recs[i], errs[i] = s.sync(ctx, ids[i]) })
+	unlock := s.locks.LockAll(ids)
+	recs, errs := s.syncAll(ctx, ids)
+	unlock()
 	var now []*record // the records synced (nil: gone), for the queue
 	var gone []string
 	for i, rid := range ids {
@@ -67,6 +76,101 @@ func (s *Service) syncAndAnnounce(ctx context.Context, ids []string) error {
 	if _, err := s.deps.Publisher.Publish(ctx, Topic, EventQueueChanged, QueueChanged{IDs: ids}); err != nil {
 		s.log.Error("publish queue change", "err", err)
 	}
+	return errors.Join(errs...)
+}
+
+// Hiding is an item to hide, with the reason shown to its author, or to
+// show again.
+type Hiding struct {
+	ID     string
+	Hidden bool
+	Reason string
+}
+
+// BatchHider is a resolver that hides many items at once: a bulk action's
+// items that share storage (a thread's posts) change in one write.
+type BatchHider interface {
+	SetHiddenMany(ctx context.Context, hs []Hiding) error
+}
+
+// syncAll syncs records ids (see sync) under their locks, which the caller
+// holds: the records read in parallel and their items a kind at a time
+// (in a batch when the resolver can), each record's state decided, then
+// the items' hidden flags set a kind at a time (in one batch when the
+// resolver can), then the authors told. Every record's write is under its
+// lock, so the readers (not behind the writer's queue) see the last one.
+// It returns each record as it is now (nil: none) and its error.
+func (s *Service) syncAll(ctx context.Context, ids []string) ([]*record, []error) {
+	recs, hides, errs := make([]*record, len(ids)), make([]*Hiding, len(ids)), make([]error, len(ids))
+	loaded, err := store.Load[record](ctx, s.records, ids)
+	if err != nil {
+		for i := range errs {
+			errs[i] = errorf("read records: %w", err)
+		}
+		return recs, errs
+	}
+	byKind := map[string][]int{} // positions of each kind's records
+	for i := range loaded {
+		if loaded[i].ID != "" {
+			recs[i] = &loaded[i]
+			byKind[recs[i].Kind] = append(byKind[recs[i].Kind], i)
+		}
+	}
+	for kind, at := range byKind {
+		res, ok := s.resolver(kind)
+		if !ok {
+			for _, i := range at {
+				errs[i] = errorf("no resolver of %q items", kind)
+			}
+			continue
+		}
+		itemIDs := make([]string, len(at))
+		for j, i := range at {
+			itemIDs[j] = recs[i].ItemID
+		}
+		items, err := currents(ctx, res, itemIDs)
+		if err != nil {
+			for _, i := range at {
+				errs[i] = err
+			}
+			continue
+		}
+		parallel(len(at), func(j int) {
+			i := at[j]
+			cur, exists := items[recs[i].ItemID]
+			recs[i], hides[i], errs[i] = s.sync(ctx, recs[i], cur, exists)
+		})
+		var hs []Hiding
+		var hidden []int
+		for _, i := range at {
+			if hides[i] != nil && errs[i] == nil {
+				hs, hidden = append(hs, *hides[i]), append(hidden, i)
+			}
+		}
+		if len(hs) == 0 {
+			continue
+		}
+		if err := setHidden(ctx, res, hs); err != nil {
+			for _, i := range hidden {
+				errs[i] = err
+			}
+		}
+	}
+	parallel(len(ids), func(i int) {
+		if errs[i] == nil && recs[i] != nil {
+			errs[i] = s.tellHidden(ctx, recs[i])
+		}
+	})
+	return recs, errs
+}
+
+// setHidden hides or shows items of res, in one batch when it can.
+func setHidden(ctx context.Context, res Resolver, hs []Hiding) error {
+	if b, ok := res.(BatchHider); ok {
+		return b.SetHiddenMany(ctx, hs)
+	}
+	errs := make([]error, len(hs))
+	parallel(len(hs), func(i int) { errs[i] = res.SetHidden(ctx, hs[i].ID, hs[i].Hidden, hs[i].Reason) })
 	return errors.Join(errs...)
 }
 
@@ -106,25 +210,13 @@ func (s *Service) writeQueue(ctx context.Context, recs []*record, gone []string)
 	return nil
 }
 
-// sync derives the state that follows the record: a closed record with
-// new reports reopens, an open one with enough reports is hidden, a record
-// whose item is gone is closed as deleted; the item's hidden flag follows
-// the state; the author is told once of a hiding by reports. It returns
-// the record as it is now (nil: none).
-func (s *Service) sync(ctx context.Context, rid string) (*record, error) {
-	defer s.lock(rid)()
-	r, err := s.load(ctx, rid)
-	if err != nil || r == nil {
-		return r, err
-	}
-	res, ok := s.resolver(r.Kind)
-	if !ok {
-		return r, errorf("no resolver of %q items", r.Kind)
-	}
-	cur, exists, err := res.Current(ctx, r.ItemID)
-	if err != nil {
-		return r, err
-	}
+// sync derives the state that follows record r, whose item is cur (not
+// exists: gone): a closed record with new reports reopens, an open one
+// with enough reports is hidden, a record whose item is gone is closed as
+// deleted. It returns the record as it is now (nil: none) and, when the
+// item's hidden flag does not follow its state, the change to make. The
+// caller holds the record's lock.
+func (s *Service) sync(ctx context.Context, r *record, cur Item, exists bool) (*record, *Hiding, error) {
 	set := bson.M{}
 	switch {
 	case !exists || cur.Deleted:
@@ -140,31 +232,38 @@ func (s *Service) sync(ctx context.Context, rid string) (*record, error) {
 		set["state"], set["hidden_at"], set["auto_hidden"], set["author_told"], set["hide_reason"] = StateHidden, s.now(), true, false, autoHideReason
 	}
 	if len(set) > 0 {
-		if _, err := s.records.W.UpdateOne(ctx, bson.M{"_id": rid}, bson.M{"$set": set}); err != nil {
-			return r, errorf("update record %s: %w", rid, err)
+		if _, err := s.records.W.UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set}); err != nil {
+			return r, nil, errorf("update record %s: %w", r.ID, err)
 		}
+		rid := r.ID
+		var err error
 		if r, err = s.load(ctx, rid); err != nil || r == nil {
-			return r, err
+			return r, nil, err
 		}
 	}
 	if r.State == StateDeleted {
-		return r, nil
+		return r, nil, nil
 	}
 	if want := r.State == StateHidden; cur.Hidden != want || (want && cur.HiddenReason != r.hideReason()) {
-		if err := res.SetHidden(ctx, r.ItemID, want, r.hideReason()); err != nil {
-			return r, err
-		}
+		return r, &Hiding{ID: r.ItemID, Hidden: want, Reason: r.hideReason()}, nil
 	}
-	if r.State == StateHidden && r.AutoHidden && !r.AuthorTold {
-		if err := s.tell(ctx, r, notify.KindModerationHidden, autoHideReason, r.HiddenAt); err != nil {
-			return r, err
-		}
-		if _, err := s.records.W.UpdateOne(ctx, bson.M{"_id": rid}, bson.M{"$set": bson.M{"author_told": true}}); err != nil {
-			return r, errorf("mark author told %s: %w", rid, err)
-		}
-		r.AuthorTold = true
+	return r, nil, nil
+}
+
+// tellHidden tells the author once of a hiding by reports, after the item
+// is hidden. The caller holds the record's lock.
+func (s *Service) tellHidden(ctx context.Context, r *record) error {
+	if r.State != StateHidden || !r.AutoHidden || r.AuthorTold {
+		return nil
 	}
-	return r, nil
+	if err := s.tell(ctx, r, notify.KindModerationHidden, autoHideReason, r.HiddenAt); err != nil {
+		return err
+	}
+	if _, err := s.records.W.UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$set": bson.M{"author_told": true}}); err != nil {
+		return errorf("mark author told %s: %w", r.ID, err)
+	}
+	r.AuthorTold = true
+	return nil
 }
 
 // tell notifies the item's author; since is when the work began, so that

@@ -391,6 +391,47 @@ func TestModerationBulk(t *testing.T) {
 	if hidden != 100 {
 		t.Errorf("the author sees %d of their posts hidden, want 100", hidden)
 	}
+
+	// A bulk delete of 60 (three buckets and more): each post a placeholder
+	// for readers, each record closed, one audit entry each for the record
+	// and for the post.
+	res = moderation.Result{}
+	mod.Expect(200, "POST", "/api/v1/moderation/actions", map[string]any{"action": "delete", "ids": ids[20:80], "reason": "Spam cancellato"}).JSON(t, &res)
+	if len(res.Done) != 60 || len(res.Skipped) != 0 {
+		t.Fatalf("delete: done %d, skipped %v", len(res.Done), res.Skipped)
+	}
+	deleted, shown := map[int]bool{}, 0
+	for page := 1; page <= 2; page++ {
+		for _, p := range threadPage(t, reporter, fmt.Sprintf("/api/v1/threads/%s?per_page=100&page=%d", th.Thread.ID, page)).Posts {
+			switch {
+			case p.Deleted:
+				deleted[p.N] = true
+				if p.Body != "" || p.DeleteReason != "Spam cancellato" {
+					t.Errorf("deleted post %d: body %q, reason %q", p.N, p.Body, p.DeleteReason)
+				}
+			case strings.HasPrefix(p.Body, "Risposta"):
+				shown++
+			}
+		}
+	}
+	// replies are posts 2..101: ids[i] is post i+2
+	for n := 22; n <= 81; n++ {
+		if !deleted[n] {
+			t.Errorf("post %d not deleted", n)
+		}
+	}
+	if len(deleted) != 60 || shown != 0 {
+		t.Errorf("readers see %d deleted posts (want 60) and %d replies' text (want 0: the rest are hidden)", len(deleted), shown)
+	}
+	if q := queuePage(t, mod, "?state=hidden&limit=100"); q.Total != 40 {
+		t.Errorf("hidden tab after the delete: total %d, want 40", q.Total)
+	}
+	for action, want := range map[string]int{"moderation.delete": 60, "post.delete": 60} {
+		mod.Expect(200, "GET", "/api/v1/admin/audit?action="+action+"&limit=100", nil).JSON(t, &log)
+		if log.Total != want {
+			t.Errorf("audit %s: %d entries, want %d", action, log.Total, want)
+		}
+	}
 }
 
 // The moderation routes in the JSON body and GET parameter tables
