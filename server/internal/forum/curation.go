@@ -334,7 +334,7 @@ func (s *Service) reindexThread(ctx context.Context, w *outbox.Work, t *ThreadSu
 
 // threadView is t as u sees it after an action.
 func (s *Service) threadView(ctx context.Context, u *account.User, t *ThreadSummary) (ThreadView, error) {
-	rs, err := s.readerState(ctx, u.ID, t.ID)
+	rs, err := s.readerState(ctx, u.ID, t.readIDs()...)
 	if err != nil {
 		return ThreadView{}, err
 	}
@@ -448,7 +448,11 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	sort.Slice(order, func(i, j int) bool { return before(order[i], order[j]) })
 	first := from.MergeFirst
 	if first == 0 {
-		if first, err = s.reserveMerge(ctx, plan.Into, plan.From, len(order)); err != nil {
+		ns := make([]int, len(order))
+		for i, p := range order {
+			ns[i] = p.N
+		}
+		if first, err = s.reserveMerge(ctx, plan.Into, plan.From, ns); err != nil {
 			return nil, err
 		}
 	}
@@ -517,13 +521,14 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	return into, nil
 }
 
-// reserveMerge reserves n numbers in thread into for the posts of thread
-// from and returns the first: once however often it is redone, as the
-// reservation and its record are one write, conditional on the count read
-// (a reply taking a number meanwhile makes it read again). The condition
-// is a filter on more than _id, a scan of the threads on the embedded
-// store: a merge is rare.
-func (s *Service) reserveMerge(ctx context.Context, into, from string, n int) (int, error) {
+// reserveMerge reserves numbers in thread into for the posts of thread
+// from, numbered ns there, in the order given, and returns the first: once
+// however often it is redone, as the reservation and its record (with
+// where each number comes from, for readers' positions) are one write,
+// conditional on the count read (a reply taking a number meanwhile makes
+// it read again). The condition is a filter on more than _id, a scan of
+// the threads on the embedded store: a merge is rare.
+func (s *Service) reserveMerge(ctx context.Context, into, from string, ns []int) (int, error) {
 	defer s.threadWritten(into)
 	for range 50 {
 		var t ThreadSummary
@@ -538,7 +543,8 @@ func (s *Service) reserveMerge(ctx context.Context, into, from string, n int) (i
 			return first, nil
 		}
 		res, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": into, "post_count": t.PostCount},
-			bson.M{"$set": bson.M{"post_count": t.PostCount + n, "merge_firsts." + from: t.PostCount + 1}})
+			bson.M{"$set": bson.M{"post_count": t.PostCount + len(ns), "merge_firsts." + from: t.PostCount + 1,
+				"merge_runs." + from: mergeRuns(ns)}})
 		if err != nil {
 			return 0, fmt.Errorf("number merged posts in %s: %w", into, err)
 		}

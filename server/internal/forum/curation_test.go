@@ -2,6 +2,7 @@ package forum
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -178,7 +179,7 @@ func TestMergeCrashAfterReservingLeavesNoGap(t *testing.T) {
 	w := newCrashWorld(t)
 	s := w.s
 	w.startMerge()
-	first, err := s.reserveMerge(ctx, w.a, w.b, 3)
+	first, err := s.reserveMerge(ctx, w.a, w.b, []int{1, 2, 3})
 	if err != nil || first != 4 {
 		t.Fatalf("reserve: got %d %v, want 4", first, err)
 	}
@@ -233,4 +234,77 @@ func TestSplitSurvivesACrash(t *testing.T) {
 	if err != nil || p.N != 4 {
 		t.Fatalf("reply after split: got n=%d (%v), want 4", p.N, err)
 	}
+}
+
+// A merge carries readers' positions: a post read in either thread stays
+// read in the merged one. a's posts are 1–3, b's come after them as 4–6
+// (b was written later). The model: unread = 6 − j − k; the position shown
+// (last_read_n) moves over b's posts read only when a was read to its end,
+// as a position is one number. Checked on the thread page and on the
+// category's list, and again after a reply (one more unread for each).
+func TestMergeCarriesReadPositions(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	w := newCrashWorld(t)
+	s := w.s
+	cases := []struct {
+		name       string
+		j, k       int // read a up to j, b up to k (0: never opened)
+		unread, at int // after the merge: unread count, last_read_n
+	}{
+		{"read neither", 0, 0, 6, 0},
+		{"read a only", 3, 0, 3, 3},
+		{"read b only", 0, 3, 3, 0},
+		{"read both", 3, 3, 0, 6},
+		{"read a, part of b", 3, 1, 2, 4},
+		{"part of a, part of b", 1, 2, 3, 1},
+		{"part of a, all of b", 2, 3, 1, 2},
+	}
+	readers := make([]*account.User, len(cases))
+	for i, c := range cases {
+		readers[i] = user(fmt.Sprintf("r%d", i), account.RoleParticipant)
+		for _, pos := range []struct {
+			thread string
+			n      int
+		}{{w.a, c.j}, {w.b, c.k}} {
+			if pos.n > 0 {
+				if err := s.MarkRead(ctx, readers[i], pos.thread, ReadPosition{N: pos.n}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := s.MergeThreads(ctx, w.mod, w.b, ThreadMerge{IntoID: w.a, Reason: "Stesso tema."}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, more int) {
+		t.Helper()
+		for i, c := range cases {
+			page, err := s.Thread(ctx, readers[i], w.b, ViewFlat, 1, 10, "it") // the old address
+			var moved *Moved
+			if !errors.As(err, &moved) || moved.ThreadID != w.a {
+				t.Fatalf("%s: old address: got %v, want moved to %s", step, err, w.a)
+			}
+			if page, err = s.Thread(ctx, readers[i], moved.ThreadID, ViewFlat, 1, 10, "it"); err != nil {
+				t.Fatal(err)
+			}
+			list, err := s.CategoryThreads(ctx, readers[i], "bacheca", 1, 10, "it")
+			if err != nil || len(list.Items) != 1 {
+				t.Fatalf("%s: list: %v %v", step, list.Items, err)
+			}
+			for _, got := range []struct {
+				where string
+				v     ThreadView
+			}{{"thread page", page.Thread}, {"category list", list.Items[0]}} {
+				if got.v.UnreadCount != c.unread+more || got.v.LastReadN != c.at {
+					t.Errorf("%s, %s (a to %d, b to %d), %s: got unread %d at %d, want %d at %d",
+						step, c.name, c.j, c.k, got.where, got.v.UnreadCount, got.v.LastReadN, c.unread+more, c.at)
+				}
+			}
+		}
+	}
+	check("after the merge", 0)
+	if _, err := s.Reply(ctx, w.mod, w.a, NewPost{Body: "Dopo l'unione."}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a reply", 1)
 }
