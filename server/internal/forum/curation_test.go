@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/testenv"
@@ -307,4 +309,113 @@ func TestMergeCarriesReadPositions(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a reply", 1)
+}
+
+// gate is the attachment store of a reply cut off at one of its steps:
+// looking its file up (before the reply takes a number) or attaching it
+// (after the number, before the post is stored). It says where it stopped
+// on stopped and waits for release.
+type gate struct {
+	files
+	at      string // "lookup" or "attach"
+	stopped chan struct{}
+	release chan struct{}
+}
+
+func (g *gate) stop(at string) {
+	if g.at == at {
+		g.stopped <- struct{}{}
+		<-g.release
+	}
+}
+
+func (g *gate) Get(ctx context.Context, id string) (attachment.Attachment, error) {
+	g.stop("lookup")
+	return g.files.Get(ctx, id)
+}
+
+func (g *gate) Attach(ctx context.Context, owner string, ids []string, to attachment.Ref) error {
+	g.stop("attach")
+	return g.files.Attach(ctx, owner, ids, to)
+}
+
+// A reply cut off at each of its steps while b is merged into a: once
+// both are done, the counts match the model (a's 3 posts, b's 3, the reply
+// if it was taken), the index holds every post, and a reply taken is
+// readable at its permalink, in a. A reply to b that had its number before
+// the merge goes along with b's posts; one that had not is refused, as
+// any reply to a thread merged away.
+func TestMergeWhileAReplyIsWritten(t *testing.T) {
+	cases := []struct {
+		name  string
+		to    string // "a" (the thread merged into) or "b"
+		at    string // where the reply stops while the merge starts
+		taken bool
+		posts int // a's posts at the end
+	}{
+		{"reply to a, numbered", "a", "attach", true, 7},
+		{"reply to b, numbered", "b", "attach", true, 7},
+		{"reply to a, before its number", "a", "lookup", true, 7},
+		{"reply to b, before its number", "b", "lookup", false, 6},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := testenv.Ctx(t)
+			w := newCrashWorld(t)
+			s := w.s
+			g := &gate{at: c.at, stopped: make(chan struct{}), release: make(chan struct{})}
+			s.deps.Attachments = g
+			to := map[string]string{"a": w.a, "b": w.b}[c.to]
+			type result struct {
+				p   PostView
+				err error
+			}
+			replied, merged := make(chan result, 1), make(chan error, 1)
+			go func() {
+				p, err := s.Reply(ctx, user("b", account.RoleParticipant), to, NewPost{Body: "Durante l'unione.", AttachmentIDs: []string{"f1"}})
+				replied <- result{p, err}
+			}()
+			<-g.stopped
+			go func() {
+				_, err := s.MergeThreads(ctx, w.mod, w.b, ThreadMerge{IntoID: w.a, Reason: "Stesso tema."})
+				merged <- err
+			}()
+			var mergeErr error
+			done := false
+			select { // the merge runs while the reply is cut off, or waits for it
+			case mergeErr = <-merged:
+				done = true
+			case <-time.After(time.Second):
+			}
+			close(g.release)
+			r := <-replied
+			if !done {
+				mergeErr = <-merged
+			}
+			if mergeErr != nil {
+				t.Fatalf("merge: %v", mergeErr)
+			}
+			if !c.taken {
+				if !errors.Is(r.err, ErrThreadNotFound) {
+					t.Fatalf("reply: got %v, want refused (thread not found)", r.err)
+				}
+				w.expect(s, map[string]int{w.a: c.posts})
+				return
+			}
+			if r.err != nil {
+				t.Fatalf("reply: %v", r.err)
+			}
+			w.expect(s, map[string]int{w.a: c.posts})
+			id := r.p.ID
+			link, err := s.PostPage(ctx, w.reader, id, 50)
+			var moved *Moved
+			if errors.As(err, &moved) {
+				id = moved.PostID
+				link, err = s.PostPage(ctx, w.reader, id, 50)
+			}
+			if err != nil || link.Post.ThreadID != w.a || link.Post.Body != "Durante l'unione." {
+				t.Fatalf("reply's permalink %s: got %s %q (%v), want it in %s", r.p.ID, link.Post.ID, link.Post.Body, err, w.a)
+			}
+		})
+	}
 }

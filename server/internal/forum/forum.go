@@ -115,6 +115,7 @@ type Service struct {
 	positions *ttlcache.Cache[map[string]int] // read positions shard id -> thread id -> n
 	followed  *ttlcache.Cache[*followsDoc]    // user id -> follows
 	bg        *outbox.Later                   // nil: notifications inline
+	threads   threadLocks
 	postLocks [64]sync.Mutex
 }
 

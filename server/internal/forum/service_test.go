@@ -48,7 +48,9 @@ func (r *recorder) Head(_ context.Context, topic string) (int64, error) {
 }
 
 func (r *recorder) Put(_ context.Context, d search.Doc, done func(error)) error {
+	r.mu.Lock()
 	r.docs[d.PostID] = d
+	r.mu.Unlock()
 	if done != nil {
 		done(nil)
 	}
@@ -56,8 +58,10 @@ func (r *recorder) Put(_ context.Context, d search.Doc, done func(error)) error 
 }
 
 func (r *recorder) Remove(_ context.Context, id string, done func(error)) error {
+	r.mu.Lock()
 	delete(r.docs, id)
 	r.removed = append(r.removed, id)
+	r.mu.Unlock()
 	if done != nil {
 		done(nil)
 	}
