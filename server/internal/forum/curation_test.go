@@ -419,3 +419,41 @@ func TestMergeWhileAReplyIsWritten(t *testing.T) {
 		})
 	}
 }
+
+// readPosition over the shapes a merge leaves: a thread merged away with
+// numbers missing or out of date order, posts split off afterwards, two
+// threads merged in. a's own posts are 1–3; readers read a to j.
+func TestReadPositionAfterMerges(t *testing.T) {
+	cases := []struct {
+		name     string
+		t        ThreadSummary
+		j        int
+		read     map[string]int // the thread merged in -> read up to
+		pos, unr int
+	}{
+		{"b's 3 was split off before: 1,2,4,5 are 4–7; b read to 2",
+			ThreadSummary{PostCount: 7, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 2, 4, 2}}},
+			3, map[string]int{"b": 2}, 5, 2},
+		{"same, b read to 4", ThreadSummary{PostCount: 7, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 2, 4, 2}}},
+			3, map[string]int{"b": 4}, 6, 1},
+		{"b's 3 older than its 2: 1,3,2 are 4–6; b read to 2",
+			ThreadSummary{PostCount: 6, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 1, 3, 1, 2, 1}}},
+			3, map[string]int{"b": 2}, 4, 1},
+		{"5 split off after the merge; b read to its end",
+			ThreadSummary{PostCount: 6, Gone: []int{5}, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 3}}},
+			3, map[string]int{"b": 3}, 6, 0},
+		{"b (4–6) and c (7–8) merged in; b read to 1, c to its end",
+			ThreadSummary{PostCount: 8, MergeFirsts: map[string]int{"b": 4, "c": 7}, MergeRuns: map[string][]int{"b": {1, 3}, "c": {1, 2}}},
+			3, map[string]int{"b": 1, "c": 2}, 4, 2},
+		{"a read past the merged posts", ThreadSummary{PostCount: 7, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 3}}},
+			6, map[string]int{"b": 1}, 6, 1},
+		{"a never opened, b read", ThreadSummary{PostCount: 6, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 3}}},
+			0, map[string]int{"b": 3}, 0, 3},
+	}
+	for _, c := range cases {
+		pos, unread := c.t.readPosition(c.j, func(id string) int { return c.read[id] })
+		if pos != c.pos || unread != c.unr {
+			t.Errorf("%s: got position %d, %d unread; want %d, %d", c.name, pos, unread, c.pos, c.unr)
+		}
+	}
+}

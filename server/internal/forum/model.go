@@ -150,15 +150,18 @@ func (t *ThreadSummary) readIDs() []string {
 // readPosition is where a reader stands in t, who read it up to number
 // last and each thread merged into it up to readIn(id): the position,
 // moved on over the merged posts read that follow it without a gap, and
-// how many merged posts above it were read where they came from (a
-// position is one number: a post read there, after one unread here,
-// cannot move it).
-func (t *ThreadSummary) readPosition(last int, readIn func(threadID string) int) (pos, readAbove int) {
+// the posts unread, less the merged posts above it read where they came
+// from (a position is one number: a post read there, after one unread
+// here, cannot move it).
+func (t *ThreadSummary) readPosition(last int, readIn func(threadID string) int) (pos, unread int) {
 	type source struct {
 		first, read int
 		runs        []int
 	}
-	var sources []source
+	var (
+		sources   []source
+		readAbove int
+	)
 	for id, runs := range t.MergeRuns {
 		if k := readIn(id); k > 0 && t.MergeFirsts[id] > 0 {
 			sources = append(sources, source{t.MergeFirsts[id], k, runs})
@@ -180,7 +183,7 @@ func (t *ThreadSummary) readPosition(last int, readIn func(threadID string) int)
 			}
 		}
 	}
-	return pos, readAbove
+	return pos, max(0, t.unreadAfter(pos)-readAbove)
 }
 
 // nextAfter is the first number above n that was not split off.

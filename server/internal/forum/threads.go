@@ -326,8 +326,8 @@ func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSu
 
 // personal is t with the reader's state, asked for t.readIDs().
 func personal(t ThreadSummary, rs readerState) ThreadView {
-	last, readAbove := t.readPosition(rs.lastRead(t.ID), rs.lastRead)
-	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: max(0, t.unreadAfter(last)-readAbove)}
+	last, unread := t.readPosition(rs.lastRead(t.ID), rs.lastRead)
+	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: unread}
 }
 
 // Thread is a page of a thread in tree or flat order.
