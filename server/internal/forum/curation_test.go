@@ -339,24 +339,27 @@ func (g *gate) Attach(ctx context.Context, owner string, ids []string, to attach
 	return g.files.Attach(ctx, owner, ids, to)
 }
 
-// A reply cut off at each of its steps while b is merged into a: once
-// both are done, the counts match the model (a's 3 posts, b's 3, the reply
-// if it was taken), the index holds every post, and a reply taken is
-// readable at its permalink, in a. A reply to b that had its number before
-// the merge goes along with b's posts; one that had not is refused, as
-// any reply to a thread merged away.
-func TestMergeWhileAReplyIsWritten(t *testing.T) {
+// A reply cut off at each of its steps while b is merged into a, or a's
+// posts 2 and 3 are split off: once both are done, the counts match the
+// model (threads' posts, "new" the split's), the index holds every post,
+// and a reply taken is readable at its permalink, in a. A reply to b that
+// had its number before the merge goes along with b's posts; one that had
+// not is refused, as any reply to a thread merged away.
+func TestMergeOrSplitWhileAReplyIsWritten(t *testing.T) {
 	cases := []struct {
 		name  string
-		to    string // "a" (the thread merged into) or "b"
-		at    string // where the reply stops while the merge starts
+		split bool   // else b is merged into a
+		to    string // the thread replied to: "a" or "b"
+		at    string // where the reply stops while the merge or split starts
 		taken bool
-		posts int // a's posts at the end
+		posts map[string]int
 	}{
-		{"reply to a, numbered", "a", "attach", true, 7},
-		{"reply to b, numbered", "b", "attach", true, 7},
-		{"reply to a, before its number", "a", "lookup", true, 7},
-		{"reply to b, before its number", "b", "lookup", false, 6},
+		{"merge, reply to a, numbered", false, "a", "attach", true, map[string]int{"a": 7}},
+		{"merge, reply to b, numbered", false, "b", "attach", true, map[string]int{"a": 7}},
+		{"merge, reply to a, before its number", false, "a", "lookup", true, map[string]int{"a": 7}},
+		{"merge, reply to b, before its number", false, "b", "lookup", false, map[string]int{"a": 6}},
+		{"split, reply to a, numbered", true, "a", "attach", true, map[string]int{"a": 2, "b": 3, "new": 2}},
+		{"split, reply to a, before its number", true, "a", "lookup", true, map[string]int{"a": 2, "b": 3, "new": 2}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -365,47 +368,62 @@ func TestMergeWhileAReplyIsWritten(t *testing.T) {
 			s := w.s
 			g := &gate{at: c.at, stopped: make(chan struct{}), release: make(chan struct{})}
 			s.deps.Attachments = g
-			to := map[string]string{"a": w.a, "b": w.b}[c.to]
+			ids := map[string]string{"a": w.a, "b": w.b}
 			type result struct {
 				p   PostView
 				err error
 			}
-			replied, merged := make(chan result, 1), make(chan error, 1)
+			type curation struct {
+				thread string // the split's new thread
+				err    error
+			}
+			replied, curated := make(chan result, 1), make(chan curation, 1)
 			go func() {
-				p, err := s.Reply(ctx, user("b", account.RoleParticipant), to, NewPost{Body: "Durante l'unione.", AttachmentIDs: []string{"f1"}})
+				p, err := s.Reply(ctx, user("b", account.RoleParticipant), ids[c.to], NewPost{Body: "Durante l'unione.", AttachmentIDs: []string{"f1"}})
 				replied <- result{p, err}
 			}()
 			<-g.stopped
 			go func() {
-				_, err := s.MergeThreads(ctx, w.mod, w.b, ThreadMerge{IntoID: w.a, Reason: "Stesso tema."})
-				merged <- err
+				var v ThreadView
+				var err error
+				if c.split {
+					v, err = s.SplitThread(ctx, w.mod, w.a, ThreadSplit{PostIDs: []string{postID(w.a, 2), postID(w.a, 3)}, Title: "Separata", Reason: "Tema a sé."})
+				} else {
+					v, err = s.MergeThreads(ctx, w.mod, w.b, ThreadMerge{IntoID: w.a, Reason: "Stesso tema."})
+				}
+				curated <- curation{v.ID, err}
 			}()
-			var mergeErr error
+			var cur curation
 			done := false
-			select { // the merge runs while the reply is cut off, or waits for it
-			case mergeErr = <-merged:
+			select { // the merge or split runs while the reply is cut off, or waits for it
+			case cur = <-curated:
 				done = true
 			case <-time.After(time.Second):
 			}
 			close(g.release)
 			r := <-replied
 			if !done {
-				mergeErr = <-merged
+				cur = <-curated
 			}
-			if mergeErr != nil {
-				t.Fatalf("merge: %v", mergeErr)
+			if cur.err != nil {
+				t.Fatalf("merge or split: %v", cur.err)
+			}
+			ids["new"] = cur.thread
+			model := map[string]int{}
+			for k, n := range c.posts {
+				model[ids[k]] = n
 			}
 			if !c.taken {
 				if !errors.Is(r.err, ErrThreadNotFound) {
 					t.Fatalf("reply: got %v, want refused (thread not found)", r.err)
 				}
-				w.expect(s, map[string]int{w.a: c.posts})
+				w.expect(s, model)
 				return
 			}
 			if r.err != nil {
 				t.Fatalf("reply: %v", r.err)
 			}
-			w.expect(s, map[string]int{w.a: c.posts})
+			w.expect(s, model)
 			id := r.p.ID
 			link, err := s.PostPage(ctx, w.reader, id, 50)
 			var moved *Moved
