@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -19,6 +21,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // Curation: moderators move a thread to another category, merge a thread
@@ -135,6 +138,35 @@ func auditTime(t *time.Time) string {
 func curationEntry(u *account.User, action string, t *ThreadSummary, reason string, before, after map[string]any) audit.Entry {
 	return audit.Entry{Actor: u.AuditActor(), Action: action, Target: audit.Target{Kind: "thread", ID: t.ID, Label: t.Title},
 		Place: t.CategoryID, Reason: strings.TrimSpace(reason), Before: before, After: after}
+}
+
+// threadLocks serialise, in this process, a reply's writes from its
+// number to its category's total with a merge or a split of its thread,
+// which read the posts stored, write from what they read and recount: a
+// reply between the read and the recount left the thread's count one off
+// (the recount did not see its post, or overwrote its increment), and a
+// reply to the thread merged away was stored after its posts had left.
+// The embedded store has one writer, this process (README, "The embedded
+// store"); striped: threads sharing a stripe wait for each other briefly.
+type threadLocks [64]sync.Mutex
+
+// lock takes the locks of the threads ids, in stripe order (two callers
+// never wait on each other in a cycle), each stripe once. unlock may be
+// called more than once.
+func (l *threadLocks) lock(ids ...string) (unlock func()) {
+	stripes := make([]int, len(ids))
+	for i, id := range ids {
+		stripes[i] = int(shard.Hash(id) % uint32(len(l)))
+	}
+	stripes = slices.Compact(slices.Sorted(slices.Values(stripes)))
+	for _, i := range stripes {
+		l[i].Lock()
+	}
+	return sync.OnceFunc(func() {
+		for _, i := range stripes {
+			l[i].Unlock()
+		}
+	})
 }
 
 // movedTo is where the address key ("t:<id>", "p:<id>") went, if it did.
@@ -334,7 +366,7 @@ func (s *Service) reindexThread(ctx context.Context, w *outbox.Work, t *ThreadSu
 
 // threadView is t as u sees it after an action.
 func (s *Service) threadView(ctx context.Context, u *account.User, t *ThreadSummary) (ThreadView, error) {
-	rs, err := s.readerState(ctx, u.ID, t.ID)
+	rs, err := s.readerState(ctx, u.ID, t.readIDs()...)
 	if err != nil {
 		return ThreadView{}, err
 	}
@@ -418,6 +450,7 @@ func (s *Service) redoMerged(ctx context.Context, w *outbox.Work) error {
 // (kept on the merged thread), copy its posts there in date order, record
 // where each went, index them, recount, then delete the merged thread.
 func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*ThreadSummary, error) {
+	defer s.threads.lock(plan.From, plan.Into)()
 	from := &ThreadSummary{}
 	defer s.threadWritten(plan.From)
 	err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": plan.From},
@@ -448,7 +481,11 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	sort.Slice(order, func(i, j int) bool { return before(order[i], order[j]) })
 	first := from.MergeFirst
 	if first == 0 {
-		if first, err = s.reserveMerge(ctx, plan.Into, plan.From, len(order)); err != nil {
+		ns := make([]int, len(order))
+		for i, p := range order {
+			ns[i] = p.N
+		}
+		if first, err = s.reserveMerge(ctx, plan.Into, plan.From, ns); err != nil {
 			return nil, err
 		}
 	}
@@ -517,13 +554,14 @@ func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*
 	return into, nil
 }
 
-// reserveMerge reserves n numbers in thread into for the posts of thread
-// from and returns the first: once however often it is redone, as the
-// reservation and its record are one write, conditional on the count read
-// (a reply taking a number meanwhile makes it read again). The condition
-// is a filter on more than _id, a scan of the threads on the embedded
-// store: a merge is rare.
-func (s *Service) reserveMerge(ctx context.Context, into, from string, n int) (int, error) {
+// reserveMerge reserves numbers in thread into for the posts of thread
+// from, numbered ns there, in the order given, and returns the first: once
+// however often it is redone, as the reservation and its record (with
+// where each number comes from, for readers' positions) are one write,
+// conditional on the count read (a reply taking a number meanwhile makes
+// it read again). The condition is a filter on more than _id, a scan of
+// the threads on the embedded store: a merge is rare.
+func (s *Service) reserveMerge(ctx context.Context, into, from string, ns []int) (int, error) {
 	defer s.threadWritten(into)
 	for range 50 {
 		var t ThreadSummary
@@ -538,7 +576,8 @@ func (s *Service) reserveMerge(ctx context.Context, into, from string, n int) (i
 			return first, nil
 		}
 		res, err := s.deps.Store.C(colThreads).UpdateOne(ctx, bson.M{"_id": into, "post_count": t.PostCount},
-			bson.M{"$set": bson.M{"post_count": t.PostCount + n, "merge_firsts." + from: t.PostCount + 1}})
+			bson.M{"$set": bson.M{"post_count": t.PostCount + len(ns), "merge_firsts." + from: t.PostCount + 1,
+				"merge_runs." + from: mergeRuns(ns)}})
 		if err != nil {
 			return 0, fmt.Errorf("number merged posts in %s: %w", into, err)
 		}
@@ -659,6 +698,7 @@ func (s *Service) redoSplit(ctx context.Context, w *outbox.Work) error {
 // posts (a post already taken out of the old thread is read from the new
 // one), where each went, the posts taken out, both threads recounted.
 func (s *Service) split(ctx context.Context, w *outbox.Work, plan splitWork) (*ThreadSummary, error) {
+	defer s.threads.lock(plan.From, plan.New)()
 	from, ok, err := store.Get[ThreadSummary](ctx, s.deps.Store.Collection(colThreads).Ordered(), plan.From)
 	if err != nil {
 		return nil, fmt.Errorf("load thread %s: %w", plan.From, err)

@@ -1,7 +1,9 @@
 package forum
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/testenv"
@@ -178,7 +181,7 @@ func TestMergeCrashAfterReservingLeavesNoGap(t *testing.T) {
 	w := newCrashWorld(t)
 	s := w.s
 	w.startMerge()
-	first, err := s.reserveMerge(ctx, w.a, w.b, 3)
+	first, err := s.reserveMerge(ctx, w.a, w.b, []int{1, 2, 3})
 	if err != nil || first != 4 {
 		t.Fatalf("reserve: got %d %v, want 4", first, err)
 	}
@@ -232,5 +235,243 @@ func TestSplitSurvivesACrash(t *testing.T) {
 	p, err := after.Reply(ctx, w.reader, w.a, NewPost{Body: "Dopo."})
 	if err != nil || p.N != 4 {
 		t.Fatalf("reply after split: got n=%d (%v), want 4", p.N, err)
+	}
+}
+
+// A merge carries readers' positions: a post read in either thread stays
+// read in the merged one. a's posts are 1–3, b's come after them as 4–6
+// (b was written later). The model: unread = 6 − j − k; the position shown
+// (last_read_n) moves over b's posts read only when a was read to its end,
+// as a position is one number. Checked on the thread page and on the
+// category's list, and again after a reply (one more unread for each).
+func TestMergeCarriesReadPositions(t *testing.T) {
+	ctx := testenv.Ctx(t)
+	w := newCrashWorld(t)
+	s := w.s
+	cases := []struct {
+		name       string
+		j, k       int // read a up to j, b up to k (0: never opened)
+		unread, at int // after the merge: unread count, last_read_n
+	}{
+		{"read neither", 0, 0, 6, 0},
+		{"read a only", 3, 0, 3, 3},
+		{"read b only", 0, 3, 3, 0},
+		{"read both", 3, 3, 0, 6},
+		{"read a, part of b", 3, 1, 2, 4},
+		{"part of a, part of b", 1, 2, 3, 1},
+		{"part of a, all of b", 2, 3, 1, 2},
+	}
+	readers := make([]*account.User, len(cases))
+	for i, c := range cases {
+		readers[i] = user(fmt.Sprintf("r%d", i), account.RoleParticipant)
+		for _, pos := range []struct {
+			thread string
+			n      int
+		}{{w.a, c.j}, {w.b, c.k}} {
+			if pos.n > 0 {
+				if err := s.MarkRead(ctx, readers[i], pos.thread, ReadPosition{N: pos.n}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := s.MergeThreads(ctx, w.mod, w.b, ThreadMerge{IntoID: w.a, Reason: "Stesso tema."}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, more int) {
+		t.Helper()
+		for i, c := range cases {
+			page, err := s.Thread(ctx, readers[i], w.b, ViewFlat, 1, 10, "it") // the old address
+			var moved *Moved
+			if !errors.As(err, &moved) || moved.ThreadID != w.a {
+				t.Fatalf("%s: old address: got %v, want moved to %s", step, err, w.a)
+			}
+			if page, err = s.Thread(ctx, readers[i], moved.ThreadID, ViewFlat, 1, 10, "it"); err != nil {
+				t.Fatal(err)
+			}
+			list, err := s.CategoryThreads(ctx, readers[i], "bacheca", 1, 10, "it")
+			if err != nil || len(list.Items) != 1 {
+				t.Fatalf("%s: list: %v %v", step, list.Items, err)
+			}
+			for _, got := range []struct {
+				where string
+				v     ThreadView
+			}{{"thread page", page.Thread}, {"category list", list.Items[0]}} {
+				if got.v.UnreadCount != c.unread+more || got.v.LastReadN != c.at {
+					t.Errorf("%s, %s (a to %d, b to %d), %s: got unread %d at %d, want %d at %d",
+						step, c.name, c.j, c.k, got.where, got.v.UnreadCount, got.v.LastReadN, c.unread+more, c.at)
+				}
+			}
+		}
+	}
+	check("after the merge", 0)
+	if _, err := s.Reply(ctx, w.mod, w.a, NewPost{Body: "Dopo l'unione."}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a reply", 1)
+}
+
+// gate is the attachment store of a reply cut off at one of its steps:
+// looking its file up (before the reply takes a number) or attaching it
+// (after the number, before the post is stored). It says where it stopped
+// on stopped and waits for release.
+type gate struct {
+	files
+	at      string // "lookup" or "attach"
+	stopped chan struct{}
+	release chan struct{}
+}
+
+func (g *gate) stop(at string) {
+	if g.at == at {
+		g.stopped <- struct{}{}
+		<-g.release
+	}
+}
+
+func (g *gate) Get(ctx context.Context, id string) (attachment.Attachment, error) {
+	g.stop("lookup")
+	return g.files.Get(ctx, id)
+}
+
+func (g *gate) Attach(ctx context.Context, owner string, ids []string, to attachment.Ref) error {
+	g.stop("attach")
+	return g.files.Attach(ctx, owner, ids, to)
+}
+
+// A reply cut off at each of its steps while b is merged into a, or a's
+// posts 2 and 3 are split off: once both are done, the counts match the
+// model (threads' posts, "new" the split's), the index holds every post,
+// and a reply taken is readable at its permalink, in a. A reply to b that
+// had its number before the merge goes along with b's posts; one that had
+// not is refused, as any reply to a thread merged away.
+func TestMergeOrSplitWhileAReplyIsWritten(t *testing.T) {
+	cases := []struct {
+		name  string
+		split bool   // else b is merged into a
+		to    string // the thread replied to: "a" or "b"
+		at    string // where the reply stops while the merge or split starts
+		taken bool
+		posts map[string]int
+	}{
+		{"merge, reply to a, numbered", false, "a", "attach", true, map[string]int{"a": 7}},
+		{"merge, reply to b, numbered", false, "b", "attach", true, map[string]int{"a": 7}},
+		{"merge, reply to a, before its number", false, "a", "lookup", true, map[string]int{"a": 7}},
+		{"merge, reply to b, before its number", false, "b", "lookup", false, map[string]int{"a": 6}},
+		{"split, reply to a, numbered", true, "a", "attach", true, map[string]int{"a": 2, "b": 3, "new": 2}},
+		{"split, reply to a, before its number", true, "a", "lookup", true, map[string]int{"a": 2, "b": 3, "new": 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := testenv.Ctx(t)
+			w := newCrashWorld(t)
+			s := w.s
+			g := &gate{at: c.at, stopped: make(chan struct{}), release: make(chan struct{})}
+			s.deps.Attachments = g
+			ids := map[string]string{"a": w.a, "b": w.b}
+			type result struct {
+				p   PostView
+				err error
+			}
+			type curation struct {
+				thread string // the split's new thread
+				err    error
+			}
+			replied, curated := make(chan result, 1), make(chan curation, 1)
+			go func() {
+				p, err := s.Reply(ctx, user("b", account.RoleParticipant), ids[c.to], NewPost{Body: "Durante l'unione.", AttachmentIDs: []string{"f1"}})
+				replied <- result{p, err}
+			}()
+			<-g.stopped
+			go func() {
+				var v ThreadView
+				var err error
+				if c.split {
+					v, err = s.SplitThread(ctx, w.mod, w.a, ThreadSplit{PostIDs: []string{postID(w.a, 2), postID(w.a, 3)}, Title: "Separata", Reason: "Tema a sé."})
+				} else {
+					v, err = s.MergeThreads(ctx, w.mod, w.b, ThreadMerge{IntoID: w.a, Reason: "Stesso tema."})
+				}
+				curated <- curation{v.ID, err}
+			}()
+			var cur curation
+			done := false
+			select { // the merge or split runs while the reply is cut off, or waits for it
+			case cur = <-curated:
+				done = true
+			case <-time.After(time.Second):
+			}
+			close(g.release)
+			r := <-replied
+			if !done {
+				cur = <-curated
+			}
+			if cur.err != nil {
+				t.Fatalf("merge or split: %v", cur.err)
+			}
+			ids["new"] = cur.thread
+			model := map[string]int{}
+			for k, n := range c.posts {
+				model[ids[k]] = n
+			}
+			if !c.taken {
+				if !errors.Is(r.err, ErrThreadNotFound) {
+					t.Fatalf("reply: got %v, want refused (thread not found)", r.err)
+				}
+				w.expect(s, model)
+				return
+			}
+			if r.err != nil {
+				t.Fatalf("reply: %v", r.err)
+			}
+			w.expect(s, model)
+			id := r.p.ID
+			link, err := s.PostPage(ctx, w.reader, id, 50)
+			var moved *Moved
+			if errors.As(err, &moved) {
+				id = moved.PostID
+				link, err = s.PostPage(ctx, w.reader, id, 50)
+			}
+			if err != nil || link.Post.ThreadID != w.a || link.Post.Body != "Durante l'unione." {
+				t.Fatalf("reply's permalink %s: got %s %q (%v), want it in %s", r.p.ID, link.Post.ID, link.Post.Body, err, w.a)
+			}
+		})
+	}
+}
+
+// readPosition over the shapes a merge leaves: a thread merged away with
+// numbers missing or out of date order, posts split off afterwards, two
+// threads merged in. a's own posts are 1–3; readers read a to j.
+func TestReadPositionAfterMerges(t *testing.T) {
+	cases := []struct {
+		name     string
+		t        ThreadSummary
+		j        int
+		read     map[string]int // the thread merged in -> read up to
+		pos, unr int
+	}{
+		{"b's 3 was split off before: 1,2,4,5 are 4–7; b read to 2",
+			ThreadSummary{PostCount: 7, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 2, 4, 2}}},
+			3, map[string]int{"b": 2}, 5, 2},
+		{"same, b read to 4", ThreadSummary{PostCount: 7, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 2, 4, 2}}},
+			3, map[string]int{"b": 4}, 6, 1},
+		{"b's 3 older than its 2: 1,3,2 are 4–6; b read to 2",
+			ThreadSummary{PostCount: 6, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 1, 3, 1, 2, 1}}},
+			3, map[string]int{"b": 2}, 4, 1},
+		{"5 split off after the merge; b read to its end",
+			ThreadSummary{PostCount: 6, Gone: []int{5}, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 3}}},
+			3, map[string]int{"b": 3}, 6, 0},
+		{"b (4–6) and c (7–8) merged in; b read to 1, c to its end",
+			ThreadSummary{PostCount: 8, MergeFirsts: map[string]int{"b": 4, "c": 7}, MergeRuns: map[string][]int{"b": {1, 3}, "c": {1, 2}}},
+			3, map[string]int{"b": 1, "c": 2}, 4, 2},
+		{"a read past the merged posts", ThreadSummary{PostCount: 7, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 3}}},
+			6, map[string]int{"b": 1}, 6, 1},
+		{"a never opened, b read", ThreadSummary{PostCount: 6, MergeFirsts: map[string]int{"b": 4}, MergeRuns: map[string][]int{"b": {1, 3}}},
+			0, map[string]int{"b": 3}, 0, 3},
+	}
+	for _, c := range cases {
+		pos, unread := c.t.readPosition(c.j, func(id string) int { return c.read[id] })
+		if pos != c.pos || unread != c.unr {
+			t.Errorf("%s: got position %d, %d unread; want %d, %d", c.name, pos, unread, c.pos, c.unr)
+		}
 	}
 }

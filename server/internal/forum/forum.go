@@ -105,6 +105,8 @@ type Service struct {
 	deps  Deps // kept private: callers go through the service's methods
 	log   *slog.Logger
 	cache *versioned.Cache
+	// threads serialise a reply's writes with a merge or split (curation.go).
+	threads threadLocks
 	// The collections shaped by the storage kit (store/...).
 	postBuckets *bucket.List[*postDoc]
 	listings    *shard.Map[listedThread]

@@ -71,6 +71,13 @@ type ThreadSummary struct {
 	// MergeFirsts is, on a thread others were merged into, the first number
 	// each one's posts got here, written with the numbers' reservation.
 	MergeFirsts map[string]int `bson:"merge_firsts,omitempty"`
+	// MergeRuns is, for each of those threads, the numbers its posts had
+	// there in the order they got numbers here (from MergeFirsts on), as
+	// runs: first number, length. Readers' positions stay keyed by the
+	// thread they read (there is no lookup of readers by thread): a view
+	// translates the position in the thread merged away with these
+	// (readPosition).
+	MergeRuns map[string][]int `bson:"merge_runs,omitempty"`
 	// SplitFrom is the thread this one was split from.
 	SplitFrom string `bson:"split_from,omitempty"`
 	// Gone are the numbers of posts split off into other threads: never
@@ -127,6 +134,78 @@ func (t *ThreadSummary) unreadAfter(last int) int {
 		}
 	}
 	return max(0, n)
+}
+
+// readIDs are the threads whose read positions t's view needs: t and
+// the threads merged into it.
+func (t *ThreadSummary) readIDs() []string {
+	ids := make([]string, 0, 1+len(t.MergeRuns))
+	ids = append(ids, t.ID)
+	for id := range t.MergeRuns {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// readPosition is where a reader stands in t, who read it up to number
+// last and each thread merged into it up to readIn(id): the position,
+// moved on over the merged posts read that follow it without a gap, and
+// the posts unread, less the merged posts above it read where they came
+// from (a position is one number: a post read there, after one unread
+// here, cannot move it).
+func (t *ThreadSummary) readPosition(last int, readIn func(threadID string) int) (pos, unread int) {
+	type source struct {
+		first, read int
+		runs        []int
+	}
+	var (
+		sources   []source
+		readAbove int
+	)
+	for id, runs := range t.MergeRuns {
+		if k := readIn(id); k > 0 && t.MergeFirsts[id] > 0 {
+			sources = append(sources, source{t.MergeFirsts[id], k, runs})
+		}
+	}
+	sort.Slice(sources, func(i, j int) bool { return sources[i].first < sources[j].first })
+	pos = last
+	for _, s := range sources {
+		x := s.first // the number here of the next post of s
+		for r := 0; r+1 < len(s.runs); r += 2 {
+			for n := s.runs[r]; n < s.runs[r]+s.runs[r+1]; n, x = n+1, x+1 {
+				switch {
+				case n > s.read || x <= pos || slices.Contains(t.Gone, x):
+				case t.nextAfter(pos) == x:
+					pos = x
+				default:
+					readAbove++
+				}
+			}
+		}
+	}
+	return pos, max(0, t.unreadAfter(pos)-readAbove)
+}
+
+// nextAfter is the first number above n that was not split off.
+func (t *ThreadSummary) nextAfter(n int) int {
+	n++
+	for slices.Contains(t.Gone, n) {
+		n++
+	}
+	return n
+}
+
+// mergeRuns is the numbers ns as runs (first, length) of consecutive numbers.
+func mergeRuns(ns []int) []int {
+	var runs []int
+	for i, n := range ns {
+		if i > 0 && n == ns[i-1]+1 {
+			runs[len(runs)-1]++
+			continue
+		}
+		runs = append(runs, n, 1)
+	}
+	return runs
 }
 
 // wire is the thread as readers get it.

@@ -213,6 +213,10 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	// up by scanning the whole collection. So the lock is checked again on
 	// the document as updated; a thread locked in between loses the number
 	// (a gap the tree tolerates) and gets its reply count back.
+	// The thread's lock holds from the number to the category's total: a
+	// merge or split reads and recounts the thread around them.
+	unlock := s.threads.lock(t.ID)
+	defer unlock()
 	now := s.now()
 	defer s.threadWritten(t.ID)
 	err = s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
@@ -251,6 +255,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 		"$inc": bson.M{"post_count": 1, "listing_version": 1}, "$max": bson.M{"last_activity_at": now}}); err != nil {
 		return PostView{}, fmt.Errorf("count post: %w", err)
 	}
+	unlock()
 	if err := s.markRead(ctx, u.ID, t.ID, p.N); err != nil {
 		return PostView{}, err
 	}

@@ -309,9 +309,9 @@ func (s *Service) LatestThreads(ctx context.Context, u *account.User, page, perP
 func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSummary, page, perPage int) (ThreadList, error) {
 	page, perPage = normPage(page, perPage, ThreadsPerPage)
 	shown := paginate(ts, page, perPage)
-	ids := make([]string, len(shown))
-	for i, t := range shown {
-		ids[i] = t.ID
+	ids := make([]string, 0, len(shown))
+	for _, t := range shown {
+		ids = append(ids, t.readIDs()...)
 	}
 	rs, err := s.readerState(ctx, u.ID, ids...)
 	if err != nil {
@@ -324,9 +324,10 @@ func (s *Service) threadList(ctx context.Context, u *account.User, ts []ThreadSu
 	return ThreadList{Items: items, Page: page, PerPage: perPage, Total: len(ts)}, nil
 }
 
+// personal is t with the reader's state, asked for t.readIDs().
 func personal(t ThreadSummary, rs readerState) ThreadView {
-	last := rs.lastRead(t.ID)
-	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: t.unreadAfter(last)}
+	last, unread := t.readPosition(rs.lastRead(t.ID), rs.lastRead)
+	return ThreadView{Thread: t.wire(), Following: rs.follows.Threads[t.ID], LastReadN: last, UnreadCount: unread}
 }
 
 // Thread is a page of a thread in tree or flat order.
@@ -364,7 +365,7 @@ func (s *Service) Thread(ctx context.Context, u *account.User, id, view string, 
 		v.raw = p.raw
 		out.Posts = append(out.Posts, v)
 	}
-	rs, err := s.readerState(ctx, u.ID, t.ID)
+	rs, err := s.readerState(ctx, u.ID, t.readIDs()...)
 	if err != nil {
 		return ThreadPage{}, err
 	}
@@ -461,7 +462,7 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		}
 		s.publishThread(ctx, t)
 	}
-	rs, err := s.readerState(ctx, u.ID, t.ID)
+	rs, err := s.readerState(ctx, u.ID, t.readIDs()...)
 	if err != nil {
 		return ThreadView{}, err
 	}

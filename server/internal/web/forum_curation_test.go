@@ -298,3 +298,62 @@ func TestCurationCloseAfterAndPinUntil(t *testing.T) {
 	}
 	reply(t, anna, a, "", "Di nuovo aperta.")
 }
+
+// The unread count a reader's client shows after a merge counts a post
+// read in either thread once: on the thread page reached from the old
+// address (308) and on the category's list. a's posts are 1–3, b's 4–6.
+func TestMergeUnreadOverHTTP(t *testing.T) {
+	env := webtest.Start(t, nil)
+	anna, _ := env.NewUser(account.RoleParticipant)
+	mod, _ := env.NewUser(account.RoleModerator)
+	a := newThread(t, anna, "assistenza", "Accesso SPID").Thread.ID
+	for range 2 {
+		reply(t, anna, a, "", "Anche a me.")
+	}
+	b := newThread(t, anna, "assistenza", "SPID non funziona").Thread.ID
+	for range 2 {
+		reply(t, anna, b, "", "Confermo.")
+	}
+	cases := []struct {
+		name       string
+		j, k       int // read a up to j, b up to k
+		unread, at int
+	}{
+		{"read a, part of b", 3, 2, 1, 5},
+		{"part of a, all of b", 1, 3, 2, 1},
+		{"b only", 0, 3, 3, 0},
+	}
+	readers := make([]*webtest.Client, len(cases))
+	for i, c := range cases {
+		readers[i], _ = env.NewUser(account.RoleParticipant)
+		if c.j > 0 {
+			readers[i].Expect(204, "PUT", "/api/v1/threads/"+a+"/read", map[string]int{"n": c.j})
+		}
+		readers[i].Expect(204, "PUT", "/api/v1/threads/"+b+"/read", map[string]int{"n": c.k})
+	}
+	mod.Expect(200, "POST", "/api/v1/threads/"+b+"/merge", map[string]any{"into_id": a, "reason": "Stesso tema."})
+	for i, c := range cases {
+		var page forum.ThreadPage
+		readers[i].Expect(200, "GET", "/api/v1/threads/"+b, nil).JSON(t, &page)
+		var list forum.ThreadList
+		readers[i].Expect(200, "GET", "/api/v1/categories/assistenza/threads", nil).JSON(t, &list)
+		var listed forum.ThreadView
+		for _, x := range list.Items {
+			if x.ID == a {
+				listed = x
+			}
+		}
+		if page.Thread.ID != a || listed.ID != a {
+			t.Fatalf("%s: got thread %s, listed %s; want %s", c.name, page.Thread.ID, listed.ID, a)
+		}
+		for _, got := range []struct {
+			where string
+			v     forum.ThreadView
+		}{{"thread page", page.Thread}, {"category list", listed}} {
+			if got.v.UnreadCount != c.unread || got.v.LastReadN != c.at {
+				t.Errorf("%s (a to %d, b to %d), %s: got unread %d at %d, want %d at %d",
+					c.name, c.j, c.k, got.where, got.v.UnreadCount, got.v.LastReadN, c.unread, c.at)
+			}
+		}
+	}
+}
