@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -21,7 +19,6 @@ import (
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/problem"
 	"github.com/cantieri/tavolo/server/internal/store"
-	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // Curation: moderators move a thread to another category, merge a thread
@@ -138,35 +135,6 @@ func auditTime(t *time.Time) string {
 func curationEntry(u *account.User, action string, t *ThreadSummary, reason string, before, after map[string]any) audit.Entry {
 	return audit.Entry{Actor: u.AuditActor(), Action: action, Target: audit.Target{Kind: "thread", ID: t.ID, Label: t.Title},
 		Place: t.CategoryID, Reason: strings.TrimSpace(reason), Before: before, After: after}
-}
-
-// threadLocks serialise, in this process, a reply's writes from its
-// number to its category's total with a merge or a split of its thread,
-// which read the posts stored, write from what they read and recount: a
-// reply between the read and the recount left the thread's count one off
-// (the recount did not see its post, or overwrote its increment), and a
-// reply to the thread merged away was stored after its posts had left.
-// The embedded store has one writer, this process (README, "The embedded
-// store"); striped: threads sharing a stripe wait for each other briefly.
-type threadLocks [64]sync.Mutex
-
-// lock takes the locks of the threads ids, in stripe order (two callers
-// never wait on each other in a cycle), each stripe once. unlock may be
-// called more than once.
-func (l *threadLocks) lock(ids ...string) (unlock func()) {
-	stripes := make([]int, len(ids))
-	for i, id := range ids {
-		stripes[i] = int(shard.Hash(id) % uint32(len(l)))
-	}
-	stripes = slices.Compact(slices.Sorted(slices.Values(stripes)))
-	for _, i := range stripes {
-		l[i].Lock()
-	}
-	return sync.OnceFunc(func() {
-		for _, i := range stripes {
-			l[i].Unlock()
-		}
-	})
 }
 
 // movedTo is where the address key ("t:<id>", "p:<id>") went, if it did.
@@ -450,7 +418,7 @@ func (s *Service) redoMerged(ctx context.Context, w *outbox.Work) error {
 // (kept on the merged thread), copy its posts there in date order, record
 // where each went, index them, recount, then delete the merged thread.
 func (s *Service) merge(ctx context.Context, w *outbox.Work, plan mergedWork) (*ThreadSummary, error) {
-	defer s.threads.lock(plan.From, plan.Into)()
+	defer s.threadLocks.LockAll([]string{plan.From, plan.Into})()
 	from := &ThreadSummary{}
 	defer s.threadWritten(plan.From)
 	err := s.deps.Store.C(colThreads).FindOneAndUpdate(ctx, bson.M{"_id": plan.From},
@@ -698,7 +666,7 @@ func (s *Service) redoSplit(ctx context.Context, w *outbox.Work) error {
 // posts (a post already taken out of the old thread is read from the new
 // one), where each went, the posts taken out, both threads recounted.
 func (s *Service) split(ctx context.Context, w *outbox.Work, plan splitWork) (*ThreadSummary, error) {
-	defer s.threads.lock(plan.From, plan.New)()
+	defer s.threadLocks.LockAll([]string{plan.From, plan.New})()
 	from, ok, err := store.Get[ThreadSummary](ctx, s.deps.Store.Collection(colThreads).Ordered(), plan.From)
 	if err != nil {
 		return nil, fmt.Errorf("load thread %s: %w", plan.From, err)

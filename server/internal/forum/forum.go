@@ -105,8 +105,15 @@ type Service struct {
 	deps  Deps // kept private: callers go through the service's methods
 	log   *slog.Logger
 	cache *versioned.Cache
-	// threads serialise a reply's writes with a merge or split (curation.go).
-	threads threadLocks
+	// threadLocks serialise, in this process, a reply's writes from its
+	// number to its category's total with a merge or a split of its thread,
+	// which read the posts stored, write from what they read and recount: a
+	// reply between the read and the recount left the thread's count one off
+	// (the recount did not see its post, or overwrote its increment), and a
+	// reply to the thread merged away was stored after its posts had left.
+	// The embedded store has one writer, this process (README, "The embedded
+	// store"); striped: threads sharing a stripe wait for each other briefly.
+	threadLocks keylock.Stripes
 	// The collections shaped by the storage kit (store/...).
 	postBuckets *bucket.List[*postDoc]
 	listings    *shard.Map[listedThread]

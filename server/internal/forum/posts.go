@@ -215,7 +215,7 @@ func (s *Service) Reply(ctx context.Context, u *account.User, threadID string, i
 	// (a gap the tree tolerates) and gets its reply count back.
 	// The thread's lock holds from the number to the category's total: a
 	// merge or split reads and recounts the thread around them.
-	unlock := s.threads.lock(t.ID)
+	unlock := sync.OnceFunc(s.threadLocks.Lock(t.ID))
 	defer unlock()
 	now := s.now()
 	defer s.threadWritten(t.ID)
