@@ -44,8 +44,8 @@ async function loggedIn(person) {
 /** Reports an item with the dialog: the button inside scope, the reason, send. */
 async function reportWithDialog(page, scope, reason) {
   await scope.getByRole('button', { name: /^Segnala/ }).click();
-  // By its name: it may open over another dialog (a cell's comments).
-  const dialog = page.getByRole('dialog', { name: 'Segnala ai moderatori' });
+  // By its name ("Segnala … ai moderatori"): it may open over another dialog (a cell's comments).
+  const dialog = page.getByRole('dialog', { name: /^Segnala.* ai moderatori$/ });
   await dialog.locator('label', { hasText: reason }).click(); // bootstrap-italia's label covers the radio
   assert.ok(await dialog.getByRole('radio', { name: reason }).isChecked(), reason + ' not chosen');
   await dialog.getByRole('button', { name: 'Invia la segnalazione' }).click();
