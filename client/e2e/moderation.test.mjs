@@ -2,10 +2,14 @@
 // from the "Moderazione" page while a participant reading the thread sees
 // it turn into the placeholder live, and its author still sees it with the
 // reason; three participants report a room message with the report dialog
-// and it is hidden in every open room page. axe on every page.
+// and it is hidden in every open room page. Cell comments: three
+// participants report one from its dialog on the record page and every
+// open dialog shows the placeholder; a moderator hides one while a reader
+// has it open on the comparison table (and restores it), and the queue's
+// link opens the record at that field with its comments. axe on every page.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, api, assertNoSidewaysScroll, checkPage, enrolApproved, expectHeading, expectText, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
+import { ADMIN, api, assertNoSidewaysScroll, checkPage, enrolApproved, expectHeading, expectPath, expectText, launch, loginUI, newPage, startBoard, waitFor } from './harness.mjs';
 
 let board;
 let browser;
@@ -40,11 +44,44 @@ async function loggedIn(person) {
 /** Reports an item with the dialog: the button inside scope, the reason, send. */
 async function reportWithDialog(page, scope, reason) {
   await scope.getByRole('button', { name: /^Segnala/ }).click();
-  const dialog = page.getByRole('dialog');
+  // By its name ("Segnala … ai moderatori"): it may open over another dialog (a cell's comments).
+  const dialog = page.getByRole('dialog', { name: /^Segnala.* ai moderatori$/ });
   await dialog.locator('label', { hasText: reason }).click(); // bootstrap-italia's label covers the radio
   assert.ok(await dialog.getByRole('radio', { name: reason }).isChecked(), reason + ' not chosen');
   await dialog.getByRole('button', { name: 'Invia la segnalazione' }).click();
   await waitFor(async () => !(await dialog.isVisible()), { message: 'the report dialog stays open' });
+}
+
+/** Publishes a record of page's administration through the API; returns its id. */
+async function publishedRecord(page, titolo) {
+  const f = {
+    titolo, ambito: 'pulizie', tipo_attivita: 'strumentale', grado: 'parziale',
+    data_decisione: '2025-02-10', data_affidamento: '2025-05-20', data_avvio: '2025-07-01', data_fine_contratto: '2028-06-30',
+    esito: 'in_esecuzione', modello: 'appalto_servizi', tipo_contratto: 'servizi', normativa: 'dlgs_36_2023',
+    procedura: 'aperta', criterio: 'oepv', importo_base_eur: 250000, importo_aggiudicato_eur: 231450.5,
+    cig: 'B0A1C2D3E5', fattori_critici: { sla_e_penali: 4 }, lezioni_apprese: 'Serve un ufficio di controllo.',
+  };
+  const c = await api(page, 'POST', '/api/v1/experiences', { fields: f });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const p = await api(page, 'POST', `/api/v1/experiences/${c.body.id}/publish`, { base_version: c.body.version });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  return c.body.id;
+}
+
+/** Comments on a cell through the API; returns the comment's moderation id. */
+async function commentOn(page, id, fieldKey, body) {
+  const r = await api(page, 'POST', `/api/v1/experiences/${id}/comments`, { field: fieldKey, body });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.moderation_id;
+}
+
+/** Waits until the open comment in scope shows the placeholder (no text) or its text again. */
+async function expectComment(scope, { hidden, text }) {
+  await waitFor(async () => ((await scope.getByTestId('hidden-placeholder').count()) === 1) === hidden, {
+    timeout: 5000,
+    message: hidden ? 'the comment is still shown' : 'the comment is not shown again',
+  });
+  assert.equal((await scope.innerText()).includes(text), !hidden, hidden ? 'the placeholder shows the text' : 'the text is missing');
 }
 
 describe('moderation', () => {
@@ -151,18 +188,7 @@ describe('moderation', () => {
   it('a participant reports an experience from its page; hidden, a reader sees the placeholder and its author the reason', async () => {
     const [author, reader] = people;
     const authorPage = await loggedIn(author);
-    const f = {
-      titolo: 'Gestione delle mense', ambito: 'pulizie', tipo_attivita: 'strumentale', grado: 'parziale',
-      data_decisione: '2025-02-10', data_affidamento: '2025-05-20', data_avvio: '2025-07-01', data_fine_contratto: '2028-06-30',
-      esito: 'in_esecuzione', modello: 'appalto_servizi', tipo_contratto: 'servizi', normativa: 'dlgs_36_2023',
-      procedura: 'aperta', criterio: 'oepv', importo_base_eur: 250000, importo_aggiudicato_eur: 231450.5,
-      cig: 'B0A1C2D3E5', fattori_critici: { sla_e_penali: 4 }, lezioni_apprese: 'Serve un ufficio di controllo.',
-    };
-    const c = await api(authorPage, 'POST', '/api/v1/experiences', { fields: f });
-    assert.equal(c.status, 201, JSON.stringify(c.body));
-    const p = await api(authorPage, 'POST', `/api/v1/experiences/${c.body.id}/publish`, { base_version: c.body.version });
-    assert.equal(p.status, 200, JSON.stringify(p.body));
-    const id = c.body.id;
+    const id = await publishedRecord(authorPage, 'Gestione delle mense');
 
     const readerPage = await loggedIn(reader);
     await readerPage.goto(`/esperienze/${id}`);
@@ -207,5 +233,97 @@ describe('moderation', () => {
       await checkPage(page, `/moderazione/utenti at ${width} px`);
       await page.context().close();
     }
+  });
+
+  it('three participants report a cell comment from its dialog; every open dialog shows the placeholder live', async () => {
+    const [author, ...reporters] = people;
+    const authorPage = await loggedIn(author);
+    const id = await publishedRecord(authorPage, 'Refezione scolastica');
+    const text = 'Per informazioni chiamate il 333 7654321';
+    await commentOn(authorPage, id, 'procedura', text);
+
+    const pages = [];
+    for (const p of reporters) {
+      const page = await loggedIn(p);
+      await page.goto(`/esperienze/${id}`);
+      await expectHeading(page, 'Refezione scolastica');
+      await page.getByRole('button', { name: /^1 commento su Procedura/ }).click();
+      const comment = page.getByRole('dialog').getByTestId('cell-comment');
+      await expectText(comment, text);
+      pages.push({ page, comment });
+    }
+    for (const [i, { page, comment }] of pages.entries()) {
+      await reportWithDialog(page, comment, 'Contiene dati personali');
+      await expectText(comment, 'Segnalazione inviata');
+      if (i === 0) await checkPage(page, 'cell comment after a report');
+    }
+    // The third report hides it: each reporter's open dialog withdraws it, and says so politely.
+    for (const { page, comment } of pages) {
+      await expectComment(comment, { hidden: true, text: '333' });
+      await expectText(page.getByTestId('comments-news'), 'Un moderatore ha ritirato un commento');
+    }
+    assert.equal(await pages[0].page.getByTestId('comments-news').getAttribute('aria-live'), 'polite');
+    await checkPage(pages[0].page, 'comments dialog with a hidden comment');
+    for (const p of [authorPage, ...pages.map((x) => x.page)]) await p.context().close();
+  });
+
+  it('a moderator hides a cell comment a reader has open on the comparison table, then restores it; the queue links to the record at that field', async () => {
+    const [author, commenter, reporter, reader] = people;
+    const authorPage = await loggedIn(author);
+    const ids = [await publishedRecord(authorPage, 'Trasporto scolastico'), await publishedRecord(authorPage, 'Trasporto disabili')];
+    const commenterPage = await loggedIn(commenter);
+    const text = 'Il capitolato completo è sul mio sito personale';
+    const mid = await commentOn(commenterPage, ids[0], 'procedura', text);
+    const reporterPage = await loggedIn(reporter);
+    const rep = await api(reporterPage, 'POST', '/api/v1/moderation/reports', { kind: 'cell_comment', id: mid, reason: 'spam' });
+    assert.equal(rep.status, 201, JSON.stringify(rep.body));
+
+    const readerPage = await newPage(browser, board.base, { viewport: { width: 1280, height: 900 } });
+    await loginUI(readerPage, reader);
+    await readerPage.goto('/confronto?ids=' + ids.join(','));
+    await readerPage.getByTestId(`cell-procedura-${ids[0]}`).getByTestId('comments-button').click();
+    const comment = readerPage.getByRole('dialog').getByTestId('cell-comment');
+    await expectText(comment, text);
+
+    // The queue's link opens the record at that field, its comments open over it.
+    const mod = await newPage(browser, board.base, { viewport: { width: 1280, height: 900 } });
+    await loginUI(mod, ADMIN);
+    await mod.goto('/moderazione');
+    const item = mod.getByTestId('queue-item').filter({ hasText: 'Trasporto scolastico' });
+    await expectText(item, text);
+    await item.getByRole('link', { name: /Trasporto scolastico · Procedura/ }).click();
+    await expectPath(mod, `/esperienze/${ids[0]}`);
+    assert.equal(new URL(mod.url()).searchParams.get('campo'), 'procedura');
+    const opened = mod.getByRole('dialog');
+    await expectText(opened.getByTestId('cell-comment'), text);
+    assert.match(await opened.getByRole('heading').innerText(), /^Procedura.* · Trasporto scolastico$/);
+    await checkPage(mod, 'record opened at a commented field');
+    await mod.keyboard.press('Escape');
+    await opened.waitFor({ state: 'hidden' });
+    const button = mod.getByRole('button', { name: /^1 commento su Procedura/ });
+    assert.equal(await button.evaluate((el) => el === document.activeElement), true, "the focus is on the field's comments button");
+    const inView = await button.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    assert.ok(inView, 'the field is in view');
+
+    // The moderator hides it from the queue: the reader's open dialog withdraws it, then shows it again on restore.
+    await mod.goBack();
+    await item.getByRole('button', { name: /^Nascondi/ }).click();
+    const dialog = mod.getByRole('dialog');
+    await dialog.getByRole('textbox').fill('Rimanda a un sito privato.');
+    const started = Date.now();
+    await dialog.getByRole('button', { name: 'Conferma' }).click();
+    await expectComment(comment, { hidden: true, text: 'capitolato' });
+    console.log(`hidden cell comment replaced in the reader's open dialog ${Date.now() - started} ms after the click`);
+    await expectText(readerPage.getByTestId('comments-news'), 'Un moderatore ha ritirato un commento');
+    await checkPage(readerPage, 'comparison with a withdrawn comment open');
+
+    const restore = await api(mod, 'POST', '/api/v1/moderation/actions', { action: 'restore', ids: [`cell_comment:${mid}`], reason: 'Link pubblico.' });
+    assert.equal(restore.status, 200, JSON.stringify(restore.body));
+    await expectComment(comment, { hidden: false, text: 'capitolato' });
+    await expectText(readerPage.getByTestId('comments-news'), 'di nuovo visibile');
+    for (const p of [authorPage, commenterPage, reporterPage, readerPage, mod]) await p.context().close();
   });
 });

@@ -1,28 +1,39 @@
 // The comments of one cell (one field of one experience) in a modal
 // dialog: each says the value it was written about and, when that changed,
-// the value now ("scritto su aperta, ora ristretta"); a form adds one.
-import { useEffect, useState, type FormEvent } from 'react'
+// the value now ("scritto su aperta, ora ristretta"); a form adds one. The
+// comparison pages and the record page open it. While open it follows the
+// record's topic: a comment a moderator hides turns into the placeholder at
+// once (announced politely, the focus left where it is), and shows again
+// on restore.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useI18n } from '../i18n'
 import { apiErrorMessage } from '../components/forms'
+import { isModerator } from '../components/guards'
 import { DateTime, Dialog } from '../forum/common'
-import { compareApi, type CellComment, type CommentCounts, type Comparison } from './api'
-import type { CellRef } from './CompareTable'
-import { mergeComments } from './comments'
+import { useTopic } from '../realtime/hooks'
+import { compareApi, type CellComment } from './api'
+import { applyModeration, mergeComments } from './comments'
 import { ModeratedNotice } from '../moderation/Hidden'
 import { ReportButton } from '../moderation/ReportButton'
 import { useSession } from '../session/SessionContext'
 
+/** The cell whose comments the dialog shows. */
+export interface CommentCell {
+  experienceId: string
+  field: string
+  /** The dialog's title: the field's label and the record's title. */
+  title: string
+}
+
 export function CommentsDialog({
   cell,
-  comparison,
-  counts,
+  reloadKey,
   onClose,
   onAdded,
 }: {
-  cell: CellRef | null
-  /** The comparison on screen and the comment counts: the list is read again when the cell's record or its count changes. */
-  comparison: Comparison
-  counts: CommentCounts
+  cell: CommentCell | null
+  /** Changes when the cell's record or its count changes: the list is read again. */
+  reloadKey: string
   onClose: () => void
   onAdded: (c: CellComment) => void
 }) {
@@ -35,19 +46,25 @@ export function CommentsDialog({
   const [fieldError, setFieldError] = useState('')
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState('')
-  const exp = cell?.column.id ?? ''
-  const field = cell?.row.field ?? ''
-  const reloadKey = `${comparison.columns.find((c) => c.id === exp)?.version ?? 0}:${counts[exp]?.[field] ?? 0}`
+  const [news, setNews] = useState('')
+  const [refresh, setRefresh] = useState(0)
+  const exp = cell?.experienceId ?? ''
+  const field = cell?.field ?? ''
+  const itemsRef = useRef(items)
+  itemsRef.current = items
 
   useEffect(() => {
     setItems(null)
     setBody('')
     setFieldError('')
     setDone('')
+    setNews('')
     setError('')
   }, [exp, field])
 
-  // Loaded on open, and again when the cell's record or its comments change (live).
+  // Loaded on open, and again when the cell's record or its comments change
+  // (live); only the last answer counts, so an older one never brings back
+  // the text of a comment hidden meanwhile.
   useEffect(() => {
     if (!exp) return
     let gone = false
@@ -58,7 +75,27 @@ export function CommentsDialog({
     return () => {
       gone = true
     }
-  }, [exp, field, reloadKey, t])
+  }, [exp, field, reloadKey, refresh, t])
+
+  const onEvent = useCallback(
+    (ev: { event: string; data: unknown }) => {
+      const c = ev.data as CellComment
+      if (c.field !== field) return
+      if (ev.event === 'comment.updated') {
+        const old = itemsRef.current
+        if (old) {
+          const r = applyModeration(old, c, !!user && (user.id === c.author.id || isModerator(user)))
+          itemsRef.current = r.list
+          setItems(r.list)
+          if (r.change) setNews(r.change === 'withdrawn' ? tc.commentWithdrawn : tc.commentRestored)
+        }
+      }
+      // Each reader's own view (its language, its author's reason) follows.
+      if (ev.event === 'comment.updated' || ev.event === 'comment.created') setRefresh((n) => n + 1)
+    },
+    [field, user, tc],
+  )
+  useTopic(exp ? 'experience:' + exp : null, 'live', onEvent, () => setRefresh((n) => n + 1))
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -85,10 +122,12 @@ export function CommentsDialog({
     )
   }
 
-  const title = cell ? tc.commentsTitle(cell.row.label, cell.column.titolo) : ''
   return (
-    <Dialog open={cell !== null} title={title} onClose={onClose}>
+    <Dialog open={cell !== null} title={cell?.title ?? ''} onClose={onClose}>
       <div data-testid="comments-dialog">
+        <p className="visually-hidden" role="status" aria-live="polite" data-testid="comments-news">
+          {news}
+        </p>
         {error ? (
           <p className="text-danger" role="alert">
             {error}
@@ -114,8 +153,8 @@ export function CommentsDialog({
                 {c.moderated ? <ModeratedNotice moderated={c.moderated} /> : null}
                 {/* body_html is sanitised on the server like forum posts ("" for a placeholder). */}
                 {c.body_html ? <div className="compare-comment-body" dangerouslySetInnerHTML={{ __html: c.body_html }} /> : null}
-                {user && user.id !== c.author.id && !c.moderated ? (
-                  <ReportButton kind="cell_comment" id={c.moderation_id} label={t.moderation.reportLabel(t.moderation.commentWhat(c.author.name))} />
+                {user && user.id !== c.author.id ? (
+                  <ReportButton kind="cell_comment" id={c.moderation_id} label={t.moderation.reportLabel(t.moderation.commentWhat(c.author.name))} closed={!!c.moderated} />
                 ) : null}
               </li>
             ))}

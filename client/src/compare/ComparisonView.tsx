@@ -62,7 +62,12 @@ export function ComparisonView(p: ComparisonViewProps) {
       ) : (
         <p data-testid="no-rows">{tc.noRows}</p>
       )}
-      <CommentsDialog cell={openCell} comparison={p.comparison} counts={p.counts} onClose={() => setOpenCell(null)} onAdded={p.onCommentAdded} />
+      <CommentsDialog
+        cell={openCell && { experienceId: openCell.column.id, field: openCell.row.field, title: tc.commentsTitle(openCell.row.label, openCell.column.titolo) }}
+        reloadKey={openCell ? `${p.comparison.columns.find((c) => c.id === openCell.column.id)?.version ?? 0}:${p.counts[openCell.column.id]?.[openCell.row.field] ?? 0}` : ''}
+        onClose={() => setOpenCell(null)}
+        onAdded={p.onCommentAdded}
+      />
     </div>
   )
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CellComment } from './api'
-import { cellKey, mergeComments, totalComments } from './comments'
+import { applyModeration, cellKey, mergeComments, totalComments } from './comments'
 
 const c = (id: string, at: string, extra: Partial<CellComment> = {}): CellComment => ({
   id,
@@ -35,4 +35,28 @@ describe('mergeComments', () => {
 describe('counts', () => {
   it('totalComments adds every cell', () => expect(totalComments({ e1: { procedura: 2, modello: 1 }, e2: { procedura: 3 } })).toBe(6))
   it('cellKey keeps experience and field apart', () => expect(cellKey('a', 'bc')).not.toBe(cellKey('ab', 'c')))
+})
+
+describe('applyModeration', () => {
+  const shown = c('a', '2026-12-01T10:00:00Z')
+  const hidden = c('a', '2026-12-01T10:00:00Z', { body_html: '', moderated: { state: 'hidden' } })
+  const own = c('a', '2026-12-01T10:00:00Z', { moderated: { state: 'hidden', reason: 'Dati personali' } })
+  const cases: { name: string; list: CellComment[]; ev: CellComment; seesAll: boolean; body: string; state: string; change: string | null }[] = [
+    { name: 'a reader gets the placeholder at once', list: [shown], ev: hidden, seesAll: false, body: '', state: 'hidden', change: 'withdrawn' },
+    { name: 'its author keeps the text until the refetch', list: [shown], ev: hidden, seesAll: true, body: '<p>x</p>', state: '', change: 'withdrawn' },
+    { name: 'restored: the text again for a reader', list: [hidden], ev: shown, seesAll: false, body: '<p>x</p>', state: '', change: 'restored' },
+    { name: 'restored: the text again for its author', list: [own], ev: shown, seesAll: true, body: '<p>x</p>', state: '', change: 'restored' },
+    { name: 'hidden twice: no news', list: [hidden], ev: hidden, seesAll: false, body: '', state: 'hidden', change: null },
+  ]
+  for (const tc of cases)
+    it(tc.name, () => {
+      const got = applyModeration(tc.list, tc.ev, tc.seesAll)
+      expect([got.list[0].body_html, got.list[0].moderated?.state ?? '', got.change]).toEqual([tc.body, tc.state, tc.change])
+    })
+  it('a comment of another cell changes nothing', () => {
+    const list = [shown]
+    const got = applyModeration(list, c('z', '2026-12-01T10:00:00Z', { moderated: { state: 'hidden' } }), false)
+    expect(got.list).toBe(list)
+    expect(got.change).toBeNull()
+  })
 })

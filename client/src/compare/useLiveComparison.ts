@@ -125,6 +125,8 @@ export function useLiveComparison(opts: LiveComparisonOptions, reloadKey: string
             refetchCounts()
             return
           }
+          // A moderated comment changes no cell nor count: its open dialog follows it.
+          if (ev.event === 'comment.updated') return
           void refetch()
         },
         onReset: async () => {

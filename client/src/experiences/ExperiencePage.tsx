@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, useLocation, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
@@ -17,6 +17,7 @@ import { captureAnchor, restoreAnchor, type Anchor } from '../live/anchor'
 import { ModeratedNotice } from '../moderation/Hidden'
 import { ReportButton } from '../moderation/ReportButton'
 import { useSession } from '../session/SessionContext'
+import { rowCell, useRecordComments } from './RecordComments'
 
 /** /esperienze/:id */
 export default function ExperienceRoute() {
@@ -88,6 +89,11 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
   const reportable = !!user && !record.moderated && record.status !== 'draft' && user.administration_id !== record.amministrazione.id
   const paths = formPaths(schema)
   const adm = record.amministrazione
+  const labelOf = useCallback(
+    (cell: string) => (cell === 'sopra_soglia_ue' ? tx.form.aboveEU : cell === 'atti' ? tr.documents : pathLabel(schema, cell, lang, words)),
+    [schema, lang, words, tx, tr],
+  )
+  const comments = useRecordComments({ id: record.id, version: record.version, titolo: f.titolo }, labelOf)
   const categoryLabel = t.lists.categories[adm.category as keyof typeof t.lists.categories] ?? adm.category
   const regionLabel = t.lists.regions[adm.region as keyof typeof t.lists.regions] ?? adm.region
 
@@ -145,6 +151,7 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
             <section key={g} aria-labelledby={'exp-g-' + g} className="mb-4">
               <h2 id={'exp-g-' + g} className="h4 border-bottom pb-1" data-anchor={'g-' + g}>
                 {tx.groups[g as keyof typeof tx.groups] ?? g}
+                {g === 'narrativa' ? comments.button('lezioni_apprese', labelOf('lezioni_apprese')) : null}
               </h2>
               {g === 'narrativa' ? (
                 record.lezioni_apprese_html ? (
@@ -155,14 +162,20 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
                 )
               ) : (
                 <dl className="row exp-fields mb-0">
-                  {gp.flatMap((p) => (p === 'fattori_critici' ? options(schema, 'fattori_critici', lang).map((o) => `${p}.${o.value}`) : [p])).map((p) => {
+                  {gp.flatMap((p) => (p === 'fattori_critici' ? options(schema, 'fattori_critici', lang).map((o) => `${p}.${o.value}`) : [p])).map((p, i, all) => {
                     const v = getPath(f, p)
+                    // An object's parts share its comments: the button is on its first row.
+                    const cell = rowCell(p)
+                    const first = i === 0 || rowCell(all[i - 1]) !== cell
                     return (
                       <div key={p} className="col-12 exp-field d-md-flex" data-anchor={'f-' + p}>
                         <dt className="exp-field-label">
                           {p.startsWith('fattori_critici.') ? optionLabel(schema, 'fattori_critici', p.slice(16), lang) : pathLabel(schema, p, lang, words)}
                         </dt>
-                        <dd className="exp-field-value">{displayValue(schema, p, v, lang, words)}</dd>
+                        <dd className="exp-field-value">
+                          {displayValue(schema, p, v, lang, words)}
+                          {first ? comments.button(cell, labelOf(cell)) : null}
+                        </dd>
                       </div>
                     )
                   })}
@@ -175,6 +188,7 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
                           : record.sopra_soglia_ue
                             ? tx.form.aboveYes(formatEuro(record.soglia_ue_eur, { cents: false }))
                             : tx.form.aboveNo(formatEuro(record.soglia_ue_eur, { cents: false }))}
+                        {comments.button('sopra_soglia_ue', labelOf('sopra_soglia_ue'))}
                       </dd>
                     </div>
                   ) : null}
@@ -191,8 +205,9 @@ function ExperiencePage({ schema, initial }: { schema: Schema; initial: Experien
           )
         })}
 
-      <Documents schema={schema} record={record} onChange={setRecord} />
+      <Documents schema={schema} record={record} onChange={setRecord} comments={comments.button('atti', labelOf('atti'))} />
       <HistorySection schema={schema} record={record} />
+      {comments.dialog}
       </>
       )}
     </Page>
@@ -205,7 +220,7 @@ function size(n: number): string {
   return `${formatNumber(Math.round((n / 1024 / 1024) * 10) / 10)} MB`
 }
 
-function Documents({ schema, record, onChange }: { schema: Schema; record: Experience; onChange: (e: Experience) => void }) {
+function Documents({ schema, record, onChange, comments }: { schema: Schema; record: Experience; onChange: (e: Experience) => void; comments: ReactNode }) {
   const { t, lang, dateTime } = useI18n()
   const tr = t.experiences.record
   const [tipo, setTipo] = useState('')
@@ -252,6 +267,7 @@ function Documents({ schema, record, onChange }: { schema: Schema; record: Exper
     <section aria-labelledby="exp-docs" className="mb-4">
       <h2 id="exp-docs" className="h4 border-bottom pb-1" data-anchor="docs">
         {tr.documents}
+        {comments}
       </h2>
       {record.atti.length === 0 ? (
         <p>{tr.noDocuments}</p>

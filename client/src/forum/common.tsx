@@ -116,7 +116,8 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
     }
   }, [open])
   return (
-    <dialog ref={ref} className="forum-dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+    // React passes a nested dialog's close and cancel up the tree: only this one's own close this one.
+    <dialog ref={ref} className="forum-dialog" aria-labelledby={titleId} onClose={(e) => e.target === e.currentTarget && onClose()} onCancel={(e) => e.target === e.currentTarget && onClose()}>
       <div className="d-flex justify-content-between align-items-start gap-3 mb-3">
         <h2 id={titleId} className="h4 mb-0">
           {title}

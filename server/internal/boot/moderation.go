@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
 	"strconv"
 
 	"github.com/cantieri/tavolo/server/internal/account"
@@ -148,13 +149,14 @@ func (r experienceResolver) Delete(ctx context.Context, _ *account.User, id, rea
 }
 
 // commentResolver moderates cell comments ("<experience id>-<n>"): their
-// place is the record, their label the record and the field.
+// place is the record, their label the record and the field, their link
+// the record at the field (the record page opens its comments there).
 type commentResolver struct{ c *cellnotes.Service }
 
 func commentItem(x cellnotes.ModeratedComment) moderation.Item {
 	return moderation.Item{AuthorID: x.AuthorID, AuthorName: x.AuthorName, Place: x.ExperienceID,
 		PlaceLabel: x.ExperienceTitle + " · " + x.FieldLabel,
-		Link:       "/esperienze/" + x.ExperienceID + "?campo=" + x.Field, Text: x.Text,
+		Link:       "/esperienze/" + x.ExperienceID + "?" + url.Values{"campo": {x.Field}}.Encode(), Text: x.Text,
 		Hidden: x.Hidden, HiddenReason: x.HiddenReason, Deleted: x.Deleted}
 }
 

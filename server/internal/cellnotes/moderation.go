@@ -181,23 +181,18 @@ func (s *Service) setModerated(ctx context.Context, cid string, m *moderatedDoc)
 		return err
 	}
 	note.Moderated = m
-	return s.publishUpdated(ctx, id, note)
-}
-
-// EventUpdated is published on the record's topic when a moderator hides,
-// shows or deletes a comment: open views refetch the cell's comments.
-const EventUpdated = "comment.updated"
-
-func (s *Service) publishUpdated(ctx context.Context, id string, note *noteDoc) error {
-	if s.deps.Publisher == nil {
-		return nil
-	}
-	data := map[string]any{"id": note.ID, "experience_id": id, "field": note.Field}
-	if _, err := s.deps.Publisher.Publish(ctx, experiences.Topic(id), EventUpdated, data); err != nil {
+	// The comment is hidden or shown already; a lost event leaves open
+	// views as they were until they reload.
+	if err := s.publish(ctx, id, note, EventUpdated); err != nil {
 		s.log.Error("publish comment moderation", "experience", id, "err", err)
 	}
 	return nil
 }
+
+// EventUpdated is published on the record's topic when a moderator hides,
+// shows or deletes a comment, with the comment as any reader sees it (a
+// placeholder without text while moderated): open views put it in place.
+const EventUpdated = "comment.updated"
 
 // fieldLabel is a cell's Italian label: the field's, and its part's
 // ("Penali · previste").

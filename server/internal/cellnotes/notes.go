@@ -185,12 +185,14 @@ func (s *Service) complete(ctx context.Context, id string, r bucket.Ref, note *n
 		bson.M{"$addToSet": bson.M{"fields." + headKey(note.Field): note.N}}); err != nil {
 		return fmt.Errorf("list comment %d of %s: %w", note.N, id, err)
 	}
-	return s.publish(ctx, id, note)
+	return s.publish(ctx, id, note, EventCreated)
 }
 
-// publish tells the record's topic in Italian (the board's language; a
-// client shows the comment as it comes and refetches in its own).
-func (s *Service) publish(ctx context.Context, id string, note *noteDoc) error {
+// publish tells the record's topic of a comment as any reader sees it (a
+// moderated one without its text or reason: every subscriber gets the same
+// frame), in Italian (the board's language; a client shows the comment as
+// it comes and refetches in its own).
+func (s *Service) publish(ctx context.Context, id string, note *noteDoc, event string) error {
 	if s.deps.Publisher == nil {
 		return nil
 	}
@@ -202,8 +204,8 @@ func (s *Service) publish(ctx context.Context, id string, note *noteDoc) error {
 	if !ok {
 		return nil // the record is gone
 	}
-	if _, err := s.deps.Publisher.Publish(ctx, experiences.Topic(id), EventCreated, s.view(nil, id, note, c, "it")); err != nil {
-		return fmt.Errorf("publish %s on %s: %w", EventCreated, id, err)
+	if _, err := s.deps.Publisher.Publish(ctx, experiences.Topic(id), event, s.view(nil, id, note, c, "it")); err != nil {
+		return fmt.Errorf("publish %s on %s: %w", event, id, err)
 	}
 	return nil
 }

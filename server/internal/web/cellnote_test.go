@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/cellnotes"
 	"github.com/cantieri/tavolo/server/internal/experiences"
+	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/webtest"
 )
 
@@ -255,6 +257,75 @@ func TestCellCommentsLive(t *testing.T) {
 	}
 	if cc.ID != posted.ID || cc.Field != "procedura" || cc.ValueThen != "Procedura ristretta" || cc.Version != e.Version+2 {
 		t.Errorf("comment.created = %+v, want %+v", cc, posted)
+	}
+}
+
+// TestCellCommentModerationLive: when a moderator hides or restores a cell
+// comment, or its third report hides it, a reader subscribed to the record
+// gets comment.updated within a second with the comment as readers see it:
+// the moderation state and no text or reason while hidden, the text again
+// once restored. Every subscriber gets that one frame, the author's too.
+func TestCellCommentModerationLive(t *testing.T) {
+	env := webtest.Start(t, nil) // hidden at the third report
+	home, away := env.NewAdministration(), env.NewAdministration()
+	alice, _ := env.NewUserIn(home.ID, account.RoleParticipant)
+	bruno, _ := env.NewUserIn(away.ID, account.RoleParticipant)
+	reader, _ := env.NewUserIn(away.ID, account.RoleParticipant)
+	mod, _ := env.NewUser(account.RoleModerator)
+	var reporters []*webtest.Client
+	for range 3 {
+		c, _ := env.NewUserIn(home.ID, account.RoleParticipant)
+		reporters = append(reporters, c)
+	}
+	e := publishExperience(t, alice, newExperience(t, alice, expFields("Mensa dal vivo")))
+	const text = "Chiamate il 333 1234567"
+	cc := postComment(t, bruno, e.ID, "procedura", text)
+	rid := moderation.RecordID(moderation.KindCellComment, cc.ModerationID)
+	ws := dialAs(t, env, reader)
+	if _, m := ws.Subscribe(experiences.Topic(e.ID), -1); m.Type != "subscribed" {
+		t.Fatalf("subscribe: %+v", m)
+	}
+
+	for _, tc := range []struct {
+		name  string
+		do    func()
+		state string // "": shown
+	}{
+		{"the third report hides it", func() {
+			for _, c := range reporters {
+				c.Expect(201, "POST", "/api/v1/moderation/reports", report("cell_comment", cc.ModerationID, "personal_data"))
+			}
+		}, cellnotes.ModHidden},
+		{"a moderator restores it", func() { act(t, mod, "restore", "Numero dell'ufficio.", rid) }, ""},
+		{"a moderator hides it", func() { act(t, mod, "hide", "Numero di telefono privato.", rid) }, cellnotes.ModHidden},
+	} {
+		start := time.Now()
+		tc.do()
+		m := ws.Expect("event")
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: the event after %v, want within 1s", tc.name, d)
+		}
+		var got cellnotes.CellComment
+		if err := json.Unmarshal(m.Data, &got); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if m.Topic != experiences.Topic(e.ID) || m.Event != cellnotes.EventUpdated || got.ID != cc.ID || got.Field != "procedura" {
+			t.Errorf("%s: got %s %s of comment %s on %s, want %s %s of %s on procedura", tc.name, m.Topic, m.Event, got.ID, got.Field,
+				experiences.Topic(e.ID), cellnotes.EventUpdated, cc.ID)
+		}
+		state := ""
+		if got.Moderated != nil {
+			state = got.Moderated.State
+		}
+		if state != tc.state {
+			t.Errorf("%s: got state %q, want %q", tc.name, state, tc.state)
+		}
+		leaks := strings.Contains(string(m.Data), "333 1234567") || strings.Contains(string(m.Data), "Numero")
+		if hidden := tc.state != ""; hidden && leaks {
+			t.Errorf("%s: a reader's frame carries the text or the reason: %s", tc.name, m.Data)
+		} else if !hidden && !strings.Contains(got.BodyHTML, "333 1234567") {
+			t.Errorf("%s: got body_html %q, want the text again", tc.name, got.BodyHTML)
+		}
 	}
 }
 

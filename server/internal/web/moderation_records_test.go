@@ -163,6 +163,36 @@ func TestModerationReportsHideExperience(t *testing.T) {
 	}
 }
 
+// TestModerationQueueLinksCellCommentField: the queue's link of a cell
+// comment opens its record at the comment's cell (?campo=, which the record
+// page scrolls to and opens the comments of), a part of an object included.
+func TestModerationQueueLinksCellCommentField(t *testing.T) {
+	env := webtest.Start(t, nil)
+	home, away := env.NewAdministration(), env.NewAdministration()
+	alice, _ := env.NewUserIn(home.ID, account.RoleParticipant)
+	bruno, _ := env.NewUserIn(away.ID, account.RoleParticipant)
+	mod, _ := env.NewUser(account.RoleModerator)
+	e := publishExperience(t, alice, newExperience(t, alice, expFields("Mensa con commenti")))
+	for _, tc := range []struct{ field, want string }{
+		{"procedura", "/esperienze/" + e.ID + "?campo=procedura"},
+		{"penali.previste", "/esperienze/" + e.ID + "?campo=penali.previste"},
+		{"fattori_critici.sla_e_penali", "/esperienze/" + e.ID + "?campo=fattori_critici.sla_e_penali"},
+	} {
+		cc := postComment(t, alice, e.ID, tc.field, "Da verificare.")
+		bruno.Expect(201, "POST", "/api/v1/moderation/reports", report("cell_comment", cc.ModerationID, "off_topic"))
+		rid := moderation.RecordID(moderation.KindCellComment, cc.ModerationID)
+		got := "not in the queue"
+		for _, it := range queuePage(t, mod, "?kind=cell_comment&place="+e.ID).Items {
+			if it.ID == rid {
+				got = it.Link
+			}
+		}
+		if got != tc.want {
+			t.Errorf("link of a comment on %s: got %s, want %s", tc.field, got, tc.want)
+		}
+	}
+}
+
 // reasonOf is the moderation reason the author reads on record id.
 func reasonOf(t *testing.T, c *webtest.Client, id string) string {
 	t.Helper()

@@ -76,6 +76,8 @@ export const compare: Translation<typeof it> = {
   send: 'Comment',
   commentRequired: 'Write the comment.',
   commentAdded: 'Comment added.',
+  commentWithdrawn: 'A moderator withdrew a comment on this cell.',
+  commentRestored: 'A comment on this cell is visible again.',
   newComment: (name: string, label: string, titolo: string) => `New comment by ${name} on ${label} of ${titolo}.`,
   presence: 'Who is looking',
   presenceNone: 'Nobody else is looking.',

@@ -74,6 +74,8 @@ export const compare = {
   send: 'Commenta',
   commentRequired: 'Scrivi il commento.',
   commentAdded: 'Commento aggiunto.',
+  commentWithdrawn: 'Un moderatore ha ritirato un commento di questa cella.',
+  commentRestored: 'Un commento di questa cella è di nuovo visibile.',
   newComment: (name: string, label: string, titolo: string) => `Nuovo commento di ${name} su ${label} di ${titolo}.`,
   presence: 'Chi sta guardando',
   presenceNone: 'Nessun altro sta guardando.',
