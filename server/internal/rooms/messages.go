@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -392,47 +393,107 @@ func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, 
 		return Page{}, ErrRoomNotFound
 	}
 	seq := s.head(ctx, roomTopic(roomID)) // before the data: nothing published after it is missed
+	// u's member document beside the room, read at the same time (kept only
+	// if u may enter).
+	var m *memberDoc
+	var merr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		m, merr = s.member(ctx, roomID, u.ID, false)
+	}()
 	r, err := s.enter(ctx, u, roomID)
+	<-read
 	if err != nil {
 		return Page{}, err
 	}
-	m, err := s.member(ctx, r.ID, u.ID, false)
-	if err != nil {
-		return Page{}, err
+	if merr != nil {
+		return Page{}, merr
 	}
 	floor := s.floor(r, u, m)
 	out := Page{Messages: []Message{}, Head: r.Head, Seq: seq}
 	var docs []*messageDoc
+	var w *span
 	if q.After >= 0 {
-		docs, out.HasMore, err = s.forward(ctx, r, max(q.After, floor), q.Limit)
+		docs, w, err = s.collect(ctx, r, max(q.After, floor)+1, r.Head, 1, q.Limit)
+		out.HasMore = len(docs) > 0 && docs[len(docs)-1].Seq < r.Head
 	} else {
 		hi := r.Head
 		if q.Before > 0 {
 			hi = min(q.Before-1, r.Head)
 		}
-		docs, out.HasMore, err = s.backward(ctx, r, floor, hi, q.Limit)
+		docs, w, err = s.collect(ctx, r, hi, floor+1, -1, q.Limit)
+		slices.Reverse(docs)
+		out.HasMore = len(docs) > 0 && docs[0].Seq > floor+1
 	}
 	if err != nil {
 		return Page{}, err
 	}
-	parents := s.parents(ctx, r, docs)
+	parents := s.parents(ctx, r, docs, w)
 	for _, d := range docs {
 		out.Messages = append(out.Messages, d.wire(r.ID, parents[d.ReplyTo], u.ID))
 	}
 	return out, nil
 }
 
-// parents are the messages a page's replies answer: those on the page,
-// the others read in parallel (one _id read each).
-func (s *Service) parents(ctx context.Context, r *roomDoc, docs []*messageDoc) map[int]*messageDoc {
-	out := map[int]*messageDoc{}
-	for _, d := range docs {
-		out[d.Seq] = d
+// span is what the buckets a page read hold: whole buckets, so the
+// messages the page's replies answer are often among them already.
+type span struct {
+	items  map[int]*messageDoc
+	lo, hi int // the seqs the buckets cover; none while lo > hi
+}
+
+func (w *span) covers(n int) bool { return n >= w.lo && n <= w.hi }
+
+// collect walks the seqs from from to to, both included, by step (1 or
+// -1), and takes up to limit messages in that order, skipping holes. When
+// it reaches a bucket not read yet it reads every bucket of the next seqs
+// the page may need at once, in parallel: a page straddles two buckets
+// wherever it starts, and an older page's are both full, so reading them
+// one after the other made it cost twice the latest page. Voids (seqs
+// without a message) may need another round.
+func (s *Service) collect(ctx context.Context, r *roomDoc, from, to, step, limit int) ([]*messageDoc, *span, error) {
+	size := messageLayout.SizeOf(r.list())
+	w := &span{items: map[int]*messageDoc{}, lo: 1, hi: 0}
+	var out []*messageDoc
+	for n := from; (to-n)*step >= 0 && len(out) < limit; n += step {
+		if !w.covers(n) {
+			end := n + step*(limit-len(out)-1)
+			if (to-end)*step < 0 {
+				end = to
+			}
+			lo, hi := min(n, end), max(n, end)
+			items, err := s.messages.Load(ctx, r.list(), lo, hi)
+			if err != nil {
+				return nil, nil, err
+			}
+			maps.Copy(w.items, items)
+			// The buckets read join those before: n is next to what they covered.
+			lo, hi = lo/size*size, hi/size*size+size-1
+			if w.lo <= w.hi {
+				lo, hi = min(lo, w.lo), max(hi, w.hi)
+			}
+			w.lo, w.hi = lo, hi
+		}
+		if d := w.items[n]; d != nil {
+			out = append(out, d)
+		}
 	}
+	return out, w, nil
+}
+
+// parents are the messages a page's replies answer: those in the buckets
+// the page read, the others read in parallel (one _id read each).
+func (s *Service) parents(ctx context.Context, r *roomDoc, docs []*messageDoc, w *span) map[int]*messageDoc {
+	out := map[int]*messageDoc{}
 	var missing []int
 	for _, d := range docs {
-		if d.ReplyTo > 0 && out[d.ReplyTo] == nil && !slices.Contains(missing, d.ReplyTo) {
-			missing = append(missing, d.ReplyTo)
+		switch n := d.ReplyTo; {
+		case n <= 0:
+		case w.covers(n):
+			out[n] = w.items[n]
+		case !slices.Contains(missing, n):
+			missing = append(missing, n)
 		}
 	}
 	found := make([]*messageDoc, len(missing))
@@ -452,51 +513,4 @@ func (s *Service) parents(ctx context.Context, r *roomDoc, docs []*messageDoc) m
 		out[n] = found[i]
 	}
 	return out
-}
-
-// backward collects up to limit messages at or below hi and above floor,
-// a bucket at a time, newest first, and returns them ascending.
-func (s *Service) backward(ctx context.Context, r *roomDoc, floor, hi, limit int) ([]*messageDoc, bool, error) {
-	var rev []*messageDoc
-	size := messageLayout.SizeOf(r.list())
-	for top := hi; top > floor && len(rev) < limit; {
-		lo := max(top/size*size, floor+1, top-size+1)
-		items, err := s.messages.Load(ctx, r.list(), lo, top)
-		if err != nil {
-			return nil, false, err
-		}
-		for n := top; n >= lo && len(rev) < limit; n-- {
-			if d := items[n]; d != nil {
-				rev = append(rev, d)
-			}
-		}
-		top = lo - 1
-	}
-	out := make([]*messageDoc, len(rev))
-	for i, d := range rev {
-		out[len(rev)-1-i] = d
-	}
-	more := len(out) > 0 && out[0].Seq > floor+1
-	return out, more, nil
-}
-
-// forward collects up to limit messages after after, oldest first.
-func (s *Service) forward(ctx context.Context, r *roomDoc, after, limit int) ([]*messageDoc, bool, error) {
-	var out []*messageDoc
-	size := messageLayout.SizeOf(r.list())
-	next := after + 1
-	for next <= r.Head && len(out) < limit {
-		hi := min(next/size*size+size-1, r.Head)
-		items, err := s.messages.Load(ctx, r.list(), next, hi)
-		if err != nil {
-			return nil, false, err
-		}
-		for ; next <= hi && len(out) < limit; next++ {
-			if d := items[next]; d != nil {
-				out = append(out, d)
-			}
-		}
-	}
-	more := len(out) > 0 && out[len(out)-1].Seq < r.Head
-	return out, more, nil
 }
