@@ -57,7 +57,9 @@ type queueDoc struct {
 // with the version of the small document writeQueue bumps after each
 // change (queueVersionID), and reads it again only when that moved. The
 // version is read before the entries, so entries newer than their tag are
-// read again next time, never older ones kept.
+// read again next time, never older ones kept. Every write of a record is
+// followed by a bump too (syncAndAnnounce), so the records a page shows
+// are kept under the same tag.
 const queueVersionID = "open#v"
 
 type queueCache struct {
@@ -65,34 +67,76 @@ type queueCache struct {
 	version int64
 	ok      bool
 	items   map[string]entry // never changed once cached
+	// records read at recVersion (a version read before them)
+	recVersion int64
+	records    map[string]record
 }
 
-// openEntries are the queue's entries now, by record id.
-func (s *Service) openEntries(ctx context.Context) (map[string]entry, error) {
+// cachedRecords are the records of ids kept at version ver, and the ids
+// not kept.
+func (c *queueCache) cachedRecords(ver int64, ids []string) (map[string]record, []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.recVersion != ver {
+		return map[string]record{}, ids
+	}
+	got := make(map[string]record, len(ids))
+	var missing []string
+	for _, id := range ids {
+		if r, ok := c.records[id]; ok {
+			got[id] = r
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return got, missing
+}
+
+// keepRecords keeps records read after version ver was read, unless a
+// later version is known (they may be older than it).
+func (c *queueCache) keepRecords(ver int64, recs []record) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ver < c.recVersion {
+		return
+	}
+	if ver > c.recVersion || c.records == nil {
+		c.recVersion, c.records = ver, map[string]record{}
+	}
+	for _, r := range recs {
+		if r.ID != "" {
+			c.records[r.ID] = r
+		}
+	}
+}
+
+// openEntries are the queue's entries now, by record id, and the version
+// they were read at.
+func (s *Service) openEntries(ctx context.Context) (map[string]entry, int64, error) {
 	var ver struct {
 		V int64 `bson:"v"`
 	}
 	if err := s.queue.R.FindOne(ctx, bson.M{"_id": queueVersionID}).Decode(&ver); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errorf("read queue version: %w", err)
+		return nil, 0, errorf("read queue version: %w", err)
 	}
 	c := &s.qcache
 	c.mu.Lock()
 	if c.ok && c.version == ver.V {
 		items := c.items
 		c.mu.Unlock()
-		return items, nil
+		return items, ver.V, nil
 	}
 	c.mu.Unlock()
 	var doc queueDoc
 	if err := s.queue.R.FindOne(ctx, bson.M{"_id": queueID}).Decode(&doc); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errorf("read queue: %w", err)
+		return nil, 0, errorf("read queue: %w", err)
 	}
 	c.mu.Lock()
 	if !c.ok || ver.V >= c.version {
 		c.version, c.items, c.ok = ver.V, doc.Items, true
 	}
 	c.mu.Unlock()
-	return doc.Items, nil
+	return doc.Items, ver.V, nil
 }
 
 // Sorts of the queue.
@@ -192,7 +236,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, q Query) (Page, er
 	if err != nil {
 		return Page{}, errorf("topic head: %w", err)
 	}
-	open, err := s.openEntries(ctx)
+	open, ver, err := s.openEntries(ctx)
 	if err != nil {
 		return Page{}, err
 	}
@@ -231,7 +275,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, q Query) (Page, er
 	for i, l := range lines {
 		ids[i] = l.id
 	}
-	items, err := s.items(ctx, ids)
+	items, err := s.items(ctx, ids, ver)
 	if err != nil {
 		return Page{}, err
 	}
@@ -239,20 +283,28 @@ func (s *Service) Queue(ctx context.Context, u *account.User, q Query) (Page, er
 	return out, nil
 }
 
-// items reads the records of ids, in that order, with their items' text now.
-func (s *Service) items(ctx context.Context, ids []string) ([]QueueItem, error) {
+// items reads the records of ids (kept at the queue's version ver, or
+// read), in that order, with their items' text now.
+func (s *Service) items(ctx context.Context, ids []string, ver int64) ([]QueueItem, error) {
 	if len(ids) == 0 {
 		return []QueueItem{}, nil
 	}
-	// _id reads in parallel: the embedded store pushes down no $in.
-	recs, err := store.Load[record](ctx, s.records, ids)
-	if err != nil {
-		return nil, errorf("read records: %w", err)
+	got, missing := s.qcache.cachedRecords(ver, ids)
+	if len(missing) > 0 {
+		// _id reads in parallel: the embedded store pushes down no $in.
+		read, err := store.Load[record](ctx, s.records, missing)
+		if err != nil {
+			return nil, errorf("read records: %w", err)
+		}
+		s.qcache.keepRecords(ver, read)
+		for _, r := range read {
+			got[r.ID] = r
+		}
 	}
 	out := make([]QueueItem, 0, len(ids))
 	byKind := map[string][]int{} // positions in out of each kind's items
-	for _, r := range recs {
-		if r.ID != "" {
+	for _, id := range ids {
+		if r, ok := got[id]; ok && r.ID != "" {
 			byKind[r.Kind] = append(byKind[r.Kind], len(out))
 			out = append(out, r.wire())
 		}

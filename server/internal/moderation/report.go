@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,10 +169,24 @@ type pendingReport struct {
 }
 
 // push adds the report to its record (created with the first), unless the
-// reporter is in it already (a redo).
+// reporter is in it already (a redo). On MongoDB the filter says so; the
+// embedded store would scan the whole collection for it (README,
+// "embedded store"), so there, with this process the only writer, the
+// record is read under its lock and the filter is the _id alone.
 func (s *Service) push(ctx context.Context, p *pendingReport) error {
 	rid, it, rep := p.Record, p.Item, p.Report
 	filter := bson.M{"_id": rid, "reports.reporter_id": bson.M{"$ne": rep.ReporterID}}
+	if s.deps.Store.SoleWriter() {
+		defer s.locks.Lock(rid)()
+		r, err := s.load(ctx, rid)
+		if err != nil {
+			return err
+		}
+		if r != nil && slices.ContainsFunc(r.Reports, func(x reportDoc) bool { return x.ReporterID == rep.ReporterID }) {
+			return nil
+		}
+		filter = bson.M{"_id": rid}
+	}
 	_, err := s.records.W.UpdateOne(ctx, filter,
 		bson.M{
 			"$push": bson.M{"reports": rep},

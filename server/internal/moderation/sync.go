@@ -195,15 +195,16 @@ func (s *Service) writeQueue(ctx context.Context, recs []*record, gone []string)
 	if len(unset) > 0 {
 		update["$unset"] = unset
 	}
-	if len(update) == 0 {
-		return nil
-	}
-	if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
-		return errorf("update queue: %w", err)
+	if len(update) > 0 {
+		if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueID}, update, options.UpdateOne().SetUpsert(true)); err != nil {
+			return errorf("update queue: %w", err)
+		}
 	}
 	// After the entries: an instance that reads the new version reads them
 	// (openEntries). A crash between the two leaves the version behind
 	// until the redo of this work (the outbox), which writes both again.
+	// The version moves even with no entry to write: records written
+	// before (a sync that failed) drop out of the pages' copies.
 	if _, err := s.queue.W.UpdateOne(ctx, bson.M{"_id": queueVersionID}, bson.M{"$inc": bson.M{"v": 1}}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return errorf("bump queue version: %w", err)
 	}
