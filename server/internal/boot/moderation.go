@@ -109,6 +109,15 @@ func (r messageResolver) SetHidden(ctx context.Context, id string, hidden bool, 
 	return r.r.SetMessageHidden(ctx, id, hidden, reason)
 }
 
+// SetHiddenMany changes each bucket of messages once (moderation.BatchHider).
+func (r messageResolver) SetHiddenMany(ctx context.Context, hs []moderation.Hiding) error {
+	ms := make([]rooms.MessageHiding, len(hs))
+	for i, h := range hs {
+		ms[i] = rooms.MessageHiding(h)
+	}
+	return r.r.SetMessagesHidden(ctx, ms)
+}
+
 func (r messageResolver) Delete(ctx context.Context, u *account.User, id, _ string) error {
 	roomID, seq, ok := rooms.SplitMessageID(id)
 	if !ok {

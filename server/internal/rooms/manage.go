@@ -328,7 +328,7 @@ func (s *Service) Join(ctx context.Context, u *account.User, id string) (Room, e
 // join records u as a member who has read up to seq, unless a member.
 func (s *Service) join(ctx context.Context, r *roomDoc, u *account.User, seq int) (*memberDoc, error) {
 	mid := memberID(r.ID, u.ID)
-	defer s.lockMember(mid)()
+	defer s.memberLocks.Lock(mid)()
 	m, err := s.member(ctx, r.ID, u.ID, true)
 	if err != nil {
 		return nil, err

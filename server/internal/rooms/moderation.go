@@ -2,6 +2,8 @@ package rooms
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -84,36 +86,89 @@ func (s *Service) ModerationMessage(ctx context.Context, id string) (ModeratedMe
 	return m.moderated(r), nil
 }
 
-// SetMessageHidden hides a message (readers see a placeholder, its author
-// the message and the reason) or shows it again, and tells the room with
-// message.updated. Setting what is already set writes nothing.
+// MessageHiding is a message to hide, with the reason shown to its
+// author, or to show again.
+type MessageHiding struct {
+	ID     string
+	Hidden bool
+	Reason string
+}
+
+// SetMessageHidden hides a message or shows it again (SetMessagesHidden).
 func (s *Service) SetMessageHidden(ctx context.Context, id string, hidden bool, reason string) error {
-	roomID, seq, ok := SplitMessageID(id)
-	if !ok {
-		return ErrMessageNotFound
+	return s.SetMessagesHidden(ctx, []MessageHiding{{ID: id, Hidden: hidden, Reason: reason}})
+}
+
+// SetMessagesHidden hides messages (readers see a placeholder, their
+// authors the message and the reason) or shows them again, and tells each
+// room with message.updated. The messages of a bucket change in one write
+// of it (a bulk action on 100 is a few writes, not 100). Setting what is
+// already set writes nothing; a message that does not exist fails with
+// ErrMessageNotFound, and the others are still set.
+func (s *Service) SetMessagesHidden(ctx context.Context, hs []MessageHiding) error {
+	var errs []error
+	byRoom := map[string][]MessageHiding{}
+	var ids []string
+	for _, h := range hs {
+		roomID, seq, ok := SplitMessageID(h.ID)
+		if !ok {
+			errs = append(errs, fmt.Errorf("hide message %s: %w", h.ID, ErrMessageNotFound))
+			continue
+		}
+		byRoom[roomID] = append(byRoom[roomID], h)
+		ids = append(ids, messageID(roomID, seq))
 	}
-	defer s.lockMessage(messageID(roomID, seq))()
+	defer s.messageLocks.LockAll(ids)()
+	for roomID, hs := range byRoom {
+		if err := s.setHiddenIn(ctx, roomID, hs); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// setHiddenIn sets the hidden flags of messages of room roomID.
+func (s *Service) setHiddenIn(ctx context.Context, roomID string, hs []MessageHiding) error {
 	r, err := s.loadRoom(ctx, roomID, true)
 	if err != nil {
 		return err
 	}
-	m, err := s.message(ctx, r, seq)
-	if err != nil {
-		return err
+	var errs []error
+	var changed []*messageDoc
+	updates := map[int]bson.M{} // a bucket's first seq → its one update
+	for _, h := range hs {
+		_, seq, _ := SplitMessageID(h.ID)
+		m, err := s.message(ctx, r, seq)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("hide message %s: %w", h.ID, err))
+			continue
+		}
+		if (m.Hidden != nil) == h.Hidden && (!h.Hidden || m.Hidden.Reason == h.Reason) {
+			continue
+		}
+		first := messageLayout.First(r.list(), seq)
+		if updates[first] == nil {
+			updates[first] = bson.M{}
+		}
+		op, value := "$unset", any("")
+		m.Hidden = nil
+		if h.Hidden {
+			m.Hidden = &hiding{Reason: h.Reason, At: s.now()}
+			op, value = "$set", m.Hidden
+		}
+		if updates[first][op] == nil {
+			updates[first][op] = bson.M{}
+		}
+		updates[first][op].(bson.M)[messageLayout.Path(seq, "hidden")] = value
+		changed = append(changed, m)
 	}
-	if (m.Hidden != nil) == hidden && (!hidden || m.Hidden.Reason == reason) {
-		return nil
+	for first, update := range updates {
+		if err := s.messages.Update(ctx, r.list(), first, update); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
 	}
-	path := messageLayout.Path(seq, "hidden")
-	update := bson.M{"$unset": bson.M{path: ""}}
-	m.Hidden = nil
-	if hidden {
-		m.Hidden = &hiding{Reason: reason, At: s.now()}
-		update = bson.M{"$set": bson.M{path: m.Hidden}}
+	for _, m := range changed {
+		s.publish(ctx, roomTopic(r.ID), "message.updated", s.wire(ctx, r, m, ""))
 	}
-	if err := s.messages.Update(ctx, r.list(), seq, update); err != nil {
-		return err
-	}
-	s.publish(ctx, roomTopic(r.ID), "message.updated", s.wire(ctx, r, m, ""))
-	return nil
+	return errors.Join(errs...)
 }

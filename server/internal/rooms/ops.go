@@ -83,7 +83,7 @@ func (s *Service) Edit(ctx context.Context, u *account.User, roomID string, seq 
 	if utf8.RuneCountInString(in.Body) > MaxBody {
 		return Message{}, ErrMessageTooLong
 	}
-	defer s.lockMessage(messageID(roomID, seq))()
+	defer s.messageLocks.Lock(messageID(roomID, seq))()
 	r, m, err := s.target(ctx, u, roomID, seq)
 	if err != nil {
 		return Message{}, err
@@ -133,7 +133,7 @@ func (s *Service) Edit(ctx context.Context, u *account.User, roomID string, seq 
 // Delete deletes u's own message, or any as a moderator. The body stays
 // for moderators; readers see a placeholder. Deleting twice is harmless.
 func (s *Service) Delete(ctx context.Context, u *account.User, roomID string, seq int) (Message, error) {
-	defer s.lockMessage(messageID(roomID, seq))()
+	defer s.messageLocks.Lock(messageID(roomID, seq))()
 	r, m, err := s.target(ctx, u, roomID, seq)
 	if err != nil {
 		return Message{}, err
@@ -204,7 +204,7 @@ func (s *Service) React(ctx context.Context, u *account.User, roomID string, seq
 	if !validKey(u.ID) {
 		return Message{}, fmt.Errorf("user id %q cannot key a reaction", u.ID)
 	}
-	defer s.lockMessage(messageID(roomID, seq))()
+	defer s.messageLocks.Lock(messageID(roomID, seq))()
 	r, m, err := s.target(ctx, u, roomID, seq)
 	if err != nil {
 		return Message{}, err
@@ -316,7 +316,7 @@ func (s *Service) setMute(ctx context.Context, u *account.User, roomID, userID s
 		name = target.Name
 	}
 	mid := memberID(r.ID, userID)
-	defer s.lockMember(mid)()
+	defer s.memberLocks.Lock(mid)()
 	m, err := s.member(ctx, r.ID, userID, true)
 	if err != nil {
 		return err
@@ -354,7 +354,7 @@ func (s *Service) Promote(ctx context.Context, u *account.User, roomID string, s
 	if err := problem.Validate(in); err != nil {
 		return "", err
 	}
-	defer s.lockMessage(messageID(roomID, seq))()
+	defer s.messageLocks.Lock(messageID(roomID, seq))()
 	r, m, err := s.target(ctx, u, roomID, seq)
 	if err != nil {
 		return "", err

@@ -31,20 +31,19 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cantieri/tavolo/server/internal/account"
 	"github.com/cantieri/tavolo/server/internal/attachment"
 	"github.com/cantieri/tavolo/server/internal/audit"
 	"github.com/cantieri/tavolo/server/internal/forum"
+	"github.com/cantieri/tavolo/server/internal/keylock"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/ratelimit"
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
 	"github.com/cantieri/tavolo/server/internal/store/group"
-	"github.com/cantieri/tavolo/server/internal/store/shard"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
@@ -112,8 +111,8 @@ type Service struct {
 	live     LiveRules // set by RegisterLive; nil in a service without a hub
 	// Read-check-write of one member document or one message happens under
 	// its stripe (the embedded store has no conditional update on fields).
-	memberLocks  [64]sync.Mutex
-	messageLocks [64]sync.Mutex
+	memberLocks  keylock.Stripes
+	messageLocks keylock.Stripes
 	puts         puts
 	commits      commits
 	sendInserts  *group.Inserter // the client ids of all rooms' batches, grouped
@@ -158,18 +157,6 @@ func New(d Deps) *Service {
 }
 
 func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Millisecond) }
-
-func (s *Service) lockMember(id string) func() {
-	m := &s.memberLocks[shard.Hash(id)%uint32(len(s.memberLocks))]
-	m.Lock()
-	return m.Unlock
-}
-
-func (s *Service) lockMessage(id string) func() {
-	m := &s.messageLocks[shard.Hash(id)%uint32(len(s.messageLocks))]
-	m.Lock()
-	return m.Unlock
-}
 
 // validID tells whether id can be a room id (and so a key in our _ids).
 func validID(id string) bool {

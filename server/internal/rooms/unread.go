@@ -69,7 +69,7 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 		return ReadState{}, err
 	}
 	mid := memberID(r.ID, u.ID)
-	unlock := s.lockMember(mid)
+	unlock := s.memberLocks.Lock(mid)
 	m, err := s.member(ctx, r.ID, u.ID, true)
 	if err != nil {
 		unlock()
@@ -105,7 +105,7 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 // interleaving.
 func (s *Service) addOwn(ctx context.Context, roomID, userID string, seqs []int, sent, joined bool) error {
 	mid := memberID(roomID, userID)
-	defer s.lockMember(mid)()
+	defer s.memberLocks.Lock(mid)()
 	if joined {
 		update := bson.M{"$addToSet": bson.M{"own": bson.M{"$each": seqs}}}
 		if sent {

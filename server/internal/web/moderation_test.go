@@ -9,6 +9,7 @@ import (
 
 	"github.com/cantieri/tavolo/config"
 	"github.com/cantieri/tavolo/server/internal/account"
+	"github.com/cantieri/tavolo/server/internal/boot"
 	"github.com/cantieri/tavolo/server/internal/moderation"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/testenv"
@@ -481,4 +482,63 @@ func TestModerationHiddenPostLeavesSearch(t *testing.T) {
 	mod.Expect(200, "POST", "/api/v1/moderation/actions", map[string]any{"action": "restore",
 		"ids": []string{moderation.RecordID("post", p.ID)}, "reason": "Nessuna pubblicità: è un fornitore della gara"})
 	found("restored", 1)
+}
+
+// A bulk hide of 60 room messages (two buckets), then a bulk restore of
+// half: readers see exactly the placeholders of the hidden ones, the
+// author each message with its reason.
+func TestModerationBulkRoomMessages(t *testing.T) {
+	env := webtest.Start(t, nil, boot.WithRoomSendRate(1000, time.Hour))
+	mod, _ := env.NewUser(account.RoleModerator)
+	author, _ := env.NewUser(account.RoleParticipant)
+	reader, _ := env.NewUser(account.RoleParticipant)
+	r := newRoom(t, mod, nil)
+	var ids []string
+	for i := range 60 {
+		m := send(t, author, r.ID, fmt.Sprintf("c%d", i), fmt.Sprintf("Messaggio %d", i))
+		reader.Expect(201, "POST", "/api/v1/moderation/reports", report("message", m.ID, "spam"))
+		ids = append(ids, moderation.RecordID("message", m.ID))
+	}
+	hiddenSeqs := func(c *webtest.Client) map[int]string {
+		out := map[int]string{}
+		for _, m := range roomPage(t, c, "/api/v1/rooms/"+r.ID+"/messages?limit=100").Messages {
+			if m.Hidden {
+				out[m.Seq] = m.Body
+			}
+		}
+		return out
+	}
+	waitHidden := func(want int) map[int]string {
+		var got map[int]string
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if got = hiddenSeqs(reader); len(got) == want {
+				break
+			}
+		}
+		return got
+	}
+	var res moderation.Result
+	mod.Expect(200, "POST", "/api/v1/moderation/actions", map[string]any{"action": "hide", "ids": ids, "reason": "Spam in massa"}).JSON(t, &res)
+	if len(res.Done) != 60 {
+		t.Fatalf("hide: done %d, skipped %v", len(res.Done), res.Skipped)
+	}
+	if got := waitHidden(60); len(got) != 60 {
+		t.Fatalf("reader sees %d messages hidden, want 60", len(got))
+	}
+	for seq, body := range hiddenSeqs(author) {
+		if body != fmt.Sprintf("Messaggio %d", seq-1) {
+			t.Errorf("author's hidden message %d: body %q", seq, body)
+		}
+	}
+	mod.Expect(200, "POST", "/api/v1/moderation/actions", map[string]any{"action": "restore", "ids": ids[:30], "reason": "Non era spam"}).JSON(t, &res)
+	got := waitHidden(30)
+	for seq := 1; seq <= 60; seq++ {
+		_, hidden := got[seq]
+		if want := seq > 30; hidden != want {
+			t.Errorf("message %d: hidden %v, want %v", seq, hidden, want)
+		}
+		if hidden && got[seq] != "" {
+			t.Errorf("reader sees the text of hidden message %d: %q", seq, got[seq])
+		}
+	}
 }
