@@ -46,6 +46,8 @@ import (
 // Publisher stores an event on a topic, then fans it out (realtime hub).
 type Publisher interface {
 	Publish(ctx context.Context, topic, event string, data any) (seq int64, err error)
+	// PublishAll publishes events in order, in one append of the topic's log.
+	PublishAll(ctx context.Context, topic, event string, data []any) error
 	Head(ctx context.Context, topic string) (int64, error)
 }
 

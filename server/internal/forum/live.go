@@ -70,6 +70,17 @@ func (s *Service) publish(ctx context.Context, topic, event string, data any) {
 	}
 }
 
+// publishAll sends events of one kind on one topic after the writes they
+// describe (a bulk action's), in one append of the topic's log.
+func (s *Service) publishAll(ctx context.Context, topic, event string, data []any) {
+	if len(data) == 0 {
+		return
+	}
+	if err := s.deps.Publisher.PublishAll(ctx, topic, event, data); err != nil {
+		s.log.Error("publish", "topic", topic, "event", event, "n", len(data), "err", err)
+	}
+}
+
 // publishThread tells the thread's readers and the thread lists.
 func (s *Service) publishThread(ctx context.Context, t *ThreadSummary) {
 	w := t.wire()

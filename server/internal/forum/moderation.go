@@ -141,10 +141,12 @@ func (s *Service) setHiddenIn(ctx context.Context, tid string, hs []PostHiding) 
 	if len(changed) > 0 {
 		s.bumpThread(ctx, t.ID)
 	}
-	for _, p := range changed {
+	events := make([]any, len(changed))
+	for i, p := range changed {
 		s.syncIndex(ctx, t, p, nil)
-		s.publish(ctx, threadTopic(t.ID), "post.updated", p.public(t.ID))
+		events[i] = p.public(t.ID)
 	}
+	s.publishAll(ctx, threadTopic(t.ID), "post.updated", events)
 	return errors.Join(missing...)
 }
 

@@ -498,11 +498,13 @@ func (s *Service) writeDeletions(ctx context.Context, w *outbox.Work, u *account
 		return fmt.Errorf("delete posts of %s: %w", t.ID, err)
 	}
 	s.bumpThread(ctx, t.ID)
-	for _, p := range del {
+	events := make([]any, len(del))
+	for i, p := range del {
 		p.Deleted, p.DelReason, p.DeletedBy = true, reason, by
 		s.reindex(ctx, w, t, p)
-		s.publish(ctx, threadTopic(t.ID), "post.deleted", p.public(t.ID))
+		events[i] = p.public(t.ID)
 	}
+	s.publishAll(ctx, threadTopic(t.ID), "post.deleted", events)
 	return nil
 }
 

@@ -41,6 +41,15 @@ func (r *recorder) Publish(_ context.Context, topic, event string, _ any) (int64
 	return r.heads[topic], nil
 }
 
+func (r *recorder) PublishAll(ctx context.Context, topic, event string, data []any) error {
+	for _, d := range data {
+		if _, err := r.Publish(ctx, topic, event, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *recorder) Head(_ context.Context, topic string) (int64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

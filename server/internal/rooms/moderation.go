@@ -167,8 +167,14 @@ func (s *Service) setHiddenIn(ctx context.Context, roomID string, hs []MessageHi
 			return errors.Join(append(errs, err)...)
 		}
 	}
-	for _, m := range changed {
-		s.publish(ctx, roomTopic(r.ID), "message.updated", s.wire(ctx, r, m, ""))
+	events := make([]any, len(changed))
+	for i, m := range changed {
+		events[i] = s.wire(ctx, r, m, "")
+	}
+	if len(events) > 0 {
+		if err := s.deps.Publisher.PublishAll(ctx, roomTopic(r.ID), "message.updated", events); err != nil {
+			s.log.Error("publish", "room", r.ID, "event", "message.updated", "n", len(events), "err", err)
+		}
 	}
 	return errors.Join(errs...)
 }
