@@ -456,22 +456,11 @@ func (s *Service) applyAll(ctx context.Context, u *account.User, in Action, targ
 		}
 	}
 	if in.Action == ActDelete {
-		for kind, at := range byKind {
-			res, ok := s.resolver(kind)
-			if !ok {
-				for _, i := range at {
-					errs[i] = errorf("no resolver of %q items", kind)
-				}
-				continue
-			}
-			itemIDs := make([]string, len(at))
-			for j, i := range at {
-				itemIDs[j] = targets[i].r.ItemID
-			}
+		s.forKinds(byKind, func(i int) string { return targets[i].r.ItemID }, errs, func(res Resolver, at []int, itemIDs []string) {
 			for j, err := range deleteItems(ctx, res, u, itemIDs, in.Reason) {
 				errs[at[j]] = err
 			}
-		}
+		})
 	}
 	d := decision{Action: in.Action, ByID: u.ID, ByName: u.Name, Reason: in.Reason, At: s.now()}
 	var write []int

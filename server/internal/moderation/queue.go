@@ -311,18 +311,12 @@ func (s *Service) items(ctx context.Context, ids []string, ver int64) ([]QueueIt
 	}
 	// The items' current text, a kind at a time (posts of one thread share
 	// their buckets: a batch reads each once).
-	for kind, at := range byKind {
-		res, ok := s.resolver(kind)
-		if !ok {
-			continue
-		}
-		itemIDs := make([]string, len(at))
-		for i, j := range at {
-			itemIDs[i] = out[j].ItemID
-		}
+	var errs []error
+	s.forKinds(byKind, func(j int) string { return out[j].ItemID }, nil, func(res Resolver, at []int, itemIDs []string) {
 		now, err := currents(ctx, res, itemIDs)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			return
 		}
 		for _, j := range at {
 			if it, ok := now[out[j].ItemID]; ok && !it.Deleted {
@@ -331,6 +325,9 @@ func (s *Service) items(ctx context.Context, ids []string, ver int64) ([]QueueIt
 				out[j].PlaceLabel, out[j].Link = it.PlaceLabel, it.Link
 			}
 		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

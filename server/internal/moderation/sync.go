@@ -116,24 +116,13 @@ func (s *Service) syncAll(ctx context.Context, ids []string) ([]*record, []error
 			byKind[recs[i].Kind] = append(byKind[recs[i].Kind], i)
 		}
 	}
-	for kind, at := range byKind {
-		res, ok := s.resolver(kind)
-		if !ok {
-			for _, i := range at {
-				errs[i] = errorf("no resolver of %q items", kind)
-			}
-			continue
-		}
-		itemIDs := make([]string, len(at))
-		for j, i := range at {
-			itemIDs[j] = recs[i].ItemID
-		}
+	s.forKinds(byKind, func(i int) string { return recs[i].ItemID }, errs, func(res Resolver, at []int, itemIDs []string) {
 		items, err := currents(ctx, res, itemIDs)
 		if err != nil {
 			for _, i := range at {
 				errs[i] = err
 			}
-			continue
+			return
 		}
 		parallel(len(at), func(j int) {
 			i := at[j]
@@ -148,20 +137,43 @@ func (s *Service) syncAll(ctx context.Context, ids []string) ([]*record, []error
 			}
 		}
 		if len(hs) == 0 {
-			continue
+			return
 		}
 		if err := setHidden(ctx, res, hs); err != nil {
 			for _, i := range hidden {
 				errs[i] = err
 			}
 		}
-	}
+	})
 	parallel(len(ids), func(i int) {
 		if errs[i] == nil && recs[i] != nil {
 			errs[i] = s.tellHidden(ctx, recs[i])
 		}
 	})
 	return recs, errs
+}
+
+// forKinds calls fn once for each kind of byKind (positions by kind) with
+// its resolver, the positions and their items' ids (itemID(i)); the
+// positions of a kind with no resolver get an error in errs (when not nil)
+// and are left out.
+func (s *Service) forKinds(byKind map[string][]int, itemID func(i int) string, errs []error, fn func(res Resolver, at []int, itemIDs []string)) {
+	for kind, at := range byKind {
+		res, ok := s.resolver(kind)
+		if !ok {
+			for _, i := range at {
+				if errs != nil {
+					errs[i] = errorf("no resolver of %q items", kind)
+				}
+			}
+			continue
+		}
+		itemIDs := make([]string, len(at))
+		for j, i := range at {
+			itemIDs[j] = itemID(i)
+		}
+		fn(res, at, itemIDs)
+	}
 }
 
 // setHidden hides or shows items of res, in one batch when it can.

@@ -272,11 +272,7 @@ func TestCellCommentModerationLive(t *testing.T) {
 	bruno, _ := env.NewUserIn(away.ID, account.RoleParticipant)
 	reader, _ := env.NewUserIn(away.ID, account.RoleParticipant)
 	mod, _ := env.NewUser(account.RoleModerator)
-	var reporters []*webtest.Client
-	for range 3 {
-		c, _ := env.NewUserIn(home.ID, account.RoleParticipant)
-		reporters = append(reporters, c)
-	}
+	reporters := participantsIn(env, home.ID, 3)
 	e := publishExperience(t, alice, newExperience(t, alice, expFields("Mensa dal vivo")))
 	const text = "Chiamate il 333 1234567"
 	cc := postComment(t, bruno, e.ID, "procedura", text)

@@ -77,11 +77,7 @@ func TestModerationReportsHideExperience(t *testing.T) {
 	colleague, _ := env.NewUserIn(home.ID, account.RoleParticipant)
 	reader, _ := env.NewUserIn(away.ID, account.RoleParticipant)
 	mod, _ := env.NewUser(account.RoleModerator)
-	var reporters []*webtest.Client
-	for range 3 {
-		c, _ := env.NewUserIn(away.ID, account.RoleParticipant)
-		reporters = append(reporters, c)
-	}
+	reporters := participantsIn(env, away.ID, 3)
 	e := publishExperience(t, alice, newExperience(t, alice, expFields("Servizi di pulizia")))
 	other := publishExperience(t, reader, newExperience(t, reader, expFields("Altro servizio")))
 	draft := newExperience(t, alice, expFields("Bozza riservata"))
@@ -215,11 +211,7 @@ func TestModerationReportsHideCellComment(t *testing.T) {
 	bruno, _ := env.NewUserIn(away.ID, account.RoleParticipant)
 	reader, _ := env.NewUserIn(away.ID, account.RoleParticipant)
 	mod, _ := env.NewUser(account.RoleModerator)
-	var reporters []*webtest.Client
-	for range 3 {
-		c, _ := env.NewUserIn(home.ID, account.RoleParticipant)
-		reporters = append(reporters, c)
-	}
+	reporters := participantsIn(env, home.ID, 3)
 	e := publishExperience(t, alice, newExperience(t, alice, expFields("Mensa scolastica")))
 	draft := newExperience(t, alice, expFields("Bozza con commenti"))
 	cc := postComment(t, bruno, e.ID, "procedura", "Chiamate il 333 1234567")
@@ -304,4 +296,13 @@ func TestModerationReportsHideCellComment(t *testing.T) {
 	if q := queuePage(t, mod, "?kind=cell_comment&place="+e.ID); len(q.Items) != 0 {
 		t.Errorf("queue after the delete: %+v", q)
 	}
+}
+
+// participantsIn are n new participants of administration admID.
+func participantsIn(env *webtest.Env, admID string, n int) []*webtest.Client {
+	out := make([]*webtest.Client, n)
+	for i := range out {
+		out[i], _ = env.NewUserIn(admID, account.RoleParticipant)
+	}
+	return out
 }
