@@ -8,7 +8,8 @@ import { apiErrorMessage } from '../components/forms'
 import { Loading } from '../components/Page'
 import { forumApi, type ThreadList, type ThreadSummary } from './api'
 import { DateTime, ErrorAlert, Pagination, useAnnouncer, usePageParam } from './common'
-import { flushReads, unreadOf } from './readPosition'
+import { flushReads } from './readPosition'
+import { unreadOf } from './unread'
 import { mergeThread } from './text'
 
 export default function CategoryRoute() {
@@ -58,6 +59,10 @@ function CategoryThreads({ id }: { id: string }) {
       const nd = { ...d, items: items.filter((r) => r.id !== x.id), total: Math.max(0, total - 1) }
       dataRef.current = nd
       setData(nd)
+      // What the reader had read of a thread merged away counts as read in
+      // the thread it went into: the server knows how much, so the list is
+      // read again once the merge's update is in.
+      if (old && (old.last_read_n ?? 0) > 0) window.setTimeout(() => void load(), 500)
       return
     }
     if (old) {

@@ -2,7 +2,7 @@
 // batched. Lists wait for what is still on its way (flushReads) before they
 // load, so their unread counts, derived by the server from the stored
 // positions, agree with what the thread page showed.
-import { forumApi, type ThreadSummary } from './api'
+import { forumApi } from './api'
 
 const BATCH_MS = 400
 const pending = new Map<string, number>()
@@ -37,11 +37,3 @@ window.addEventListener('pagehide', () => void flushReads(true))
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') void flushReads(true)
 })
-
-/** Unread posts of a thread summary (from the reader's last position when a live event lacks the count). */
-export function unreadOf(x: ThreadSummary, old?: ThreadSummary): number {
-  if (typeof x.unread_count === 'number') return x.unread_count
-  const lastRead = old?.last_read_n ?? 0
-  if (!old) return x.post_count ?? x.reply_count + 1
-  return Math.max(0, (x.post_count ?? x.reply_count + 1) - lastRead)
-}

@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n'
 import { useTopic } from '../../realtime/hooks'
 import type { RealtimeEvent } from '../../realtime/socket'
 import { forumApi, type ThreadSummary } from '../../forum/api'
-import { flushReads, unreadOf } from '../../forum/readPosition'
+import { flushReads } from '../../forum/readPosition'
+import { unreadOf } from '../../forum/unread'
 
 const SHOWN = 8
 
@@ -41,6 +42,8 @@ export function ForumSlot() {
     const rest = itemsRef.current.filter((i) => i.id !== x.id)
     if (ev.event === 'thread.removed') {
       setItems(rest) // merged into another thread
+      // its reader's counts come from the server (see CategoryThreads)
+      if (old && (old.last_read_n ?? 0) > 0) window.setTimeout(() => void load(), 500)
       return
     }
     const row = { ...x, last_read_n: old?.last_read_n ?? 0, unread_count: unreadOf(x, old ?? { ...x, last_read_n: 0 }) }
