@@ -117,10 +117,18 @@ export const MessageItem = memo(function MessageItem({
       </header>
       {m.reply_to ? (
         <p className="room-reply-preview small mb-1">
-          <button type="button" className="btn btn-link btn-sm p-0 text-start" onClick={() => actions.onJump(m.reply_to!.seq)} aria-label={`${m.reply_to.deleted ? tr.replyToDeleted : tr.replyTo(m.reply_to.author_name)}. ${tr.goToOriginal}`}>
-            <span aria-hidden="true">↩ </span>
-            {m.reply_to.deleted ? tr.replyToDeleted : tr.replyTo(m.reply_to.author_name)}
-          </button>
+          {!m.reply_to.deleted && !m.reply_to.author_name ? (
+            // answers a message this reader may not read (from before they joined) or has not loaded
+            <span className="text-muted-accessible">
+              <span aria-hidden="true">↩ </span>
+              {tr.replyToEarlier}
+            </span>
+          ) : (
+            <button type="button" className="btn btn-link btn-sm p-0 text-start" onClick={() => actions.onJump(m.reply_to!.seq)} aria-label={`${m.reply_to.deleted ? tr.replyToDeleted : tr.replyTo(m.reply_to.author_name)}. ${tr.goToOriginal}`}>
+              <span aria-hidden="true">↩ </span>
+              {m.reply_to.deleted ? tr.replyToDeleted : tr.replyTo(m.reply_to.author_name)}
+            </button>
+          )}
           {!m.reply_to.deleted && m.reply_to.excerpt ? <span className="room-reply-excerpt d-block text-muted-accessible">{m.reply_to.excerpt}</span> : null}
         </p>
       ) : null}

@@ -33,6 +33,26 @@ describe('mergeMessages', () => {
     expect(mergeMessages(list, [reacted])[0].reactions).toHaveLength(1)
   })
 
+  it('fills the preview of the message answered from the one held, when the server left it out', () => {
+    const long = 'x'.repeat(200)
+    const held = [msg(1, { body: 'Prima', author: { ...msg(1).author, name: 'Anna' } }), msg(2, { body: long }), msg(3, { deleted: true, body: '' }), msg(4, { hidden: true, body: '' })]
+    const seqOnly = (seq: number) => ({ seq, author_name: '', excerpt: '', deleted: false })
+    const incoming = [msg(10, { reply_to: seqOnly(1) }), msg(11, { reply_to: seqOnly(2) }), msg(12, { reply_to: seqOnly(3) }), msg(13, { reply_to: seqOnly(4) }), msg(14, { reply_to: seqOnly(9) }),
+      msg(15, { reply_to: { seq: 1, author_name: 'Dal server', excerpt: 'anteprima', deleted: false } })]
+    const got = new Map(mergeMessages(held, incoming).map((m) => [m.seq, m.reply_to]))
+    const cases: [number, string, string, boolean][] = [
+      [10, 'Anna', 'Prima', false],
+      [11, msg(2).author.name, 'x'.repeat(139) + '…', false],
+      [12, msg(3).author.name, '', true],
+      [13, msg(4).author.name, '', false],
+      [14, '', '', false], // not held: the seq alone (from before the reader joined, or not loaded)
+      [15, 'Dal server', 'anteprima', false], // the server's preview stands
+    ]
+    for (const [seq, name, excerpt, deleted] of cases) {
+      expect([seq, got.get(seq)?.author_name, got.get(seq)?.excerpt, got.get(seq)?.deleted]).toEqual([seq, name, excerpt, deleted])
+    }
+  })
+
   it('lastSeq', () => {
     expect(lastSeq([])).toBe(0)
     expect(lastSeq([msg(3), msg(9)])).toBe(9)

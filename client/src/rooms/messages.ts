@@ -25,7 +25,31 @@ export function mergeMessages(list: Message[], incoming: Message[]): Message[] {
     const old = bySeq.get(m.seq)
     bySeq.set(m.seq, old ? newer(old, m) : m)
   }
+  for (const [seq, m] of bySeq) {
+    const p = withPreview(m, bySeq)
+    if (p !== m) bySeq.set(seq, p)
+  }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq)
+}
+
+/** Characters of a reply's preview of the message it answers (the server's excerptChars). */
+const EXCERPT_CHARS = 140
+
+/**
+ * m with the preview of the message it answers filled in from the one held,
+ * when the server left it out: in a since_join room only a page, which
+ * knows its reader, previews it (the message may be from before the reader
+ * joined); an event or an answer gives its seq alone. What is held, the
+ * reader may read.
+ */
+function withPreview(m: Message, bySeq: Map<number, Message>): Message {
+  const rt = m.reply_to
+  if (!rt || rt.author_name || rt.deleted) return m
+  const p = bySeq.get(rt.seq)
+  if (!p) return m
+  const body = [...(p.body ?? '')]
+  const excerpt = p.deleted || p.hidden ? '' : body.length <= EXCERPT_CHARS ? p.body : body.slice(0, EXCERPT_CHARS - 1).join('') + '…'
+  return { ...m, reply_to: { ...rt, author_name: p.author.name, deleted: !!p.deleted, excerpt } }
 }
 
 function newer(old: Message, m: Message): Message {

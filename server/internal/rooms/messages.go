@@ -348,7 +348,10 @@ func (s *Service) floor(r *roomDoc, u *account.User, m *memberDoc) int {
 // wire is a message for viewer with what its reply answers.
 func (s *Service) wire(ctx context.Context, r *roomDoc, m *messageDoc, viewer string) Message {
 	var parent *messageDoc
-	if m.ReplyTo > 0 {
+	// In a since_join room the message answered may be from before a
+	// reader joined, and an event is the same for every reader: only a
+	// page, which knows its reader's floor, previews it.
+	if m.ReplyTo > 0 && r.History != HistorySinceJoin {
 		p, ok, err := s.messages.Get(ctx, r.list(), m.ReplyTo)
 		if err != nil {
 			s.log.Error("load replied message", "room", r.ID, "seq", m.ReplyTo, "err", err)
@@ -431,7 +434,11 @@ func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, 
 	}
 	parents := s.parents(ctx, r, docs, w)
 	for _, d := range docs {
-		out.Messages = append(out.Messages, d.wire(r.ID, parents[d.ReplyTo], u.ID))
+		parent := parents[d.ReplyTo]
+		if d.ReplyTo <= floor {
+			parent = nil // from before the reader joined: its seq, nothing of it
+		}
+		out.Messages = append(out.Messages, d.wire(r.ID, parent, u.ID))
 	}
 	return out, nil
 }

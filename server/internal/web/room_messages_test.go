@@ -181,12 +181,29 @@ func TestRoomArchivedAndSinceJoin(t *testing.T) {
 	if !joined.Me.Member || joined.Me.ReadSeq != 1 || joined.Me.Unread != 0 {
 		t.Errorf("joined = %+v", joined.Me)
 	}
-	send(t, anna, r.ID, "a2", "Dopo")
-	if p := roomPage(t, bruno, "/api/v1/rooms/"+r.ID+"/messages"); seqs(p) != "2" || p.HasMore {
+	// Anna answers her first message: Bruno, who joined after it, learns
+	// nothing of it from the reply; the moderator's page previews it. An
+	// answer or an event is the same whoever reads it: in a since_join room
+	// neither previews (the client fills in what its reader has loaded).
+	var sent rooms.Message
+	anna.Expect(201, "POST", "/api/v1/rooms/"+r.ID+"/messages", map[string]any{"client_id": "a2", "body": "Dopo", "reply_to": 1}).JSON(t, &sent)
+	none := rooms.ReplyTo{Seq: 1}
+	if sent.ReplyTo == nil || *sent.ReplyTo != none {
+		t.Errorf("the send's answer previews the message answered: %+v, want %+v", sent.ReplyTo, none)
+	}
+	p := roomPage(t, bruno, "/api/v1/rooms/"+r.ID+"/messages")
+	if seqs(p) != "2" || p.HasMore {
 		t.Errorf("since_join member sees %s has_more=%v", seqs(p), p.HasMore)
 	}
-	if p := roomPage(t, mod, "/api/v1/rooms/"+r.ID+"/messages"); seqs(p) != "1,2" {
+	if got := p.Messages[0].ReplyTo; got == nil || *got != none {
+		t.Errorf("since_join member sees the reply to a message before joining as %+v, want %+v", got, none)
+	}
+	p = roomPage(t, mod, "/api/v1/rooms/"+r.ID+"/messages")
+	if seqs(p) != "1,2" {
 		t.Errorf("moderator sees %s", seqs(p))
+	}
+	if got := p.Messages[1].ReplyTo; got == nil || got.Excerpt != "Prima che Bruno entri" || got.AuthorName == "" {
+		t.Errorf("moderator's preview of the message answered: %+v", got)
 	}
 	if res := bruno.Do("GET", msgPath(r.ID, 1, "/replies"), nil); res.Status != 404 {
 		t.Errorf("message before joining: got %d", res.Status)
@@ -209,7 +226,7 @@ func TestRoomArchivedAndSinceJoin(t *testing.T) {
 		}
 	}
 	// A resend of a message stored before the archiving still answers it.
-	anna.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/messages", map[string]any{"client_id": "a2", "body": "Dopo"})
+	anna.Expect(200, "POST", "/api/v1/rooms/"+r.ID+"/messages", map[string]any{"client_id": "a2", "body": "Dopo", "reply_to": 1})
 	if p := roomPage(t, anna, "/api/v1/rooms/"+r.ID+"/messages"); seqs(p) != "1,2" || p.Head != 2 {
 		t.Errorf("archived room: %s head %d", seqs(p), p.Head)
 	}

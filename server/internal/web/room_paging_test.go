@@ -43,8 +43,9 @@ func (m *pagingModel) visible(floor int) []int {
 	return out
 }
 
-// show is a message as the model expects it on a page.
-func (m *pagingModel) show(seq int) string {
+// show is a message as the model expects it on a page read by a reader
+// whose floor is floor: of a message answered at or below it, the seq alone.
+func (m *pagingModel) show(seq, floor int) string {
 	p := m.msgs[seq]
 	s := fmt.Sprintf("%d %s", seq, p.body)
 	if p.deleted {
@@ -58,7 +59,9 @@ func (m *pagingModel) show(seq int) string {
 	}
 	if p.replyTo > 0 {
 		q := m.msgs[p.replyTo]
-		if q.deleted {
+		if p.replyTo <= floor {
+			s += fmt.Sprintf(" [to %d : ]", p.replyTo)
+		} else if q.deleted {
 			s += fmt.Sprintf(" [to %d %s, deleted]", p.replyTo, m.authors[q.authorIdx])
 		} else {
 			s += fmt.Sprintf(" [to %d %s: %s]", p.replyTo, m.authors[q.authorIdx], q.body)
@@ -95,10 +98,10 @@ func shown(msg rooms.Message) string {
 	return s
 }
 
-func (m *pagingModel) page(seqs []int, more bool) string {
+func (m *pagingModel) page(seqs []int, more bool, floor int) string {
 	lines := make([]string, len(seqs))
 	for i, seq := range seqs {
-		lines[i] = m.show(seq)
+		lines[i] = m.show(seq, floor)
 	}
 	return fmt.Sprintf("has_more=%v\n%s", more, strings.Join(lines, "\n"))
 }
@@ -211,7 +214,7 @@ func TestRoomPagesMatchModel(t *testing.T) {
 				}
 				want := rest[max(0, len(rest)-size):]
 				p := roomPage(t, v.c, path+q)
-				if got, want := gotPage(p), m.page(want, len(want) > 0 && want[0] > v.floor+1); got != want {
+				if got, want := gotPage(p), m.page(want, len(want) > 0 && want[0] > v.floor+1, v.floor); got != want {
 					t.Fatalf("%s, %s: got\n%s\nwant\n%s", v.name, q, got, want)
 				}
 				if !p.HasMore {
@@ -226,7 +229,7 @@ func TestRoomPagesMatchModel(t *testing.T) {
 				rest := seen[len(fwd):]
 				want := rest[:min(size, len(rest))]
 				p := roomPage(t, v.c, path+q)
-				if got, want := gotPage(p), m.page(want, len(want) > 0 && want[len(want)-1] < head); got != want {
+				if got, want := gotPage(p), m.page(want, len(want) > 0 && want[len(want)-1] < head, v.floor); got != want {
 					t.Fatalf("%s, %s: got\n%s\nwant\n%s", v.name, q, got, want)
 				}
 				if !p.HasMore {
@@ -246,7 +249,7 @@ func TestRoomPagesMatchModel(t *testing.T) {
 			}
 			want := rest[max(0, len(rest)-rooms.PageDefault):]
 			q := fmt.Sprintf("?before=%d", before)
-			if got, want := gotPage(roomPage(t, v.c, path+q)), m.page(want, len(want) > 0 && want[0] > v.floor+1); got != want {
+			if got, want := gotPage(roomPage(t, v.c, path+q)), m.page(want, len(want) > 0 && want[0] > v.floor+1, v.floor); got != want {
 				t.Errorf("%s, %s: got\n%s\nwant\n%s", v.name, q, got, want)
 			}
 		}

@@ -34,6 +34,7 @@ export const rooms: Translation<typeof it> = {
   deleted: 'Message deleted.',
   deletedByModerator: 'Message deleted by a moderator.',
   replyTo: (name: string) => `In reply to ${name}`,
+  replyToEarlier: 'In reply to an earlier message',
   replyToDeleted: 'In reply to a deleted message',
   goToOriginal: 'Go to the message',
   replies: (n: number) => (n === 1 ? '1 reply' : `${n} replies`),

@@ -32,6 +32,7 @@ export const rooms = {
   deleted: 'Messaggio eliminato.',
   deletedByModerator: 'Messaggio eliminato da un moderatore.',
   replyTo: (name: string) => `In risposta a ${name}`,
+  replyToEarlier: 'In risposta a un messaggio precedente',
   replyToDeleted: 'In risposta a un messaggio eliminato',
   goToOriginal: 'Vai al messaggio',
   replies: (n: number) => (n === 1 ? '1 risposta' : `${n} risposte`),
