@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strconv"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -105,7 +104,7 @@ func (s *Service) setHiddenIn(ctx context.Context, tid string, hs []PostHiding) 
 	}
 	var missing []error
 	var changed []*postDoc
-	updates := map[string]bson.M{} // bucket _id → its one update
+	updates := map[int]bson.M{} // post number → its update
 	for i, h := range hs {
 		p := posts[ns[i]]
 		if p == nil {
@@ -116,27 +115,17 @@ func (s *Service) setHiddenIn(ctx context.Context, tid string, hs []PostHiding) 
 			s.syncIndex(ctx, t, p, nil)
 			continue
 		}
-		b := t.bucketOf(p.N)
-		if updates[b] == nil {
-			updates[b] = bson.M{}
-		}
-		key := "posts." + strconv.Itoa(p.N) + ".hidden"
+		key := postLayout.Path(p.N, "hidden")
 		p.Hidden = nil
-		op, value := "$unset", any("")
+		updates[p.N] = bson.M{"$unset": bson.M{key: ""}}
 		if h.Hidden {
 			p.Hidden = &hiding{Reason: h.Reason, At: s.now()}
-			op, value = "$set", p.Hidden
+			updates[p.N] = bson.M{"$set": bson.M{key: p.Hidden}}
 		}
-		if updates[b][op] == nil {
-			updates[b][op] = bson.M{}
-		}
-		updates[b][op].(bson.M)[key] = value
 		changed = append(changed, p)
 	}
-	for b, update := range updates {
-		if _, err := s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": b}, update); err != nil {
-			return fmt.Errorf("hide posts in %s: %w", b, err)
-		}
+	if err := s.postBuckets.UpdateMany(ctx, t.postList(), updates); err != nil {
+		return fmt.Errorf("hide posts of %s: %w", t.ID, err)
 	}
 	if len(changed) > 0 {
 		s.bumpThread(ctx, t.ID)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -480,19 +479,12 @@ func (s *Service) writeDeletions(ctx context.Context, w *outbox.Work, u *account
 		return err
 	}
 	by := &deletion{UserID: u.ID, Name: u.Name, At: s.now()}
-	sets := map[string]bson.M{} // bucket _id → its $set
+	updates := make(map[int]bson.M, len(del))
 	for _, p := range del {
-		b, key := t.bucketOf(p.N), "posts."+strconv.Itoa(p.N)
-		if sets[b] == nil {
-			sets[b] = bson.M{}
-		}
-		sets[b][key+".deleted"], sets[b][key+".delete_reason"], sets[b][key+".deleted_by"] = true, reason, by
+		key := postLayout.Path(p.N, "")
+		updates[p.N] = bson.M{"$set": bson.M{key + ".deleted": true, key + ".delete_reason": reason, key + ".deleted_by": by}}
 	}
-	for b, set := range sets {
-		if _, err = s.deps.Store.C(colPosts).UpdateOne(ctx, bson.M{"_id": b}, bson.M{"$set": set}); err != nil {
-			break
-		}
-	}
+	err = s.postBuckets.UpdateMany(ctx, t.postList(), updates)
 	rec.Done(ctx, err)
 	if err != nil {
 		return fmt.Errorf("delete posts of %s: %w", t.ID, err)

@@ -135,7 +135,7 @@ func (s *Service) setHiddenIn(ctx context.Context, roomID string, hs []MessageHi
 	}
 	var errs []error
 	var changed []*messageDoc
-	updates := map[int]bson.M{} // a bucket's first seq → its one update
+	updates := map[int]bson.M{} // seq → its update
 	for _, h := range hs {
 		_, seq, _ := SplitMessageID(h.ID)
 		m, err := s.message(ctx, r, seq)
@@ -146,26 +146,17 @@ func (s *Service) setHiddenIn(ctx context.Context, roomID string, hs []MessageHi
 		if (m.Hidden != nil) == h.Hidden && (!h.Hidden || m.Hidden.Reason == h.Reason) {
 			continue
 		}
-		first := messageLayout.First(r.list(), seq)
-		if updates[first] == nil {
-			updates[first] = bson.M{}
-		}
-		op, value := "$unset", any("")
+		path := messageLayout.Path(seq, "hidden")
 		m.Hidden = nil
+		updates[seq] = bson.M{"$unset": bson.M{path: ""}}
 		if h.Hidden {
 			m.Hidden = &hiding{Reason: h.Reason, At: s.now()}
-			op, value = "$set", m.Hidden
+			updates[seq] = bson.M{"$set": bson.M{path: m.Hidden}}
 		}
-		if updates[first][op] == nil {
-			updates[first][op] = bson.M{}
-		}
-		updates[first][op].(bson.M)[messageLayout.Path(seq, "hidden")] = value
 		changed = append(changed, m)
 	}
-	for first, update := range updates {
-		if err := s.messages.Update(ctx, r.list(), first, update); err != nil {
-			return errors.Join(append(errs, err)...)
-		}
+	if err := s.messages.UpdateMany(ctx, r.list(), updates); err != nil {
+		return errors.Join(append(errs, err)...)
 	}
 	events := make([]any, len(changed))
 	for i, m := range changed {

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -162,6 +163,32 @@ func (l *List[T]) items(raw bson.Raw) (map[string]T, error) {
 func (l *List[T]) Update(ctx context.Context, r Ref, n int, update bson.M) error {
 	if _, err := l.c.W.UpdateOne(ctx, bson.M{"_id": l.ID(r, n)}, update); err != nil {
 		return fmt.Errorf("update %s %s: %w", l.c.Name, l.ID(r, n), err)
+	}
+	return nil
+}
+
+// UpdateMany applies the updates of items (by number; field paths from
+// Path, each path in one item's update only) with one write per bucket
+// they fall in, instead of one per item: a bulk change (a moderator
+// hiding 100 posts) costs a few writes.
+func (l *List[T]) UpdateMany(ctx context.Context, r Ref, updates map[int]bson.M) error {
+	merged := map[string]bson.M{} // bucket _id → its update
+	for n, update := range updates {
+		id := l.ID(r, n)
+		if merged[id] == nil {
+			merged[id] = bson.M{}
+		}
+		for op, fields := range update {
+			if merged[id][op] == nil {
+				merged[id][op] = bson.M{}
+			}
+			maps.Copy(merged[id][op].(bson.M), fields.(bson.M))
+		}
+	}
+	for id, update := range merged {
+		if _, err := l.c.W.UpdateOne(ctx, bson.M{"_id": id}, update); err != nil {
+			return fmt.Errorf("update %s %s: %w", l.c.Name, id, err)
+		}
 	}
 	return nil
 }

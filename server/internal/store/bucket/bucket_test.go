@@ -108,6 +108,24 @@ func TestList(t *testing.T) {
 				t.Errorf("shared %v: UpdateIf(rev %d): matched %v, item %+v; want matched %v, rev %d", shared, c.rev, m, it, c.wantMatch, c.wantRev)
 			}
 		}
+		// UpdateMany: items of two buckets, a $set and an $unset in one of
+		// them, each item as asked, the others untouched.
+		if err := l.UpdateMany(ctx, r, map[int]bson.M{
+			1: {"$set": bson.M{l.Path(1, "text"): "B"}},
+			2: {"$unset": bson.M{l.Path(2, "text"): ""}},
+			7: {"$set": bson.M{l.Path(7, "text"): "H"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := l.Load(ctx, r, 0, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, want := range map[int]string{1: "B", 2: "", 3: "d", 6: "g", 7: "H"} {
+			if all[n].Text != want {
+				t.Errorf("shared %v: after UpdateMany item %d text %q, want %q", shared, n, all[n].Text, want)
+			}
+		}
 		// Bulk documents of a legacy-sized list read back through the same layout.
 		legacy := bucket.Ref{Owner: "old"}
 		docs := l.Docs(legacy, map[int]item{1: {Text: "x"}, 4: {Text: "y"}, 5: {Text: "z"}})
