@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -20,17 +19,7 @@ func TestKillMidBurstKeepsAuditEntries(t *testing.T) {
 	const threads, ackedBeforeKill = 120, 20
 	ids := make([]string, threads)
 	for i := range ids {
-		status, body, err := admin.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca",
-			"title": fmt.Sprintf("Da chiudere %d", i), "body": "Apertura."})
-		var created struct {
-			Thread struct {
-				ID string `json:"id"`
-			} `json:"thread"`
-		}
-		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
-			t.Fatalf("create thread: %d %s %v", status, body, err)
-		}
-		ids[i] = created.Thread.ID
+		ids[i] = openThread(t, admin, fmt.Sprintf("Da chiudere %d", i))
 	}
 	acked := burst(t, b, "locks", threads, ackedBeforeKill, func(i int) (string, bool, bool) {
 		status, _, err := admin.do("PATCH", "/api/v1/threads/"+ids[i], map[string]any{"locked": true})

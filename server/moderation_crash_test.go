@@ -172,6 +172,24 @@ func TestKillAfterBulkActionStillApplies(t *testing.T) {
 // (bodies from format and their index) and returns its id and theirs.
 func threadWithReplies(t *testing.T, author *client, title, format string, n int) (string, []string) {
 	t.Helper()
+	threadID := openThread(t, author, title)
+	ids := make([]string, n)
+	for i := range ids {
+		status, body, err := author.do("POST", "/api/v1/threads/"+threadID+"/posts", map[string]any{"body": fmt.Sprintf(format, i)})
+		var p struct {
+			ID string `json:"id"`
+		}
+		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
+			t.Fatalf("reply: %d %s %v", status, body, err)
+		}
+		ids[i] = p.ID
+	}
+	return threadID, ids
+}
+
+// openThread opens a thread in bacheca as author and returns its id.
+func openThread(t *testing.T, author *client, title string) string {
+	t.Helper()
 	status, body, err := author.do("POST", "/api/v1/threads", map[string]any{"category_id": "bacheca", "title": title, "body": "Apertura."})
 	var created struct {
 		Thread struct {
@@ -181,16 +199,5 @@ func threadWithReplies(t *testing.T, author *client, title, format string, n int
 	if err != nil || status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
 		t.Fatalf("create thread: %d %s %v", status, body, err)
 	}
-	ids := make([]string, n)
-	for i := range ids {
-		status, body, err := author.do("POST", "/api/v1/threads/"+created.Thread.ID+"/posts", map[string]any{"body": fmt.Sprintf(format, i)})
-		var p struct {
-			ID string `json:"id"`
-		}
-		if err != nil || status != http.StatusCreated || json.Unmarshal(body, &p) != nil {
-			t.Fatalf("reply: %d %s %v", status, body, err)
-		}
-		ids[i] = p.ID
-	}
-	return created.Thread.ID, ids
+	return created.Thread.ID
 }
