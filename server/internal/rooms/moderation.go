@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -135,12 +136,26 @@ func (s *Service) setHiddenIn(ctx context.Context, roomID string, hs []MessageHi
 	}
 	var errs []error
 	var changed []*messageDoc
+	// Each bucket read once, however many of its messages are named.
+	held := map[int]*messageDoc{}
+	read := map[int]bool{}
+	for _, h := range hs {
+		_, seq, _ := SplitMessageID(h.ID)
+		if first := messageLayout.First(r.list(), seq); !read[first] && seq >= 1 && seq <= r.Head {
+			read[first] = true
+			got, err := s.messages.Load(ctx, r.list(), first, first)
+			if err != nil {
+				return err
+			}
+			maps.Copy(held, got)
+		}
+	}
 	updates := map[int]bson.M{} // seq → its update
 	for _, h := range hs {
 		_, seq, _ := SplitMessageID(h.ID)
-		m, err := s.message(ctx, r, seq)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("hide message %s: %w", h.ID, err))
+		m := held[seq]
+		if m == nil || seq > r.Head {
+			errs = append(errs, fmt.Errorf("hide message %s: %w", h.ID, ErrMessageNotFound))
 			continue
 		}
 		if (m.Hidden != nil) == h.Hidden && (!h.Hidden || m.Hidden.Reason == h.Reason) {
