@@ -28,8 +28,10 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/store"
+	"github.com/cantieri/tavolo/server/internal/store/group"
 	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
@@ -63,6 +65,9 @@ type Outbox struct {
 	mu   sync.Mutex
 	redo map[string]Redo
 	q    *worker.Queue[op]
+	// Entries recorded at the same time go in one insert: every room's
+	// batch of sends records one before it is answered.
+	inserts *group.Inserter
 }
 
 // op is a finished entry to delete, or a flush marker.
@@ -79,7 +84,8 @@ func New(st *store.Store, log *slog.Logger) *Outbox {
 	if log == nil {
 		log = slog.Default()
 	}
-	o := &Outbox{col: st.C(collection), log: log.With("component", "outbox"), redo: map[string]Redo{}}
+	o := &Outbox{col: st.C(collection), log: log.With("component", "outbox"), redo: map[string]Redo{},
+		inserts: group.New(st.C(collection), 0)}
 	o.q = worker.Start(deleteQueue, o.run)
 	return o
 }
@@ -102,7 +108,7 @@ func (o *Outbox) Record(ctx context.Context, kind string, data any) (*Work, erro
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	e := Entry{ID: kind + ":" + hex.EncodeToString(b), Kind: kind, Data: raw, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
-	if _, err := o.col.InsertOne(ctx, e); err != nil {
+	if err := o.inserts.Insert(ctx, []any{e}); err != nil {
 		return nil, fmt.Errorf("outbox: record %s: %w", kind, err)
 	}
 	return o.work(e), nil
@@ -184,7 +190,14 @@ func (o *Outbox) run(ch <-chan op) {
 		}
 		if len(ids) > 0 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			if _, err := o.col.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+			// One statement per _id, in one command: on the embedded store
+			// only {_id: X} is looked up, and a $in scanned every entry
+			// still pending (hundreds, while the rooms' applier is busy).
+			dels := make([]mongo.WriteModel, len(ids))
+			for i, id := range ids {
+				dels[i] = mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: id}})
+			}
+			if _, err := o.col.BulkWrite(ctx, dels, options.BulkWrite().SetOrdered(false)); err != nil {
 				o.log.Error("delete finished work", "entries", len(ids), "err", err)
 			}
 			cancel()

@@ -2,7 +2,6 @@ package rooms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -16,12 +15,14 @@ import (
 )
 
 // A room's concurrent sends are stored together (group commit). On the
-// embedded store every write waits for the one writer connection, and a
-// send alone is five or six of them; a room's committer takes the sends
-// queued while its previous batch was written and writes them as one batch:
-// one $inc of the seq counter by the batch's size, one outbox entry, one
-// insert of the client ids, one write per message bucket, one per author,
-// one append of the room topic's events, and only then answers each send.
+// embedded store every write waits for the one writer connection; a
+// room's committer takes the sends queued while its previous batch was
+// stored and stores them as one batch: their seqs (taken in memory on the
+// embedded store, by one $inc of the counter on MongoDB), one outbox entry
+// naming them, one insert of the client ids with their messages (both
+// grouped with the other rooms' batches of the moment); then it answers
+// each send and publishes the batch's events in seq order. The bucket,
+// author and reply writes that follow are the applier's (apply.go).
 // A room has a committer goroutine only while it has sends waiting.
 type commits struct {
 	mu     sync.Mutex
@@ -135,9 +136,16 @@ func (s *Service) commit(jobs []*sendJob) {
 		first[j.sid] = j
 		fresh = append(fresh, j)
 	}
-	s.commitFresh(ctx, r, fresh)
+	events := s.commitFresh(ctx, r, fresh)
 	for _, j := range fresh {
 		j.done <- j.res
+	}
+	// Answered first: the answer needs the message stored, not its event.
+	// Published before the room's next batch, so in seq order.
+	if len(events) > 0 {
+		if err := s.deps.Publisher.PublishAll(ctx, roomTopic(r.ID), "message.created", events); err != nil {
+			s.log.Error("publish", "topic", roomTopic(r.ID), "event", "message.created", "n", len(events), "err", err)
+		}
 	}
 	for _, j := range again {
 		f := first[j.sid] // the same user's: the same message for both
@@ -156,7 +164,7 @@ func (s *Service) commit(jobs []*sendJob) {
 // commitFresh stores sends of distinct client ids and sets each one's
 // outcome. From the seqs' taking on, a send that fails leaves a hole at
 // its seq: it is marked a void, now or at the next start (recover.go).
-func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) {
+func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) (events []any) {
 	n := len(jobs)
 	last, err := s.takeSeqs(ctx, r, n)
 	if err != nil {
@@ -176,7 +184,7 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 	}
 	// A room archived before the seqs were taken refuses the sends: the
 	// room read after taking them (a reader sees every write answered before).
-	archived, err := s.archived(ctx, r.ID)
+	archived, err := s.archived(ctx, r)
 	if err != nil {
 		voidAll(jobs, err)
 		return
@@ -202,8 +210,6 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 		voidAll(jobs, err)
 		return
 	}
-	var werr error
-	defer func() { w.End(werr) }()
 	jobs = slices.DeleteFunc(jobs, func(j *sendJob) bool {
 		if err := s.attach(ctx, j.msg.Author.ID, r.ID, j.msg); err != nil {
 			voidAll([]*sendJob{j}, err)
@@ -213,30 +219,20 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 	})
 	ours := s.insertSends(ctx, r, jobs)
 	if len(ours) == 0 {
+		w.End(nil)
 		return
 	}
-	if werr = s.storeMessages(ctx, r, ours); werr != nil {
-		for _, j := range ours {
-			j.fail(werr)
-		}
-		return
-	}
-	events := make([]any, len(ours))
+	events = make([]any, len(ours))
 	for i, j := range ours {
-		if j.msg.ReplyTo > 0 {
-			s.addReply(ctx, r, j.msg.ReplyTo, j.msg.Seq)
-		}
 		events[i] = s.wire(ctx, r, j.msg, "")
-	}
-	if err := s.deps.Publisher.PublishAll(ctx, roomTopic(r.ID), "message.created", events); err != nil {
-		s.log.Error("publish", "topic", roomTopic(r.ID), "event", "message.created", "n", len(events), "err", err)
-	}
-	for _, j := range ours {
 		j.res = sendDone{sent: Sent{Message: s.wire(ctx, r, j.msg, j.u.ID), Created: true}}
 		if len(j.msg.Mentions.Users)+len(j.msg.Mentions.Administrations) > 0 {
-			j.res.part = w.Part()
+			j.res.part = w.Part() // before the applier may end the entry
 		}
 	}
+	// Stored: the rest is the applier's (apply.go), which ends the entry.
+	s.enqueue(&applyItem{r: r, jobs: ours, w: w})
+	return events
 }
 
 // insertSends stores the client ids with their messages, one insert for
@@ -296,13 +292,12 @@ func (s *Service) insertSends(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 }
 
 // storeMessages writes the messages of stored sends into their buckets
-// and records them as their authors' own.
-func (s *Service) storeMessages(ctx context.Context, r *roomDoc, jobs []*sendJob) error {
+// and returns the own seqs each author is to record.
+func (s *Service) storeMessages(ctx context.Context, r *roomDoc, jobs []*sendJob) ([]ownWrite, error) {
 	var buckets []string
 	byBucket := map[string][]*messageDoc{}
-	byAuthor := map[string][]int{}
-	joined := map[string]bool{}
-	var authors []string
+	var owns []ownWrite
+	byAuthor := map[string]int{} // index in owns
 	for _, j := range jobs {
 		b := messageLayout.ID(r.list(), j.msg.Seq)
 		if byBucket[b] == nil {
@@ -310,21 +305,19 @@ func (s *Service) storeMessages(ctx context.Context, r *roomDoc, jobs []*sendJob
 		}
 		byBucket[b] = append(byBucket[b], j.msg)
 		a := j.msg.Author.ID
-		if byAuthor[a] == nil {
-			authors = append(authors, a)
-			joined[a] = true
+		k, ok := byAuthor[a]
+		if !ok {
+			k = len(owns)
+			byAuthor[a] = k
+			owns = append(owns, ownWrite{roomID: r.ID, userID: a, joined: true})
 		}
-		byAuthor[a] = append(byAuthor[a], j.msg.Seq)
-		joined[a] = joined[a] && j.joined
+		owns[k].seqs = append(owns[k].seqs, j.msg.Seq)
+		owns[k].joined = owns[k].joined && j.joined
 	}
 	for _, b := range buckets {
 		if err := s.putMessages(ctx, r, byBucket[b]); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	var errs []error
-	for _, a := range authors {
-		errs = append(errs, s.addOwn(ctx, r.ID, a, byAuthor[a], true, joined[a]))
-	}
-	return errors.Join(errs...)
+	return owns, nil
 }

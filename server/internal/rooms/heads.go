@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -51,6 +52,9 @@ func (s *Service) withHeads(ctx context.Context, rs []*roomDoc, fresh bool) erro
 // was read with (a new room's 0, an older room's frozen head field); a
 // send racing it to make it gets its seqs by $inc.
 func (s *Service) takeSeqs(ctx context.Context, r *roomDoc, n int) (int, error) {
+	if s.deps.Store.Embedded {
+		return s.seqs.take(ctx, s, r, n)
+	}
 	for range 2 {
 		var h headDoc
 		err := s.deps.Store.C(colHeads).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$inc": bson.M{"n": n}},
@@ -75,8 +79,42 @@ func (s *Service) takeSeqs(ctx context.Context, r *roomDoc, n int) (int, error) 
 	return 0, fmt.Errorf("number message in %s: counter missing after its creation", r.ID)
 }
 
-// archived reads whether a room is archived now.
-func (s *Service) archived(ctx context.Context, roomID string) (bool, error) {
+// archives is which rooms are archived or being archived, on the
+// embedded store, where every archiving goes through this process:
+// UpdateRoom marks a room before its write, so a batch numbered after the
+// write began sees it without a read (a read waited behind the sends'
+// own reads, a third of a busy room's answer). Unknown rooms are taken as
+// read by the send.
+type archives struct {
+	mu sync.Mutex
+	on map[string]bool
+}
+
+func (a *archives) set(roomID string, on bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.on == nil {
+		a.on = map[string]bool{}
+	}
+	a.on[roomID] = on
+}
+
+func (a *archives) get(roomID string) (on, known bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	on, known = a.on[roomID]
+	return on, known
+}
+
+// archived reads whether a room is archived now (r as a send read it).
+func (s *Service) archived(ctx context.Context, r *roomDoc) (bool, error) {
+	if s.deps.Store.Embedded {
+		if on, known := s.archives.get(r.ID); known {
+			return on, nil
+		}
+		return r.Archived, nil
+	}
+	roomID := r.ID
 	var d struct {
 		Archived bool `bson:"archived"`
 	}
@@ -86,4 +124,56 @@ func (s *Service) archived(ctx context.Context, roomID string) (bool, error) {
 		return false, fmt.Errorf("recheck room %s: %w", roomID, err)
 	}
 	return d.Archived, nil
+}
+
+// seqs numbers the messages in the process on the embedded store, which
+// one process owns: a $inc of the counter was a write per batch before
+// its answer, one per send with many rooms. The batch's outbox entry
+// names the seqs it took, and the applier (or redoSent after a crash)
+// raises the stored counter to them, so a restart goes on from there;
+// seqs taken by a batch that recorded nothing were never answered or
+// published and are taken again.
+type seqs struct {
+	mu   sync.Mutex
+	head map[string]int // room id -> last seq taken
+}
+
+func (q *seqs) take(ctx context.Context, s *Service, r *roomDoc, n int) (int, error) {
+	q.mu.Lock()
+	last, ok := q.head[r.ID]
+	q.mu.Unlock()
+	if !ok {
+		// The stored counter, or the head r was read with (a new room's
+		// 0, an older room's frozen head field); read once per room.
+		h, _, err := store.Get[headDoc](ctx, s.deps.Store.Collection(colHeads).Ordered(), r.ID)
+		if err != nil {
+			return 0, fmt.Errorf("number message in %s: %w", r.ID, err)
+		}
+		last = max(r.Head, h.N)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.head == nil {
+		q.head = map[string]int{}
+	}
+	if cur, ok := q.head[r.ID]; ok {
+		last = cur // another batch read it first
+	}
+	last += n
+	q.head[r.ID] = last
+	return last, nil
+}
+
+func (q *seqs) forget() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.head = nil
+}
+
+// last is the last seq taken of a room in this process (0: none yet);
+// the stored counter lags it until the applier writes.
+func (q *seqs) last(roomID string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.head[roomID]
 }

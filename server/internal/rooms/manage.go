@@ -84,8 +84,18 @@ func (s *Service) CreateRoom(ctx context.Context, u *account.User, in NewRoom) (
 	return s.roomView(u, r, nil), nil
 }
 
-// room loads a room by id (through the writer when fresh matters).
+// loadRoom loads a room by id (through the writer when fresh matters),
+// once the sends answered in it are written (settle).
 func (s *Service) loadRoom(ctx context.Context, id string, fresh bool) (*roomDoc, error) {
+	if err := s.settle(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.readRoom(ctx, id, fresh)
+}
+
+// readRoom loads a room as stored now: for what needs the room's rules,
+// not its messages (a send, a subscription, typing).
+func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc, error) {
 	if !validID(id) {
 		return nil, ErrRoomNotFound
 	}
@@ -117,7 +127,7 @@ func (s *Service) loadRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	if herr != nil {
 		return nil, herr
 	}
-	r.Head = max(r.Head, h.N)
+	r.Head = max(r.Head, h.N, s.seqs.last(id))
 	return &r, nil
 }
 
@@ -127,6 +137,20 @@ func (s *Service) enter(ctx context.Context, u *account.User, id string) (*roomD
 	if err != nil {
 		return nil, err
 	}
+	return s.admit(u, r)
+}
+
+// enterNow is enter without waiting for the room's answered sends.
+func (s *Service) enterNow(ctx context.Context, u *account.User, id string) (*roomDoc, error) {
+	r, err := s.readRoom(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.admit(u, r)
+}
+
+// admit passes a room u may read; any other is not found.
+func (s *Service) admit(u *account.User, r *roomDoc) (*roomDoc, error) {
 	if !authz.Can(authz.ReadRoom, u.Subject(), r.item(u)) {
 		return nil, ErrRoomNotFound
 	}
@@ -188,6 +212,13 @@ func (s *Service) Rooms(ctx context.Context, u *account.User) ([]Room, error) {
 			mine = append(mine, r)
 			mids = append(mids, memberID(r.ID, u.ID))
 		}
+	}
+	ids := make([]string, len(mine))
+	for i, r := range mine {
+		ids[i] = r.ID
+	}
+	if err := s.settle(ctx, ids...); err != nil {
+		return nil, err
 	}
 	if err := s.withHeads(ctx, mine, false); err != nil {
 		return nil, err
@@ -293,12 +324,18 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 		if err != nil {
 			return Room{}, err
 		}
+		was := r.Archived
+		if in.Archived != nil && *in.Archived {
+			s.archives.set(r.ID, true) // sends numbered from now on are refused
+		}
 		err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(r)
 		rec.Done(ctx, err)
 		if err != nil {
+			s.archives.set(r.ID, was)
 			return Room{}, fmt.Errorf("update room %s: %w", r.ID, err)
 		}
+		s.archives.set(r.ID, r.Archived)
 		r.Head = max(r.Head, head)
 		// Before room.updated: who lost the room must not receive it.
 		s.settingsChanged(ctx, r, in.Access != nil || in.AdministrationIDs != nil, in.Presence != nil)

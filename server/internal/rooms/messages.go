@@ -72,7 +72,7 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	if utf8.RuneCountInString(in.Body) > MaxBody {
 		return Sent{}, ErrMessageTooLong
 	}
-	r, err := s.enter(ctx, u, roomID)
+	r, err := s.enterNow(ctx, u, roomID)
 	if err != nil {
 		return Sent{}, err
 	}
@@ -135,6 +135,11 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 func (s *Service) resend(ctx context.Context, u *account.User, r *roomDoc, prior *sendDoc, in NewMessage) (Sent, error) {
 	if prior.Hash != in.Hash() {
 		return Sent{}, ErrClientIDReused
+	}
+	// Answered before but maybe not yet in its bucket: complete would
+	// write and publish it again.
+	if err := s.settle(ctx, r.ID); err != nil {
+		return Sent{}, err
 	}
 	return s.complete(ctx, r, prior, u.ID)
 }
@@ -243,7 +248,13 @@ func (s *Service) addReply(ctx context.Context, r *roomDoc, parent, seq int) {
 
 // void marks a seq that will never hold a message.
 func (s *Service) void(ctx context.Context, roomID string, seq int) {
-	if err := s.markGone(context.WithoutCancel(ctx), roomID, seq); err != nil {
+	ctx = context.WithoutCancel(ctx)
+	// The counter covers it too: a restart must not number a message with it.
+	err := s.markGone(ctx, roomID, seq)
+	if err == nil {
+		err = s.keepHead(ctx, roomID, seq)
+	}
+	if err != nil {
 		s.log.Error("void seq (redone at the next start)", "room", roomID, "seq", seq, "err", err)
 	}
 }
@@ -312,6 +323,9 @@ func (s *Service) attach(ctx context.Context, ownerID, roomID string, m *message
 
 // message loads one stored message; gone seqs and holes are not found.
 func (s *Service) message(ctx context.Context, r *roomDoc, seq int) (*messageDoc, error) {
+	if m := s.answered(r.ID, seq); m != nil {
+		return m, nil // a reply to a message not yet in its bucket
+	}
 	if seq < 1 || seq > r.Head {
 		return nil, ErrMessageNotFound
 	}
@@ -352,11 +366,14 @@ func (s *Service) wire(ctx context.Context, r *roomDoc, m *messageDoc, viewer st
 	// reader joined, and an event is the same for every reader: only a
 	// page, which knows its reader's floor, previews it.
 	if m.ReplyTo > 0 && r.History != HistorySinceJoin {
-		p, ok, err := s.messages.Get(ctx, r.list(), m.ReplyTo)
-		if err != nil {
-			s.log.Error("load replied message", "room", r.ID, "seq", m.ReplyTo, "err", err)
-		} else if ok {
-			parent = p
+		parent = s.answered(r.ID, m.ReplyTo) // answered, maybe not yet in its bucket
+		if parent == nil {
+			p, ok, err := s.messages.Get(ctx, r.list(), m.ReplyTo)
+			if err != nil {
+				s.log.Error("load replied message", "room", r.ID, "seq", m.ReplyTo, "err", err)
+			} else if ok {
+				parent = p
+			}
 		}
 	}
 	return m.wire(r.ID, parent, viewer)
@@ -396,6 +413,11 @@ func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, 
 		return Page{}, ErrRoomNotFound
 	}
 	seq := s.head(ctx, roomTopic(roomID)) // before the data: nothing published after it is missed
+	// What was published is written before the reads below (the member's
+	// own too).
+	if err := s.settle(ctx, roomID); err != nil {
+		return Page{}, err
+	}
 	// u's member document beside the room, read at the same time (kept only
 	// if u may enter).
 	var m *memberDoc

@@ -400,7 +400,7 @@ func (s *Service) Promote(ctx context.Context, u *account.User, roomID string, s
 // RegisterTopics sets who may subscribe to room:<id>: whoever may read it.
 func (s *Service) RegisterTopics(a TopicAuthorizer) {
 	a.Authorize("room", func(ctx context.Context, u *account.User, id string) error {
-		r, err := s.loadRoom(ctx, id, false)
+		r, err := s.readRoom(ctx, id, false)
 		if err != nil {
 			return err
 		}
@@ -461,7 +461,7 @@ func (s *Service) RegisterFiles(a FileAuthorizer) {
 // PresenceCountsOnly tells the realtime hub whether a room shows only how
 // many are present (presence "counts"), for its presence frames.
 func (s *Service) PresenceCountsOnly(ctx context.Context, roomID string) (bool, error) {
-	r, err := s.loadRoom(ctx, roomID, false)
+	r, err := s.readRoom(ctx, roomID, false)
 	if err != nil {
 		return false, err
 	}
@@ -471,7 +471,7 @@ func (s *Service) PresenceCountsOnly(ctx context.Context, roomID string) (bool, 
 // MayType tells the realtime hub whether u may announce typing in a room:
 // whoever may send there now (not muted, room not archived).
 func (s *Service) MayType(ctx context.Context, u *account.User, roomID string) error {
-	r, err := s.enter(ctx, u, roomID)
+	r, err := s.enterNow(ctx, u, roomID)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,10 @@ import (
 )
 
 // A batch of sends records kindSent in the outbox right after taking
-// their seqs, and the entry goes once the messages are stored and
-// published (and their mentions told). Redone after a
-// crash, it stores the message its client id holds if the bucket lacks it
+// their seqs, and the entry goes once the applier has written the
+// messages into their buckets (and their mentions are told). Redone after
+// a crash, it raises the room's counter to the seqs it names, stores the
+// message its client id holds if the bucket lacks it
 // (and publishes it: live clients may get it twice, and keep one by seq),
 // or marks the seq a void when the client id was never stored. A crash
 // between taking the seq and recording the entry leaves a hole nothing
@@ -45,6 +46,15 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 	if err != nil {
 		return err
 	}
+	last := 0
+	for _, it := range in.Sends {
+		last = max(last, it.Seq)
+	}
+	// The process numbered them (seqs.go): the counter may not know them yet.
+	if err := s.keepHead(ctx, r.ID, last); err != nil {
+		return err
+	}
+	r.Head = max(r.Head, last)
 	for _, it := range in.Sends {
 		sd, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends).Ordered(), it.SendID)
 		if err != nil {
@@ -74,6 +84,7 @@ const reconcileWindow = 200
 // message. Call it at start-up after the outbox's Recover (which stores
 // every message whose client id was stored) and before any request.
 func (s *Service) Reconcile(ctx context.Context) error {
+	s.seqs.forget() // a start: the counters are read again from the store
 	idx, _, err := store.Get[struct {
 		IDs []string `bson:"ids"`
 	}](ctx, s.deps.Store.Collection(colIndex), indexID)

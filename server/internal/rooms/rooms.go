@@ -115,6 +115,9 @@ type Service struct {
 	messageLocks keylock.Stripes
 	puts         puts
 	commits      commits
+	apply        applier         // writes what follows an answered send (apply.go)
+	seqs         seqs            // the rooms' counters on the embedded store (heads.go)
+	archives     archives        // the rooms archived, on the embedded store (heads.go)
 	sendInserts  *group.Inserter // the client ids of all rooms' batches, grouped
 }
 
