@@ -103,7 +103,8 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	if fresh {
 		c = s.deps.Store.C(colRooms)
 	}
-	// The counter beside the room, read at the same time.
+	// The counter beside the room, read at the same time, unless this
+	// process numbers the room's messages (seqs.go): then it knows more.
 	hc := s.deps.Store.Collection(colHeads)
 	if fresh {
 		hc = hc.Ordered()
@@ -111,10 +112,15 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	var h headDoc
 	var herr error
 	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		h, _, herr = store.Get[headDoc](ctx, hc, id)
-	}()
+	mine := s.seqs.last(id)
+	if mine > 0 {
+		close(read)
+	} else {
+		go func() {
+			defer close(read)
+			h, _, herr = store.Get[headDoc](ctx, hc, id)
+		}()
+	}
 	var r roomDoc
 	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&r)
 	<-read
@@ -127,7 +133,7 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	if herr != nil {
 		return nil, herr
 	}
-	r.Head = max(r.Head, h.N, s.seqs.last(id))
+	r.Head = max(r.Head, h.N, mine)
 	return &r, nil
 }
 
