@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/outbox"
+	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // A send is answered and published once its message is stored with its
@@ -193,8 +194,7 @@ func (s *Service) applyRound(items []*applyItem) (retry []*applyItem) {
 	}
 	failed := map[string]error{}
 	var owns []ownWrite
-	var heads []mongo.WriteModel
-	var headRooms []string
+	heads := map[string]int{}
 	for _, id := range order {
 		its := byRoom[id]
 		var jobs []*sendJob
@@ -213,22 +213,14 @@ func (s *Service) applyRound(items []*applyItem) (retry []*applyItem) {
 				s.addReply(ctx, r, j.msg.ReplyTo, j.msg.Seq)
 			}
 		}
-		if s.deps.Store.Embedded {
-			last := slices.MaxFunc(jobs, func(a, b *sendJob) int { return a.msg.Seq - b.msg.Seq }).msg.Seq
-			heads = append(heads, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
-				SetUpdate(bson.M{"$max": bson.M{"n": last}}).SetUpsert(true))
-			headRooms = append(headRooms, id)
-		}
+		heads[id] = slices.MaxFunc(jobs, func(a, b *sendJob) int { return a.msg.Seq - b.msg.Seq }).msg.Seq
 	}
 	for id, err := range s.addOwns(ctx, owns) {
 		failed[id] = err
 	}
-	for i := 0; i < len(heads); i += bulkSize {
-		n := min(len(heads), i+bulkSize)
-		if _, err := s.deps.Store.C(colHeads).BulkWrite(ctx, heads[i:n], options.BulkWrite().SetOrdered(false)); err != nil {
-			for _, id := range headRooms[i:n] {
-				failed[id] = fmt.Errorf("raise the counter of %s: %w", id, err)
-			}
+	if err := s.raiseHeads(ctx, heads); err != nil {
+		for id := range heads {
+			failed[id] = err
 		}
 	}
 	for _, id := range order {
@@ -281,8 +273,7 @@ func (s *Service) addOwns(ctx context.Context, owns []ownWrite) map[string]error
 		models := make([]mongo.WriteModel, len(chunk))
 		for k, o := range chunk {
 			mids[k] = memberID(o.roomID, o.userID)
-			models[k] = mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": mids[k]}).SetUpdate(bson.M{
-				"$addToSet": bson.M{"own": bson.M{"$each": o.seqs}}, "$set": bson.M{"last_sent_at": now}})
+			models[k] = mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": mids[k]}).SetUpdate(ownUpdate(o.seqs, now))
 		}
 		unlock := s.memberLocks.LockAll(mids)
 		_, err := s.deps.Store.C(colMembers).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
@@ -296,14 +287,20 @@ func (s *Service) addOwns(ctx context.Context, owns []ownWrite) map[string]error
 	return failed
 }
 
-// keepHead stores that r's seqs up to last are taken, on the embedded
-// store where the process numbers the messages (seqs.go); on MongoDB the
-// counter took them already.
-func (s *Service) keepHead(ctx context.Context, roomID string, last int) error {
-	if !s.deps.Store.Embedded {
+// raiseHeads stores that the rooms' seqs up to each one's last are
+// taken, where the process numbers the messages (seqs in heads.go); on
+// MongoDB the counter took them already.
+func (s *Service) raiseHeads(ctx context.Context, last map[string]int) error {
+	if !s.deps.Store.SoleWriter() || len(last) == 0 {
 		return nil
 	}
-	_, err := s.deps.Store.C(colHeads).UpdateOne(ctx, bson.M{"_id": roomID}, bson.M{"$max": bson.M{"n": last}},
-		options.UpdateOne().SetUpsert(true))
-	return err
+	models := make([]mongo.WriteModel, 0, len(last))
+	for id, n := range last {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
+			SetUpdate(bson.M{"$max": bson.M{"n": n}}).SetUpsert(true))
+	}
+	if err := store.WriteChunks(ctx, s.deps.Store.C(colHeads), models, bulkSize, 0); err != nil {
+		return fmt.Errorf("raise the rooms' counters: %w", err)
+	}
+	return nil
 }

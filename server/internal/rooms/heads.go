@@ -52,8 +52,8 @@ func (s *Service) withHeads(ctx context.Context, rs []*roomDoc, fresh bool) erro
 // was read with (a new room's 0, an older room's frozen head field); a
 // send racing it to make it gets its seqs by $inc.
 func (s *Service) takeSeqs(ctx context.Context, r *roomDoc, n int) (int, error) {
-	if s.deps.Store.Embedded {
-		return s.seqs.take(ctx, s, r, n)
+	if s.deps.Store.SoleWriter() {
+		return s.seqs.take(r, n), nil
 	}
 	for range 2 {
 		var h headDoc
@@ -79,8 +79,8 @@ func (s *Service) takeSeqs(ctx context.Context, r *roomDoc, n int) (int, error) 
 	return 0, fmt.Errorf("number message in %s: counter missing after its creation", r.ID)
 }
 
-// archives is which rooms are archived or being archived, on the
-// embedded store, where every archiving goes through this process:
+// archives is which rooms are archived or being archived, when this
+// process is the store's sole writer and so every archiving goes through it:
 // UpdateRoom marks a room before its write, so a batch numbered after the
 // write began sees it without a read (a read waited behind the sends'
 // own reads, a third of a busy room's answer). Unknown rooms are taken as
@@ -108,7 +108,7 @@ func (a *archives) get(roomID string) (on, known bool) {
 
 // archived reads whether a room is archived now (r as a send read it).
 func (s *Service) archived(ctx context.Context, r *roomDoc) (bool, error) {
-	if s.deps.Store.Embedded {
+	if s.deps.Store.SoleWriter() {
 		if on, known := s.archives.get(r.ID); known {
 			return on, nil
 		}
@@ -126,8 +126,8 @@ func (s *Service) archived(ctx context.Context, r *roomDoc) (bool, error) {
 	return d.Archived, nil
 }
 
-// seqs numbers the messages in the process on the embedded store, which
-// one process owns: a $inc of the counter was a write per batch before
+// seqs numbers the messages in the process when it is the store's sole
+// writer (the embedded store, which one process owns): a $inc of the counter was a write per batch before
 // its answer, one per send with many rooms. The batch's outbox entry
 // names the seqs it took, and the applier (or redoSent after a crash)
 // raises the stored counter to them, so a restart goes on from there;
@@ -138,30 +138,22 @@ type seqs struct {
 	head map[string]int // room id -> last seq taken
 }
 
-func (q *seqs) take(ctx context.Context, s *Service, r *roomDoc, n int) (int, error) {
-	q.mu.Lock()
-	last, ok := q.head[r.ID]
-	q.mu.Unlock()
-	if !ok {
-		// The stored counter, or the head r was read with (a new room's
-		// 0, an older room's frozen head field); read once per room.
-		h, _, err := store.Get[headDoc](ctx, s.deps.Store.Collection(colHeads).Ordered(), r.ID)
-		if err != nil {
-			return 0, fmt.Errorf("number message in %s: %w", r.ID, err)
-		}
-		last = max(r.Head, h.N)
-	}
+// take takes r's next n seqs and returns the last. A room this process
+// has not numbered yet starts from the head r was read with: readRoom
+// reads the stored counter for it, and nothing but this process raises it.
+func (q *seqs) take(r *roomDoc, n int) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.head == nil {
 		q.head = map[string]int{}
 	}
-	if cur, ok := q.head[r.ID]; ok {
-		last = cur // another batch read it first
+	last, ok := q.head[r.ID]
+	if !ok {
+		last = r.Head
 	}
 	last += n
 	q.head[r.ID] = last
-	return last, nil
+	return last
 }
 
 func (q *seqs) forget() {

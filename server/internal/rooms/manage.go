@@ -104,7 +104,7 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 		c = s.deps.Store.C(colRooms)
 	}
 	// The counter beside the room, read at the same time, unless this
-	// process numbers the room's messages (seqs.go): then it knows more.
+	// process numbers the room's messages (seqs in heads.go): then it knows more.
 	hc := s.deps.Store.Collection(colHeads)
 	if fresh {
 		hc = hc.Ordered()

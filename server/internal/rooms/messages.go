@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -252,7 +253,7 @@ func (s *Service) void(ctx context.Context, roomID string, seq int) {
 	// The counter covers it too: a restart must not number a message with it.
 	err := s.markGone(ctx, roomID, seq)
 	if err == nil {
-		err = s.keepHead(ctx, roomID, seq)
+		err = s.raiseHeads(ctx, map[string]int{roomID: seq})
 	}
 	if err != nil {
 		s.log.Error("void seq (redone at the next start)", "room", roomID, "seq", seq, "err", err)
@@ -321,15 +322,22 @@ func (s *Service) attach(ctx context.Context, ownerID, roomID string, m *message
 	return nil
 }
 
+// stored is message seq as answered: from memory while the applier has
+// not written it yet (a reply to it, its preview), else from its bucket
+// when seq is at most upTo.
+func (s *Service) stored(ctx context.Context, r *roomDoc, seq, upTo int) (*messageDoc, bool, error) {
+	if m := s.answered(r.ID, seq); m != nil {
+		return m, true, nil
+	}
+	if seq < 1 || seq > upTo {
+		return nil, false, nil
+	}
+	return s.messages.Get(ctx, r.list(), seq)
+}
+
 // message loads one stored message; gone seqs and holes are not found.
 func (s *Service) message(ctx context.Context, r *roomDoc, seq int) (*messageDoc, error) {
-	if m := s.answered(r.ID, seq); m != nil {
-		return m, nil // a reply to a message not yet in its bucket
-	}
-	if seq < 1 || seq > r.Head {
-		return nil, ErrMessageNotFound
-	}
-	m, ok, err := s.messages.Get(ctx, r.list(), seq)
+	m, ok, err := s.stored(ctx, r, seq, r.Head)
 	if err != nil {
 		return nil, err
 	}
@@ -366,14 +374,13 @@ func (s *Service) wire(ctx context.Context, r *roomDoc, m *messageDoc, viewer st
 	// reader joined, and an event is the same for every reader: only a
 	// page, which knows its reader's floor, previews it.
 	if m.ReplyTo > 0 && r.History != HistorySinceJoin {
-		parent = s.answered(r.ID, m.ReplyTo) // answered, maybe not yet in its bucket
-		if parent == nil {
-			p, ok, err := s.messages.Get(ctx, r.list(), m.ReplyTo)
-			if err != nil {
-				s.log.Error("load replied message", "room", r.ID, "seq", m.ReplyTo, "err", err)
-			} else if ok {
-				parent = p
-			}
+		// Not bounded by r.Head: a batch's r was read before later sends'
+		// parents were numbered.
+		p, ok, err := s.stored(ctx, r, m.ReplyTo, math.MaxInt)
+		if err != nil {
+			s.log.Error("load replied message", "room", r.ID, "seq", m.ReplyTo, "err", err)
+		} else if ok {
+			parent = p
 		}
 	}
 	return m.wire(r.ID, parent, viewer)
@@ -427,7 +434,7 @@ func (s *Service) Messages(ctx context.Context, u *account.User, roomID string, 
 		defer close(read)
 		m, merr = s.member(ctx, roomID, u.ID, false)
 	}()
-	r, err := s.enter(ctx, u, roomID)
+	r, err := s.enterNow(ctx, u, roomID) // settled above
 	<-read
 	if err != nil {
 		return Page{}, err

@@ -51,7 +51,7 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 		last = max(last, it.Seq)
 	}
 	// The process numbered them (seqs.go): the counter may not know them yet.
-	if err := s.keepHead(ctx, r.ID, last); err != nil {
+	if err := s.raiseHeads(ctx, map[string]int{r.ID: last}); err != nil {
 		return err
 	}
 	r.Head = max(r.Head, last)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -97,6 +98,12 @@ func (s *Service) MarkRead(ctx context.Context, u *account.User, roomID string, 
 	return st, nil
 }
 
+// ownUpdate adds seqs to a member's own and sets their last send: what
+// a known member's sends change, without a read.
+func ownUpdate(seqs []int, sentAt time.Time) bson.M {
+	return bson.M{"$addToSet": bson.M{"own": bson.M{"$each": seqs}}, "$set": bson.M{"last_sent_at": sentAt}}
+}
+
 // addOwn records seqs as u's own messages in the room, joining u (who has
 // read everything before them) if not a member yet; sent: a new send (slow
 // mode counts from now). A known member's is one update with no read:
@@ -107,9 +114,9 @@ func (s *Service) addOwn(ctx context.Context, roomID, userID string, seqs []int,
 	mid := memberID(roomID, userID)
 	defer s.memberLocks.Lock(mid)()
 	if joined {
-		update := bson.M{"$addToSet": bson.M{"own": bson.M{"$each": seqs}}}
-		if sent {
-			update["$set"] = bson.M{"last_sent_at": s.now()}
+		update := ownUpdate(seqs, s.now())
+		if !sent {
+			delete(update, "$set")
 		}
 		if _, err := s.deps.Store.C(colMembers).UpdateOne(ctx, bson.M{"_id": mid}, update); err != nil {
 			return fmt.Errorf("record own message %s: %w", mid, err)

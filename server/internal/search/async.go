@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/worker"
 )
 
@@ -314,20 +315,14 @@ func (ix *Index) PutMany(ctx context.Context, docs []Doc) error {
 	return nil
 }
 
-// bulkChunks writes models writeChunk at a time (each touches its own document).
+// bulkChunks writes models writeChunk at a time, paced on the worker's
+// context.
 func bulkChunks(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel) error {
-	_, pace := ctx.Value(pacedKey{}).(bool)
-	for i := 0; i < len(models); i += writeChunk {
-		start := time.Now()
-		if _, err := c.BulkWrite(ctx, models[i:min(i+writeChunk, len(models))], options.BulkWrite().SetOrdered(false)); err != nil {
-			return err
-		}
-		if pace && i+writeChunk < len(models) {
-			// Leave the writer free for as long as the write held it.
-			time.Sleep(min(time.Since(start), maxPause))
-		}
+	var pause time.Duration
+	if _, paced := ctx.Value(pacedKey{}).(bool); paced {
+		pause = maxPause
 	}
-	return nil
+	return store.WriteChunks(ctx, c, models, writeChunk, pause)
 }
 
 // pacedKey marks the background worker's writes: on the embedded store they
