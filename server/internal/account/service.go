@@ -74,7 +74,7 @@ func New(st *store.Store, opt Options) *Service {
 	if opt.Mailer == nil {
 		opt.Mailer = mailer.NewLog(opt.Logger)
 	}
-	s := &Service{st: st, opt: opt, log: opt.Logger, now: opt.Now, mail: opt.Mailer, cache: newSessionCache()}
+	s := &Service{st: st, opt: opt, log: opt.Logger, now: opt.Now, mail: opt.Mailer, cache: newSessionCache(st.SoleWriter())}
 	if opt.Audit != nil {
 		s.observeAudit(opt.Audit)
 		s.observeSettings(opt.Audit)

@@ -25,8 +25,12 @@ type session struct {
 }
 
 const (
-	// cacheTTL bounds how stale a cached session may be; local changes
-	// (logout, role, suspension, password) drop entries at once.
+	// cacheTTL bounds how stale a cached session may be when other
+	// instances write too; local changes (logout, role, suspension,
+	// password, the administration's status) drop entries at once. On the
+	// sole writer every change is local: entries stay until the session's
+	// last_seen is due (touchEvery). A chat member sends every few seconds
+	// or less often, past a short TTL: two reads per send.
 	cacheTTL = 2 * time.Second
 	// touchEvery limits last_seen writes to one per session per period
 	// instead of one per request. Expiry is fixed at login, like the cookie's.
@@ -54,8 +58,9 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 	id := hashToken(token)
 	now := s.now()
 	e, ok, gen := s.cache.Get(id, now)
-	if ok && now.Before(e.expiresAt) {
+	if ok && now.Before(e.expiresAt) && now.Sub(e.lastSeen) <= touchEvery {
 		u := *e.user
+		u.suspensionAt(now) // a suspension may have ended since the read
 		return &u, id, e.expiresAt, nil
 	}
 	var sess session
@@ -78,13 +83,15 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, string,
 		}
 		return nil, "", time.Time{}, err
 	}
-	if now.Sub(sess.LastSeen) > touchEvery {
+	seen := sess.LastSeen
+	if now.Sub(seen) > touchEvery {
 		_, err := s.st.C(colSessions).UpdateByID(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "last_seen", Value: now.UTC()}}}})
 		if err != nil {
 			s.log.Warn("touch session", "err", err)
 		}
+		seen = now
 	}
-	s.cache.Put(id, cacheEntry{user: u, expiresAt: sess.ExpiresAt}, now, gen)
+	s.cache.Put(id, cacheEntry{user: u, expiresAt: sess.ExpiresAt, lastSeen: seen}, now, gen)
 	cp := *u
 	return &cp, id, sess.ExpiresAt, nil
 }
@@ -205,9 +212,15 @@ type sessionCache = ttlcache.Cache[cacheEntry]
 type cacheEntry struct {
 	user      *User
 	expiresAt time.Time
+	lastSeen  time.Time // as stored: a hit past touchEvery reads (and touches) again
 }
 
-func newSessionCache() *sessionCache { return ttlcache.New[cacheEntry](10000, cacheTTL) }
+func newSessionCache(sole bool) *sessionCache {
+	if sole {
+		return ttlcache.New[cacheEntry](10000, touchEvery)
+	}
+	return ttlcache.New[cacheEntry](10000, cacheTTL)
+}
 
 // dropUser drops the cached sessions of userID, after a change to the user.
 func (s *Service) dropUser(userID string) {

@@ -28,7 +28,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/group"
@@ -60,6 +59,7 @@ type Redo func(ctx context.Context, w *Work) error
 
 // Outbox records pending work and deletes it when done.
 type Outbox struct {
+	st   *store.Store
 	col  *mongo.Collection
 	log  *slog.Logger
 	mu   sync.Mutex
@@ -84,7 +84,7 @@ func New(st *store.Store, log *slog.Logger) *Outbox {
 	if log == nil {
 		log = slog.Default()
 	}
-	o := &Outbox{col: st.C(collection), log: log.With("component", "outbox"), redo: map[string]Redo{},
+	o := &Outbox{st: st, col: st.C(collection), log: log.With("component", "outbox"), redo: map[string]Redo{},
 		inserts: group.New(st.C(collection), 0)}
 	o.q = worker.Start(deleteQueue, o.run)
 	return o
@@ -127,6 +127,10 @@ func (o *Outbox) work(e Entry) *Work {
 // the embedded store, which one process owns; several instances sharing a
 // MongoDB would need each entry to name its owner first.
 func (o *Outbox) Recover(ctx context.Context) error {
+	// Finished entries are deleted by _id: indexed from the first one.
+	if err := o.st.Prepare(ctx, collection); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
 	cur, err := o.col.Find(ctx, bson.D{})
 	if err != nil {
 		return fmt.Errorf("outbox: load pending work: %w", err)
@@ -165,6 +169,9 @@ func (o *Outbox) Flush(ctx context.Context) error {
 // that ends later stays recorded and is redone at the next start.
 func (o *Outbox) Close() { o.q.Close() }
 
+// deleteChunk bounds the statements of one delete command.
+const deleteChunk = 16
+
 // run deletes finished entries, those already waiting together: each
 // delete holds the embedded store's one writer connection.
 func (o *Outbox) run(ch <-chan op) {
@@ -190,14 +197,16 @@ func (o *Outbox) run(ch <-chan op) {
 		}
 		if len(ids) > 0 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			// One statement per _id, in one command: on the embedded store
-			// only {_id: X} is looked up, and a $in scanned every entry
-			// still pending (hundreds, while the rooms' applier is busy).
+			// One statement per _id: on the embedded store only {_id: X} is
+			// looked up, and a $in scanned every entry still pending
+			// (hundreds, while the rooms' applier is busy). Each statement
+			// is a transaction there (~1 ms): commands of deleteChunk keep
+			// the sends waiting behind them from waiting 100 ms and more.
 			dels := make([]mongo.WriteModel, len(ids))
 			for i, id := range ids {
 				dels[i] = mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: id}})
 			}
-			if _, err := o.col.BulkWrite(ctx, dels, options.BulkWrite().SetOrdered(false)); err != nil {
+			if err := store.WriteChunks(ctx, o.col, dels, deleteChunk, 0); err != nil {
 				o.log.Error("delete finished work", "entries", len(ids), "err", err)
 			}
 			cancel()

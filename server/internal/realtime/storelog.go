@@ -29,9 +29,14 @@ const (
 // on load the log probes the events after it, so it may lag.
 const headStride = 64
 
-// retireStride: events that left the replay window are deleted, one _id at
-// a time in the background, once this many have accumulated.
-const retireStride = 64
+// retireStride: events that left the replay window are deleted by _id in
+// the background, once this many have accumulated, retireChunk to a
+// command (one command per event cost three times the writer's time; a
+// short command keeps the appends behind it from waiting).
+const (
+	retireStride = 64
+	retireChunk  = 16
+)
 
 // replayReaders bound the parallel _id reads of one replay.
 const replayReaders = 4
@@ -256,18 +261,23 @@ func (l *StoreLog) retirer() {
 			}
 			l.mu.Unlock()
 			done := from - 1
-			for seq := from; seq <= to; seq++ {
-				// Each delete has its own deadline: a pass may hold hundreds,
+			for lo := from; lo <= to; lo += retireChunk {
+				hi := min(to, lo+retireChunk-1)
+				dels := make([]mongo.WriteModel, 0, hi-lo+1)
+				for seq := lo; seq <= hi; seq++ {
+					dels = append(dels, mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: eventID(topic, seq)}}))
+				}
+				// Each command has its own deadline: a pass may hold hundreds,
 				// and one deadline for all of them failed whole passes on a
 				// busy store (a pass only resumes on a later append).
 				ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
-				_, err := l.events.DeleteOne(ctx, bson.D{{Key: "_id", Value: eventID(topic, seq)}})
+				_, err := l.events.BulkWrite(ctx, dels, options.BulkWrite().SetOrdered(false))
 				cancel()
 				if err != nil {
-					l.log.Warn("retire old events", "topic", topic, "seq", seq, "err", err)
+					l.log.Warn("retire old events", "topic", topic, "from", lo, "to", hi, "err", err)
 					break
 				}
-				done = seq
+				done = hi
 			}
 			l.mu.Lock()
 			t.low = max(t.low, done)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/cantieri/tavolo/server/internal/store"
@@ -66,12 +67,16 @@ func (s *Service) markGone(ctx context.Context, roomID string, seq int) error {
 // rare). The outbox redoes sends before Reconcile migrates, so a room's
 // own field may still hold the seq.
 func (s *Service) unmarkGone(ctx context.Context, roomID string, seq int) error {
-	for _, c := range []struct{ col, field string }{{colGone, "seqs"}, {colRooms, "gone"}} {
-		if _, err := s.deps.Store.C(c.col).UpdateOne(ctx, bson.M{"_id": roomID}, bson.M{"$pull": bson.M{c.field: seq}}); err != nil {
+	unvoid := func(c *mongo.Collection, field string) error {
+		if _, err := c.UpdateOne(ctx, bson.M{"_id": roomID}, bson.M{"$pull": bson.M{field: seq}}); err != nil {
 			return fmt.Errorf("unvoid %s seq %d: %w", roomID, seq, err)
 		}
+		return nil
 	}
-	return nil
+	if err := unvoid(s.deps.Store.C(colGone), "seqs"); err != nil {
+		return err
+	}
+	return s.updateRoom(ctx, roomID, func(c *mongo.Collection) error { return unvoid(c, "gone") })
 }
 
 // migrateGone moves a room's list from its own field to room_gone: the
@@ -85,8 +90,10 @@ func (s *Service) migrateGone(ctx context.Context, r *roomDoc) error {
 		options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("move the gone list of %s: %w", r.ID, err)
 	}
-	if _, err := s.deps.Store.C(colRooms).UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$unset": bson.M{"gone": ""}}); err != nil {
-		return fmt.Errorf("move the gone list of %s: %w", r.ID, err)
-	}
-	return nil
+	return s.updateRoom(ctx, r.ID, func(c *mongo.Collection) error {
+		if _, err := c.UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$unset": bson.M{"gone": ""}}); err != nil {
+			return fmt.Errorf("move the gone list of %s: %w", r.ID, err)
+		}
+		return nil
+	})
 }

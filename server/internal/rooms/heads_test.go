@@ -26,6 +26,7 @@ func TestRoomFromBeforeTheHeadCounter(t *testing.T) {
 	if _, err := st.C("rooms").UpdateOne(ctx, bson.M{"_id": r.ID}, bson.M{"$set": bson.M{"head": 3}}); err != nil {
 		t.Fatal(err)
 	}
+	svc.Written(r.ID)
 	view := func(step string, head, unread int) {
 		t.Helper()
 		got, err := svc.Room(ctx, bruno, r.ID)

@@ -99,10 +99,7 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	if !validID(id) {
 		return nil, ErrRoomNotFound
 	}
-	c := s.deps.Store.R(colRooms)
-	if fresh {
-		c = s.deps.Store.C(colRooms)
-	}
+	c := s.deps.Store.C(colRooms)
 	// The counter beside the room, read at the same time, unless this
 	// process numbers the room's messages (seqs in heads.go): then it knows more.
 	hc := s.deps.Store.Collection(colHeads)
@@ -122,7 +119,15 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 		}()
 	}
 	var r roomDoc
-	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&r)
+	var err error
+	if fresh {
+		err = c.FindOne(ctx, bson.M{"_id": id}).Decode(&r)
+	} else {
+		var ok bool
+		if r, ok, err = s.rooms.Current(ctx, id); err == nil && !ok {
+			err = mongo.ErrNoDocuments
+		}
+	}
 	<-read
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrRoomNotFound
@@ -135,6 +140,13 @@ func (s *Service) readRoom(ctx context.Context, id string, fresh bool) (*roomDoc
 	}
 	r.Head = max(r.Head, h.N, mine)
 	return &r, nil
+}
+
+// updateRoom runs write, a write to room id's document, and drops the
+// kept copy (even when the write fails midway).
+func (s *Service) updateRoom(ctx context.Context, id string, write func(*mongo.Collection) error) error {
+	defer s.rooms.Written(id)
+	return write(s.deps.Store.C(colRooms))
 }
 
 // enter loads a room u may read; any other is not found.
@@ -334,8 +346,10 @@ func (s *Service) UpdateRoom(ctx context.Context, u *account.User, id string, in
 		if in.Archived != nil && *in.Archived {
 			s.archives.set(r.ID, true) // sends numbered from now on are refused
 		}
-		err = s.deps.Store.C(colRooms).FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(r)
+		err = s.updateRoom(ctx, r.ID, func(c *mongo.Collection) error {
+			return c.FindOneAndUpdate(ctx, bson.M{"_id": r.ID}, bson.M{"$set": set},
+				options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(r)
+		})
 		rec.Done(ctx, err)
 		if err != nil {
 			s.archives.set(r.ID, was)

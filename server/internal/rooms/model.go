@@ -64,6 +64,12 @@ type roomDoc struct {
 	BucketSize        int       `bson:"bucket_size"`
 }
 
+// copyRoom is a kept room a caller may change.
+func copyRoom(r roomDoc) roomDoc {
+	r.AdministrationIDs, r.Gone = slices.Clone(r.AdministrationIDs), slices.Clone(r.Gone)
+	return r
+}
+
 func (r *roomDoc) list() bucket.Ref { return bucket.Ref{Owner: r.ID, Size: r.BucketSize} }
 
 func (r *roomDoc) state() authz.State {

@@ -75,10 +75,9 @@ func (s *Service) writeMessages(ctx context.Context, r *roomDoc, msgs []*message
 	if err != nil || matched {
 		return err
 	}
+	items := make(map[int]*messageDoc, len(msgs))
 	for _, m := range msgs {
-		if err := s.messages.Put(ctx, r.list(), m.Seq, m); err != nil {
-			return err
-		}
+		items[m.Seq] = m
 	}
-	return nil
+	return s.messages.PutMany(ctx, r.list(), items) // one upsert, not one a message
 }

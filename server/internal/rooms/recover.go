@@ -85,6 +85,10 @@ const reconcileWindow = 200
 // every message whose client id was stored) and before any request.
 func (s *Service) Reconcile(ctx context.Context) error {
 	s.seqs.forget() // a start: the counters are read again from the store
+	// Every send looks its client id up: indexed from the first one.
+	if err := s.deps.Store.Prepare(ctx, colRooms, colHeads, colIndex, colMessages, colMembers, colSends, colGone, colHistory); err != nil {
+		return err
+	}
 	idx, _, err := store.Get[struct {
 		IDs []string `bson:"ids"`
 	}](ctx, s.deps.Store.Collection(colIndex), indexID)

@@ -171,6 +171,7 @@ func TestReconcileMovesTheGoneList(t *testing.T) {
 	if _, err := st.C("rooms").UpdateOne(ctx, bson.M{"_id": f.room.ID}, bson.M{"$set": bson.M{"gone": bson.A{2, 3}}}); err != nil {
 		t.Fatal(err)
 	}
+	svc.Written(f.room.ID)
 	unread := func(when string) {
 		t.Helper()
 		room, err := svc.Room(ctx, f.bruno, f.room.ID)

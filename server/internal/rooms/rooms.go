@@ -44,6 +44,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
 	"github.com/cantieri/tavolo/server/internal/store/group"
+	"github.com/cantieri/tavolo/server/internal/store/versioned"
 )
 
 // Publisher stores an event on a topic, then fans it out (realtime hub).
@@ -115,10 +116,11 @@ type Service struct {
 	messageLocks keylock.Stripes
 	puts         puts
 	commits      commits
-	apply        applier         // writes what follows an answered send (apply.go)
-	seqs         seqs            // the rooms' counters on the embedded store (heads.go)
-	archives     archives        // the rooms archived, on the embedded store (heads.go)
-	sendInserts  *group.Inserter // the client ids of all rooms' batches, grouped
+	apply        applier                  // writes what follows an answered send (apply.go)
+	seqs         seqs                     // the rooms' counters on the embedded store (heads.go)
+	archives     archives                 // the rooms archived, on the embedded store (heads.go)
+	sendInserts  *group.Inserter          // the client ids of all rooms' batches, grouped
+	rooms        *versioned.Docs[roomDoc] // kept on the sole writer: a send reads its room's rules
 }
 
 const (
@@ -151,7 +153,8 @@ func New(d Deps) *Service {
 	}
 	s := &Service{deps: d, log: log.With("component", "rooms"),
 		messages: bucket.New[*messageDoc](d.Store, colMessages, messageLayout),
-		sends:    ratelimit.New(d.SendRate, d.SendPeriod), sendInserts: group.New(d.Store.C(colSends), commitTimeout)}
+		sends:    ratelimit.New(d.SendRate, d.SendPeriod), sendInserts: group.New(d.Store.C(colSends), commitTimeout),
+		rooms: versioned.New(d.Store, colRooms, versioned.Options[roomDoc]{Max: 10000, TTL: time.Minute, Copy: copyRoom})}
 	d.Outbox.Handle(kindSent, s.redoSent)
 	if d.Audit != nil {
 		s.observeAudit(d.Audit)

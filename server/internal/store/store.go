@@ -117,6 +117,30 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	return s, nil
 }
 
+// Prepare, on the embedded store, creates the named collections that do
+// not exist yet and indexes them: FerretDB creates a table at its first
+// write, and a table created after the start is indexed by _id only at the
+// next idIndexInterval, so a hot collection's first seconds on a fresh
+// board scanned it whole at every lookup. On MongoDB it does nothing.
+func (s *Store) Prepare(ctx context.Context, names ...string) error {
+	if s.ids == nil {
+		return nil
+	}
+	have, err := s.DB.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("list collections: %w", err)
+	}
+	for _, n := range names {
+		if slices.Contains(have, n) {
+			continue
+		}
+		if err := s.DB.CreateCollection(ctx, n); err != nil {
+			return fmt.Errorf("create collection %s: %w", n, err)
+		}
+	}
+	return s.EnsureIndexes(ctx)
+}
+
 // EnsureIndexes, on the embedded store, indexes the tables created so far
 // (see idindex.go); call it after creating collections in bulk. On MongoDB
 // it does nothing: _id is always indexed there.
