@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -39,6 +40,12 @@ type applier struct {
 	pending map[string]*messageDoc // messageID -> a message answered, not yet in its bucket
 	round   chan struct{}          // closed at the end of each round
 	hurry   chan struct{}          // a reader waits: the next round now
+	// On the sole writer a send is answered before its client id is
+	// stored: sends holds it meanwhile (send id -> the client id's
+	// document), and sendsGen moves each time a round has stored some
+	// (sentBefore in commit.go).
+	sends    map[string]*sendDoc
+	sendsGen uint64
 }
 
 // applyEvery spaces the rounds while sends keep coming and no reader
@@ -53,10 +60,11 @@ type roomApply struct{ queued, applied int }
 
 // applyItem is one answered batch of a room.
 type applyItem struct {
-	r    *roomDoc
-	jobs []*sendJob
-	w    *outbox.Work
-	try  int
+	r     *roomDoc
+	jobs  []*sendJob
+	w     *outbox.Work
+	try   int
+	sends bool // the jobs' client ids are the applier's to store
 }
 
 // applyRetries bounds the rounds one batch is tried in; after them its
@@ -116,6 +124,83 @@ func (s *Service) settle(ctx context.Context, roomIDs ...string) error {
 		}
 	}
 	a.mu.Unlock()
+	return nil
+}
+
+// claimSends holds the client ids of sends just answered until a round
+// stores them.
+func (s *Service) claimSends(docs []sendDoc) {
+	a := &s.apply
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.sends == nil {
+		a.sends = map[string]*sendDoc{}
+	}
+	for i := range docs {
+		a.sends[docs[i].ID] = &docs[i]
+	}
+}
+
+// dropSends forgets claimed client ids: stored (stored true, which moves
+// the generation), or never to be stored (a send that failed).
+func (s *Service) dropSends(ids []string, stored bool) {
+	a := &s.apply
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, id := range ids {
+		delete(a.sends, id)
+	}
+	if stored {
+		a.sendsGen++
+	}
+}
+
+// unstoredSend is the send answered under sid whose client id is not yet
+// stored, if any, and the generation to hand to sentBefore.
+func (s *Service) unstoredSend(sid string) (*sendDoc, uint64) {
+	a := &s.apply
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.sends[sid], a.sendsGen
+}
+
+// storeSends stores the client ids the round's items hold (answered on
+// the sole writer), bulkSize to a command, then forgets them. A retried
+// round finds some stored already.
+func (s *Service) storeSends(ctx context.Context, items []*applyItem) error {
+	var models []mongo.WriteModel
+	var ids []string
+	for _, it := range items {
+		if !it.sends {
+			continue
+		}
+		for _, j := range it.jobs {
+			models = append(models, mongo.NewInsertOneModel().SetDocument(sendDoc{ID: j.sid, Seq: j.msg.Seq, Hash: j.hash, Msg: j.msg}))
+			ids = append(ids, j.sid)
+		}
+	}
+	if err := insertNew(ctx, s.deps.Store.C(colSends), models); err != nil {
+		return fmt.Errorf("store client ids: %w", err)
+	}
+	if len(ids) > 0 {
+		s.dropSends(ids, true)
+	}
+	return nil
+}
+
+// insertNew inserts models bulkSize to an unordered command; a document
+// whose _id is stored already counts as written (a redo, a retried round).
+func insertNew(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel) error {
+	for i := 0; i < len(models); i += bulkSize {
+		_, err := c.BulkWrite(ctx, models[i:min(i+bulkSize, len(models))], options.BulkWrite().SetOrdered(false))
+		var be mongo.BulkWriteException
+		if errors.As(err, &be) && be.WriteConcernError == nil && !slices.ContainsFunc(be.WriteErrors, func(we mongo.BulkWriteError) bool { return we.Code != 11000 }) {
+			err = nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -195,9 +280,19 @@ func (s *Service) applyRound(items []*applyItem) (retry []*applyItem) {
 		byRoom[it.r.ID] = append(byRoom[it.r.ID], it)
 	}
 	failed := map[string]error{}
+	if err := s.storeSends(ctx, items); err != nil {
+		for _, it := range items {
+			if it.sends {
+				failed[it.r.ID] = err
+			}
+		}
+	}
 	var owns []ownWrite
 	heads := map[string]int{}
 	for _, id := range order {
+		if failed[id] != nil {
+			continue // its client ids first
+		}
 		its := byRoom[id]
 		var jobs []*sendJob
 		for _, it := range its {

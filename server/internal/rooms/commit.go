@@ -41,7 +41,8 @@ type sendJob struct {
 	r         *roomDoc
 	sid, hash string
 	msg       *messageDoc
-	joined    bool // the author was a member when the send began
+	joined    bool   // the author was a member when the send began
+	gen       uint64 // the applier's sendsGen when the send looked its client id up
 	done      chan sendDone
 	res       sendDone
 }
@@ -59,8 +60,8 @@ func (j *sendJob) fail(err error) { j.res = sendDone{err: err} }
 // store hands the message to its room's committer and waits for its
 // batch (see the package comment for what a send writes). joined says u
 // was a member when the send began (members never leave).
-func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc, joined bool) (Sent, error) {
-	j := &sendJob{u: u, r: r, sid: sid, hash: hash, msg: msg, joined: joined, done: make(chan sendDone, 1)}
+func (s *Service) store(ctx context.Context, u *account.User, r *roomDoc, sid, hash string, msg *messageDoc, joined bool, gen uint64) (Sent, error) {
+	j := &sendJob{u: u, r: r, sid: sid, hash: hash, msg: msg, joined: joined, gen: gen, done: make(chan sendDone, 1)}
 	c := &s.commits
 	c.mu.Lock()
 	if c.queues == nil {
@@ -127,17 +128,25 @@ func (s *Service) commit(jobs []*sendJob) {
 	defer cancel()
 	r := jobs[0].r
 	first := map[string]*sendJob{}
-	var fresh, again []*sendJob
+	var fresh, again, before []*sendJob
 	for _, j := range jobs {
 		if first[j.sid] != nil {
 			again = append(again, j)
 			continue
 		}
 		first[j.sid] = j
+		if prior, err := s.sentBefore(ctx, j); err != nil || prior != nil {
+			if err == nil {
+				err = &errSentBefore{prior: prior}
+			}
+			j.fail(err)
+			before = append(before, j)
+			continue
+		}
 		fresh = append(fresh, j)
 	}
 	events := s.commitFresh(ctx, r, fresh)
-	for _, j := range fresh {
+	for _, j := range append(fresh, before...) {
 		j.done <- j.res
 	}
 	// Answered first: the answer needs the message stored, not its event.
@@ -159,6 +168,30 @@ func (s *Service) commit(jobs []*sendJob) {
 		}
 		j.done <- j.res
 	}
+}
+
+// errSentBefore: a send of the same client id was answered after this
+// one looked it up (a resend racing the first send's storing); Send
+// answers it as a resend.
+type errSentBefore struct{ prior *sendDoc }
+
+func (e *errSentBefore) Error() string { return "client id " + e.prior.ID + " sent before" }
+
+// sentBefore finds the send of j's client id answered since j looked it
+// up: held by the applier until its client id is stored, then stored
+// (read again only when a round has stored client ids since). On MongoDB
+// the client id is stored before the answer (insertSends) and this finds
+// nothing new.
+func (s *Service) sentBefore(ctx context.Context, j *sendJob) (*sendDoc, error) {
+	prior, gen := s.unstoredSend(j.sid)
+	if prior != nil || gen == j.gen {
+		return prior, nil
+	}
+	sd, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), j.sid)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &sd, nil
 }
 
 // commitFresh stores sends of distinct client ids and sets each one's
@@ -201,23 +234,37 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 			return
 		}
 	}
+	// On the sole writer the entry carries the client ids' documents and
+	// is the one insert before the answer: the applier stores them, and
+	// until then sentBefore finds them in memory. Elsewhere another
+	// instance may take a resend, which only the stored client id (its
+	// unique _id) refuses: it is stored before the answer.
+	sole := s.deps.Store.SoleWriter()
 	work := sentWork{RoomID: r.ID}
 	for _, j := range jobs {
 		work.Sends = append(work.Sends, sentItem{Seq: j.msg.Seq, SendID: j.sid})
+		if sole {
+			work.Docs = append(work.Docs, sendDoc{ID: j.sid, Seq: j.msg.Seq, Hash: j.hash, Msg: j.msg})
+		}
 	}
 	w, err := s.deps.Outbox.Record(ctx, kindSent, work)
 	if err != nil {
 		voidAll(jobs, err)
 		return
 	}
+	s.claimSends(work.Docs)
 	jobs = slices.DeleteFunc(jobs, func(j *sendJob) bool {
 		if err := s.attach(ctx, j.msg.Author.ID, r.ID, j.msg); err != nil {
+			s.dropSends([]string{j.sid}, false)
 			voidAll([]*sendJob{j}, err)
 			return true
 		}
 		return false
 	})
-	ours := s.insertSends(ctx, r, jobs)
+	ours := jobs
+	if !sole {
+		ours = s.insertSends(ctx, r, jobs)
+	}
 	if len(ours) == 0 {
 		w.End(nil)
 		return
@@ -231,7 +278,7 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 		}
 	}
 	// Stored: the rest is the applier's (apply.go), which ends the entry.
-	s.enqueue(&applyItem{r: r, jobs: ours, w: w})
+	s.enqueue(&applyItem{r: r, jobs: ours, w: w, sends: sole})
 	return events
 }
 

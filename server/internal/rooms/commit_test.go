@@ -16,7 +16,8 @@ import (
 
 // Many sends at once in one room go through its committer in batches:
 // each client id is stored once however many times it is sent (in one
-// batch or across batches), every answer of a client id names the same
+// batch, across batches, or later while the first is answered but its
+// client id not yet stored, and after), every answer of a client id names the same
 // message, a different text under a stored id is refused, and the counts
 // derived from the seqs match the messages stored.
 func TestConcurrentSendsStoreEachClientIDOnce(t *testing.T) {
@@ -55,8 +56,12 @@ func TestConcurrentSendsStoreEachClientIDOnce(t *testing.T) {
 			if i%4 == 0 { // a client id reused with another text at the same time
 				bodies = append(bodies, "Altro testo "+cid)
 			}
-			for _, body := range bodies {
+			for k, body := range bodies {
+				// Odd ids are sent again later: answered, maybe not yet
+				// stored (the applier's rounds are 500 ms apart), or stored.
+				delay := time.Duration(i%2*k) * 170 * time.Millisecond
 				wg.Go(func() {
+					time.Sleep(delay)
 					sent, err := svc.Send(ctx, u, r.ID, rooms.NewMessage{ClientID: cid, Body: body})
 					mu.Lock()
 					answers[u.ID+"/"+cid] = append(answers[u.ID+"/"+cid], answer{body, sent, err})

@@ -78,6 +78,12 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 		return Sent{}, err
 	}
 	sid := sendID(r.ID, u.ID, in.ClientID)
+	// Answered and held by the applier, or stored; commit checks again
+	// for a send answered after this lookup (sentBefore).
+	held, gen := s.unstoredSend(sid)
+	if held != nil {
+		return s.resend(ctx, u, r, held, in)
+	}
 	if prior, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), sid); err != nil {
 		return Sent{}, err
 	} else if ok {
@@ -105,7 +111,8 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	if err != nil {
 		return Sent{}, err
 	}
-	defer func() { release(err == nil) }()
+	counted := false // a resend found late does not count for slow mode
+	defer func() { release(counted) }()
 	var parent *messageDoc
 	if in.ReplyTo > 0 {
 		if parent, err = s.visible(ctx, r, u, m, in.ReplyTo); err != nil || parent.Deleted != nil {
@@ -128,7 +135,12 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 	msg := &messageDoc{ClientID: in.ClientID, Author: author{ID: u.ID, Name: u.Name, AdministrationID: u.AdministrationID,
 		AdministrationName: u.AdministrationName}, Body: in.Body, HTML: html, Mentions: ment, ReplyTo: in.ReplyTo,
 		CreatedAt: now, Attachments: files}
-	return s.store(ctx, u, r, sid, in.Hash(), msg, m.joined())
+	sent, err := s.store(ctx, u, r, sid, in.Hash(), msg, m.joined(), gen)
+	if before := (*errSentBefore)(nil); errors.As(err, &before) {
+		return s.resend(ctx, u, r, before.prior, in)
+	}
+	counted = err == nil
+	return sent, err
 }
 
 // resend answers a client id already stored: the same message again, or

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
@@ -27,6 +29,7 @@ type sentWork struct {
 	Seq    int        `bson:"seq,omitempty"`
 	SendID string     `bson:"send_id,omitempty"`
 	Sends  []sentItem `bson:"sends,omitempty"`
+	Docs   []sendDoc  `bson:"docs,omitempty"` // the client ids, stored after the answer (sole writer)
 }
 
 type sentItem struct {
@@ -55,6 +58,13 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 		return err
 	}
 	r.Head = max(r.Head, last)
+	models := make([]mongo.WriteModel, len(in.Docs))
+	for i, d := range in.Docs {
+		models[i] = mongo.NewInsertOneModel().SetDocument(d)
+	}
+	if err := insertNew(ctx, s.deps.Store.C(colSends), models); err != nil {
+		return fmt.Errorf("store the client ids of %s: %w", r.ID, err)
+	}
 	for _, it := range in.Sends {
 		sd, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends).Ordered(), it.SendID)
 		if err != nil {

@@ -1,6 +1,7 @@
 package rooms_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -40,12 +41,14 @@ func TestRecoverCutOffSends(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	storeSend := func(seq int, clientID string) { // as Send stores a client id, with its message
+	sendDoc := func(seq int, clientID string) bson.M { // a client id's document, with its message
 		msg := bson.M{"seq": seq, "client_id": clientID, "author": bson.M{"id": anna.ID, "name": anna.Name},
 			"body": "Interrotto", "html": "<p>Interrotto</p>", "created_at": time.Now(), "edit_count": 0,
 			"mentions": bson.M{"users": bson.A{}, "administrations": bson.A{}}}
-		doc := bson.M{"_id": r.ID + "/" + anna.ID + "/" + clientID, "seq": seq, "hash": rooms.NewMessage{Body: "Interrotto"}.Hash(), "msg": msg}
-		if _, err := st.C("room_sends").InsertOne(ctx, doc); err != nil {
+		return bson.M{"_id": r.ID + "/" + anna.ID + "/" + clientID, "seq": seq, "hash": rooms.NewMessage{Body: "Interrotto"}.Hash(), "msg": msg}
+	}
+	storeSend := func(seq int, clientID string) { // as Send stores a client id on MongoDB
+		if _, err := st.C("room_sends").InsertOne(ctx, sendDoc(seq, clientID)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,6 +70,15 @@ func TestRecoverCutOffSends(t *testing.T) {
 	// the kill: the redo raises the counter and writes the message.
 	record("rooms.sent:c", 6, r.ID+"/"+anna.ID+"/answered")
 	storeSend(6, "answered")
+	// seq 7: numbered in memory, recorded with its client id's document
+	// (on the embedded store the entry is the one insert before the
+	// answer, the applier stores the client id), then the kill: the redo
+	// stores the client id and writes the message.
+	held, _ := bson.Marshal(bson.M{"room_id": r.ID, "sends": bson.A{bson.M{"seq": 7, "send_id": r.ID + "/" + anna.ID + "/held"}},
+		"docs": bson.A{sendDoc(7, "held")}})
+	if _, err := st.C("outbox").InsertOne(ctx, bson.M{"_id": "rooms.sent:d", "kind": "rooms.sent", "data": bson.Raw(held), "created_at": time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 
 	if err := env.Board.Outbox.Recover(ctx); err != nil {
 		t.Fatal(err)
@@ -82,8 +94,15 @@ func TestRecoverCutOffSends(t *testing.T) {
 	for _, m := range p.Messages {
 		got += m.ClientID + " "
 	}
-	if want := "model cut answered "; got != want || p.Head != 6 {
-		t.Errorf("after the redo: %q head %d, want %q head 6", got, p.Head, want)
+	if want := "model cut answered held "; got != want || p.Head != 7 {
+		t.Errorf("after the redo: %q head %d, want %q head 7", got, p.Head, want)
+	}
+	// seq 7's client id is stored: its resend answers it, another text is refused.
+	if res, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "held", Body: "Interrotto"}); err != nil || res.Created || res.Message.Seq != 7 {
+		t.Errorf("resend of seq 7 = %+v, %v; want seq 7, not created", res, err)
+	}
+	if _, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "held", Body: "Altro"}); !errors.Is(err, rooms.ErrClientIDReused) {
+		t.Errorf("seq 7's client id with another text: got %v, want client_id_reused", err)
 	}
 	// seq 5 was voided (no message, nothing to redo: a state the send's
 	// order never leaves, checked all the same); the resend writes it.
@@ -91,8 +110,8 @@ func TestRecoverCutOffSends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if room.Me.Unread != 3 {
-		t.Errorf("bruno's unread = %d, want 3 (seqs 1, 3 and 6)", room.Me.Unread)
+	if room.Me.Unread != 4 {
+		t.Errorf("bruno's unread = %d, want 4 (seqs 1, 3, 6 and 7)", room.Me.Unread)
 	}
 	res, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "resent", Body: "Interrotto"})
 	if err != nil || res.Created || res.Message.Seq != 5 {
@@ -101,12 +120,12 @@ func TestRecoverCutOffSends(t *testing.T) {
 	if _, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "resent", Body: "Altro"}); err == nil {
 		t.Errorf("resend with another body: no error")
 	}
-	if room, _ = svc.Room(ctx, bruno, r.ID); room.Me.Unread != 4 {
-		t.Errorf("bruno's unread after the resend = %d, want 4", room.Me.Unread)
+	if room, _ = svc.Room(ctx, bruno, r.ID); room.Me.Unread != 5 {
+		t.Errorf("bruno's unread after the resend = %d, want 5", room.Me.Unread)
 	}
 	// The next send is numbered after them all.
-	if next, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "next", Body: "Dopo"}); err != nil || next.Message.Seq != 7 {
-		t.Errorf("next send = seq %d, %v; want seq 7", next.Message.Seq, err)
+	if next, err := svc.Send(ctx, anna, r.ID, rooms.NewMessage{ClientID: "next", Body: "Dopo"}); err != nil || next.Message.Seq != 8 {
+		t.Errorf("next send = seq %d, %v; want seq 8", next.Message.Seq, err)
 	}
 	_ = sent
 }
