@@ -55,6 +55,9 @@ type sendDone struct {
 	part func(error)
 }
 
+// doc is the client id's document: what a resend finds.
+func (j *sendJob) doc() sendDoc { return sendDoc{ID: j.sid, Seq: j.msg.Seq, Hash: j.hash, Msg: j.msg} }
+
 func (j *sendJob) fail(err error) { j.res = sendDone{err: err} }
 
 // store hands the message to its room's committer and waits for its
@@ -244,7 +247,7 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 	for _, j := range jobs {
 		work.Sends = append(work.Sends, sentItem{Seq: j.msg.Seq, SendID: j.sid})
 		if sole {
-			work.Docs = append(work.Docs, sendDoc{ID: j.sid, Seq: j.msg.Seq, Hash: j.hash, Msg: j.msg})
+			work.Docs = append(work.Docs, j.doc())
 		}
 	}
 	w, err := s.deps.Outbox.Record(ctx, kindSent, work)
@@ -294,7 +297,7 @@ func (s *Service) insertSends(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 	}
 	docs := make([]any, len(jobs))
 	for i, j := range jobs {
-		docs[i] = sendDoc{ID: j.sid, Seq: j.msg.Seq, Hash: j.hash, Msg: j.msg}
+		docs[i] = j.doc()
 	}
 	err := s.sendInserts.Insert(ctx, docs)
 	if err == nil {

@@ -57,9 +57,9 @@ func TestConcurrentSendsStoreEachClientIDOnce(t *testing.T) {
 				bodies = append(bodies, "Altro testo "+cid)
 			}
 			for k, body := range bodies {
-				// Odd ids are sent again later: answered, maybe not yet
-				// stored (the applier's rounds are 500 ms apart), or stored.
-				delay := time.Duration(i%2*k) * 170 * time.Millisecond
+				// Odd ids are sent again later, a third of a round apart:
+				// answered, maybe not yet stored, or stored.
+				delay := time.Duration(i%2*k) * rooms.ApplyEvery * 34 / 100
 				wg.Go(func() {
 					time.Sleep(delay)
 					sent, err := svc.Send(ctx, u, r.ID, rooms.NewMessage{ClientID: cid, Body: body})

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
 	"github.com/cantieri/tavolo/server/internal/outbox"
 	"github.com/cantieri/tavolo/server/internal/store"
 )
@@ -58,11 +56,11 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 		return err
 	}
 	r.Head = max(r.Head, last)
-	models := make([]mongo.WriteModel, len(in.Docs))
+	docs := make([]any, len(in.Docs))
 	for i, d := range in.Docs {
-		models[i] = mongo.NewInsertOneModel().SetDocument(d)
+		docs[i] = d
 	}
-	if err := insertNew(ctx, s.deps.Store.C(colSends), models); err != nil {
+	if err := store.InsertNew(ctx, s.deps.Store.C(colSends), docs, bulkSize); err != nil {
 		return fmt.Errorf("store the client ids of %s: %w", r.ID, err)
 	}
 	for _, it := range in.Sends {

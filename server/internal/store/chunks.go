@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -15,9 +17,25 @@ import (
 // command held the writer (at most pause), leaving it to requests' writes
 // about half the time.
 func WriteChunks(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel, size int, pause time.Duration) error {
+	return writeChunks(ctx, c, models, size, pause, false)
+}
+
+// InsertNew inserts docs size to an unordered command, as WriteChunks
+// does; a document whose _id is stored already counts as written (a redo
+// after a crash, a retried pass).
+func InsertNew(ctx context.Context, c *mongo.Collection, docs []any, size int) error {
+	models := make([]mongo.WriteModel, len(docs))
+	for i, d := range docs {
+		models[i] = mongo.NewInsertOneModel().SetDocument(d)
+	}
+	return writeChunks(ctx, c, models, size, 0, true)
+}
+
+func writeChunks(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel, size int, pause time.Duration, storedOK bool) error {
 	for i := 0; i < len(models); i += size {
 		start := time.Now()
-		if _, err := c.BulkWrite(ctx, models[i:min(i+size, len(models))], options.BulkWrite().SetOrdered(false)); err != nil {
+		_, err := c.BulkWrite(ctx, models[i:min(i+size, len(models))], options.BulkWrite().SetOrdered(false))
+		if err != nil && !(storedOK && onlyDuplicates(err)) {
 			return err
 		}
 		if pause > 0 && i+size < len(models) {
@@ -25,4 +43,12 @@ func WriteChunks(ctx context.Context, c *mongo.Collection, models []mongo.WriteM
 		}
 	}
 	return nil
+}
+
+// onlyDuplicates says every write of a bulk write failed on a duplicate
+// key, and nothing else went wrong.
+func onlyDuplicates(err error) bool {
+	var be mongo.BulkWriteException
+	return errors.As(err, &be) && be.WriteConcernError == nil &&
+		!slices.ContainsFunc(be.WriteErrors, func(we mongo.BulkWriteError) bool { return we.Code != 11000 })
 }
