@@ -169,8 +169,8 @@ func (o *Outbox) Flush(ctx context.Context) error {
 // that ends later stays recorded and is redone at the next start.
 func (o *Outbox) Close() { o.q.Close() }
 
-// deleteChunk bounds the statements of one delete command.
-const deleteChunk = 16
+// deleteChunk bounds the statements of one delete command (store.Chunk).
+const deleteChunk = store.Chunk
 
 // run deletes finished entries, those already waiting together: each
 // delete holds the embedded store's one writer connection.

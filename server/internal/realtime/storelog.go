@@ -32,10 +32,10 @@ const headStride = 64
 // retireStride: events that left the replay window are deleted by _id in
 // the background, once this many have accumulated, retireChunk to a
 // command (one command per event cost three times the writer's time; a
-// short command keeps the appends behind it from waiting).
+// short command keeps the appends behind it from waiting: store.Chunk).
 const (
 	retireStride = 64
-	retireChunk  = 16
+	retireChunk  = store.Chunk
 )
 
 // replayReaders bound the parallel _id reads of one replay.

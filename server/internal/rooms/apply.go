@@ -322,9 +322,8 @@ func (s *Service) applyRound(items []*applyItem) (retry []*applyItem) {
 	return retry
 }
 
-// bulkSize bounds the statements of one command: the writer serves no
-// one else while it runs (16 small updates take a few ms).
-const bulkSize = 16
+// bulkSize bounds the statements of one command (store.Chunk).
+const bulkSize = store.Chunk
 
 // ownWrite is a member's own seqs of a round.
 type ownWrite struct {
