@@ -1,10 +1,9 @@
-import { Fragment, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react'
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom'
 import { ApiError } from '../api/client'
 import { useI18n } from '../i18n'
 import { useSession } from '../session/SessionContext'
 import { useLiveView } from '../live/useLiveView'
-import { captureFocusedField, restoreFocusedField, type FieldAnchor } from '../live/anchor'
 import { apiErrorMessage } from '../components/forms'
 import { Loading } from '../components/Page'
 import { forumApi, type Attachment, type Post, type ThreadPageData } from './api'
@@ -55,8 +54,6 @@ function ThreadPage({ id }: { id: string }) {
   const mainRef = useRef<HTMLTextAreaElement>(null)
   const isMod = user?.role === 'moderator' || user?.role === 'admin'
   const [curating, setCurating] = useState<CurationMode | null>(null)
-  // Where the field being typed in was before a live change renders.
-  const typing = useRef<FieldAnchor | null>(null)
 
   const { data, dataRef, commit, setData } = useLiveView<ThreadPageData, LiveOutcome>(
     {
@@ -73,8 +70,6 @@ function ThreadPage({ id }: { id: string }) {
         setError(e instanceof ApiError && e.status === 404 ? tf.notFound : apiErrorMessage(e, t))
       },
       onOutcome: (out) => {
-        // Runs before the change renders (useLayoutEffect below puts it back).
-        typing.current = captureFocusedField()
         switch (out.kind) {
           case 'inserted':
             if (out.post.author_id === userId) break // our own reply, from this or another tab
@@ -103,11 +98,6 @@ function ThreadPage({ id }: { id: string }) {
     },
     [id, view, page, userId].join('|'),
   )
-
-  useLayoutEffect(() => {
-    restoreFocusedField(typing.current)
-    typing.current = null
-  }, [data])
 
   // A merged thread's address answers with the thread it went into.
   useEffect(() => {

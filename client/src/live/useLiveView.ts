@@ -2,9 +2,10 @@
 // apply each event, and on a reset (reconnect past the replay window) reload
 // and re-apply the recent events the reload may have started before.
 // ThreadPage uses it; rooms and the comparison table can too.
-import { startTransition, useCallback, useEffect, useRef, useState, type Dispatch, type MutableRefObject, type SetStateAction } from 'react'
+import { startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch, type MutableRefObject, type SetStateAction } from 'react'
 import { useTopic } from '../realtime/hooks'
 import type { RealtimeEvent } from '../realtime/socket'
+import { captureFocusedField, restoreFocusedField, type FieldAnchor } from './anchor'
 
 /** How many recent events are kept to re-apply over a reload. */
 export const RECENT_EVENTS = 50
@@ -82,10 +83,19 @@ export function useLiveView<T extends { seq: number }, O>(opts: LiveViewOptions<
     setData(d)
   }, [])
 
+  // The field being typed in keeps its place on screen across a live
+  // change: noted before the change renders, put back after.
+  const typing = useRef<FieldAnchor | null>(null)
+  useLayoutEffect(() => {
+    restoreFocusedField(typing.current)
+    typing.current = null
+  }, [data])
+
   const onEvent = (ev: RealtimeEvent) => {
     recent.current = remember(recent.current, ev)
     const d = dataRef.current
     if (!d) return
+    typing.current ??= captureFocusedField()
     const [nd, out] = optsRef.current.apply(d, ev)
     commit(nd)
     optsRef.current.onOutcome?.(out)

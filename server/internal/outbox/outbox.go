@@ -169,9 +169,6 @@ func (o *Outbox) Flush(ctx context.Context) error {
 // that ends later stays recorded and is redone at the next start.
 func (o *Outbox) Close() { o.q.Close() }
 
-// deleteChunk bounds the statements of one delete command (store.Chunk).
-const deleteChunk = store.Chunk
-
 // run deletes finished entries, those already waiting together: each
 // delete holds the embedded store's one writer connection.
 func (o *Outbox) run(ch <-chan op) {
@@ -200,13 +197,13 @@ func (o *Outbox) run(ch <-chan op) {
 			// One statement per _id: on the embedded store only {_id: X} is
 			// looked up, and a $in scanned every entry still pending
 			// (hundreds, while the rooms' applier is busy). Each statement
-			// is a transaction there (~1 ms): commands of deleteChunk keep
+			// is a transaction there (~1 ms): commands of store.Chunk keep
 			// the sends waiting behind them from waiting 100 ms and more.
 			dels := make([]mongo.WriteModel, len(ids))
 			for i, id := range ids {
 				dels[i] = mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: id}})
 			}
-			if err := store.WriteChunks(ctx, o.col, dels, deleteChunk, 0); err != nil {
+			if err := store.WriteChunks(ctx, o.col, dels, store.Chunk, 0); err != nil {
 				o.log.Error("delete finished work", "entries", len(ids), "err", err)
 			}
 			cancel()

@@ -30,13 +30,10 @@ const (
 const headStride = 64
 
 // retireStride: events that left the replay window are deleted by _id in
-// the background, once this many have accumulated, retireChunk to a
+// the background, once this many have accumulated, store.Chunk to a
 // command (one command per event cost three times the writer's time; a
-// short command keeps the appends behind it from waiting: store.Chunk).
-const (
-	retireStride = 64
-	retireChunk  = store.Chunk
-)
+// short command keeps the appends behind it from waiting).
+const retireStride = 64
 
 // replayReaders bound the parallel _id reads of one replay.
 const replayReaders = 4
@@ -261,8 +258,8 @@ func (l *StoreLog) retirer() {
 			}
 			l.mu.Unlock()
 			done := from - 1
-			for lo := from; lo <= to; lo += retireChunk {
-				hi := min(to, lo+retireChunk-1)
+			for lo := from; lo <= to; lo += store.Chunk {
+				hi := min(to, lo+store.Chunk-1)
 				dels := make([]mongo.WriteModel, 0, hi-lo+1)
 				for seq := lo; seq <= hi; seq++ {
 					dels = append(dels, mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: eventID(topic, seq)}}))

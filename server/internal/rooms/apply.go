@@ -166,7 +166,7 @@ func (s *Service) unstoredSend(sid string) (*sendDoc, uint64) {
 }
 
 // storeSends stores the client ids the round's items hold (answered on
-// the sole writer), bulkSize to a command, then forgets them. A retried
+// the sole writer), store.Chunk to a command, then forgets them. A retried
 // round finds some stored already.
 func (s *Service) storeSends(ctx context.Context, items []*applyItem) error {
 	var docs []any
@@ -180,7 +180,7 @@ func (s *Service) storeSends(ctx context.Context, items []*applyItem) error {
 			ids = append(ids, j.sid)
 		}
 	}
-	if err := store.InsertNew(ctx, s.deps.Store.C(colSends), docs, bulkSize); err != nil {
+	if err := store.InsertNew(ctx, s.deps.Store.C(colSends), docs, store.Chunk); err != nil {
 		return fmt.Errorf("store client ids: %w", err)
 	}
 	if len(ids) > 0 {
@@ -322,9 +322,6 @@ func (s *Service) applyRound(items []*applyItem) (retry []*applyItem) {
 	return retry
 }
 
-// bulkSize bounds the statements of one command (store.Chunk).
-const bulkSize = store.Chunk
-
 // ownWrite is a member's own seqs of a round.
 type ownWrite struct {
 	roomID, userID string
@@ -348,8 +345,8 @@ func (s *Service) addOwns(ctx context.Context, owns []ownWrite) map[string]error
 		joined = append(joined, o)
 	}
 	now := s.now()
-	for i := 0; i < len(joined); i += bulkSize {
-		chunk := joined[i:min(len(joined), i+bulkSize)]
+	for i := 0; i < len(joined); i += store.Chunk {
+		chunk := joined[i:min(len(joined), i+store.Chunk)]
 		mids := make([]string, len(chunk))
 		models := make([]mongo.WriteModel, len(chunk))
 		for k, o := range chunk {
@@ -380,7 +377,7 @@ func (s *Service) raiseHeads(ctx context.Context, last map[string]int) error {
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
 			SetUpdate(bson.M{"$max": bson.M{"n": n}}).SetUpsert(true))
 	}
-	if err := store.WriteChunks(ctx, s.deps.Store.C(colHeads), models, bulkSize, 0); err != nil {
+	if err := store.WriteChunks(ctx, s.deps.Store.C(colHeads), models, store.Chunk, 0); err != nil {
 		return fmt.Errorf("raise the rooms' counters: %w", err)
 	}
 	return nil

@@ -60,7 +60,7 @@ func (s *Service) redoSent(ctx context.Context, w *outbox.Work) error {
 	for i, d := range in.Docs {
 		docs[i] = d
 	}
-	if err := store.InsertNew(ctx, s.deps.Store.C(colSends), docs, bulkSize); err != nil {
+	if err := store.InsertNew(ctx, s.deps.Store.C(colSends), docs, store.Chunk); err != nil {
 		return fmt.Errorf("store the client ids of %s: %w", r.ID, err)
 	}
 	for _, it := range in.Sends {
