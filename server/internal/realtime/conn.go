@@ -335,7 +335,11 @@ func (c *Conn) readLoop() {
 			c.close(CloseInvalidData, "invalid_utf8")
 			continue
 		}
-		c.aside(func() { c.handle(data) })
+		c.hub.asides <- struct{}{} // waits here, on the reader's small stack
+		c.aside(func() {
+			defer func() { <-c.hub.asides }()
+			c.handle(data)
+		})
 	}
 }
 

@@ -27,6 +27,7 @@ type Hub struct {
 	rules  *rules
 
 	cmds      chan func()
+	asides    chan struct{} // a slot per frame being handled (maxAsides)
 	pendingMu sync.Mutex
 	pending   map[string]*batch // stored events waiting for the owner, by topic
 	stop      chan struct{}
@@ -106,6 +107,14 @@ type Stats struct {
 	Dropped int64 // slow consumers dropped since start
 }
 
+// maxAsides bounds the frames handled at once, board-wide; the others wait
+// on their reader's small stack. Their work is mostly the store's, whose
+// few read connections serve them in turn anyway. Unbounded, a storm of
+// thousands of subscribes parked thousands of deep driver stacks at once;
+// the runtime sizes new goroutines' stacks after the average it sees, and
+// each idle room connection kept 24 KiB rather than 12 (README, wsload -idle).
+const maxAsides = 32
+
 // New starts a hub.
 func New(o Options) *Hub {
 	if o.Logger == nil {
@@ -120,6 +129,7 @@ func New(o Options) *Hub {
 		broker:    o.Broker,
 		rules:     newRules(),
 		cmds:      make(chan func(), 1024),
+		asides:    make(chan struct{}, maxAsides),
 		stop:      make(chan struct{}),
 		ownerDone: make(chan struct{}),
 		topics:    map[string]map[*Conn]*sub{},

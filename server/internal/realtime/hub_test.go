@@ -600,3 +600,44 @@ func TestPublishAllKeepsItsEventsTogether(t *testing.T) {
 		i += 4
 	}
 }
+
+// Frames are handled at most maxAsides at once, board-wide: the others
+// wait on their readers, and each is handled once a slot frees, none lost.
+// A connection opened meanwhile still gets its hello.
+func TestFramesHandledAtOnceAreBounded(t *testing.T) {
+	h := newHarness(t, NewMemoryLog())
+	release := make(chan struct{})
+	var running, most atomic.Int64
+	h.hub.Authorize("slow", func(context.Context, *account.User, string) error {
+		n := running.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-release
+		running.Add(-1)
+		return nil
+	})
+	const conns = maxAsides + 8
+	cs := make([]*rttest.Client, conns)
+	for i := range cs {
+		cs[i] = h.dial(fmt.Sprint("u", i))
+		cs[i].Send(map[string]any{"type": "subscribe", "id": "s", "topic": "slow:1"})
+	}
+	deadline := time.Now().Add(rttest.Wait)
+	for running.Load() < maxAsides && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // room for any handler over the bound to start
+	if got := running.Load(); got != maxAsides {
+		t.Errorf("subscribes handled at once: got %d, want %d", got, maxAsides)
+	}
+	h.dial("late") // its hello is not a frame of its own: not held up
+	close(release)
+	for i, c := range cs {
+		if m := c.Expect("subscribed", "presence"); m.ID != "s" || m.Topic != "slow:1" {
+			t.Errorf("connection %d: got %+v, want subscribed to slow:1", i, m)
+		}
+	}
+	if got := most.Load(); got != maxAsides {
+		t.Errorf("most subscribes handled at once: got %d, want %d", got, maxAsides)
+	}
+}
