@@ -39,12 +39,6 @@ type applier struct {
 	pending map[string]*messageDoc // messageID -> a message answered, not yet in its bucket
 	round   chan struct{}          // closed at the end of each round
 	hurry   chan struct{}          // a reader waits: the next round now
-	// On the sole writer a send is answered before its client id is
-	// stored: sends holds it meanwhile (send id -> the client id's
-	// document), and sendsGen moves each time a round has stored some
-	// (sentBefore in commit.go).
-	sends    map[string]*sendDoc
-	sendsGen uint64
 }
 
 // applyEvery spaces the rounds while sends keep coming and no reader
@@ -128,46 +122,9 @@ func (s *Service) settle(ctx context.Context, roomIDs ...string) error {
 	return nil
 }
 
-// claimSends holds the client ids of sends just answered until a round
-// stores them.
-func (s *Service) claimSends(docs []sendDoc) {
-	a := &s.apply
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.sends == nil {
-		a.sends = map[string]*sendDoc{}
-	}
-	for i := range docs {
-		a.sends[docs[i].ID] = &docs[i]
-	}
-}
-
-// dropSends forgets claimed client ids: stored (stored true, which moves
-// the generation), or never to be stored (a send that failed).
-func (s *Service) dropSends(ids []string, stored bool) {
-	a := &s.apply
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, id := range ids {
-		delete(a.sends, id)
-	}
-	if stored {
-		a.sendsGen++
-	}
-}
-
-// unstoredSend is the send answered under sid whose client id is not yet
-// stored, if any, and the generation to hand to sentBefore.
-func (s *Service) unstoredSend(sid string) (*sendDoc, uint64) {
-	a := &s.apply
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.sends[sid], a.sendsGen
-}
-
 // storeSends stores the client ids the round's items hold (answered on
-// the sole writer), store.Chunk to a command, then forgets them. A retried
-// round finds some stored already.
+// the sole writer, held in sendDocs meanwhile), store.Chunk to a command.
+// A retried round finds some stored already.
 func (s *Service) storeSends(ctx context.Context, items []*applyItem) error {
 	var docs []any
 	var ids []string
@@ -184,7 +141,7 @@ func (s *Service) storeSends(ctx context.Context, items []*applyItem) error {
 		return fmt.Errorf("store client ids: %w", err)
 	}
 	if len(ids) > 0 {
-		s.dropSends(ids, true)
+		s.sendDocs.Stored(ids...)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ type sendJob struct {
 	sid, hash string
 	msg       *messageDoc
 	joined    bool   // the author was a member when the send began
-	gen       uint64 // the applier's sendsGen when the send looked its client id up
+	gen       uint64 // sendDocs' generation when the send looked its client id up
 	done      chan sendDone
 	res       sendDone
 }
@@ -181,20 +181,11 @@ type errSentBefore struct{ prior *sendDoc }
 func (e *errSentBefore) Error() string { return "client id " + e.prior.ID + " sent before" }
 
 // sentBefore finds the send of j's client id answered since j looked it
-// up: held by the applier until its client id is stored, then stored
-// (read again only when a round has stored client ids since). On MongoDB
-// the client id is stored before the answer (insertSends) and this finds
-// nothing new.
+// up: held in sendDocs until the applier stores it, then stored. On
+// MongoDB the client id is stored before the answer (insertSends), nothing
+// is held, and this finds nothing new.
 func (s *Service) sentBefore(ctx context.Context, j *sendJob) (*sendDoc, error) {
-	prior, gen := s.unstoredSend(j.sid)
-	if prior != nil || gen == j.gen {
-		return prior, nil
-	}
-	sd, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), j.sid)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &sd, nil
+	return s.sendDocs.Since(ctx, j.sid, j.gen)
 }
 
 // commitFresh stores sends of distinct client ids and sets each one's
@@ -239,7 +230,7 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 	}
 	// On the sole writer the entry carries the client ids' documents and
 	// is the one insert before the answer: the applier stores them, and
-	// until then sentBefore finds them in memory. Elsewhere another
+	// until then sendDocs holds them. Elsewhere another
 	// instance may take a resend, which only the stored client id (its
 	// unique _id) refuses: it is stored before the answer.
 	sole := s.deps.Store.SoleWriter()
@@ -255,10 +246,12 @@ func (s *Service) commitFresh(ctx context.Context, r *roomDoc, jobs []*sendJob) 
 		voidAll(jobs, err)
 		return
 	}
-	s.claimSends(work.Docs)
+	for i := range work.Docs {
+		s.sendDocs.Hold(work.Docs[i].ID, &work.Docs[i])
+	}
 	jobs = slices.DeleteFunc(jobs, func(j *sendJob) bool {
 		if err := s.attach(ctx, j.msg.Author.ID, r.ID, j.msg); err != nil {
-			s.dropSends([]string{j.sid}, false)
+			s.sendDocs.Forget(j.sid)
 			voidAll([]*sendJob{j}, err)
 			return true
 		}

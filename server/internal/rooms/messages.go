@@ -23,7 +23,6 @@ import (
 	"github.com/cantieri/tavolo/server/internal/markdown"
 	"github.com/cantieri/tavolo/server/internal/notify"
 	"github.com/cantieri/tavolo/server/internal/problem"
-	"github.com/cantieri/tavolo/server/internal/store"
 )
 
 // NewMessage is a message as the client sends it. The body's length is
@@ -78,16 +77,14 @@ func (s *Service) Send(ctx context.Context, u *account.User, roomID string, in N
 		return Sent{}, err
 	}
 	sid := sendID(r.ID, u.ID, in.ClientID)
-	// Answered and held by the applier, or stored; commit checks again
+	// Held until the applier stores it, or stored; commit checks again
 	// for a send answered after this lookup (sentBefore).
-	held, gen := s.unstoredSend(sid)
-	if held != nil {
-		return s.resend(ctx, u, r, held, in)
-	}
-	if prior, ok, err := store.Get[sendDoc](ctx, s.deps.Store.Collection(colSends), sid); err != nil {
+	prior, gen, err := s.sendDocs.Get(ctx, sid)
+	if err != nil {
 		return Sent{}, err
-	} else if ok {
-		return s.resend(ctx, u, r, &prior, in)
+	}
+	if prior != nil {
+		return s.resend(ctx, u, r, prior, in)
 	}
 	switch v := authz.Check(authz.SendMessage, u.Subject(), r.item(u)); v.Denial {
 	case authz.Allowed:

@@ -44,6 +44,7 @@ import (
 	"github.com/cantieri/tavolo/server/internal/store"
 	"github.com/cantieri/tavolo/server/internal/store/bucket"
 	"github.com/cantieri/tavolo/server/internal/store/group"
+	"github.com/cantieri/tavolo/server/internal/store/held"
 	"github.com/cantieri/tavolo/server/internal/store/versioned"
 )
 
@@ -120,6 +121,7 @@ type Service struct {
 	seqs         seqs                     // the rooms' counters on the embedded store (heads.go)
 	archives     archives                 // the rooms archived, on the embedded store (heads.go)
 	sendInserts  *group.Inserter          // the client ids of all rooms' batches, grouped
+	sendDocs     *held.Docs[sendDoc]      // the client ids, held on the sole writer until the applier stores them
 	rooms        *versioned.Docs[roomDoc] // kept on the sole writer: a send reads its room's rules
 }
 
@@ -154,7 +156,8 @@ func New(d Deps) *Service {
 	s := &Service{deps: d, log: log.With("component", "rooms"),
 		messages: bucket.New[*messageDoc](d.Store, colMessages, messageLayout),
 		sends:    ratelimit.New(d.SendRate, d.SendPeriod), sendInserts: group.New(d.Store.C(colSends), commitTimeout),
-		rooms: versioned.New(d.Store, colRooms, versioned.Options[roomDoc]{Max: 10000, TTL: time.Minute, Copy: copyRoom})}
+		sendDocs: held.New[sendDoc](d.Store.Collection(colSends)),
+		rooms:    versioned.New(d.Store, colRooms, versioned.Options[roomDoc]{Max: 10000, TTL: time.Minute, Copy: copyRoom})}
 	d.Outbox.Handle(kindSent, s.redoSent)
 	if d.Audit != nil {
 		s.observeAudit(d.Audit)
