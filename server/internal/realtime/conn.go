@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -23,15 +24,18 @@ import (
 type Conn struct {
 	hub     *Hub
 	ws      *websocket.Conn
+	raw     syscall.RawConn // ws's socket, for writes that must not block (frames.go)
+	wlock   chan struct{}   // held by whoever writes to ws (frames.go)
 	user    *account.User
 	session string
 	expires time.Time
 
 	mu          sync.Mutex
 	queue       []outMsg
-	writing     bool // a writer goroutine is running
-	closing     bool // no more messages: a close frame is on its way
-	closeCode   int  // sent by the writer once the queue is written
+	rest        []byte // of a frame the socket did not take at once: the writer's first
+	writing     bool   // a writer goroutine is running
+	closing     bool   // no more messages: a close frame is on its way
+	closeCode   int    // sent by the writer once the queue is written
 	closeReason string
 	done        bool        // Serve is ending: no goroutine may touch ws any more
 	timer       *time.Timer // next ping, or the session's expiry
@@ -94,6 +98,16 @@ func (c *Conn) enqueue(m outMsg) {
 		c.dropLocked()
 		return
 	}
+	if !c.writing && c.raw != nil && c.tryLockWrites() {
+		if c.rest = c.writeNow(m); c.rest == nil {
+			c.unlockWrites()
+			return
+		}
+		c.writing = true // the writer takes the lock over
+		c.helpers.Add(1)
+		go c.writeLoop()
+		return
+	}
 	c.queue = append(c.queue, m)
 	if !c.writing {
 		c.writing = true
@@ -105,11 +119,27 @@ func (c *Conn) enqueue(m outMsg) {
 // send queues one message from the reader.
 func (c *Conn) send(frame []byte) { c.enqueue(outMsg{one: frame}) }
 
-// writeLoop writes everything queued as one frame (a JSON array when there
-// is more than one message), until the queue is empty; then, if the
-// connection is closing, the close frame.
+// writeLoop writes what the socket did not take at once, then everything
+// queued as one frame (a JSON array when there is more than one message),
+// until the queue is empty; then, if the connection is closing, the close
+// frame.
 func (c *Conn) writeLoop() {
 	defer c.helpers.Done()
+	c.mu.Lock()
+	rest := c.rest
+	c.rest = nil
+	c.mu.Unlock()
+	if rest != nil { // the lock came with it
+		if beforeRest != nil {
+			beforeRest()
+		}
+		err := c.writeRaw(rest)
+		c.unlockWrites()
+		if err != nil {
+			c.fail()
+			return
+		}
+	}
 	for {
 		c.mu.Lock()
 		q := c.queue
@@ -124,59 +154,22 @@ func (c *Conn) writeLoop() {
 			return
 		}
 		c.mu.Unlock()
-		if err := c.write(q); err != nil {
-			c.mu.Lock()
-			c.writing, c.closing, c.queue = false, true, nil
-			c.mu.Unlock()
-			c.cut()
+		c.wlock <- struct{}{} // a control frame holds it WriteWait at most
+		err := c.writeFrame(q)
+		c.unlockWrites()
+		if err != nil {
+			c.fail()
 			return
 		}
 	}
 }
 
-var (
-	openBracket  = []byte{'['}
-	comma        = []byte{','}
-	closeBracket = []byte{']'}
-)
-
-func (c *Conn) write(q []outMsg) error {
-	n := 0
-	for _, m := range q {
-		if m.many != nil {
-			n += len(m.many)
-		} else {
-			n++
-		}
-	}
-	_ = c.ws.SetWriteDeadline(time.Now().Add(WriteWait))
-	w, err := c.ws.NextWriter(websocket.TextMessage)
-	if err != nil {
-		return err
-	}
-	i := 0
-	put := func(b []byte) {
-		if i > 0 {
-			_, _ = w.Write(comma)
-		}
-		_, _ = w.Write(b)
-		i++
-	}
-	if n > 1 {
-		_, _ = w.Write(openBracket)
-	}
-	for _, m := range q {
-		if m.many == nil {
-			put(m.one)
-		}
-		for _, b := range m.many {
-			put(b)
-		}
-	}
-	if n > 1 {
-		_, _ = w.Write(closeBracket)
-	}
-	return w.Close() // reports any write error above
+// fail ends the writer on a write error.
+func (c *Conn) fail() {
+	c.mu.Lock()
+	c.writing, c.closing, c.queue = false, true, nil
+	c.mu.Unlock()
+	c.cut()
 }
 
 // close ends the connection with code once what is queued is written:
@@ -216,7 +209,7 @@ func (c *Conn) dropLocked() {
 	c.helpers.Add(1)
 	go func() {
 		defer c.helpers.Done()
-		err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseSlowConsumer, "slow_consumer"), time.Now().Add(time.Second))
+		err := c.control(websocket.CloseMessage, websocket.FormatCloseMessage(CloseSlowConsumer, "slow_consumer"), time.Now().Add(time.Second))
 		if err != nil {
 			c.cut()
 		}
@@ -224,7 +217,7 @@ func (c *Conn) dropLocked() {
 }
 
 func (c *Conn) sendClose(code int, reason string) {
-	if err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(WriteWait)); err != nil {
+	if err := c.control(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(WriteWait)); err != nil {
 		c.cut()
 		return
 	}
@@ -271,7 +264,7 @@ func (c *Conn) tick() {
 		c.close(CloseSessionEnded, "session_expired")
 		return
 	}
-	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(WriteWait)); err != nil {
+	if err := c.control(websocket.PingMessage, nil, time.Now().Add(WriteWait)); err != nil {
 		c.cut()
 		return
 	}

@@ -36,10 +36,13 @@ type Hub struct {
 	serving   sync.WaitGroup // Serve calls; Add only in the owner, before closing
 	open      atomic.Int64
 	dropped   atomic.Int64
+	atOnce    atomic.Int64 // frames the socket took at once (frames.go)
+	partial   atomic.Int64 // frames it took part of: the rest went to a writer
 
 	// Owned by the owner goroutine. Sessions are not indexed: ending one
 	// (rare) scans conns, and an idle connection costs one entry less.
 	topics   map[string]map[*Conn]*sub
+	next     []*Conn // fanOut's, kept between calls
 	conns    map[*Conn]struct{}
 	presence map[string]*topicPresence
 	closing  bool
@@ -320,10 +323,48 @@ func (h *Hub) deliver(evs []*Event) {
 }
 
 // fanOut queues b for every subscription to topic. Owner only.
+//
+// Most subscriptions simply follow on: their bookkeeping is done here, and
+// their frames are written by two goroutines at once when there are many
+// (each connection's write is a syscall, tried without blocking: see
+// frames.go). The owner waits for both halves, so a connection gets a
+// topic's batches in order, as from one goroutine.
+// splitFanOut is the subscriber count from which a fan-out's writes are
+// split between two goroutines.
+const splitFanOut = 64
+
 func (h *Hub) fanOut(topic string, b *batch) {
-	for c, s := range h.topics[topic] {
+	subs := h.topics[topic]
+	if len(subs) < splitFanOut {
+		for c, s := range subs {
+			h.deliverBatch(c, topic, s, *b)
+		}
+		return
+	}
+	next := h.next[:0]
+	for c, s := range subs {
+		if !s.catchingUp && b.evs[0].Seq == s.last+1 {
+			s.last = b.evs[len(b.evs)-1].Seq
+			next = append(next, c)
+			continue
+		}
 		h.deliverBatch(c, topic, s, *b)
 	}
+	m := outMsg{many: b.frames}
+	half := len(next) / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, c := range next[half:] {
+			c.enqueue(m)
+		}
+	}()
+	for _, c := range next[:half] {
+		c.enqueue(m)
+	}
+	<-done
+	clear(next)
+	h.next = next
 }
 
 // deliverBatch queues b for one subscription, as one message when it
@@ -459,7 +500,8 @@ func (h *Hub) removeSub(c *Conn, topic string) {
 // from the upgrade handler, which must not return before it (the contrib
 // connection is pooled).
 func (h *Hub) Serve(ws *websocket.Conn, id Identity) {
-	c := &Conn{hub: h, ws: ws, user: id.User, session: id.SessionID, expires: id.ExpiresAt}
+	c := &Conn{hub: h, ws: ws, raw: rawConn(ws), wlock: make(chan struct{}, 1), user: id.User, session: id.SessionID, expires: id.ExpiresAt}
+	c.answerControls()
 	var ok bool
 	h.call(func() { ok = h.register(c) })
 	if !ok {

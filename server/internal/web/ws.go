@@ -23,9 +23,9 @@ var (
 )
 
 // wsConfig keeps an idle connection small: client frames are small (16 KiB
-// at most, read in pieces), and write buffers are borrowed from one pool
-// only while a frame is being written (16 KiB, so that a coalesced frame of
-// a burst usually goes out in one write, unfragmented). Fiber's
+// at most, read in pieces). The hub frames its own messages (realtime's
+// frames.go); the library writes only control frames, so its write buffer
+// is borrowed from a pool that is seldom touched. Fiber's
 // ReduceMemoryUsage (app.go) lets the upgraded connection drop its HTTP
 // read buffer.
 var wsConfig = websocket.Config{
