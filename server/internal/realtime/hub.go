@@ -322,6 +322,10 @@ func (h *Hub) deliver(evs []*Event) {
 	})
 }
 
+// splitFanOut is the subscriber count from which a fan-out's writes are
+// split between two goroutines.
+const splitFanOut = 64
+
 // fanOut queues b for every subscription to topic. Owner only.
 //
 // Most subscriptions simply follow on: their bookkeeping is done here, and
@@ -329,10 +333,6 @@ func (h *Hub) deliver(evs []*Event) {
 // (each connection's write is a syscall, tried without blocking: see
 // frames.go). The owner waits for both halves, so a connection gets a
 // topic's batches in order, as from one goroutine.
-// splitFanOut is the subscriber count from which a fan-out's writes are
-// split between two goroutines.
-const splitFanOut = 64
-
 func (h *Hub) fanOut(topic string, b *batch) {
 	subs := h.topics[topic]
 	if len(subs) < splitFanOut {
@@ -343,12 +343,11 @@ func (h *Hub) fanOut(topic string, b *batch) {
 	}
 	next := h.next[:0]
 	for c, s := range subs {
-		if !s.catchingUp && b.evs[0].Seq == s.last+1 {
-			s.last = b.evs[len(b.evs)-1].Seq
+		if s.follow(*b) {
 			next = append(next, c)
-			continue
+		} else {
+			h.deliverEach(c, topic, s, *b)
 		}
-		h.deliverBatch(c, topic, s, *b)
 	}
 	m := outMsg{many: b.frames}
 	half := len(next) / 2
@@ -367,14 +366,28 @@ func (h *Hub) fanOut(topic string, b *batch) {
 	h.next = next
 }
 
-// deliverBatch queues b for one subscription, as one message when it
-// follows on from what the subscription has. Owner only.
+// follow moves s past b when b follows on from what s has; then b is
+// queued as one message. Owner only.
+func (s *sub) follow(b batch) bool {
+	if s.catchingUp || b.evs[0].Seq != s.last+1 {
+		return false
+	}
+	s.last = b.evs[len(b.evs)-1].Seq
+	return true
+}
+
+// deliverBatch queues b for one subscription. Owner only.
 func (h *Hub) deliverBatch(c *Conn, topic string, s *sub, b batch) {
-	if !s.catchingUp && b.evs[0].Seq == s.last+1 {
-		s.last = b.evs[len(b.evs)-1].Seq
+	if s.follow(b) {
 		c.enqueue(outMsg{many: b.frames})
 		return
 	}
+	h.deliverEach(c, topic, s, b)
+}
+
+// deliverEach queues b's events one by one (a subscription catching up,
+// or one that b does not follow on from). Owner only.
+func (h *Hub) deliverEach(c *Conn, topic string, s *sub, b batch) {
 	for i, e := range b.evs {
 		if c.sub(topic) != s {
 			return // a gap removed the subscription

@@ -158,54 +158,65 @@ func TestResumeYieldsExactlyTheMissedEvents(t *testing.T) {
 // TestNoGapBetweenReplayAndLive subscribes, with since, while events are
 // being published as fast as the log takes them: every subscriber must see
 // each seq after since exactly once, in order.
+// With a crowd of other subscribers, the fan-out is split between two
+// goroutines (splitFanOut) while the eight catch up.
 func TestNoGapBetweenReplayAndLive(t *testing.T) {
-	for name, l := range logs(t) {
-		t.Run(name, func(t *testing.T) {
-			h := newHarness(t, l)
-			const perPublisher, total = 100, 310
-			h.publish("room:1", 10)
-			done := make(chan struct{})
+	for _, crowd := range []int{0, splitFanOut} {
+		for name, l := range logs(t) {
+			t.Run(fmt.Sprintf("%s/crowd_%d", name, crowd), func(t *testing.T) {
+				noGapBetweenReplayAndLive(t, l, crowd)
+			})
+		}
+	}
+}
+
+func noGapBetweenReplayAndLive(t *testing.T, l Log, crowd int) {
+	h := newHarness(t, l)
+	for i := range crowd {
+		h.dial("crowd"+strconv.Itoa(i)).Subscribe("room:1", -1)
+	}
+	const perPublisher, total = 100, 310
+	h.publish("room:1", 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var wg sync.WaitGroup
+		for p := 0; p < 3; p++ { // concurrent publishers: group commits
+			wg.Add(1)
 			go func() {
-				defer close(done)
-				var wg sync.WaitGroup
-				for p := 0; p < 3; p++ { // concurrent publishers: group commits
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for i := 0; i < perPublisher; i++ {
-							_, _ = h.hub.Publish(context.Background(), "room:1", "post.created", i)
-							// ~3,000 events/s in all, three times what the store
-							// takes: unpaced, the memory log bursts faster than
-							// writers run under -race, and drops are correct then.
-							time.Sleep(time.Millisecond)
-						}
-					}()
+				defer wg.Done()
+				for i := 0; i < perPublisher; i++ {
+					_, _ = h.hub.Publish(context.Background(), "room:1", "post.created", i)
+					// ~3,000 events/s in all, three times what the store
+					// takes: unpaced, the memory log bursts faster than
+					// writers run under -race, and drops are correct then.
+					time.Sleep(time.Millisecond)
 				}
-				wg.Wait()
 			}()
-			errs := make(chan error, 8)
-			for i := 0; i < 8; i++ {
-				c := h.dial("u" + strconv.Itoa(i))
-				head, _ := h.hub.Head(context.Background(), "room:1")
-				since := max(0, head-int64(i))
-				replay, sub := c.Subscribe("room:1", since)
-				if sub.Type != "subscribed" {
-					t.Fatalf("got %+v", sub)
-				}
-				seqs(t, replay, "room:1", since+1)
-				go func() { errs <- readContiguous(c, since+int64(len(replay))+1, total) }()
-				time.Sleep(time.Duration(i) * time.Millisecond)
-			}
-			<-done
-			if head, _ := h.hub.Head(context.Background(), "room:1"); head != total {
-				t.Fatalf("head %d, want %d", head, total)
-			}
-			for i := 0; i < 8; i++ {
-				if err := <-errs; err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
+		}
+		wg.Wait()
+	}()
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		c := h.dial("u" + strconv.Itoa(i))
+		head, _ := h.hub.Head(context.Background(), "room:1")
+		since := max(0, head-int64(i))
+		replay, sub := c.Subscribe("room:1", since)
+		if sub.Type != "subscribed" {
+			t.Fatalf("got %+v", sub)
+		}
+		seqs(t, replay, "room:1", since+1)
+		go func() { errs <- readContiguous(c, since+int64(len(replay))+1, total) }()
+		time.Sleep(time.Duration(i) * time.Millisecond)
+	}
+	<-done
+	if head, _ := h.hub.Head(context.Background(), "room:1"); head != total {
+		t.Fatalf("head %d, want %d", head, total)
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
